@@ -1,0 +1,45 @@
+# The course's two commands, and the tools behind them.
+#   make lab    set everything up (first time: a few minutes) and open the course in JupyterLab
+#   make test   set everything up and run every check, printing the time of each phase
+# Windows has no make: use `py -m hlcourse lab` (the same as `make lab`).
+
+PYTHON ?= python3
+VENV ?= .venv
+export HLCOURSE_VENV := $(abspath $(VENV))
+BIN := $(VENV)/bin
+ENV_PY := $(BIN)/python
+
+.PHONY: lab test bench lock new-lesson pair readme html env clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+lab:  ## create .venv when missing, install the lock, start JupyterLab on notebooks/
+	$(PYTHON) -m hlcourse lab
+
+test:  ## set up, then lint, unit tests, lesson harness (nbval, pairs, re-run), bench check, browser
+	$(PYTHON) tools/check.py
+
+env:  ## only create or refresh .venv from requirements.lock
+	$(PYTHON) -m hlcourse._bootstrap
+
+bench: env  ## run every lesson in a fresh kernel; record time and peak memory in bench/results.json
+	$(ENV_PY) tools/bench.py
+
+lock: env  ## recompile requirements.lock from pyproject.toml (needs the network)
+	$(ENV_PY) -m pip install -qq uv && $(BIN)/uv pip compile pyproject.toml tools/lock-platform.in \
+	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
+	  --python-version 3.11 -o requirements.lock
+
+new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=12_my_topic
+	$(ENV_PY) tools/new_lesson.py $(SLUG)
+
+pair: env  ## write each notebooks/NN_slug.ipynb from its .py (refuses to drop edits made in the .ipynb)
+	$(ENV_PY) tools/pair.py
+
+readme: env  ## rewrite the README's course map from hlcourse/lessons.py
+	$(ENV_PY) tools/readme.py
+
+clean:  ## remove caches (keeps .venv)
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

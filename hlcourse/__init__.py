@@ -1,0 +1,58 @@
+"""hlcourse: the helper package of the Hidden Layers course.
+
+Lessons start with::
+
+    import hlcourse as hlc
+    hlc.setup()
+
+Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when first used, so
+``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
+
+Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models` ->
+`probe` -> `plots`, `render` -> `widgets` -> `cli`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("hlcourse")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
+
+# name -> module that defines it; loaded on first access.
+_LAZY_FUNCTIONS = {
+    "setup": "hlcourse.environment",
+    "environment_info": "hlcourse.environment",
+    "check": "hlcourse.exercises",
+    "solution": "hlcourse.exercises",
+    "expect": "hlcourse.expectations",
+}
+_SUBMODULES = (
+    "data",
+    "environment",
+    "exercises",
+    "expectations",
+    "lessons",
+    "models",
+    "plots",
+    "probe",
+    "render",
+    "widgets",
+)
+
+__all__ = ["check", "environment_info", "expect", "setup", "solution"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY_FUNCTIONS:
+        return getattr(importlib.import_module(_LAZY_FUNCTIONS[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"hlcourse.{name}")
+    raise AttributeError(f"module 'hlcourse' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY_FUNCTIONS, *_SUBMODULES])

@@ -1,0 +1,24 @@
+"""The bench results file and the budgets it is judged by (shared by tools/bench.py and the
+test that keeps every lesson's entry current)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results.json"
+
+# Each lesson in a fresh kernel on the reference machine (2 cores): two lessons plus
+# JupyterLab must fit Binder's 2 GB.
+BUDGETS = {"seconds": 30.0, "peak_rss_mb": 800.0}
+
+
+def source_hash(path: Path) -> str:
+    """SHA-256 of a lesson's source file, with line endings normalized."""
+    return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
+def load_results(path: Path = RESULTS) -> dict:
+    """The recorded results, or an empty record when none exist yet."""
+    return json.loads(path.read_text()) if path.exists() else {}

@@ -1,0 +1,125 @@
+"""Create and refresh the course's virtual environment from the lock (standard library only).
+
+`make lab`, `make test` and `python -m hlcourse lab` all come through here, so there is one
+way the course gets installed: a `.venv` beside the checkout, `requirements.lock` installed
+into it, then this package installed on top without touching the locked versions.
+
+The environment is rebuilt only when the lock or `pyproject.toml` changed since the last
+install (a hash is kept in `.venv/.hlcourse-installed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCK_FILE = "requirements.lock"
+STAMP_NAME = ".hlcourse-installed"
+
+
+def is_checkout(root: Path = REPO_ROOT) -> bool:
+    """True when `root` is a clone of the course (not an installed copy of the package)."""
+    return (root / LOCK_FILE).is_file() and (root / "pyproject.toml").is_file()
+
+
+def venv_python(venv_dir: Path) -> Path:
+    """The Python interpreter inside `venv_dir` on this operating system."""
+    if os.name == "nt":
+        return venv_dir / "Scripts" / "python.exe"
+    return venv_dir / "bin" / "python"
+
+
+def install_fingerprint(root: Path = REPO_ROOT) -> str:
+    """Hash of what decides the environment's contents: the lock and the package metadata."""
+    digest = hashlib.sha256()
+    for name in (LOCK_FILE, "pyproject.toml"):
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def running_in(venv_dir: Path) -> bool:
+    """True when this very interpreter belongs to `venv_dir`."""
+    return Path(sys.prefix).resolve() == venv_dir.resolve()
+
+
+def ensure_venv(root: Path = REPO_ROOT, venv_dir: Path | None = None, quiet: bool = False) -> Path:
+    """Create `root/.venv` when missing and install the lock and the package when out of date.
+
+    Args:
+        root: the course checkout (holds `requirements.lock` and `pyproject.toml`).
+        venv_dir: where the environment lives; defaults to `root/.venv` (or `$HLCOURSE_VENV`).
+        quiet: print nothing when the environment is already current.
+
+    Returns:
+        The path of the environment's Python interpreter.
+    """
+    if not is_checkout(root):
+        raise RuntimeError(
+            f"{root} is not a course checkout (no {LOCK_FILE} next to pyproject.toml). "
+            "Run this from a clone of the course repository, or `pip install hlcourse` instead."
+        )
+    venv_dir = Path(venv_dir or os.environ.get("HLCOURSE_VENV") or root / ".venv")
+    python = venv_python(venv_dir)
+    stamp = venv_dir / STAMP_NAME
+    wanted = install_fingerprint(root)
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        if not quiet:
+            print(f"hlcourse: environment {venv_dir} is up to date.", flush=True)
+        return python
+
+    if not python.exists():
+        print(f"hlcourse: creating the virtual environment {venv_dir} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
+    print(
+        f"hlcourse: installing the locked versions from {LOCK_FILE} "
+        "(the first time takes a few minutes: TensorFlow is large) ...",
+        flush=True,
+    )
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
+    _run([*pip, "install", "-qq", "--upgrade", "pip"], root)
+    _run([*pip, "install", "-qq", "-r", str(root / LOCK_FILE)], root)
+    # --no-deps: every dependency already came, pinned, from the lock. (pyproject says
+    # `tensorflow`, the Linux lock says `tensorflow-cpu`; pip must not add the other.)
+    _run([*pip, "install", "-qq", "--no-deps", "-e", str(root)], root)
+    _run([str(python), "-m", "hlcourse._bootstrap", "--lab-settings"], root)
+    stamp.write_text(wanted + "\n")
+    print(f"hlcourse: environment ready: {python}", flush=True)
+    return python
+
+
+def install_lab_settings(prefix: Path | None = None) -> Path:
+    """Install the course's JupyterLab defaults into an environment (`sys.prefix` by default).
+
+    `.py` lessons open as notebooks (jupytext's viewer) and JupyterLab does not try to fetch
+    news. These are JupyterLab's *overrides*: a learner's own settings still win.
+    """
+    import shutil
+
+    target = (
+        Path(prefix or sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(__file__).with_name("lab_overrides.json"), target)
+    return target
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    result = subprocess.run(command, cwd=cwd)
+    if result.returncode != 0:
+        raise SystemExit(
+            f"hlcourse: this install step failed (exit {result.returncode}):\n  {' '.join(command)}\n"
+            "Check your network connection to the package index and run the command again; "
+            "delete the .venv folder to start from scratch."
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--lab-settings"]:
+        print(f"hlcourse: JupyterLab defaults written to {install_lab_settings()}")
+    else:
+        ensure_venv()

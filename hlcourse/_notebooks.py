@@ -1,0 +1,190 @@
+"""Lesson files for the harness, the bench and the tools: finding lessons, comparing a
+jupytext pair cell by cell, spotting outputs, and running a lesson in a real kernel.
+
+Needs the `test` and `lab` extras (jupytext, nbformat, nbclient); imported only by tools and
+tests, never by a lesson.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+LESSON_NAME = re.compile(r"^(\d\d)_[a-z0-9_]+$")
+EXERCISE_CALL = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
+
+
+@dataclass(frozen=True)
+class LessonFiles:
+    """One lesson's pair of files (either may be missing)."""
+
+    slug: str
+    py: Path
+    ipynb: Path
+
+
+def find_lessons(folder: Path) -> list[LessonFiles]:
+    """Every lesson in `folder`: any `NN_slug.py` or `NN_slug.ipynb`, sorted by name."""
+    slugs = {
+        path.stem
+        for path in Path(folder).iterdir()
+        if path.suffix in (".py", ".ipynb") and LESSON_NAME.match(path.stem)
+    }
+    return [LessonFiles(s, folder / f"{s}.py", folder / f"{s}.ipynb") for s in sorted(slugs)]
+
+
+def read_cells(path: Path) -> list[tuple[str, str]]:
+    """(cell type, source) of every cell, read the way jupytext reads either format."""
+    import jupytext
+
+    notebook = jupytext.read(path)
+    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+
+
+def pair_differences(py: Path, ipynb: Path) -> list[str]:
+    """Where a jupytext pair disagrees, in words (empty when the cells match).
+
+    jupytext's own `--diff` and `--test` miss out-of-sync pairs (FACTS.md), so this compares
+    cell types and sources read from both files.
+    """
+    left, right = read_cells(py), read_cells(ipynb)
+    problems = []
+    if len(left) != len(right):
+        problems.append(f"{py.name} has {len(left)} cells, {ipynb.name} has {len(right)}")
+    for index, (a, b) in enumerate(zip(left, right, strict=False)):
+        if a != b:
+            first_line = (a[1].splitlines() or [""])[0][:60]
+            problems.append(f"cell {index + 1} differs ({a[0]} starting {first_line!r})")
+            break
+    return problems
+
+
+def stored_outputs(ipynb: Path) -> list[int]:
+    """Numbers (1-based) of code cells stored with outputs or an execution count."""
+    import nbformat
+
+    notebook = nbformat.read(ipynb, as_version=4)
+    return [
+        index + 1
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+
+
+# --- comparing what cells print ---------------------------------------------------------
+
+_SANITIZE = [
+    (re.compile(r"\x1b\[[0-9;]*[A-Za-z]"), ""),  # terminal colours
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x…"),  # object addresses
+    (re.compile(r"\b\d+(\.\d+)?\s?(ms|µs|us|s|sec|seconds|min)\b(/step|/epoch)?"), "<time>"),
+    (re.compile(r"'model_id': '[0-9a-f]+'"), "'model_id': …"),
+]
+
+
+def sanitize(text: str) -> str:
+    """The one sanitizer for comparing cell output text across runs: removes what changes by
+    itself (timings, memory addresses, widget ids, terminal colours)."""
+    for pattern, replacement in _SANITIZE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def output_text(cell) -> str:
+    """stdout, stderr, text/plain and error text of an executed code cell, sanitized."""
+    parts = []
+    for output in cell.get("outputs", []):
+        kind = output.get("output_type")
+        if kind == "stream":
+            parts.append(f"[{output['name']}] {output['text']}")
+        elif kind in ("execute_result", "display_data"):
+            parts.append(str(output.get("data", {}).get("text/plain", "")))
+        elif kind == "error":
+            parts.append(f"[error] {output['ename']}: {output['evalue']}")
+    return sanitize("\n".join(parts))
+
+
+# --- running lessons --------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    """What running a lesson in a fresh kernel measured."""
+
+    notebook: object  # the executed nbformat notebook
+    seconds: float
+    peak_rss_mb: float | None
+
+
+_PEAK_RSS_CODE = """
+import resource as _r, sys as _s
+print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if _s.platform == "darwin" else 1024))
+"""
+
+
+def execute(notebook, cwd: Path, timeout: int = 300, client=None):
+    """Execute every cell of `notebook` in a kernel (a new one unless `client` is given).
+
+    Raises:
+        nbclient.exceptions.CellExecutionError: a cell raised; its message names the cell.
+    """
+    from nbclient import NotebookClient
+
+    client = client or NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    )
+    client.execute()
+    return client
+
+
+def run_lesson(path: Path, timeout: int = 300) -> RunResult:
+    """Run a lesson from the top in a fresh kernel, measuring wall time and peak memory."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = jupytext.read(path)
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )  # fmt: skip
+    start = time.perf_counter()
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        probe = nbformat.v4.new_code_cell(_PEAK_RSS_CODE)
+        notebook.cells.append(probe)  # nbclient stores each executed cell back into the notebook
+        client.execute_cell(probe, len(notebook.cells) - 1)
+        notebook.cells.pop()
+    text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
+    peak = float(text.strip()) if text.strip() else None
+    return RunResult(notebook, seconds, peak)
+
+
+def fill_in_solutions(notebook) -> list[str]:
+    """Replace every exercise cell's learner part with its reference solution, in place.
+
+    An exercise cell ends with its `check("NN.K", answer)` call; everything before that line is
+    the learner's part. Returns the exercise ids filled in.
+    """
+    from hlcourse.exercises import get_exercise
+
+    filled = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        match = EXERCISE_CALL.search(cell.source)
+        if not match:
+            continue
+        lines = cell.source.rstrip().splitlines()
+        check_line = lines[-1]
+        if not EXERCISE_CALL.search(check_line):
+            raise ValueError(
+                f"Exercise {match.group(1)}: the cell must end with its check(...) call; "
+                f"it ends with {check_line!r}"
+            )
+        cell.source = get_exercise(match.group(1)).solution + "\n" + check_line
+        filled.append(match.group(1))
+    return filled

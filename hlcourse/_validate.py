@@ -1,0 +1,161 @@
+"""The one place that checks arguments of public functions and raises errors that teach.
+
+Every message names the argument, says what was expected, shows what was received and, where
+there is one, how to fix it, in the style of Keras' own messages::
+
+    Received an invalid value for `noise`, expected a number from 0 to 1. Received: noise=-3
+
+Functions return the (possibly normalized) value so callers can write
+``noise = check_number("noise", noise, low=0, high=1)``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _fail(name: str, expected: str, value: Any, hint: str = "", error: type = ValueError):
+    message = f"Received an invalid value for `{name}`, expected {expected}. Received: {name}={_shown(value)}"
+    if hint:
+        message += f". {hint}"
+    raise error(message)
+
+
+def check_int(
+    name: str,
+    value: Any,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    hint: str = "",
+) -> int:
+    """Return `value` as an int, refusing bools, floats and anything outside [low, high]."""
+    expected = _range_words("an integer", low, high)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        _fail(name, expected, value, hint, TypeError)
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        _fail(name, expected, value, hint)
+    return value
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    hint: str = "",
+) -> float:
+    """Return `value` as a float, refusing bools, NaN and anything outside the range.
+
+    `low_open=True` excludes `low` itself (for learning rates and other strictly positive values).
+    """
+    expected = _range_words("a number", low, high, low_open)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(name, expected, value, hint, TypeError)
+    value = float(value)
+    if value != value:  # NaN
+        _fail(name, expected, value, hint)
+    too_low = low is not None and (value <= low if low_open else value < low)
+    if too_low or (high is not None and value > high):
+        _fail(name, expected, value, hint)
+    return value
+
+
+def check_choice(name: str, value: Any, choices: Iterable[str], *, hint: str = "") -> str:
+    """Return `value` if it is one of `choices` (strings), else say which ones exist."""
+    choices = list(choices)
+    listed = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        _fail(name, f"one of {listed}", value, hint, TypeError)
+    if value not in choices:
+        close = [c for c in choices if c.lower() == value.lower().strip()]
+        extra = f"Did you mean {close[0]!r}?" if close else hint
+        _fail(name, f"one of {listed}", value, extra)
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return `value` if it is True or False."""
+    if not isinstance(value, bool):
+        _fail(name, "True or False", value, error=TypeError)
+    return value
+
+
+def check_str(name: str, value: Any, *, nonempty: bool = True, hint: str = "") -> str:
+    """Return `value` if it is a (non-empty) string."""
+    if not isinstance(value, str) or (nonempty and not value.strip()):
+        _fail(
+            name,
+            "a non-empty string",
+            value,
+            hint,
+            TypeError if not isinstance(value, str) else ValueError,
+        )
+    return value
+
+
+def check_int_list(
+    name: str,
+    value: Any,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    min_len: int = 0,
+    max_len: int | None = None,
+    hint: str = "",
+) -> list[int]:
+    """Return `value` as a list of ints, each within [low, high], with a length in range."""
+    expected = f"a list of {_range_words('integers', low, high)}"
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        _fail(name, expected, value, hint, TypeError)
+    if len(value) < min_len or (max_len is not None and len(value) > max_len):
+        size = f"{min_len} to {max_len}" if max_len is not None else f"at least {min_len}"
+        _fail(name, f"{expected} with {size} entries", value, hint)
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            _fail(name, expected, value, hint, TypeError)
+        if (low is not None and item < low) or (high is not None and item > high):
+            _fail(name, expected, value, hint)
+    return [int(v) for v in value]
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Return a valid random seed (an integer from 0 to 2**32 - 1)."""
+    return check_int(name, value, low=0, high=2**32 - 1)
+
+
+def _range_words(what: str, low, high, low_open: bool = False) -> str:
+    if low is not None and high is not None:
+        return f"{what} from {_num(low)}{' (exclusive)' if low_open else ''} to {_num(high)}"
+    if low is not None:
+        return f"{what} {'greater than' if low_open else 'of at least'} {_num(low)}"
+    if high is not None:
+        return f"{what} of at most {_num(high)}"
+    return what
+
+
+def _num(x) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def check_folder(name: str, value: Any, *, hint: str = ""):
+    """Return `value` as a `pathlib.Path` to an existing folder."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)):
+        _fail(name, "a path to an existing folder", value, hint, TypeError)
+    path = Path(value)
+    if not path.is_dir():
+        _fail(name, "a path to an existing folder", str(value), hint)
+    return path

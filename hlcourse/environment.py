@@ -1,0 +1,165 @@
+"""`setup()`, the first code cell of every lesson, and what the course knows about the machine.
+
+`setup()` makes a lesson repeatable and quiet: one seed for Python, NumPy and Keras, a fresh
+Keras session (so layer names restart at ``dense``), TensorFlow's C++ log lines silenced,
+readable plotting defaults, and a one-line summary of the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import dataclass
+
+from hlcourse import _validate as v
+
+__all__ = ["EnvironmentInfo", "environment_info", "quiet_tensorflow", "setup"]
+
+# A colour cycle that stays distinguishable for colour-blind readers (Okabe & Ito, 2008).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+
+@dataclass(frozen=True)
+class EnvironmentInfo:
+    """What this machine offers the course.
+
+    Attributes:
+        python, tensorflow, keras, numpy: version strings ("missing" when not installed).
+        cpu_threads: how many CPU threads TensorFlow can use.
+        memory_gb: total memory in GB, or None where it cannot be read.
+        in_colab: whether this runs in Google Colab.
+    """
+
+    hlcourse: str
+    python: str
+    tensorflow: str
+    keras: str
+    numpy: str
+    cpu_threads: int
+    memory_gb: float | None
+    in_colab: bool
+
+    def summary(self) -> str:
+        """The one-line summary `setup()` prints."""
+        memory = f"{self.memory_gb:.1f} GB memory" if self.memory_gb else "memory unknown"
+        return (
+            f"hlcourse {self.hlcourse} · Python {self.python} · TensorFlow {self.tensorflow} · "
+            f"Keras {self.keras} · NumPy {self.numpy} · {self.cpu_threads} CPU threads · {memory}"
+        )
+
+    def problems(self) -> list[str]:
+        """Plain-words problems with this environment and what to do about each (empty if none)."""
+        found = []
+        if not self.keras.startswith("3"):
+            found.append(
+                f"Keras {self.keras} is installed; the course needs Keras 3. "
+                "Run `make lab` from the course folder, or `pip install 'keras>=3.3'`."
+            )
+        if self.memory_gb is not None and self.memory_gb < 2.0:
+            found.append(
+                f"Only {self.memory_gb:.1f} GB of memory: keep one lesson open at a time "
+                "and shut down kernels you are not using (Kernel menu)."
+            )
+        return found
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's C++ start-up lines (oneDNN, absl) and its Python warnings.
+
+    Works fully only before TensorFlow is first imported (FACTS.md: both variables are needed).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:  # absl comes with TensorFlow; without it there is nothing to quiet
+        pass
+
+
+def environment_info() -> EnvironmentInfo:
+    """Read versions, CPU threads and memory of this machine (imports TensorFlow).
+
+    Returns:
+        An `EnvironmentInfo`; `.summary()` is one line, `.problems()` lists what to fix.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "missing"
+
+    quiet_tensorflow()
+    import tensorflow as tf
+
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count() or 1
+    return EnvironmentInfo(
+        hlcourse=installed("hlcourse"),
+        python=platform.python_version(),
+        tensorflow=tf.__version__,
+        keras=installed("keras"),
+        numpy=installed("numpy"),
+        cpu_threads=int(threads),
+        memory_gb=_total_memory_gb(),
+        in_colab="google.colab" in sys.modules,
+    )
+
+
+def setup(seed: int = 0, *, summary: bool = True) -> None:
+    """Prepare a lesson: seed everything, start a fresh Keras session, quiet logs, set plot style.
+
+    Call it once, in the first code cell of a lesson. Calling it again resets the seeds, so
+    re-running a lesson from the top gives the same numbers.
+
+    Args:
+        seed: one seed for Python's `random`, NumPy and Keras (0 to 2**32 - 1).
+        summary: print the one-line environment summary.
+    """
+    seed = v.check_seed("seed", seed)
+    v.check_bool("summary", summary)
+    quiet_tensorflow()
+    import keras
+    import matplotlib as mpl
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)  # seeds Python's random, NumPy and the backend
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.0, 4.0),
+            "figure.dpi": 90,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+            "image.cmap": "viridis",
+            "font.size": 10,
+        }
+    )
+    if summary:
+        print(environment_info().summary() + f" · seed {seed}")
+
+
+def _total_memory_gb() -> float | None:
+    """Total memory, or the container's limit where one is set (Binder, JupyterHub)."""
+    limits = []
+    try:
+        limits.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # Windows has no sysconf
+        pass
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:  # "max" or a huge number means no limit
+            limits.append(int(text))
+    return min(limits) / 1e9 if limits else None

@@ -1,0 +1,49 @@
+"""Turn figures and arrays into PNG bytes for widgets (`ipywidgets.Image` holds PNG bytes).
+
+Widgets draw on `matplotlib.figure.Figure` objects made here, never through pyplot, so no
+figure is left open behind a widget however often it redraws.
+"""
+
+from __future__ import annotations
+
+import io
+
+from hlcourse import _validate as v
+
+__all__ = ["figure_to_png", "new_figure"]
+
+
+def new_figure(width: float = 5.0, height: float = 4.0, dpi: int = 80):
+    """A matplotlib Figure outside pyplot's registry (nothing to close, nothing leaks).
+
+    Args:
+        width, height: size in inches, each from 1 to 30.
+        dpi: dots per inch, 20 to 300.
+
+    Returns:
+        A `matplotlib.figure.Figure` with an Agg canvas.
+    """
+    width = v.check_number("width", width, low=1, high=30)
+    height = v.check_number("height", height, low=1, high=30)
+    dpi = v.check_int("dpi", dpi, low=20, high=300)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def figure_to_png(figure) -> bytes:
+    """Render a matplotlib Figure to PNG bytes (and clear it, so it holds no memory)."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(figure, Figure):
+        raise TypeError(
+            f"Received an invalid value for `figure`, expected a matplotlib Figure. "
+            f"Received: figure={type(figure).__name__}. Make one with `render.new_figure()`."
+        )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    figure.clear()
+    return buffer.getvalue()

@@ -1,0 +1,265 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Start here
+#
+# Welcome to **Hidden Layers**, a hands-on course on the layers that sit between a neural
+# network's input and its output: what they add, how to build them in Keras, how to see inside
+# them and how to tell when they are sick. This first lesson gets you ready.
+#
+# **Time:** about 15 minutes
+#
+# **Objectives**
+# - Check that your environment is ready and know what it has (versions, CPU threads, memory).
+# - Know how lessons, widgets and exercises behave, and where to get help.
+# - Test yourself on the prerequisites: NumPy arrays and a single neuron's arithmetic.
+# - See the map of the course and the words it uses.
+
+# %%
+# In Google Colab this installs the course's helper package (and nothing else: Colab already
+# has TensorFlow and Keras). Anywhere else it does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course"],
+        check=True,
+    )  # fmt: skip
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+
+# %% [markdown]
+# ## Setup
+#
+# Every lesson starts with the same cell. `hlc.setup()` seeds every random number generator
+# (so your numbers match the text), starts a fresh Keras session, quiets TensorFlow's start-up
+# messages, sets readable plot defaults and prints one line about your environment.
+
+# %%
+import numpy as np
+
+import hlcourse as hlc
+
+hlc.setup()
+
+# %% [markdown]
+# ## How this course works
+#
+# - **Lessons** are short sections of text and code. Run them top to bottom with
+#   **Shift+Enter**, one cell at a time, or all at once with *Run > Run All Cells*. If things
+#   get tangled, *Kernel > Restart Kernel and Run All Cells* puts everything back.
+# - **Predict, then run.** Before some cells you will see a 🤔 prompt. Take ten seconds to
+#   guess the result before you run the cell: a wrong guess you notice teaches more than a
+#   right answer you only read.
+# - **Widgets** are sliders, menus and buttons under a cell. Drag or click them (or use the
+#   Tab and arrow keys) and the picture beside them redraws. They need a running kernel: in a
+#   notebook you have only opened, run the cell first.
+# - **Exercises** are cells that end in `hlc.check("NN.K", answer)`. Replace the `...` with
+#   your answer and run the cell: you get ✔ *passed* or ✘ *try again* with a hint about what
+#   is wrong. Left as `...`, the check only says *not attempted*, and the rest of the lesson
+#   still runs. The cell after each exercise hides a solution: open it when you are stuck.
+# - **Lessons check themselves.** When a lesson says "the hidden layer reaches 95 %", a
+#   line of code checks it; if that ever fails, the message says what went wrong.
+# - **Training is kept short** (small data, few epochs) so every lesson runs in well under a
+#   minute on a laptop CPU. The text says what a full-size run would need.
+
+# %% [markdown]
+# ## Is your environment ready?
+#
+# The course needs Python 3.10 or newer, TensorFlow with Keras 3, and about 1 GB of memory
+# per open lesson. This cell reads what your machine has and lists anything to fix.
+
+# %%
+info = hlc.environment_info()
+print(info.summary())
+for problem in info.problems():
+    print("To fix:", problem)
+if not info.problems():
+    print("Everything the course needs is here.")
+hlc.expect(
+    info.keras.startswith("3"),
+    f"This course needs Keras 3, and Keras {info.keras} is installed. "
+    "Run `make lab` from the course folder to get the tested versions.",
+)
+
+# %% [markdown]
+# TensorFlow spreads its work over your **CPU threads**; more threads train faster, but
+# every lesson is sized for two. Each lesson stays below 0.8 GB of memory, so two open
+# lessons and JupyterLab fit in the 2 GB that free services such as Binder give you. Close
+# lessons you are done with from the *Running Terminals and Kernels* panel on the left.
+
+# %% [markdown]
+# ## Prerequisites: a short self-check
+#
+# The course assumes you can read Python, know what a NumPy array's shape is and have met a
+# matrix product. Two quick questions tell you whether you are ready.
+#
+# ### Exercise 00.1: counting hidden layers
+#
+# A network is written layer by layer as
+#
+# `Input(4) → Dense(16, relu) → Dense(16, relu) → Dense(8, relu) → Dense(3, softmax)`
+#
+# How many **hidden** layers does it have? Set `answer` to a whole number.
+
+# %%
+answer = ...
+hlc.check("00.1", answer)
+
+# %%
+hlc.solution("00.1")
+
+# %% [markdown]
+# ### Exercise 00.2: one dense layer by hand
+#
+# A dense layer with 2 units receives 3 inputs `x`. Each unit computes a weighted sum of the
+# inputs plus its bias, then applies the ReLU activation, which keeps positive numbers and
+# turns negative ones into 0:
+#
+# $$ \text{output} = \mathrm{relu}(x W + b), \qquad \mathrm{relu}(z) = \max(z, 0) $$
+#
+# 🤔 **Predict:** `W` has shape (3, 2). What shape will the output have?
+
+# %%
+x = np.array([1.0, -2.0, 0.5])
+W = np.array([[1.0, -1.0], [0.25, 0.5], [0.5, 2.0]])
+b = np.array([0.5, -0.25])
+print("x:", x.shape, " W:", W.shape, " b:", b.shape)
+
+# %% [markdown]
+# Compute the layer's output with NumPy (`@` is the matrix product, `np.maximum(z, 0)` is
+# ReLU) and store it in `answer`.
+
+# %%
+answer = ...
+hlc.check("00.2", answer)
+
+# %%
+hlc.solution("00.2")
+
+# %% [markdown]
+# If both checks passed, you are ready. If not, the solutions show the idea; lesson 01
+# builds it up again slowly.
+#
+# ## Widgets: drag, and the picture follows
+#
+# Most lessons have explorers like the one below. It draws one of the course's small
+# two-class data sets: orange circles are class 0, blue squares class 1, and hollow markers
+# are points held back for testing. Change the data set, drag the noise slider (or click it
+# and press the arrow keys), or pick another seed.
+#
+# 🤔 **Predict:** on the `xor` data, at what noise level do the two classes start to mix so
+# much that no boundary could separate them cleanly?
+
+# %%
+explorer = hlc.widgets.dataset_explorer("xor", noise=0.1)
+explorer
+
+# %% [markdown]
+# The caption under the picture puts a number on the mixing: the share of points whose
+# nearest neighbours are mostly of the other class. Whatever the widget shows, code can
+# compute too. Here is that share for every noise level, on five different seeds:
+
+# %%
+import matplotlib.pyplot as plt
+
+noise_levels = np.linspace(0.0, 0.5, 11)
+seeds = range(5)
+mixing = np.array(
+    [
+        [
+            hlc.data.class_overlap(hlc.data.make_classification("xor", 300, noise=n, seed=s))
+            for n in noise_levels
+        ]
+        for s in seeds
+    ]
+)
+fig, ax = plt.subplots(figsize=(5.5, 3.2))
+for row in mixing:
+    ax.plot(noise_levels, row, color="0.75", linewidth=1)
+ax.plot(noise_levels, mixing.mean(axis=0), marker="o", label="mean of 5 seeds")
+ax.set(xlabel="noise", ylabel="share of mixed points", title="More noise, more mixing (xor)")
+ax.legend()
+plt.show()
+print(
+    f"Mixed points: {mixing[:, 0].mean():.0%} at noise 0, {mixing[:, -1].mean():.0%} at noise 0.5."
+)
+hlc.expect(
+    mixing[:, 0].max() <= 0.02 and mixing[:, -1].min() >= 0.15,
+    "Clean xor data should have almost no mixed points and very noisy data many.",
+)
+
+# %% [markdown]
+# Read the grey lines as the spread between seeds: the same recipe with different random
+# points. Every claim a lesson checks is checked across seeds like this, not on one lucky run.
+#
+# ### Exercise 00.3: making a data set
+#
+# Lessons make their data with `hlc.data`. Make the `"circles"` data set with 300 points in
+# total, noise 0.05 and seed 7, and store it in `answer`. (Type `hlc.data.make_classification?`
+# in a cell to read its help.)
+
+# %%
+answer = ...
+hlc.check("00.3", answer)
+
+# %%
+hlc.solution("00.3")
+
+# %% [markdown]
+# ## The course map
+#
+# Twelve lessons, each 15 to 45 minutes. Take them in order: each builds on the ones before.
+
+# %%
+hlc.lessons.course_map()
+
+# %% [markdown]
+# ## Glossary
+#
+# | Word | Meaning in this course |
+# |---|---|
+# | neuron, unit | one number-producing element of a layer: a weighted sum of its inputs plus a bias, passed through an activation |
+# | layer | a group of units that all read the same inputs |
+# | input layer | the data as it enters the network; it computes nothing |
+# | output layer | the last layer; its values are the network's answer |
+# | hidden layer | any layer between input and output: its values are never shown as an answer |
+# | dense (fully connected) layer | a layer whose every unit reads every input |
+# | weights, biases | the numbers a layer learns: `W` mixes the inputs, `b` shifts the result |
+# | parameters | all weights and biases of a model; `count_params()` counts them |
+# | activation function | the non-linear function a unit applies to its weighted sum (ReLU, tanh, ...) |
+# | depth, width | number of hidden layers; number of units per hidden layer |
+# | forward pass | computing the output from the input, layer by layer |
+# | logits | a layer's raw outputs before softmax or sigmoid turns them into probabilities |
+# | loss | one number saying how wrong the model's outputs are; training lowers it |
+# | gradient | how much the loss changes when one parameter changes a little |
+# | backpropagation | computing all gradients from the output back to the first layer |
+# | epoch, batch | one pass over the training data; the slice of data used for one update |
+# | overfitting | learning the training data's quirks: training loss falls, validation loss rises |
+# | regularization | anything that discourages overfitting: dropout, L1/L2 penalties, early stopping |
+# | batch normalization | re-centring and re-scaling a layer's outputs batch by batch, to steady training |
+
+# %% [markdown]
+# ## Summary
+#
+# - Every lesson starts with `hlc.setup()`, runs top to bottom, and checks its own claims.
+# - Exercises answer at once; `...` means not attempted, and a solution is one click away.
+# - Widgets redraw when you drag, click or type, and code can drive them too.
+# - Your environment is ready when the check above reports nothing to fix.
+#
+# **Next:** [01 · Why hidden layers](01_why_hidden_layers.ipynb)

@@ -1,0 +1,144 @@
+"""Bad input, one table for the whole public API (STYLE.md 11, sklearn's param validation).
+
+The public API is discovered from `__all__` of `hlcourse` and of every public module in it, so
+a new public function without rows here fails `test_every_public_function_has_rows`. Each row
+is (function, args, kwargs, error type, message fragment). Classes are records built by the
+package (their builder functions are validated here) and are exempt; so are functions that
+take no arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import numpy as np
+import pytest
+
+import hlcourse
+
+# Modules without their own API table: the exercise checkers (reached through `check`, tested
+# in test_exercises.py) and the command line (tested in test_cli.py).
+NOT_API = ("hlcourse.cli", "hlcourse.__main__", "hlcourse.exercises.lesson")
+
+
+def public_modules():
+    yield hlcourse
+    for info in pkgutil.walk_packages(hlcourse.__path__, "hlcourse."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf.startswith("_") or info.name.startswith(NOT_API):
+            continue
+        yield importlib.import_module(info.name)
+
+
+def public_functions():
+    found = {}
+    for module in public_modules():
+        exported = getattr(module, "__all__", None)
+        assert exported is not None, f"{module.__name__} is public but defines no __all__"
+        for name in exported:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) and inspect.signature(obj).parameters:
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+def _xor():
+    return hlcourse.data.make_classification("xor", 40)
+
+
+# (qualified name, args, kwargs, error, fragment)
+ROWS = [
+    # hlcourse.environment
+    ("hlcourse.environment.setup", (), {"seed": -1}, ValueError, "seed=-1"),
+    ("hlcourse.environment.setup", (), {"seed": 1.5}, TypeError, "seed=1.5"),
+    ("hlcourse.environment.setup", (), {"summary": "yes"}, TypeError, "True or False"),
+    # hlcourse.expectations
+    ("hlcourse.expectations.expect", (True, ""), {}, ValueError, "`message`"),
+    ("hlcourse.expectations.expect", (True, 3), {}, TypeError, "`message`"),
+    # hlcourse.exercises
+    ("hlcourse.exercises.check", ("9.9", 1), {}, ValueError, "exercise_id='9.9'"),
+    ("hlcourse.exercises.check", (1, 1), {}, TypeError, "exercise_id=1"),
+    ("hlcourse.exercises.solution", ("00.99",), {}, ValueError, "expected one of 00.1"),
+    ("hlcourse.exercises.solution", (None,), {}, TypeError, "exercise_id=None"),
+    ("hlcourse.exercises.get_exercise", ("x",), {}, ValueError, "exercise_id='x'"),
+    ("hlcourse.exercises.get_exercise", ([],), {}, TypeError, "exercise_id=[]"),
+    ("hlcourse.exercises.exercise", ("1.1", "t", "answer = 1"), {}, ValueError, "'NN.K'"),
+    ("hlcourse.exercises.exercise", ("01.1", "t", "x = 1"), {}, ValueError, "assigns `answer`"),
+    ("hlcourse.exercises.exercise", ("01.1", None, "answer = 1"), {}, TypeError, "`title`"),
+    # hlcourse.data
+    ("hlcourse.data.make_classification", ("blobs",), {}, ValueError, "one of 'xor'"),
+    ("hlcourse.data.make_classification", ("Spiral",), {}, ValueError, "Did you mean 'spiral'"),
+    ("hlcourse.data.make_classification", (), {"n_samples": 5}, ValueError, "n_samples=5"),
+    ("hlcourse.data.make_classification", (), {"n_samples": 100.0}, TypeError, "an integer"),
+    ("hlcourse.data.make_classification", (), {"noise": 2}, ValueError, "from 0 to 1"),
+    ("hlcourse.data.make_classification", (), {"noise": "low"}, TypeError, "noise='low'"),
+    ("hlcourse.data.make_classification", (), {"test_fraction": 1}, ValueError, "0.05 to 0.95"),
+    ("hlcourse.data.make_classification", (), {"seed": -2}, ValueError, "seed=-2"),
+    ("hlcourse.data.make_regression", ("xor",), {}, ValueError, "'plane', 'multi_gaussian'"),
+    ("hlcourse.data.make_regression", (), {"noise": -0.1}, ValueError, "noise=-0.1"),
+    ("hlcourse.data.make_curve", ("tan",), {}, ValueError, "'sine'"),
+    ("hlcourse.data.make_curve", (), {"n_samples": 10**7}, ValueError, "100000"),
+    ("hlcourse.data.load_digits", (), {"test_fraction": 0.0}, ValueError, "test_fraction=0.0"),
+    ("hlcourse.data.load_digits", (), {"scale": 1}, TypeError, "True or False"),
+    ("hlcourse.data.load_digits", (), {"seed": "a"}, TypeError, "seed='a'"),
+    ("hlcourse.data.regression_target", ("plane", np.zeros((3, 3))), {}, ValueError, "(n, 2)"),
+    ("hlcourse.data.regression_target", ("ramp", np.zeros((3, 2))), {}, ValueError, "'plane'"),
+    ("hlcourse.data.curve_values", ("sine", "abc"), {}, TypeError, "array of numbers"),
+    ("hlcourse.data.curve_values", ("cos", [0.0]), {}, ValueError, "'sine'"),
+    ("hlcourse.data.class_overlap", (np.zeros((4, 2)),), {}, TypeError, "classification Dataset"),
+    ("hlcourse.data.class_overlap", (_xor(),), {"k": 0}, ValueError, "k=0"),
+    # hlcourse.lessons
+    ("hlcourse.lessons.get_lesson", (42,), {}, ValueError, "Lessons are 0 (00_start_here)"),
+    ("hlcourse.lessons.get_lesson", (1.0,), {}, TypeError, "slug_or_number"),
+    ("hlcourse.lessons.next_lesson", ("99_none",), {}, ValueError, "99_none"),
+    ("hlcourse.lessons.next_lesson", (None,), {}, TypeError, "slug_or_number"),
+    ("hlcourse.lessons.course_map", ("/no/such/folder",), {}, ValueError, "existing folder"),
+    ("hlcourse.lessons.course_map", (3,), {}, TypeError, "notebooks_dir=3"),
+    ("hlcourse.lessons.course_map_markdown", ("/no/such",), {}, ValueError, "existing folder"),
+    ("hlcourse.lessons.course_map_markdown", (3.5,), {}, TypeError, "notebooks_dir=3.5"),
+    # hlcourse.render
+    ("hlcourse.render.new_figure", (0,), {}, ValueError, "width=0"),
+    ("hlcourse.render.new_figure", (), {"dpi": 72.5}, TypeError, "dpi=72.5"),
+    ("hlcourse.render.figure_to_png", ("fig",), {}, TypeError, "matplotlib Figure"),
+    ("hlcourse.render.figure_to_png", (None,), {}, TypeError, "figure=NoneType"),
+    # hlcourse.plots
+    ("hlcourse.plots.plot_dataset", (np.zeros((4, 2)),), {}, TypeError, "hlcourse Dataset"),
+    ("hlcourse.plots.plot_dataset", (hlcourse.data.load_digits(),), {}, ValueError, "2-D"),
+    ("hlcourse.plots.plot_dataset", (_xor(),), {"ax": "left"}, TypeError, "matplotlib Axes"),
+    ("hlcourse.plots.plot_dataset", (_xor(),), {"show_test": None}, TypeError, "show_test"),
+    # hlcourse.widgets
+    ("hlcourse.widgets.dataset_explorer.dataset_explorer", ("x",), {}, ValueError, "'xor'"),
+    ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"noise": 0.9}, ValueError,
+     "0 to 0.5"),
+    ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"n_samples": "300"}, TypeError,
+     "n_samples='300'"),
+    ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"seed": 10**5}, ValueError,
+     "0 to 9999"),
+]  # fmt: skip
+
+
+def test_every_public_function_has_rows():
+    covered = {row[0] for row in ROWS}
+    missing = sorted(set(public_functions()) - covered)
+    assert not missing, f"public functions without bad-input rows in {__file__}: {missing}"
+
+
+def test_rows_name_real_public_functions():
+    unknown = sorted({row[0] for row in ROWS} - set(public_functions()))
+    assert not unknown, f"rows for functions that are not public (renamed?): {unknown}"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "kwargs", "error", "fragment"),
+    ROWS,
+    ids=[f"{r[0]}-{i}" for i, r in enumerate(ROWS)],
+)
+def test_bad_input_gets_a_clear_error(name, args, kwargs, error, fragment):
+    function = public_functions()[name]
+    with pytest.raises(error) as caught:
+        function(*args, **kwargs)
+    message = str(caught.value)
+    assert fragment in message
+    assert "Received" in message, "errors say what they received"

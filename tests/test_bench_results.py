@@ -1,0 +1,43 @@
+"""Every lesson has a current bench entry within budget (budgets live in hlcourse/_benchfile.py).
+
+Editing a lesson changes its source hash: run `make bench` (or `python tools/bench.py SLUG`)
+and commit bench/results.json with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hlcourse._benchfile import BUDGETS, load_results, source_hash
+from hlcourse._notebooks import find_lessons
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+LESSONS = find_lessons(NOTEBOOKS)
+RESULTS = load_results()
+
+
+@pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])
+def test_lesson_has_a_current_bench_entry_within_budget(files):
+    entry = RESULTS.get("lessons", {}).get(files.slug)
+    assert entry, f"{files.slug} has no bench entry: run `python tools/bench.py {files.slug}`"
+    assert entry["source_sha256"] == source_hash(files.py), (
+        f"{files.slug} changed since it was benchmarked: run `python tools/bench.py {files.slug}`"
+    )
+    assert entry["seconds"] <= BUDGETS["seconds"], f"{files.slug}: {entry['seconds']} s"
+    assert entry["peak_rss_mb"] <= BUDGETS["peak_rss_mb"], (
+        f"{files.slug}: {entry['peak_rss_mb']} MB"
+    )
+
+
+def test_results_describe_the_machine():
+    assert {"cpu_count", "memory_gib", "python", "tensorflow"} <= set(RESULTS["machine"])
+    assert RESULTS["budgets"] == BUDGETS
+
+
+def test_a_stale_entry_is_caught(tmp_path):
+    lesson = tmp_path / "00_x.py"
+    lesson.write_text("# %%\nprint(1)\n")
+    before = source_hash(lesson)
+    lesson.write_text("# %%\nprint(2)\n")
+    assert source_hash(lesson) != before

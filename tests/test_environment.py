@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+import hlcourse as hlc
+
+
+def test_importing_hlcourse_loads_neither_tensorflow_nor_numpy():
+    code = "import sys, hlcourse; print(sorted(m for m in ('tensorflow','keras','numpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_setup_seeds_everything_so_a_rerun_repeats(capsys):
+    import keras
+
+    def draw():
+        legacy = np.random.rand()  # noqa: NPY002  (setup seeds the legacy global state)
+        return legacy, keras.random.uniform((1,)).numpy()[0], keras.layers.Dense(2).name
+
+    hlc.setup(seed=3)
+    first = draw()
+    hlc.setup(seed=3)
+    assert draw() == first
+    hlc.setup(seed=4)
+    assert draw()[0] != first[0]
+    assert "seed 4" in capsys.readouterr().out
+
+
+def test_setup_prints_one_line_about_the_environment(capsys):
+    hlc.setup(summary=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    for part in ("hlcourse", "Python", "TensorFlow", "Keras 3", "CPU threads", "seed 0"):
+        assert part in lines[0]
+    hlc.setup(summary=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_setup_uses_colour_blind_safe_defaults():
+    import matplotlib as mpl
+
+    hlc.setup(summary=False)
+    assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == "#0072B2"
+    assert mpl.rcParams["image.cmap"] == "viridis"
+
+
+def test_environment_info_reports_versions_and_problems():
+    info = hlc.environment_info()
+    assert info.keras.startswith("3") and info.cpu_threads >= 1
+    assert info.problems() == [] or all(isinstance(p, str) for p in info.problems())
+    old = type(info)(**{**info.__dict__, "keras": "2.15.0", "memory_gb": 1.0})
+    problems = " ".join(old.problems())
+    assert "needs Keras 3" in problems and "one lesson open at a time" in problems
+
+
+def test_expect_speaks_plainly():
+    import pytest
+
+    hlc.expect(True, "fine")
+    with pytest.raises(AssertionError, match="the hidden layer should reach 0.95"):
+        hlc.expect(False, "the hidden layer should reach 0.95")

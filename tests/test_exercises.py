@@ -1,0 +1,89 @@
+"""Every exercise: its reference solution passes, `...` is "not attempted", and realistic
+wrong answers get a message that says what is wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hlcourse as hlc
+from hlcourse import exercises
+from hlcourse.exercises import lesson00
+
+X, W, B = lesson00.LAYER_X, lesson00.LAYER_W, lesson00.LAYER_B
+
+# (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
+WRONG_ANSWERS = [
+    ("00.1", 5, "counted every layer"),
+    ("00.1", 4, "output layer, not a hidden one"),
+    ("00.1", 2, "strictly between"),
+    ("00.1", "3", "whole number"),
+    ("00.2", X @ W + B, "Apply the activation"),
+    ("00.2", np.maximum(X @ W, 0), "left out the bias"),
+    ("00.2", np.maximum(X * 2, 0), "shape (3,)"),
+    ("00.2", np.array([9.0, 9.0]), "not relu(x @ W + b)"),
+    ("00.2", "relu", "NumPy array of two numbers"),
+    ("00.2", [[1.25, 0.0]], "shape (1, 2)"),
+    ("00.3", "circles", "Dataset"),
+    ("00.3", hlc.data.make_classification("xor", 300, noise=0.05, seed=7), "'xor'"),
+    ("00.3", hlc.data.make_classification("circles", 400, noise=0.05, seed=7), "400 points"),
+    ("00.3", hlc.data.make_classification("circles", 300, noise=0.1, seed=7), "seed=7"),
+]
+
+
+def run_solution(exercise_id: str):
+    """Execute a reference solution the way a lesson cell would and return its `answer`."""
+    namespace = {"np": np, "hlc": hlc, "x": X, "W": W, "b": B}
+    exec(exercises.get_exercise(exercise_id).solution, namespace)
+    return namespace["answer"]
+
+
+@pytest.mark.parametrize("exercise_id", list(exercises.all_exercises()))
+def test_reference_solution_passes(exercise_id):
+    feedback = hlc.check(exercise_id, run_solution(exercise_id))
+    assert feedback.passed, feedback
+
+
+@pytest.mark.parametrize("exercise_id", list(exercises.all_exercises()))
+def test_placeholder_is_not_attempted_and_raises_nothing(exercise_id):
+    feedback = hlc.check(exercise_id, ...)
+    assert feedback.status == "not attempted"
+    assert "Replace the `...`" in feedback.message
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "fragment"), WRONG_ANSWERS)
+def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
+    feedback = hlc.check(exercise_id, answer)
+    assert feedback.status == "try again"
+    assert fragment in feedback.message
+
+
+def test_every_exercise_has_at_least_two_wrong_answers_tested():
+    counts = {eid: 0 for eid in exercises.all_exercises()}
+    for eid, _, _ in WRONG_ANSWERS:
+        counts[eid] += 1
+    assert all(n >= 2 for n in counts.values()), counts
+
+
+def test_feedback_reads_without_colour():
+    passed = hlc.check("00.1", 3)
+    assert repr(passed).startswith("✔ Exercise 00.1: passed.")
+    html = passed._repr_html_()
+    assert 'role="status"' in html and "passed" in html
+
+
+def test_solution_is_collapsed_until_opened():
+    shown = hlc.solution("00.1")
+    assert "answer = 3" in shown.code
+    assert shown._repr_html_().startswith("<details><summary>Show solution")
+    assert "answer" not in repr(shown)
+
+
+def test_unknown_exercise_lists_the_known_ones():
+    with pytest.raises(ValueError, match="00.1, 00.2"):
+        hlc.check("99.9", 1)
+
+
+def test_registering_an_id_twice_is_refused():
+    with pytest.raises(ValueError, match="registered twice"):
+        exercises.exercise("00.1", "again", "answer = 1")(lambda answer: "")

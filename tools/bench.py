@@ -1,0 +1,85 @@
+"""`make bench`: run each lesson in a fresh kernel and record its wall time and the kernel's
+peak resident memory in bench/results.json, keyed to a hash of the lesson's source.
+
+    python tools/bench.py                 # every lesson
+    python tools/bench.py 00_start_here   # just these
+    python tools/bench.py --stale         # only lessons whose entry is missing or out of date
+
+A unit test (tests/test_bench_results.py) fails when a lesson has no current entry or its
+entry breaks a budget, so editing a lesson means re-running the bench for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from hlcourse._benchfile import BUDGETS, RESULTS, load_results, source_hash  # noqa: E402
+from hlcourse._notebooks import find_lessons, run_lesson  # noqa: E402
+
+
+def machine() -> dict:
+    from importlib.metadata import version
+
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    return {
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+        "tensorflow": version("tensorflow-cpu" if sys.platform == "linux" else "tensorflow"),
+        "keras": version("keras"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lessons", nargs="*", help="slugs to run (default: all)")
+    parser.add_argument("--stale", action="store_true", help="only missing or outdated entries")
+    args = parser.parse_args()
+
+    results = load_results()
+    results["budgets"] = BUDGETS
+    results["machine"] = machine()
+    entries = results.setdefault("lessons", {})
+    over_budget = []
+    for files in find_lessons(ROOT / "notebooks"):
+        if args.lessons and files.slug not in args.lessons:
+            continue
+        digest = source_hash(files.py)
+        if args.stale and entries.get(files.slug, {}).get("source_sha256") == digest:
+            continue
+        print(f"{files.slug}: running in a fresh kernel ...", flush=True)
+        run = run_lesson(files.py)
+        entries[files.slug] = {
+            "source_sha256": digest,
+            "seconds": round(run.seconds, 1),
+            "peak_rss_mb": round(run.peak_rss_mb or 0.0),
+            "measured": dt.date.today().isoformat(),
+        }
+        verdict = "within budget"
+        if run.seconds > BUDGETS["seconds"] or (run.peak_rss_mb or 0) > BUDGETS["peak_rss_mb"]:
+            verdict = "OVER BUDGET"
+            over_budget.append(files.slug)
+        print(
+            f"{files.slug}: {run.seconds:.1f} s, peak {run.peak_rss_mb:.0f} MB ({verdict})",
+            flush=True,
+        )
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 1 if over_budget else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

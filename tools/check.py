@@ -1,0 +1,76 @@
+"""`make test`: set up the environment, then run every check, timing each phase.
+
+Phases run in order and all run even when one fails, so one `make test` reports everything;
+the exit status is non-zero when any phase failed. Run a single phase with
+`python tools/check.py unit` (names below).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hlcourse import _bootstrap  # noqa: E402  (standard library only)
+
+PYTEST = ["-m", "pytest", "-p", "no:cacheprovider"]
+WORKERS = ["-n", os.environ.get("HLCOURSE_TEST_WORKERS", "2"), "--dist", "loadfile"]
+
+# name, what it proves, command after the environment's python
+PHASES = [
+    ("lint", "ruff lint", ["-m", "ruff", "check", "."]),
+    ("format", "ruff format check", ["-m", "ruff", "format", "--check", "."]),
+    ("unit", "unit tests of hlcourse, the bad-input table, the bench results",
+     [*PYTEST, "tests", "--ignore=tests/lessons", "--ignore=tests/browser", *WORKERS]),
+    ("lessons", "nbval over every lesson + pairs, sync, no outputs, re-run with solutions",
+     [*PYTEST, "--nbval-lax", "--nbval-current-env", "notebooks", "tests/lessons", *WORKERS]),
+    ("browser", "every lesson opened, run and operated in JupyterLab in Chromium",
+     [*PYTEST, "tests/browser"]),
+]  # fmt: skip
+
+
+def main(selected: list[str]) -> int:
+    unknown = set(selected) - {name for name, _, _ in PHASES}
+    if unknown:
+        print(f"Unknown phase(s) {sorted(unknown)}; choose from {[p[0] for p in PHASES]}.")
+        return 2
+    results = []
+    start = time.perf_counter()
+    python = _bootstrap.ensure_venv()
+    results.append(
+        ("setup", "virtual environment from requirements.lock", 0, time.perf_counter() - start)
+    )
+    env = dict(
+        os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1"
+    )
+    for name, what, command in PHASES:
+        if selected and name not in selected:
+            continue
+        print(f"\n=== {name}: {what} ===", flush=True)
+        began = time.perf_counter()
+        code = subprocess.call([str(python), *command], cwd=ROOT, env=env)
+        seconds = time.perf_counter() - began
+        results.append((name, what, code, seconds))
+        print(
+            f"=== {name}: {'passed' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f} s ===",
+            flush=True,
+        )
+
+    total = time.perf_counter() - start
+    print("\nmake test summary")
+    for name, what, code, seconds in results:
+        print(f"  {'ok  ' if code == 0 else 'FAIL'}  {name:<8} {seconds:6.0f} s  {what}")
+    failed = [name for name, _, code, _ in results if code != 0]
+    print(
+        f"  total {total:.0f} s ({total / 60:.1f} min); {'all phases passed' if not failed else 'failed: ' + ', '.join(failed)}"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
