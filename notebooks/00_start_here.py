@@ -81,7 +81,7 @@ hlc.setup()
 # %% [markdown]
 # ## Is your environment ready?
 #
-# The course needs Python 3.10 or newer, TensorFlow with Keras 3, and about 1 GB of memory
+# The course needs Python 3.11 or newer, TensorFlow with Keras 3, and about 1 GB of memory
 # per open lesson. This cell reads what your machine has and lists anything to fix.
 
 # %%

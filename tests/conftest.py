@@ -12,18 +12,14 @@ matplotlib.use("Agg")  # in this process only: lesson kernels keep their inline 
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Seed NumPy/Python (and Keras when loaded), and close figures a test opened."""
+    """Seed NumPy and Python, and close figures a test opened. (Clearing the Keras session
+    takes a second, so only tests that build models ask for it, through `keras_fresh`.)"""
     import random
 
     import numpy as np
 
     random.seed(0)
     np.random.seed(0)  # noqa: NPY002  (the legacy global state is what lessons' code uses)
-    if "keras" in sys.modules:
-        import keras
-
-        keras.backend.clear_session()
-        keras.utils.set_random_seed(0)
     yield
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib.pyplot as plt

@@ -116,6 +116,18 @@ ROWS = [
      "n_samples='300'"),
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"seed": 10**5}, ValueError,
      "0 to 9999"),
+    # hlcourse.models
+    ("hlcourse.models.build_dense_network", (0,), {}, ValueError, "input_dim=0"),
+    ("hlcourse.models.build_dense_network", (2, 8), {}, TypeError, "hidden=(8,)"),
+    ("hlcourse.models.build_dense_network", (2,), {"activation": "ReLU"}, ValueError,
+     "Did you mean 'relu'"),
+    ("hlcourse.models.build_dense_network", (2,), {"dropout": 1.0}, ValueError, "drop every unit"),
+    ("hlcourse.models.compile_for", ("model",), {}, TypeError, "expected a Keras model"),
+    ("hlcourse.models.parameter_table", (None,), {}, TypeError, "model=None"),
+    # hlcourse.probe
+    ("hlcourse.probe.hidden_activations", (None, np.zeros((2, 2))), {}, TypeError, "model=None"),
+    ("hlcourse.probe.activation_model", (3,), {}, TypeError, "model=3"),
+    ("hlcourse.probe.model_style", ("net",), {}, TypeError, "model='net'"),
 ]  # fmt: skip
 
 

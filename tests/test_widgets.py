@@ -52,7 +52,8 @@ def test_controls_cannot_reach_invalid_values(explorer):
         explorer.dataset_name.value = "blobs"
 
 
-def test_no_figure_is_left_open_after_many_changes(explorer):
+def test_no_figure_is_left_open_after_many_changes():
+    explorer = hlc.widgets.dataset_explorer("gauss", n_samples=20)  # smallest settings
     open_before = plt.get_fignums()
     for step in range(200):
         explorer.noise.value = (step % 50) / 100

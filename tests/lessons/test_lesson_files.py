@@ -4,9 +4,9 @@ the one template and agrees with the lesson index."""
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
-import tomllib
 
 from hlcourse import exercises, lessons
 from hlcourse._notebooks import EXERCISE_CALL, pair_differences, read_cells, stored_outputs

@@ -1,0 +1,94 @@
+"""The project's set-up files agree with each other: one lock, installed the same way by make,
+CI and Binder; the lesson template produces a lesson that follows the template."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+LOCK = (ROOT / "requirements.lock").read_text()
+
+
+def locked_names() -> set[str]:
+    return {m.lower() for m in re.findall(r"^([A-Za-z0-9_.\-]+)==", LOCK, re.M)}
+
+
+def requirement_name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower()
+
+
+def test_every_dependency_is_in_the_lock():
+    wanted = [*PROJECT["dependencies"], *PROJECT["optional-dependencies"]["lab"],
+              *PROJECT["optional-dependencies"]["test"]]  # fmt: skip
+    names = {requirement_name(r) for r in wanted} - {"tensorflow"}
+    assert names <= locked_names(), sorted(names - locked_names())
+    assert "tensorflow-cpu==" in LOCK and "sys_platform == 'linux'" in LOCK
+    assert re.search(r"^tensorflow==\S+ ; sys_platform != 'linux'", LOCK, re.M)
+
+
+def test_dependencies_are_lower_bounds_only():
+    for requirement in PROJECT["dependencies"]:
+        assert ">=" in requirement and "==" not in requirement, requirement
+
+
+def test_the_lock_is_the_only_pin_file():
+    pin_files = [p.name for p in ROOT.glob("*requirements*.txt")] + [
+        p.name
+        for p in (ROOT / "binder").glob("*")
+        if p.name in ("requirements.txt", "environment.yml")
+    ]
+    assert pin_files == []
+
+
+def test_make_ci_and_binder_install_from_the_lock():
+    bootstrap = (ROOT / "hlcourse" / "_bootstrap.py").read_text()
+    assert 'LOCK_FILE = "requirements.lock"' in bootstrap
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    assert "tools/check.py" in (ROOT / "Makefile").read_text()
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "-r requirements.lock" in post_build and "--no-deps ." in post_build
+
+
+def test_python_versions_agree():
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert runtime == "python-3.11"
+    assert "--python-version 3.11" in (ROOT / "Makefile").read_text()
+    assert "--python-version 3.11" in LOCK  # uv writes the command into the lock's header
+    assert sys.version_info[:2] == (3, 11), "CI and make test run on Python 3.11"
+
+
+def test_readme_leads_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_section = readme.split("\n## ")[1]
+    assert first_section.startswith("Two commands")
+    assert "make lab" in first_section and "make test" in first_section
+
+
+@pytest.mark.parametrize("slug", ["01_why_hidden_layers", "11_playground"])
+def test_new_lesson_template_fills_in_the_index(slug):
+    from hlcourse.lessons import get_lesson
+    from tools.new_lesson import render
+
+    text = render(slug)
+    lesson = get_lesson(slug)
+    assert f"# # {lesson.heading}\n" in text
+    assert f"**Time:** about {lesson.minutes} minutes" in text
+    assert all(f"# - {objective}" in text for objective in lesson.objectives)
+    assert f'hlc.check("{lesson.number:02d}.1", answer)' in text
+    assert PROJECT["urls"]["Repository"] in text
+    assert "{" not in text.replace("{n", "")  # no placeholder left behind
+
+
+def test_new_lesson_never_overwrites(tmp_path, monkeypatch, capsys):
+    from tools import new_lesson
+
+    monkeypatch.setattr(new_lesson, "ROOT", ROOT)
+    assert new_lesson.main(["00_start_here"]) == 1
+    assert "already exist" in capsys.readouterr().out
+    assert new_lesson.main(["42_unknown"]) == 2
