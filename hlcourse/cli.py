@@ -38,8 +38,25 @@ def lab_command(
         f"--ServerApp.root_dir={directory}",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.open_browser={open_browser}",
+        "--ServerApp.port_retries=0",  # the port printed below is the port it gets
     ]  # fmt: skip
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI run as root; still local-only
     return command, token
+
+
+def free_port(first: int) -> int:
+    """The first port from `first` on that nobody listens to on 127.0.0.1."""
+    import socket
+
+    for port in range(first, first + 50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((LOCALHOST, port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"hlcourse lab: ports {first}-{first + 49} are all taken; pass --port N.")
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -68,13 +85,13 @@ def _cmd_lab(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    command, token = lab_command(directory, port=args.port, open_browser=not args.no_browser)
+    port = free_port(args.port)
+    command, token = lab_command(directory, port=port, open_browser=not args.no_browser)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
     print(
         f"hlcourse: starting JupyterLab on {directory}\n"
-        f"hlcourse: open http://{LOCALHOST}:{args.port}/lab?token={token}\n"
-        "hlcourse: (if that port is taken, JupyterLab picks the next free one and prints its "
-        "own link below). Press Ctrl+C twice to stop.",
+        f"hlcourse: open http://{LOCALHOST}:{port}/lab?token={token}\n"
+        "hlcourse: press Ctrl+C twice to stop.",
         flush=True,
     )
     try:
@@ -115,7 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         "directory", nargs="?", help="folder with the lessons (default: notebooks/ of the clone, "
         "else the current folder)",
     )  # fmt: skip
-    lab.add_argument("--port", type=int, default=8888, help="port to try first (default 8888)")
+    lab.add_argument(
+        "--port",
+        type=int,
+        default=8888,
+        help="port to try first (default 8888; the next free one is used)",
+    )
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     lab.add_argument(
         "--no-setup", action="store_true",

@@ -92,3 +92,31 @@ def test_new_lesson_never_overwrites(tmp_path, monkeypatch, capsys):
     assert new_lesson.main(["00_start_here"]) == 1
     assert "already exist" in capsys.readouterr().out
     assert new_lesson.main(["42_unknown"]) == 2
+
+
+def test_under_ci_an_unexplained_skip_fails_the_run(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "skip_allowlist.txt").write_text("test_allowed.py::*  # reason given\n")
+    (tmp_path / "test_skips.py").write_text(
+        "import pytest\n\ndef test_skipped():\n    pytest.skip('no tool')\n"
+    )
+    (tmp_path / "test_allowed.py").write_text(
+        "import pytest\n\ndef test_ok():\n    pytest.skip('allowed')\n"
+    )
+
+    def run(target: str, ci: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, CI=ci)
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", target],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+
+    failed = run("test_skips.py", "true")
+    assert failed.returncode == 1 and "skips not on tests/skip_allowlist.txt" in failed.stdout
+    assert run("test_skips.py", "false").returncode == 0
+    assert run("test_allowed.py", "true").returncode == 0
