@@ -30,6 +30,18 @@ def test_lesson_has_a_current_bench_entry_within_budget(files):
     )
 
 
+@pytest.mark.parametrize(
+    "files",
+    [f for f in LESSONS if "hlc.widgets." in f.py.read_text()],
+    ids=lambda f: f.slug,
+)
+def test_lesson_with_widgets_has_a_current_browser_latency(files):
+    entry = RESULTS.get("browser_latency", {}).get(files.slug)
+    assert entry, f"{files.slug} has widgets but no browser latency: run `make bench`"
+    assert entry["source_sha256"] == source_hash(files.py), f"{files.slug}: re-run `make bench`"
+    assert 0 < entry["latency_s"] < 10
+
+
 def test_results_describe_the_machine():
     assert {"cpu_count", "memory_gib", "python", "tensorflow"} <= set(RESULTS["machine"])
     assert RESULTS["budgets"] == BUDGETS

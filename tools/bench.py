@@ -4,6 +4,10 @@ peak resident memory in bench/results.json, keyed to a hash of the lesson's sour
     python tools/bench.py                 # every lesson
     python tools/bench.py 00_start_here   # just these
     python tools/bench.py --stale         # only lessons whose entry is missing or out of date
+    python tools/bench.py --no-browser    # skip the browser latencies (recorded by default)
+
+It also runs the browser test (tests/browser) and records, for each lesson with widgets, the
+time from operating its main control to the changed picture as Chromium saw it.
 
 A unit test (tests/test_bench_results.py) fails when a lesson has no current entry or its
 entry breaks a budget, so editing a lesson means re-running the bench for it.
@@ -43,10 +47,35 @@ def machine() -> dict:
     }
 
 
+def browser_latencies(previous: dict) -> dict:
+    """Run the browser test and return {slug: {control, latency_s, source_sha256}}."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "latency.json"
+        env = dict(os.environ, HLCOURSE_BROWSER_RESULTS=str(output))
+        print("browser: running every lesson in JupyterLab in Chromium ...", flush=True)
+        code = subprocess.call(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests/browser",
+             "-k", "test_lesson_runs_and_its_main_widget_responds"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        if code != 0 or not output.exists():
+            raise SystemExit("browser: the browser test failed; no latencies recorded")
+        measured = json.loads(output.read_text())
+    latencies = dict(previous)
+    for slug, entry in measured.items():
+        latencies[slug] = {**entry, "source_sha256": source_hash(ROOT / "notebooks" / f"{slug}.py")}
+        print(f"browser: {slug}: {entry['latency_s']:.2f} s from {entry['control']} to new picture")
+    return latencies
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="*", help="slugs to run (default: all)")
     parser.add_argument("--stale", action="store_true", help="only missing or outdated entries")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser latencies")
     args = parser.parse_args()
 
     results = load_results()
@@ -76,6 +105,8 @@ def main() -> int:
             f"{files.slug}: {run.seconds:.1f} s, peak {run.peak_rss_mb:.0f} MB ({verdict})",
             flush=True,
         )
+    if not args.no_browser:
+        results["browser_latency"] = browser_latencies(results.get("browser_latency", {}))
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 1 if over_budget else 0

@@ -1,0 +1,129 @@
+"""Find, or install when missing, the tools the browser tests drive: Chromium and Playwright.
+
+Chromium comes from Debian (`apt-get install chromium`, about 25 s); the Python `playwright`
+package drives it through `executable_path`. We never run `playwright install`: it downloads a
+browser build of its own, which this project's machines cannot fetch.
+
+Every function here raises `ToolMissing` with what is missing and how to fix it; the fixtures in
+`conftest.py` turn that into a skip on a laptop and a failure under CI (`CI=true`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Where Debian's `chromium` package puts the browser."""
+
+INSTALL_LOCK = Path(tempfile.gettempdir()) / "hlcourse-browser-install.lock"
+"""One install at a time, even across pytest-xdist workers or parallel sessions."""
+
+APT_TIMEOUT_S = 900
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ToolMissing(RuntimeError):
+    """A tool the browser tests need is missing and could not be installed here."""
+
+
+def _apt_get(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `apt-get ARGS` non-interactively and return the finished process (output captured)."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(
+        ["apt-get", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=APT_TIMEOUT_S,
+        check=False,
+    )
+
+
+def ensure_chromium() -> Path:
+    """Return the path of Debian's Chromium, installing it with apt-get first if it is missing.
+
+    Returns:
+        `/usr/bin/chromium`, which exists.
+
+    Raises:
+        ToolMissing: Chromium is absent and apt-get is unavailable, we are not root, or the
+            install failed (the message carries apt-get's last lines).
+    """
+    if CHROMIUM.exists():
+        return CHROMIUM
+    how = "install it with `sudo apt-get update && sudo apt-get install -y chromium`"
+    if shutil.which("apt-get") is None:
+        raise ToolMissing(
+            f"{CHROMIUM} is missing and this machine has no apt-get: {how} "
+            "(or your system's equivalent, at that path)."
+        )
+    if os.geteuid() != 0:
+        raise ToolMissing(f"{CHROMIUM} is missing and only root can install it: {how}.")
+    with open(INSTALL_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another session may be installing it right now
+        if CHROMIUM.exists():
+            return CHROMIUM
+        for args in (("update",), ("install", "-y", "chromium")):
+            done = _apt_get(*args)
+            if done.returncode != 0:
+                tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
+                raise ToolMissing(
+                    f"`apt-get {' '.join(args)}` failed (exit {done.returncode}), so {CHROMIUM} "
+                    f"is still missing; {how}. apt-get said:\n{tail}"
+                )
+    if not CHROMIUM.exists():
+        raise ToolMissing(f"apt-get installed `chromium` but {CHROMIUM} does not exist; {how}.")
+    return CHROMIUM
+
+
+def _locked_playwright_requirement() -> str:
+    """The `playwright==X` line of requirements.lock, or plain `playwright` if it has none."""
+    lock_file = REPO_ROOT / "requirements.lock"
+    if lock_file.is_file():
+        for line in lock_file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("playwright=="):
+                return line.split()[0]
+    return "playwright"
+
+
+def ensure_playwright() -> None:
+    """Make `playwright.sync_api` importable, pip-installing the locked version if it is missing.
+
+    Only the Python package is installed (its driver ships inside the wheel); no browser.
+
+    Raises:
+        ToolMissing: the package is missing and pip could not install it.
+    """
+    try:
+        importlib.import_module("playwright.sync_api")
+        return
+    except ImportError:
+        pass
+    requirement = _locked_playwright_requirement()
+    with open(INSTALL_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "install", requirement],
+            capture_output=True,
+            text=True,
+            timeout=APT_TIMEOUT_S,
+            check=False,
+        )
+    importlib.invalidate_caches()
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError as error:
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
+        raise ToolMissing(
+            f"The Python package `playwright` is missing from {sys.executable} and "
+            f"`pip install {requirement}` did not fix it ({error}). Install the test extras: "
+            f"`{sys.executable} -m pip install -e '.[test]'`. pip said:\n{tail}"
+        ) from error

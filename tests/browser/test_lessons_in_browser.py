@@ -1,0 +1,237 @@
+"""Every lesson, opened in JupyterLab in a real Chromium: it runs, and its main widget responds.
+
+Run with ``.venv/bin/python -m pytest tests/browser -m browser`` from the repository root
+(10-30 s per lesson, plus about 80 s for the self-tests and 5 s to start JupyterLab). The lessons are found on disk
+(`notebooks/NN_*.ipynb`); a new lesson is tested without touching this file. See
+`lesson_check.py` for what is checked and `conftest.py` for the environment variables.
+
+The self-tests at the end give the checker notebooks that must pass (each kind of control)
+and notebooks that must fail (a callback that raises, a cell that raises, ...), so a checker
+that silently passes everything would be caught.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+import pytest
+from lab_server import LabServer
+from lesson_check import BrowserReport, check_lesson_in_browser, shows_as_notebook
+from nbformat import NotebookNode
+
+if TYPE_CHECKING:  # conftest installs Playwright when it is missing, after collection
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+TEXT_LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=[path.stem for path in LESSONS])
+def test_lesson_runs_and_its_main_widget_responds(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport, notebook: Path
+) -> None:
+    """Run All passes without an error, and operating the main control redraws the picture."""
+    result = check_lesson_in_browser(
+        page, lab_server, notebook.name, screenshot_dir=browser_report.screenshot_dir
+    )
+    browser_report.add(notebook.stem, result)
+    print(f"{notebook.stem}: {result}")
+
+
+def test_py_lesson_opens_as_a_notebook(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport
+) -> None:
+    """A lesson's `.py` source opens as a notebook (jupytext's viewer), not in the text editor."""
+    if not TEXT_LESSONS:
+        pytest.skip("no notebooks/NN_*.py lesson yet")
+    source = TEXT_LESSONS[0].name
+    screenshot = browser_report.screenshot_dir / f"{TEXT_LESSONS[0].stem}.py.png"
+    code_cells = shows_as_notebook(page, lab_server, source, screenshot)
+    assert code_cells > 0, f"{source} opened as a notebook without a single code cell"
+
+
+# --------------------------------------------------------------------------- self-tests
+
+SELFTEST_DIR = "_hlc_selftest"
+
+PICTURE = """\
+import io
+
+import ipywidgets as widgets
+from PIL import Image
+
+
+def png(shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 60), (40 * shade % 256, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+picture = widgets.Image(value=png(0), format="png").add_class("hlc-main-picture")
+"""
+
+WORKING = {
+    "slider": """\
+control = widgets.IntSlider(value=1, min=0, max=5, description="shade")
+control.observe(lambda change: setattr(picture, "value", png(change["new"])), "value")
+""",
+    "dropdown": """\
+control = widgets.Dropdown(options=["zero", "one", "two"], description="shade")
+control.observe(lambda change: setattr(picture, "value", png(control.index)), "value")
+""",
+    "toggle_buttons": """\
+control = widgets.ToggleButtons(options=["zero", "one", "two"], description="shade")
+control.observe(lambda change: setattr(picture, "value", png(control.index)), "value")
+""",
+    "button": """\
+control = widgets.Button(description="Redraw")
+clicks = [0]
+
+
+def redraw(_button):
+    clicks[0] += 1
+    picture.value = png(clicks[0])
+
+
+control.on_click(redraw)
+""",
+}
+
+BROKEN = {
+    # name: (cells after the PICTURE cell, what the failure message must say)
+    "callback_raises": (
+        """\
+control = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
+
+
+def redraw(change):
+    raise ValueError("callback exploded")
+
+
+control.observe(redraw, "value")
+widgets.VBox([control, picture])
+""",
+        "ValueError: callback exploded",
+    ),
+    "output_widget_shows_traceback": (
+        """\
+control = widgets.Button(description="Redraw").add_class("hlc-main-control")
+out = widgets.Output()
+
+
+def redraw(_button):
+    with out:
+        raise RuntimeError("redraw failed")
+
+
+control.on_click(redraw)
+widgets.VBox([control, picture, out])
+""",
+        "RuntimeError: redraw failed",
+    ),
+    "picture_never_changes": (
+        """\
+control = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
+control.observe(lambda change: None, "value")
+widgets.VBox([control, picture])
+""",
+        "did not change",
+    ),
+    "main_control_not_marked": (
+        """\
+control = widgets.IntSlider(value=1, min=0, max=5)
+widgets.VBox([control, picture])
+""",
+        "must mark the control",
+    ),
+    "cell_raises": (
+        "x = 1\n---\n1 / 0\n---\ny = 2\n",
+        "cell 4 (`1 / 0`) shows an error: ZeroDivisionError",
+    ),
+}
+
+
+def _write_notebook(path: Path, *cells: str | NotebookNode) -> None:
+    """Write a notebook: a title cell, then `cells` (a string becomes a code cell)."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_markdown_cell(f"# Self-test: {path.stem}")]
+    notebook.cells += [
+        nbformat.v4.new_code_cell(cell) if isinstance(cell, str) else cell for cell in cells
+    ]
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture(scope="session")
+def selftest_notebooks(lab_server: LabServer) -> str:
+    """Write the self-test notebooks under the server's root; return their folder's name."""
+    folder = lab_server.root_dir / SELFTEST_DIR
+    folder.mkdir(exist_ok=True)
+    # A lesson may show an error on purpose (nbval's tag): Run All goes on, the check passes.
+    on_purpose = nbformat.v4.new_code_cell(
+        'raise KeyError("shown on purpose")', metadata={"tags": ["raises-exception"]}
+    )
+    show = 'control.add_class("hlc-main-control")\nwidgets.VBox([control, picture])'
+    for name, code in WORKING.items():
+        _write_notebook(folder / f"works_{name}.ipynb", PICTURE, on_purpose, code, show)
+    for name, (code, _) in BROKEN.items():
+        _write_notebook(folder / f"broken_{name}.ipynb", PICTURE, *code.split("---\n"))
+    return SELFTEST_DIR
+
+
+@pytest.mark.parametrize("kind", list(WORKING))
+def test_checker_operates_each_kind_of_main_control(
+    page: Page,
+    lab_server: LabServer,
+    browser_report: BrowserReport,
+    selftest_notebooks: str,
+    kind: str,
+) -> None:
+    """A working notebook passes, and the latency of its picture is measured."""
+    result = check_lesson_in_browser(
+        page,
+        lab_server,
+        f"{selftest_notebooks}/works_{kind}.ipynb",
+        screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+        run_timeout_s=60,
+        picture_timeout_s=10,
+    )
+    assert result.latency_s is not None and 0 < result.latency_s < 10, result
+    assert result.control is not None and result.control.startswith(
+        kind.replace("_", "-").replace("dropdown", "select")
+    ), result
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_checker_fails_a_broken_notebook(
+    page: Page,
+    lab_server: LabServer,
+    browser_report: BrowserReport,
+    selftest_notebooks: str,
+    case: str,
+) -> None:
+    """A broken notebook fails the check with a message naming it and saying what broke."""
+    name = f"{selftest_notebooks}/broken_{case}.ipynb"
+    with pytest.raises(AssertionError) as failure:
+        check_lesson_in_browser(
+            page,
+            lab_server,
+            name,
+            screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+            run_timeout_s=60,
+            picture_timeout_s=3,
+        )
+    message = str(failure.value)
+    print(message)
+    assert name in message, message
+    assert BROKEN[case][1] in message, message
