@@ -29,6 +29,7 @@ _LAZY_FUNCTIONS = {
     "check": "hlcourse.exercises",
     "solution": "hlcourse.exercises",
     "expect": "hlcourse.expectations",
+    "claim": "hlcourse.expectations",
 }
 _SUBMODULES = (
     "data",
@@ -43,7 +44,7 @@ _SUBMODULES = (
     "widgets",
 )
 
-__all__ = ["check", "environment_info", "expect", "setup", "solution"]
+__all__ = ["check", "claim", "environment_info", "expect", "setup", "solution"]
 
 
 def __getattr__(name: str):

@@ -138,8 +138,16 @@ def execute(notebook, cwd: Path, timeout: int = 300, client=None):
     return client
 
 
-def run_lesson(path: Path, timeout: int = 300) -> RunResult:
-    """Run a lesson from the top in a fresh kernel, measuring wall time and peak memory."""
+def run_lesson(path: Path, timeout: int = 300, env: dict[str, str] | None = None) -> RunResult:
+    """Run a lesson from the top in a fresh kernel, measuring wall time and peak memory.
+
+    Args:
+        path: the lesson's source (.py) or notebook.
+        timeout: seconds any one cell may take.
+        env: extra environment variables for the kernel (e.g. ``HLCOURSE_SEED``).
+    """
+    import os
+
     import jupytext
     import nbformat
     from nbclient import NotebookClient
@@ -150,7 +158,7 @@ def run_lesson(path: Path, timeout: int = 300) -> RunResult:
         resources={"metadata": {"path": str(path.parent)}},
     )  # fmt: skip
     start = time.perf_counter()
-    with client.setup_kernel():
+    with client.setup_kernel(env={**os.environ, **(env or {})}):
         for index, cell in enumerate(notebook.cells):
             client.execute_cell(cell, index)
         seconds = time.perf_counter() - start

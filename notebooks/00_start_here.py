@@ -48,14 +48,15 @@ if "google.colab" in sys.modules:
 #
 # Every lesson starts with the same cell. `hlc.setup()` seeds every random number generator
 # (so your numbers match the text), starts a fresh Keras session, quiets TensorFlow's start-up
-# messages, sets readable plot defaults and prints one line about your environment.
+# messages, sets readable plot defaults and prints one line about your environment. It
+# returns the seed it used; lessons pass it on wherever randomness enters.
 
 # %%
 import numpy as np
 
 import hlcourse as hlc
 
-hlc.setup()
+seed = hlc.setup()
 
 # %% [markdown]
 # ## How this course works

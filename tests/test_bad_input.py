@@ -57,6 +57,10 @@ ROWS = [
     # hlcourse.expectations
     ("hlcourse.expectations.expect", (True, ""), {}, ValueError, "`message`"),
     ("hlcourse.expectations.expect", (True, 3), {}, TypeError, "`message`"),
+    ("hlcourse.expectations.claim", ("acc", 0.5), {}, ValueError, "no bound"),
+    ("hlcourse.expectations.claim", ("acc", "high"), {"at_least": 0.5}, TypeError, "value='high'"),
+    ("hlcourse.expectations.claim", ("", 0.5), {"at_most": 1}, ValueError, "`name`"),
+    ("hlcourse.expectations.claim", ("acc", 0.5), {"at_most": "1"}, TypeError, "at_most='1'"),
     # hlcourse.exercises
     ("hlcourse.exercises.check", ("9.9", 1), {}, ValueError, "exercise_id='9.9'"),
     ("hlcourse.exercises.check", (1, 1), {}, TypeError, "exercise_id=1"),

@@ -30,16 +30,31 @@ def test_lesson_has_a_current_bench_entry_within_budget(files):
     )
 
 
-@pytest.mark.parametrize(
-    "files",
-    [f for f in LESSONS if "hlc.widgets." in f.py.read_text()],
-    ids=lambda f: f.slug,
-)
+@pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])
 def test_lesson_with_widgets_has_a_current_browser_latency(files):
     entry = RESULTS.get("browser_latency", {}).get(files.slug)
+    if "hlc.widgets." not in files.py.read_text():
+        assert entry is None, f"{files.slug} has no widgets but a browser latency entry"
+        return
     assert entry, f"{files.slug} has widgets but no browser latency: run `make bench`"
     assert entry["source_sha256"] == source_hash(files.py), f"{files.slug}: re-run `make bench`"
     assert 0 < entry["latency_s"] < 10
+
+
+@pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])
+def test_every_claim_held_on_every_seed_of_the_sweep(files):
+    """A lesson's asserted bounds are backed by a sweep of the whole lesson over 5+ seeds."""
+    entry = RESULTS.get("claims", {}).get(files.slug)
+    if "hlc.claim(" not in files.py.read_text():
+        assert entry is None, f"{files.slug} makes no claims but has a sweep entry: re-run bench"
+        return
+    assert entry, f"{files.slug} makes claims but has no seed sweep: run `make bench`"
+    assert entry["source_sha256"] == source_hash(files.py), f"{files.slug}: re-run `make bench`"
+    assert entry["seeds"] >= 5
+    claims_in_source = files.py.read_text().count("hlc.claim(")
+    assert len(entry["claims"]) == claims_in_source, "every claim of the lesson was recorded"
+    broken = [name for name, item in entry["claims"].items() if not item["held_on_every_seed"]]
+    assert not broken, f"{files.slug}: claims broken on some seed: {broken}"
 
 
 def test_results_describe_the_machine():

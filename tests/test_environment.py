@@ -57,9 +57,14 @@ def test_environment_info_reports_versions_and_problems():
     assert "needs Keras 3" in problems and "one lesson open at a time" in problems
 
 
-def test_expect_speaks_plainly():
+def test_setup_returns_its_seed_and_the_bench_can_choose_it(monkeypatch):
     import pytest
 
-    hlc.expect(True, "fine")
-    with pytest.raises(AssertionError, match="the hidden layer should reach 0.95"):
-        hlc.expect(False, "the hidden layer should reach 0.95")
+    assert hlc.setup(summary=False) == 0
+    assert hlc.setup(7, summary=False) == 7
+    monkeypatch.setenv("HLCOURSE_SEED", "3")
+    assert hlc.setup(summary=False) == 3
+    assert hlc.setup(5, summary=False) == 5  # an explicit seed wins
+    monkeypatch.setenv("HLCOURSE_SEED", "abc")
+    with pytest.raises(ValueError, match="HLCOURSE_SEED='abc'"):
+        hlc.setup(summary=False)

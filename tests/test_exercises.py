@@ -8,9 +8,29 @@ import pytest
 
 import hlcourse as hlc
 from hlcourse import exercises
-from hlcourse.exercises import lesson00
+from hlcourse.exercises import lesson00, lesson01
 
 X, W, B = lesson00.LAYER_X, lesson00.LAYER_W, lesson00.LAYER_B
+FX, W1, B1, W2, B2 = (lesson01.FORWARD_X, lesson01.FORWARD_W1, lesson01.FORWARD_B1,
+                      lesson01.FORWARD_W2, lesson01.FORWARD_B2)  # fmt: skip
+
+
+def sequential(*layers, inputs=(2,)):
+    """A Keras Sequential model (imported lazily, so collecting this file stays fast)."""
+    import keras
+
+    return keras.Sequential([keras.Input(shape=inputs), *layers])
+
+
+def dense(units, activation=None):
+    import keras
+
+    return keras.layers.Dense(units, activation=activation)
+
+
+def compiled(model, loss):
+    model.compile(optimizer="adam", loss=loss)
+    return model
 
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
@@ -28,12 +48,33 @@ WRONG_ANSWERS = [
     ("00.3", hlc.data.make_classification("xor", 300, noise=0.05, seed=7), "'xor'"),
     ("00.3", hlc.data.make_classification("circles", 400, noise=0.05, seed=7), "400 points"),
     ("00.3", hlc.data.make_classification("circles", 300, noise=0.1, seed=7), "seed=7"),
-]
+    ("01.1", lambda: sequential(dense(1, "sigmoid")), "no hidden layer"),
+    ("01.1", lambda: sequential(dense(8), dense(1, "sigmoid")), "no activation (it is linear)"),
+    ("01.1", lambda: sequential(dense(8, "relu"), dense(2, "softmax")), "one unit with"),
+    ("01.1", lambda: sequential(dense(8, "relu"), dense(1, "sigmoid"), inputs=(3,)), "2 features"),
+    ("01.1", lambda: sequential(dense(4, "relu"), dense(1, "sigmoid")), "has 4 units"),
+    ("01.2", lambda: np.tanh(FX @ W1 + B1) @ W2 + B2, "raw scores (logits)"),
+    ("01.2", lambda: 1 / (1 + np.exp(-((FX @ W1 + B1) @ W2 + B2))), "skipped the hidden layer's tanh"),
+    ("01.2", lambda: np.tanh(FX @ W1 + B1), "shape (2, 3)"),
+    ("02.1", 480, "weights only"),
+    ("02.1", 472, "left out the output layer"),
+    ("02.1", 336, "first layer alone"),
+    ("02.2", lambda: sequential(dense(16, "relu"), dense(8, "relu"), dense(3, "softmax"), inputs=(20,)),
+     "not compiled"),
+    ("02.2", lambda: compiled(sequential(dense(16, "relu"), dense(8, "relu"), dense(3, "softmax"),
+                                         inputs=(20,)), "categorical_crossentropy"), "one-hot"),
+    ("02.2", lambda: compiled(sequential(dense(16, "relu"), dense(8, "relu"), dense(3, "sigmoid"),
+                                         inputs=(20,)), "sparse_categorical_crossentropy"), "softmax"),
+]  # fmt: skip
 
 
 def run_solution(exercise_id: str):
     """Execute a reference solution the way a lesson cell would and return its `answer`."""
-    namespace = {"np": np, "hlc": hlc, "x": X, "W": W, "b": B}
+    import keras
+
+    namespace = {"np": np, "hlc": hlc, "keras": keras, "x": X, "W": W, "b": B}
+    if exercise_id.startswith("01."):
+        namespace.update(x=FX, W1=W1, b1=B1, W2=W2, b2=B2)
     exec(exercises.get_exercise(exercise_id).solution, namespace)
     return namespace["answer"]
 
@@ -53,6 +94,8 @@ def test_placeholder_is_not_attempted_and_raises_nothing(exercise_id):
 
 @pytest.mark.parametrize(("exercise_id", "answer", "fragment"), WRONG_ANSWERS)
 def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
+    if callable(answer):  # built at test time: Keras models, arrays from the lesson's numbers
+        answer = answer()
     feedback = hlc.check(exercise_id, answer)
     assert feedback.status == "try again"
     assert fragment in feedback.message

@@ -47,6 +47,49 @@ def machine() -> dict:
     }
 
 
+def run_with_claims(path: Path, seed: int):
+    """Run a lesson in a fresh kernel under `seed`; return the run and the claims it recorded."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        claims_file = Path(folder) / "claims.jsonl"
+        env = {"HLCOURSE_SEED": str(seed), "HLCOURSE_CLAIMS_FILE": str(claims_file)}
+        try:
+            run = run_lesson(path, env=env)
+        except Exception as error:  # a claim broken under this seed: keep what was recorded
+            run = error
+        lines = claims_file.read_text().splitlines() if claims_file.exists() else []
+    return run, [json.loads(line) for line in lines]
+
+
+def sweep(path: Path, digest: str, first: list[dict], seeds: int) -> dict:
+    """Run a lesson under seeds 1..seeds-1 too and summarize each claim over all seeds."""
+    runs = {0: first}
+    for seed in range(1, seeds):
+        print(f"{path.stem}: claims under seed {seed} ...", flush=True)
+        runs[seed] = run_with_claims(path, seed)[1]
+    summary = {}
+    for seed, claims in runs.items():
+        for entry in claims:
+            item = summary.setdefault(
+                entry["name"],
+                {"at_least": entry["at_least"], "at_most": entry["at_most"], "values": {}},
+            )
+            item["values"][str(seed)] = round(entry["value"], 4)
+    for name, item in summary.items():
+        values = list(item["values"].values())
+        low, high = item["at_least"], item["at_most"]
+        item["held_on_every_seed"] = len(values) == seeds and all(
+            (low is None or value >= low) and (high is None or value <= high) for value in values
+        )
+        item["observed"] = [min(values), max(values)]
+        print(
+            f"{path.stem}: {name}: {item['observed']} (bound at_least={low}, at_most={high})"
+            f"{'' if item['held_on_every_seed'] else '  BROKEN ON SOME SEED'}"
+        )
+    return {"source_sha256": digest, "seeds": seeds, "claims": summary}
+
+
 def browser_latencies(previous: dict) -> dict:
     """Run the browser test and return {slug: {control, latency_s, source_sha256}}."""
     import subprocess
@@ -76,6 +119,9 @@ def main() -> int:
     parser.add_argument("lessons", nargs="*", help="slugs to run (default: all)")
     parser.add_argument("--stale", action="store_true", help="only missing or outdated entries")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser latencies")
+    parser.add_argument(
+        "--seeds", type=int, default=5, help="run lessons with claims under this many seeds (5)"
+    )
     args = parser.parse_args()
 
     results = load_results()
@@ -90,7 +136,13 @@ def main() -> int:
         if args.stale and entries.get(files.slug, {}).get("source_sha256") == digest:
             continue
         print(f"{files.slug}: running in a fresh kernel ...", flush=True)
-        run = run_lesson(files.py)
+        run, claims = run_with_claims(files.py, seed=0)
+        if claims:
+            results.setdefault("claims", {})[files.slug] = sweep(
+                files.py, digest, claims, args.seeds
+            )
+        if isinstance(run, Exception):
+            raise SystemExit(f"{files.slug} failed under seed 0: {run}")
         entries[files.slug] = {
             "source_sha256": digest,
             "seconds": round(run.seconds, 1),

@@ -46,7 +46,7 @@ import numpy as np
 
 import hlcourse as hlc
 
-hlc.setup()
+seed = hlc.setup()
 
 # %% [markdown]
 # ## A first section
