@@ -8,14 +8,21 @@ Lessons start with::
 Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when first used, so
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
-Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models` ->
-`probe` -> `plots`, `render` -> `widgets` -> `cli`.
+Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models`,
+`training` -> `probe`, `activations` -> `plots`, `render` -> `widgets` -> `cli`.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from importlib.metadata import PackageNotFoundError, version
+
+# TensorFlow reads these when it is first imported; setting them here, before any lesson
+# imports TensorFlow, keeps its C++ start-up lines out of the lessons (FACTS.md). A learner's
+# own settings win.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 try:
     __version__ = version("hlcourse")
@@ -32,6 +39,7 @@ _LAZY_FUNCTIONS = {
     "claim": "hlcourse.expectations",
 }
 _SUBMODULES = (
+    "activations",
     "data",
     "environment",
     "exercises",
@@ -41,6 +49,7 @@ _SUBMODULES = (
     "plots",
     "probe",
     "render",
+    "training",
     "widgets",
 )
 

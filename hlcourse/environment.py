@@ -151,6 +151,7 @@ def setup(seed: int | None = None, *, summary: bool = True) -> int:
         {
             "figure.figsize": (6.0, 4.0),
             "figure.dpi": 90,
+            "figure.constrained_layout.use": True,  # side-by-side panels never overlap
             "axes.grid": True,
             "grid.alpha": 0.3,
             "axes.spines.top": False,

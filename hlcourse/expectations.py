@@ -49,7 +49,7 @@ def claim(
     at_least: float | None = None,
     at_most: float | None = None,
     message: str = "",
-) -> float:
+) -> None:
     """Check a measured number against a bound, and record it for the bench's seed sweep.
 
     Args:
@@ -57,9 +57,6 @@ def claim(
         value: the measured number.
         at_least, at_most: the bound(s) the lesson teaches; at least one is required.
         message: extra words for the learner when the bound is broken.
-
-    Returns:
-        `value`, so a cell can use it further.
     """
     v.check_str("name", name)
     value = v.check_number("value", value)
@@ -79,7 +76,6 @@ def claim(
         _fail(f"{name}: measured {value:.4g}, expected at least {at_least:g}. {message}".strip())
     if at_most is not None and value > at_most:
         _fail(f"{name}: measured {value:.4g}, expected at most {at_most:g}. {message}".strip())
-    return value
 
 
 def _record(name: str, value: float, at_least: float | None, at_most: float | None) -> None:

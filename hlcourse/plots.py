@@ -1,17 +1,40 @@
 """Figures for the lessons. Each takes an optional `ax`, draws on it (or on a new figure) and
-returns the axes it drew on; nothing here trains a model."""
+returns the axes it drew on; nothing here trains a model.
+
+Colours (STYLE.md 7): class 0 is orange with round markers, class 1 blue with square markers;
+a model's probability of class 1 runs from orange (0) through near-white (0.5) to blue (1), as
+in TensorFlow Playground. Meaning is never carried by colour alone: markers, dashes, labels and
+the 0.5 contour line say it too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
 from hlcourse import _validate as v
 
-__all__ = ["plot_dataset"]
+__all__ = [
+    "decision_grid",
+    "plot_dataset",
+    "plot_decision_map",
+    "plot_hidden_space",
+    "plot_history",
+]
 
 # Classes are told apart by marker shape as well as colour (STYLE.md 7).
 CLASS_STYLES = (
     {"color": "#E69F00", "marker": "o", "label": "class 0"},
     {"color": "#0072B2", "marker": "s", "label": "class 1"},
 )
+# The probability map: class 0's orange -> near-white at 0.5 -> class 1's blue.
+PROBABILITY_COLORS = ("#E69F00", "#F7F7F7", "#0072B2")
+# Training curves, one colour and one marker per run (Okabe & Ito's colour-blind-safe set).
+RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+GRID_COLOR = "0.72"
 
 
 def plot_dataset(dataset, ax=None, *, show_test: bool = True, title: str | None = None):
@@ -26,6 +49,488 @@ def plot_dataset(dataset, ax=None, *, show_test: bool = True, title: str | None 
     Returns:
         The axes drawn on.
     """
+    _check_plane_dataset(dataset)
+    v.check_bool("show_test", show_test)
+    if title is not None:
+        v.check_str("title", title, nonempty=False)
+    ax = _axes(ax)
+    test = (dataset.x_test, dataset.y_test) if show_test else None
+    _scatter_classes(ax, (dataset.x_train, dataset.y_train), test)
+    ax.set(xlabel="x1", ylabel="x2", title=dataset.name if title is None else title)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return ax
+
+
+def decision_grid(
+    model: Any, dataset, resolution: int = 100
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A binary classifier's probability of class 1 on a square grid covering the data.
+
+    The grid spans all points of `dataset` (training and test) plus a 10% margin, with the
+    same range on both axes. All grid points go through the model in one batch.
+
+    Args:
+        model: a Keras model with 2 inputs and one sigmoid output, or any function mapping an
+            ``(n, 2)`` float32 array to ``(n,)`` or ``(n, 1)`` probabilities (an ``(n, 2)``
+            softmax output works too: its column 1 is used).
+        dataset: the 2-D classification `Dataset` whose points the grid covers.
+        resolution: grid points per side, 10 to 1,000.
+
+    Returns:
+        ``(xx, yy, probabilities)``, each of shape ``(resolution, resolution)``: row i, column j
+        is the point ``(xx[i, j], yy[i, j])``, with x1 growing along columns and x2 along rows.
+    """
+    model = _check_predictor(model)
+    _check_plane_dataset(dataset)
+    resolution = v.check_int("resolution", resolution, low=10, high=1000)
+    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
+    xx, yy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
+    grid = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
+    probabilities = _class1_probabilities(model, grid)
+    return xx, yy, probabilities.reshape(xx.shape)
+
+
+def plot_decision_map(
+    model: Any,
+    dataset,
+    ax=None,
+    *,
+    resolution: int = 100,
+    show_test: bool = True,
+    discretize: bool = False,
+    title: str | None = None,
+    colorbar: bool = True,
+):
+    """Shade the plane by a binary classifier's probability of class 1, then draw the data.
+
+    Orange areas are where the model says class 0, blue where it says class 1, near-white
+    where it is unsure; the black line is the decision boundary (probability 0.5). The data
+    points follow `plot_dataset` (orange circles = class 0, blue squares = class 1, hollow =
+    test points). The model is only asked for predictions, never trained.
+
+    Args:
+        model: a Keras model with 2 inputs and one sigmoid output, or a function mapping an
+            ``(n, 2)`` array to ``(n,)`` / ``(n, 1)`` probabilities (see `decision_grid`).
+        dataset: a 2-D classification `Dataset`.
+        ax: matplotlib axes to draw on; a new figure when None.
+        resolution: grid points per side, 10 to 1,000.
+        show_test: also draw the test points (hollow markers).
+        discretize: shade only the predicted class (probability thresholded at 0.5) in two
+            flat colours instead of the graded probability.
+        title: axes title; defaults to the data set's name and what the shading shows.
+        colorbar: add a colour bar reading "P(class 1)" (graded map only).
+
+    Returns:
+        The axes drawn on.
+    """
+    model = _check_predictor(model)
+    _check_plane_dataset(dataset)
+    resolution = v.check_int("resolution", resolution, low=10, high=1000)
+    show_test = v.check_bool("show_test", show_test)
+    discretize = v.check_bool("discretize", discretize)
+    if title is not None:
+        v.check_str("title", title, nonempty=False)
+    colorbar = v.check_bool("colorbar", colorbar)
+    if ax is not None:
+        _axes(ax)  # refuse a wrong `ax` before asking the model anything
+    xx, yy, probabilities = decision_grid(model, dataset, resolution)
+    ax = _axes(ax)  # a new figure only once the model has answered
+    shown = np.where(probabilities >= 0.5, 0.85, 0.15) if discretize else probabilities
+    half_x = (xx[0, 1] - xx[0, 0]) / 2
+    half_y = (yy[1, 0] - yy[0, 0]) / 2
+    image = ax.imshow(
+        shown,
+        origin="lower",
+        extent=(xx[0, 0] - half_x, xx[0, -1] + half_x, yy[0, 0] - half_y, yy[-1, 0] + half_y),
+        cmap=_probability_cmap(),
+        vmin=0.0,
+        vmax=1.0,
+        alpha=0.6,
+        interpolation="nearest" if discretize else "bilinear",
+        zorder=0,
+    )
+    if probabilities.min() < 0.5 < probabilities.max():  # else there is no boundary to draw
+        ax.contour(xx, yy, probabilities, levels=[0.5], colors="black", linewidths=1.4, zorder=1)
+        ax.plot([], [], color="black", linewidth=1.4, label="boundary (p = 0.5)")
+    if title is None:
+        title = f"{dataset.name}: {'predicted class' if discretize else 'P(class 1)'}"
+    plot_dataset(dataset, ax, show_test=show_test, title=title)
+    if colorbar and not discretize:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, ticks=[0.0, 0.5, 1.0])
+        bar.ax.set_yticklabels(["0\n(class 0)", "0.5", "1\n(class 1)"], fontsize=8)
+        bar.set_label("P(class 1)")
+    return ax
+
+
+def plot_history(history: Any, ax=None, *, metric: str = "loss", label: str | None = None):
+    """Draw training curves: training solid, validation (``"val_<metric>"``) dashed.
+
+    Args:
+        history: what ``model.fit`` returned (a ``keras.callbacks.History``), its
+            ``.history`` dict of per-epoch lists (as `hlcourse.training.train_fast` returns),
+            or a dict of several runs ``{"8 units": history, "64 units": history, ...}`` to
+            compare them on one chart (one colour and marker per run).
+        ax: matplotlib axes to draw on; a new figure when None.
+        metric: which curve, e.g. ``"loss"`` or ``"accuracy"`` (a key of the history).
+        label: the name of a single run, shown in the legend; with several runs their dict
+            keys name them, so leave it None.
+
+    Returns:
+        The axes drawn on.
+    """
+    metric = v.check_str("metric", metric)
+    if label is not None:
+        label = v.check_str("label", label)
+    runs = _history_runs(history)
+    if len(runs) > 1 and label is not None:
+        v._fail(
+            "label",
+            "None when `history` holds several runs",
+            label,
+            hint="The dict's keys name the runs; rename them there",
+        )
+    for run_name, record in runs:
+        if metric not in record:
+            available = ", ".join(repr(key) for key in record) or "none"
+            where = f"The history of run {run_name!r}" if len(runs) > 1 else "The history"
+            v._fail(
+                "metric",
+                "a key of the history",
+                metric,
+                hint=f"{where} has: {available}",
+            )
+    ax = _axes(ax)
+    several = len(runs) > 1
+    any_validation = False
+    for i, (run_name, record) in enumerate(runs):
+        style = {
+            "color": RUN_COLORS[i % len(RUN_COLORS)],
+            "marker": RUN_MARKERS[i % len(RUN_MARKERS)] if several else None,
+            "markersize": 4,
+        }
+        train = np.asarray(record[metric], dtype=float)
+        every = max(1, len(train) // 10)
+        if several:
+            train_label = run_name
+        else:
+            train_label = "training" if label is None else f"{label} (training)"
+        epochs = np.arange(1, len(train) + 1)
+        ax.plot(epochs, train, linestyle="-", label=train_label, markevery=every, **style)
+        val_key = f"val_{metric}"
+        if val_key in record:
+            any_validation = True
+            val = np.asarray(record[val_key], dtype=float)
+            if several:
+                val_label = "_nolegend_"
+            else:
+                val_label = "validation" if label is None else f"{label} (validation)"
+            ax.plot(
+                np.arange(1, len(val) + 1), val, linestyle="--", label=val_label,
+                markevery=every, markerfacecolor="none", **style,
+            )  # fmt: skip
+    if several:
+        ax.plot([], [], color="0.35", linestyle="-", label="solid: training")
+        if any_validation:
+            ax.plot([], [], color="0.35", linestyle="--", label="dashed: validation")
+    ax.set(xlabel="epoch", ylabel=metric)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, framealpha=0.8)
+    return ax
+
+
+def plot_hidden_space(
+    model: Any,
+    dataset,
+    ax=None,
+    *,
+    layer: str | int | None = None,
+    grid_lines: int = 11,
+    title: str | None = None,
+):
+    """Show the data as a hidden layer sees it: the plane re-drawn in the layer's units.
+
+    The data points and a grid of straight lines over the input plane (light grey) go through
+    the network up to the chosen hidden layer and are drawn at the coordinates that layer
+    gives them. Bent and folded grid lines show how the layer re-draws the plane; classes
+    that the layer has pulled apart can be split by a straight line, which is all the output
+    layer can draw. With 2 units the axes are the units themselves; with more, the two
+    directions along which the data's activations vary most (PCA); with 1 unit, the unit
+    against a small vertical jitter. When the layer feeds a single sigmoid output unit (in a
+    Sequential model) and has 1 or 2 units, the output's boundary is drawn as a dashed line.
+
+    Args:
+        model: a built Keras model taking 2 inputs, with at least one hidden layer.
+        dataset: a 2-D classification `Dataset` (training points filled, test points hollow).
+        ax: matplotlib axes to draw on; a new figure when None.
+        layer: which hidden layer, by name (``"hidden_1"``) or by position among the hidden
+            layers (``0`` is the first, ``-1`` the last); None means the last hidden layer.
+        grid_lines: how many horizontal and how many vertical lines the grid has, 2 to 41.
+        title: axes title; defaults to the layer's name and how it is shown.
+
+    Returns:
+        The axes drawn on.
+    """
+    from hlcourse import models, probe
+
+    model = models._check_model("model", model)
+    _check_plane_dataset(dataset)
+    if layer is not None and (
+        isinstance(layer, bool) or not isinstance(layer, (str, int, np.integer))
+    ):
+        v._fail("layer", "None, a hidden layer's name or its position", layer, error=TypeError)
+    grid_lines = v.check_int("grid_lines", grid_lines, low=2, high=41)
+    if title is not None:
+        v.check_str("title", title, nonempty=False)
+    models._require_built(model, "its hidden layers can be drawn")
+    style = models._style(model)
+    if style != "subclassed" and tuple(model.inputs[0].shape[1:]) != (2,):
+        v._fail(
+            "model",
+            "a model taking 2 inputs (x1, x2), like the data set's points",
+            model,
+            hint=f"Its input shape is {tuple(model.inputs[0].shape)}",
+        )
+
+    # The data first, then each grid line sampled densely, all through the network at once.
+    n_train, n_test = len(dataset.x_train), len(dataset.x_test)
+    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
+    samples = 101
+    t_x, t_y = np.linspace(x_lo, x_hi, samples), np.linspace(y_lo, y_hi, samples)
+    lines = [
+        np.column_stack([np.full(samples, c), t_y]) for c in np.linspace(x_lo, x_hi, grid_lines)
+    ]
+    lines += [
+        np.column_stack([t_x, np.full(samples, c)]) for c in np.linspace(y_lo, y_hi, grid_lines)
+    ]
+    points = np.concatenate([dataset.x_train, dataset.x_test, *lines]).astype(np.float32)
+    activations = probe.hidden_activations(model, points)
+    if not activations:
+        v._fail("model", "a model with at least one hidden layer", model)
+    name = _pick_hidden_layer(list(activations), layer)
+    hidden = np.asarray(activations[name], dtype=np.float64)
+    if hidden.ndim != 2:
+        v._fail(
+            "layer",
+            "a layer whose output is one row of units per sample",
+            layer,
+            hint=f"{name!r} outputs shape {hidden.shape[1:]} per sample",
+        )
+    units = hidden.shape[1]
+    n_data = n_train + n_test
+    boundary = _output_boundary(model, name, units) if units <= 2 else None
+
+    if units == 1:
+        rng = np.random.default_rng(0)
+        jitter = rng.uniform(-0.4, 0.4, n_data)
+        coords = np.column_stack([hidden[:n_data, 0], jitter])
+        grid_coords = None
+        labels = ("unit 1", "jitter (no meaning)")
+        how = "1 unit, the plane squeezed onto a line"
+    elif units == 2:
+        coords, grid_coords = hidden[:n_data], hidden[n_data:]
+        labels = ("unit 1", "unit 2")
+        how = "2 units"
+    else:
+        coords, grid_coords, share = _pca_pair(hidden[:n_data], hidden[n_data:])
+        labels = ("hidden PC 1", "hidden PC 2")
+        how = f"{units} units seen through PCA ({share:.0%} of their variance)"
+
+    ax = _axes(ax)
+    if grid_coords is not None:
+        from matplotlib.collections import LineCollection
+
+        segments = grid_coords.reshape(2 * grid_lines, samples, 2)
+        ax.add_collection(LineCollection(segments, colors=GRID_COLOR, linewidths=0.8, zorder=0))
+        ax.plot([], [], color=GRID_COLOR, linewidth=0.8, label="grid lines of the input plane")
+    else:
+        ax.axhline(0.0, color=GRID_COLOR, linewidth=0.8, zorder=0)
+    _scatter_classes(ax, (coords[:n_train], dataset.y_train), (coords[n_train:], dataset.y_test))
+    if boundary is not None:
+        w, b = boundary
+        line = {"color": "black", "linestyle": "--", "linewidth": 1.2}
+        if units == 1 or w[1] == 0:
+            ax.axvline(-b / w[0], label="output's boundary (p = 0.5)", **line)
+        else:
+            ax.axline((0.0, -b / w[1]), slope=-w[0] / w[1], label="output's boundary (p = 0.5)",
+                      **line)  # fmt: skip
+    ax.autoscale_view()
+    ax.set(xlabel=labels[0], ylabel=labels[1], title=f"{name}: {how}" if title is None else title)
+    if units >= 2:
+        ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="best", fontsize=8, framealpha=0.8)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _scatter_classes(ax, train: tuple, test: tuple | None) -> None:
+    """Training points filled, test points hollow; one colour and marker per class."""
+    for label, style in enumerate(CLASS_STYLES):
+        points = train[0][train[1] == label]
+        ax.scatter(points[:, 0], points[:, 1], s=14, alpha=0.8, edgecolors="none", **style)
+        if test is not None:
+            points = test[0][test[1] == label]
+            ax.scatter(
+                points[:, 0], points[:, 1], s=16, facecolors="none",
+                edgecolors=style["color"], marker=style["marker"], linewidths=0.9,
+            )  # fmt: skip
+
+
+def _plane_bounds(x: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
+    """A square (x_lo, x_hi, y_lo, y_hi) around the points, `margin` of the span added."""
+    lo, hi = x.min(axis=0).astype(float), x.max(axis=0).astype(float)
+    centre = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2, 1e-3) * (1 + margin)
+    return centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half
+
+
+def _probability_cmap():
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("hlc_orange_blue", PROBABILITY_COLORS)
+
+
+def _is_keras_model(model: Any) -> bool:
+    import sys
+
+    if "keras" not in sys.modules:  # nothing imported Keras, so this cannot be a Keras model
+        return False
+    import keras
+
+    return isinstance(model, keras.Model)
+
+
+def _check_predictor(model: Any) -> Any:
+    if not callable(model):
+        v._fail(
+            "model",
+            "a Keras model or a function mapping an (n, 2) array to probabilities",
+            model,
+            error=TypeError,
+        )
+    return model
+
+
+def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
+    """P(class 1) at each row of `grid`, checked to be probabilities; shape ``(n,)``."""
+    out = model(grid, training=False) if _is_keras_model(model) else model(grid)
+    if hasattr(out, "numpy"):
+        out = out.numpy()
+    try:
+        out = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        v._fail("model", "a model returning an array of probabilities", model, error=TypeError)
+    n = len(grid)
+    if out.shape in ((n,), (n, 1)):
+        out = out.reshape(n)
+    elif out.shape == (n, 2):
+        out = out[:, 1]  # a two-class softmax: the probability of class 1
+    else:
+        v._fail(
+            "model",
+            f"a model whose output for {n} points has shape ({n},) or ({n}, 1)",
+            model,
+            hint=f"Its output has shape {out.shape}; a decision map needs a binary classifier "
+            "(one sigmoid output unit)",
+        )
+    if not np.all(np.isfinite(out)) or out.min() < 0 or out.max() > 1:
+        v._fail(
+            "model",
+            "a model whose outputs are probabilities from 0 to 1",
+            model,
+            hint=f"Its outputs run from {np.nanmin(out):.3g} to {np.nanmax(out):.3g}; for raw "
+            "scores (logits) pass lambda x: keras.ops.sigmoid(model(x)) instead",
+        )
+    return out
+
+
+def _history_runs(history: Any) -> list[tuple[str | None, dict[str, Sequence[float]]]]:
+    """[(run name or None, {key: per-epoch values})] from any of the accepted forms."""
+    expected = (
+        "a keras History, a dict of per-epoch lists such as {'loss': [...]}, or a dict of "
+        "runs such as {'8 units': history, '64 units': history}"
+    )
+    record = _as_record(history)
+    if record is not None:
+        return [(None, record)]
+    if isinstance(history, Mapping) and history:
+        runs = []
+        for name, run in history.items():
+            record = _as_record(run)
+            if record is None or not isinstance(name, str):
+                v._fail("history", expected, history, error=TypeError)
+            runs.append((name, record))
+        return runs
+    v._fail("history", expected, history, error=TypeError)
+    return []  # not reached
+
+
+def _as_record(value: Any) -> dict[str, Sequence[float]] | None:
+    """The {key: list} behind a History or such a dict itself; None for anything else."""
+    record = getattr(value, "history", value)
+    if not isinstance(record, Mapping) or not record:
+        return None
+    for key, values in record.items():
+        if not isinstance(key, str) or isinstance(values, (str, bytes, Mapping)):
+            return None
+        if not isinstance(values, (Sequence, np.ndarray)):
+            return None
+        try:
+            np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            return None
+    return dict(record)
+
+
+def _pick_hidden_layer(names: list[str], layer: str | int | None) -> str:
+    shown = ", ".join(repr(n) for n in names)
+    if layer is None:
+        return names[-1]
+    if isinstance(layer, str):
+        if layer not in names:
+            v._fail("layer", f"the name of a hidden layer ({shown})", layer)
+        return layer
+    index = v.check_int(
+        "layer", layer, low=-len(names), high=len(names) - 1,
+        hint=f"Positions count the hidden layers only: {shown}",
+    )  # fmt: skip
+    return names[index]
+
+
+def _pca_pair(data: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Both sets projected on the data's two main directions, and the variance share kept."""
+    centred = data - data.mean(axis=0)
+    if float(np.sum(centred**2)) <= 1e-12:  # every point lands on the same spot
+        return np.zeros((len(data), 2)), grid[:, :2] * 0.0, 1.0
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=2, random_state=0).fit(data)
+    return pca.transform(data), pca.transform(grid), float(pca.explained_variance_ratio_.sum())
+
+
+def _output_boundary(model: Any, name: str, units: int) -> tuple[np.ndarray, float] | None:
+    """(w, b) of a sigmoid output unit fed directly by layer `name`, else None."""
+    from hlcourse import models
+
+    if models._style(model) != "sequential" or len(model.layers) < 2:
+        return None
+    last, before = model.layers[-1], model.layers[-2]
+    activation = getattr(getattr(last, "activation", None), "__name__", None)
+    kernel = getattr(last, "kernel", None)
+    if before.name != name or activation != "sigmoid" or kernel is None:
+        return None
+    w = np.asarray(kernel.numpy(), dtype=float)
+    if w.shape != (units, 1) or not getattr(last, "use_bias", False) or not np.any(w):
+        return None
+    return w[:, 0], float(np.asarray(last.bias.numpy())[0])
+
+
+def _check_plane_dataset(dataset) -> None:
+    """Refuse anything but a 2-D classification `Dataset` (points in the plane, labels)."""
     from hlcourse.data import Dataset
 
     if not isinstance(dataset, Dataset):
@@ -39,23 +544,6 @@ def plot_dataset(dataset, ax=None, *, show_test: bool = True, title: str | None 
             f"Received an invalid value for `dataset`, expected a 2-D classification data set. "
             f"Received: dataset={dataset!r}"
         )
-    v.check_bool("show_test", show_test)
-    if title is not None:
-        v.check_str("title", title, nonempty=False)
-    ax = _axes(ax)
-    for label, style in enumerate(CLASS_STYLES):
-        train = dataset.x_train[dataset.y_train == label]
-        ax.scatter(train[:, 0], train[:, 1], s=14, alpha=0.8, edgecolors="none", **style)
-        if show_test:
-            test = dataset.x_test[dataset.y_test == label]
-            ax.scatter(
-                test[:, 0], test[:, 1], s=16, facecolors="none",
-                edgecolors=style["color"], marker=style["marker"], linewidths=0.9,
-            )  # fmt: skip
-    ax.set(xlabel="x1", ylabel="x2", title=dataset.name if title is None else title)
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
-    return ax
 
 
 def _axes(ax):

@@ -29,8 +29,9 @@ def new_figure(width: float = 5.0, height: float = 4.0, dpi: int = 80):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    # No layout engine: constrained layout doubles the time of every redraw.
-    figure = Figure(figsize=(width, height), dpi=dpi)
+    # No layout engine, whatever rcParams say: constrained layout doubles the time of every
+    # redraw, and widgets place their axes themselves.
+    figure = Figure(figsize=(width, height), dpi=dpi, layout="none")
     FigureCanvasAgg(figure)
     return figure
 

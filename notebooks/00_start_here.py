@@ -52,11 +52,12 @@ if "google.colab" in sys.modules:
 # returns the seed it used; lessons pass it on wherever randomness enters.
 
 # %%
-import numpy as np
-
 import hlcourse as hlc
 
 seed = hlc.setup()
+
+# %%
+import numpy as np
 
 # %% [markdown]
 # ## How this course works

@@ -48,6 +48,25 @@ def _xor():
     return hlcourse.data.make_classification("xor", 40)
 
 
+_NETS: list = []
+
+
+def _net():
+    """One small built network (2 -> 3 -> 1), shared by the rows that need a real model."""
+    if not _NETS:
+        from hlcourse.models import build_dense_network
+
+        _NETS.append(build_dense_network(2, (3,), name="bad_input_net"))
+    return _NETS[0]
+
+
+def _half(grid):
+    return np.full(len(grid), 0.5)
+
+
+_X, _Y = np.zeros((6, 2), np.float32), np.zeros(6)
+
+
 # (qualified name, args, kwargs, error, fragment)
 ROWS = [
     # hlcourse.environment
@@ -112,6 +131,74 @@ ROWS = [
     ("hlcourse.plots.plot_dataset", (hlcourse.data.load_digits(),), {}, ValueError, "2-D"),
     ("hlcourse.plots.plot_dataset", (_xor(),), {"ax": "left"}, TypeError, "matplotlib Axes"),
     ("hlcourse.plots.plot_dataset", (_xor(),), {"show_test": None}, TypeError, "show_test"),
+    # hlcourse.plots: decision maps, training curves, the hidden layer's view
+    ("hlcourse.plots.decision_grid", (3, _xor()), {}, TypeError, "model=3"),
+    ("hlcourse.plots.decision_grid", (_half, np.zeros((4, 2))), {}, TypeError, "hlcourse Dataset"),
+    ("hlcourse.plots.decision_grid", (_half, _xor()), {"resolution": 5}, ValueError,
+     "resolution=5"),
+    ("hlcourse.plots.decision_grid", (lambda g: 3 * g[:, 0], _xor()), {}, ValueError,
+     "probabilities from 0 to 1"),
+    ("hlcourse.plots.decision_grid", (lambda g: np.zeros((len(g), 3)), _xor()), {}, ValueError,
+     "Its output has shape (10000, 3)"),
+    ("hlcourse.plots.plot_decision_map", ("net", _xor()), {}, TypeError, "model='net'"),
+    ("hlcourse.plots.plot_decision_map", (_half, hlcourse.data.load_digits()), {}, ValueError,
+     "2-D"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"ax": "left"}, TypeError,
+     "matplotlib Axes"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"resolution": 10**4}, ValueError,
+     "10 to 1000"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"discretize": "yes"}, TypeError,
+     "discretize='yes'"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"show_test": 0}, TypeError,
+     "show_test=0"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"title": 3}, TypeError, "title=3"),
+    ("hlcourse.plots.plot_decision_map", (_half, _xor()), {"colorbar": None}, TypeError,
+     "colorbar=None"),
+    ("hlcourse.plots.plot_history", (5,), {}, TypeError, "a keras History"),
+    ("hlcourse.plots.plot_history", ({},), {}, TypeError, "dict of runs"),
+    ("hlcourse.plots.plot_history", ({"loss": [1.0]},), {"metric": "acc"}, ValueError,
+     "has: 'loss'"),
+    ("hlcourse.plots.plot_history", ({"loss": [1.0]},), {"metric": 2}, TypeError, "metric=2"),
+    ("hlcourse.plots.plot_history", ({"loss": [1.0]},), {"label": ""}, ValueError, "label=''"),
+    ("hlcourse.plots.plot_history", ({"a": {"loss": [1.0]}, "b": {"loss": [2.0]}},),
+     {"label": "c"}, ValueError, "several runs"),
+    ("hlcourse.plots.plot_history", ({"loss": [1.0]},), {"ax": 1}, TypeError, "matplotlib Axes"),
+    ("hlcourse.plots.plot_hidden_space", (None, _xor()), {}, TypeError, "model=None"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), "xor"), {}, TypeError, "hlcourse Dataset"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"layer": "output"}, ValueError,
+     "hidden layer ('hidden_1')"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"layer": 3}, ValueError, "layer=3"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"layer": 1.0}, TypeError,
+     "layer=1.0"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"grid_lines": 1}, ValueError,
+     "grid_lines=1"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"title": b"t"}, TypeError, "title=b't'"),
+    ("hlcourse.plots.plot_hidden_space", (_net(), _xor()), {"ax": []}, TypeError,
+     "matplotlib Axes"),
+    # hlcourse.training
+    ("hlcourse.training.train_fast", (None, _X, _Y), {}, TypeError, "model=None"),
+    ("hlcourse.training.train_fast", (_net(), np.zeros(6), _Y), {}, ValueError, "x.shape"),
+    ("hlcourse.training.train_fast", (_net(), "data", _Y), {}, TypeError, "x='data'"),
+    ("hlcourse.training.train_fast", (_net(), _X + np.nan, _Y), {}, ValueError, "finite"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y[:4]), {}, ValueError, "one target per row"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"epochs": 0}, ValueError, "epochs=0"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"epochs": 2.0}, TypeError, "epochs=2.0"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"batch_size": 0}, ValueError,
+     "batch_size=0"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"learning_rate": 0}, ValueError,
+     "greater than 0"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"loss": "msee"}, ValueError, "loss='msee'"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"loss": 3}, TypeError, "loss=3"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"validation_data": _X}, TypeError,
+     "a pair (x_val, y_val)"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"validation_data": (_X[:, :1], _Y)},
+     ValueError, "validation_data[0].shape"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"seed": -1}, ValueError, "seed=-1"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"chunk": 0}, ValueError, "chunk=0"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"should_stop": True}, TypeError,
+     "should_stop=True"),
+    ("hlcourse.training.train_fast", (_net(), _X, _Y), {"on_progress": "print"}, TypeError,
+     "on_progress='print'"),
     # hlcourse.widgets
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", ("x",), {}, ValueError, "'xor'"),
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"noise": 0.9}, ValueError,
@@ -120,6 +207,13 @@ ROWS = [
      "n_samples='300'"),
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", (), {"seed": 10**5}, ValueError,
      "0 to 9999"),
+    ("hlcourse.widgets.width_explorer.width_explorer", ("tan",), {}, ValueError, "'sine'"),
+    ("hlcourse.widgets.width_explorer.width_explorer", (), {"width": 65}, ValueError, "1 to 64"),
+    ("hlcourse.widgets.width_explorer.width_explorer", (), {"width": "4"}, TypeError, "width='4'"),
+    ("hlcourse.widgets.width_explorer.width_explorer", (), {"activation": "elu"}, ValueError,
+     "'tanh', 'relu', 'sigmoid'"),
+    ("hlcourse.widgets.width_explorer.width_explorer", (), {"epochs": 0}, ValueError, "epochs=0"),
+    ("hlcourse.widgets.width_explorer.width_explorer", (), {"seed": -1}, ValueError, "seed=-1"),
     # hlcourse.models
     ("hlcourse.models.build_dense_network", (0,), {}, ValueError, "input_dim=0"),
     ("hlcourse.models.build_dense_network", (2, 8), {}, TypeError, "hidden=(8,)"),
@@ -128,6 +222,34 @@ ROWS = [
     ("hlcourse.models.build_dense_network", (2,), {"dropout": 1.0}, ValueError, "drop every unit"),
     ("hlcourse.models.compile_for", ("model",), {}, TypeError, "expected a Keras model"),
     ("hlcourse.models.parameter_table", (None,), {}, TypeError, "model=None"),
+    # hlcourse.activations
+    ("hlcourse.activations.activation_values", ("ReLU", [0.0]), {}, ValueError,
+     "Did you mean 'relu'"),
+    ("hlcourse.activations.activation_values", ("softmax", [0.0]), {}, ValueError,
+     "expected one of 'relu'"),
+    ("hlcourse.activations.activation_values", ("tanh", "abc"), {}, TypeError,
+     "array of finite numbers"),
+    ("hlcourse.activations.activation_values", ("tanh", [0.0, np.nan]), {}, ValueError,
+     "NaN or infinite"),
+    ("hlcourse.activations.saturation_share", ("tanh", []), {}, ValueError, "at least one value"),
+    ("hlcourse.activations.saturation_share", ("tanh", [1.0]), {"threshold": 0}, ValueError,
+     "threshold=0"),
+    ("hlcourse.activations.dead_units", (np.zeros(5),), {}, ValueError, "(n_samples, n_units)"),
+    ("hlcourse.activations.dead_units", (None,), {}, TypeError, "activations=None"),
+    ("hlcourse.activations.output_statistics", ("tanh", 0), {}, ValueError, "input_scale=0"),
+    ("hlcourse.activations.output_statistics", ("tanh", "big"), {}, TypeError,
+     "input_scale='big'"),
+    ("hlcourse.activations.output_statistics", ("tanh", 1.0), {"units": 0}, ValueError,
+     "units=0"),
+    ("hlcourse.activations.output_statistics", ("tanh", 1.0), {"seed": -1}, ValueError,
+     "seed=-1"),
+    # hlcourse.widgets.activation_explorer
+    ("hlcourse.widgets.activation_explorer.activation_explorer", ("softmax",), {}, ValueError,
+     "expected one of 'relu'"),
+    ("hlcourse.widgets.activation_explorer.activation_explorer", (), {"input_scale": 20.0},
+     ValueError, "0.1 to 10"),
+    ("hlcourse.widgets.activation_explorer.activation_explorer", (), {"input_scale": "1"},
+     TypeError, "input_scale='1'"),
     # hlcourse.probe
     ("hlcourse.probe.hidden_activations", (None, np.zeros((2, 2))), {}, TypeError, "model=None"),
     ("hlcourse.probe.activation_model", (3,), {}, TypeError, "model=3"),

@@ -32,6 +32,7 @@ def compiled(model, loss):
     model.compile(optimizer="adam", loss=loss)
     return model
 
+
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
     ("00.1", 5, "counted every layer"),

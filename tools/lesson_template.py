@@ -42,11 +42,12 @@ if "google.colab" in sys.modules:
 # ## Setup
 
 # %%
-import numpy as np
-
 import hlcourse as hlc
 
 seed = hlc.setup()
+
+# %%
+import numpy as np
 
 # %% [markdown]
 # ## A first section

@@ -79,7 +79,11 @@ def build_and_compile(answer) -> str:
         )
     if not answer.compiled:
         raise Wrong("Your model is not compiled yet: call `answer.compile(...)`.")
-    loss = answer.loss if isinstance(answer.loss, str) else getattr(answer.loss, "name", str(answer.loss))
+    loss = (
+        answer.loss
+        if isinstance(answer.loss, str)
+        else getattr(answer.loss, "name", str(answer.loss))
+    )
     if loss == "categorical_crossentropy":
         raise Wrong(
             "`categorical_crossentropy` expects one-hot labels like [0, 0, 1]. The labels here "

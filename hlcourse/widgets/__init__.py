@@ -9,9 +9,21 @@ The convention every widget here follows (STYLE.md 6):
 - the control that drives the main picture carries the CSS class ``hlc-main-control`` (the
   browser test operates it);
 - figures are drawn outside pyplot (`hlcourse.render`), so none is left open;
-- every control is labelled and reachable from the keyboard; invalid values cannot be chosen.
+- every control is labelled and reachable from the keyboard; invalid values cannot be chosen;
+- work that takes longer than a redraw (training) runs in a background thread and shows its
+  progress; a new change cancels it, and only the newest setting reaches the picture
+  (`width_explorer` is the model to copy; `.wait()` lets tests and lessons wait for it).
 """
 
+from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
+from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
 
-__all__ = ["DatasetExplorer", "dataset_explorer"]
+__all__ = [
+    "ActivationExplorer",
+    "DatasetExplorer",
+    "WidthExplorer",
+    "activation_explorer",
+    "dataset_explorer",
+    "width_explorer",
+]

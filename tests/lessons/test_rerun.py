@@ -46,6 +46,11 @@ def test_rerun_with_solutions_is_clean_and_repeats_itself(files):
     for index, (a, b) in enumerate(zip(first.cells, second.cells, strict=True)):
         if a.cell_type != "code":
             continue
+        stderr = "".join(o.get("text", "") for o in a.outputs if o.get("name") == "stderr")
+        assert "Warning" not in stderr, (
+            f"{files.slug} cell {index + 1} shows a warning to the learner (catch it where the "
+            f"lesson teaches it, or fix its cause):\n{stderr[:500]}"
+        )
         exercise = EXERCISE_CALL.search(a.source)
         if exercise:
             assert "not attempted" in output_text(a), f"cell {index + 1}: as shipped, not attempted"

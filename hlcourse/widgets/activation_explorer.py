@@ -1,0 +1,330 @@
+"""Activation functions up close: the curve, its slope, and what it does to a layer (lesson 03).
+
+Pick an activation and an input scale. The picture has three panels:
+
+- left: the function ``f(z)`` (solid) and its slope ``f'(z)`` (dashed) for ``z`` from -6 to 6,
+  with the zones where the slope is below 0.05 hatched and named: "saturated" (the function
+  has flattened out towards a limit), "zero gradient" (ReLU's negative side) or, for a narrow
+  dip of the slope inside the curve (GELU, swish), left unnamed;
+- middle: the pre-activations ``z`` of a Dense layer (64 units, Glorot-uniform weights, zero
+  biases) fed 512 standard-normal inputs times the input scale, over the same hatched zones;
+- right: that layer's outputs ``f(z)``, with their mean (solid line) and zero (dotted line).
+
+The numbers are those of `hlcourse.activations.output_statistics(name, input_scale)`.
+
+Speed: the layer is built once, and a change only re-applies the activation to the cached
+pre-activations (a few milliseconds). The figure, too, is built once (with
+`hlcourse.render.new_figure`, outside pyplot, so nothing is left open) and updated in place:
+rebuilding three panels for every change took about 0.2-0.3 s on a 2-core machine, updating
+them takes about 0.1 s, almost all of it matplotlib drawing text, and the last 64 pictures
+are kept, so going back to a setting is instant. That is fast enough to redraw synchronously,
+so a newer change never waits behind unfinished work for an older one.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from hlcourse import _validate as v
+from hlcourse import activations, render
+
+__all__ = ["ActivationExplorer", "activation_explorer"]
+
+UNITS = 64
+SAMPLES = 512
+SEED = 0
+SCALE_MIN, SCALE_MAX = 0.1, 10.0
+CURVE_LIMIT = 6.0
+Y_RANGE = (-2.0, 3.0)  # of the function panel, before margins
+BINS = 60
+CACHE_SIZE = 64  # pictures kept for settings seen lately (about 50 kB each)
+FUNCTION_COLOR = "#0072B2"  # Okabe-Ito blue
+SLOPE_COLOR = "#E69F00"  # Okabe-Ito orange
+PRE_COLOR = "#56B4E9"  # Okabe-Ito sky blue
+OUT_COLOR = "#009E73"  # Okabe-Ito bluish green
+ZONE_FACE, ZONE_EDGE = "0.88", "0.55"
+
+
+class ActivationExplorer(widgets.VBox):
+    """The activation explorer: an activation menu, an input-scale slider, the picture, a caption.
+
+    Attributes:
+        activation: the activation menu (set `.value` to one of `ACTIVATIONS`).
+        input_scale: the input-scale slider, 0.1 to 10 on a log scale (set `.value`).
+        image: the three-panel picture as PNG bytes (`image.value`).
+        caption: the picture in words (`caption.value`), e.g. "tanh at input scale 5.0: 66% of
+            pre-activations saturate (|f′| < 0.05); outputs mean -0.01, std 0.92
+            (zero-centred)."
+        stats: the numbers shown now: ``"mean"``, ``"std"``, ``"saturated"``, ``"dead"``,
+            ``"outputs"`` (``(512, 64)``) and ``"pre_activations"`` (``(512, 64)``), as
+            `hlcourse.activations.output_statistics` returns them.
+    """
+
+    def __init__(self, name: str, input_scale: float):
+        label_style = {"description_width": "initial"}
+        self.activation = widgets.Dropdown(
+            options=list(activations.ACTIVATIONS), value=name, description="Activation",
+            style=label_style,
+        )  # fmt: skip
+        self.activation.add_class("hlc-main-control")
+        self.input_scale = widgets.FloatLogSlider(
+            value=input_scale, base=10, min=np.log10(SCALE_MIN), max=np.log10(SCALE_MAX),
+            step=0.05, description="Input scale", readout_format=".2f",
+            continuous_update=False, style=label_style,
+        )  # fmt: skip
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="960px"))
+        self.image.add_class("hlc-main-picture")
+        self.caption = widgets.HTML()
+        self.stats: dict[str, Any] = {}
+
+        # The layer is built once (Keras loads here); every change re-applies an activation.
+        self._unit_z = activations._unit_pre_activations(UNITS, SAMPLES, SEED)
+        self._curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._shown: OrderedDict[tuple[str, float], tuple[bytes, str, dict]] = OrderedDict()
+        self._picture = _Picture()
+        for control in (self.activation, self.input_scale):
+            control.observe(self._redraw, names="value")
+        super().__init__(
+            [widgets.HBox([self.activation, self.input_scale]), self.image, self.caption]
+        )
+        self._redraw()
+
+    def _redraw(self, _change: Any = None) -> None:
+        name, scale = self.activation.value, float(self.input_scale.value)
+        key = (name, scale)
+        if key in self._shown:  # going back to a setting seen lately: no drawing at all
+            self._shown.move_to_end(key)
+        else:
+            z = scale * self._unit_z
+            outputs, slope = activations._values(name, z)
+            stats = activations._summarize(name, z, outputs, slope)
+            for array in (stats["outputs"], stats["pre_activations"]):
+                array.flags.writeable = False  # shared with the cache
+            png = self._picture.update(name, scale, self._curve(name), stats)
+            self._shown[key] = (png, _caption(name, scale, stats), stats)
+            while len(self._shown) > CACHE_SIZE:
+                self._shown.popitem(last=False)
+        png, caption, self.stats = self._shown[key]
+        self.image.value = png
+        self.caption.value = caption
+
+    def _curve(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if name not in self._curves:
+            grid = np.linspace(-CURVE_LIMIT, CURVE_LIMIT, 601)
+            self._curves[name] = (grid, *activations._values(name, grid))
+        return self._curves[name]
+
+
+class _Picture:
+    """The three panels on one Figure, built once and updated in place for every change."""
+
+    def __init__(self):
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import MaxNLocator
+
+        # Every piece of text costs a millisecond or two to draw: few ticks, no y counts.
+        self.figure = render.new_figure(12.0, 3.7, dpi=80)
+        self.figure.subplots_adjust(left=0.04, right=0.99, bottom=0.15, top=0.88, wspace=0.15)
+        self.left, self.middle, self.right = self.figure.subplots(1, 3)
+
+        left = self.left
+        (self.f_line,) = left.plot([], [], color=FUNCTION_COLOR, linewidth=2.2, label="f(z)")
+        (self.df_line,) = left.plot(
+            [], [], color=SLOPE_COLOR, linewidth=2.0, linestyle="--", label="f′(z) (slope)"
+        )
+        left.axhline(0, color="0.6", linewidth=0.6)
+        left.set(xlim=(-CURVE_LIMIT, CURVE_LIMIT), xlabel="z")
+        left.set_xticks([-6, -3, 0, 3, 6])
+        left.yaxis.set_major_locator(MaxNLocator(4))
+        self.zone_key = Patch(facecolor=ZONE_FACE, edgecolor=ZONE_EDGE, hatch="//", linewidth=0)
+
+        flat = np.zeros(BINS)
+        edges = np.linspace(0.0, 1.0, BINS + 1)
+        self.pre_bars = self.middle.stairs(flat, edges, fill=True, color=PRE_COLOR, alpha=0.75)
+        self.pre_outline = self.middle.stairs(flat, edges, color="0.2", linewidth=0.8)
+        self.middle.set_xlabel("pre-activation z = x·W + b")
+
+        right = self.right
+        self.out_bars = right.stairs(
+            flat, edges, fill=True, color=OUT_COLOR, alpha=0.75, label="outputs f(z)"
+        )
+        self.out_outline = right.stairs(flat, edges, color="0.2", linewidth=0.8)
+        self.mean_line = right.axvline(0, color="black", linewidth=1.8, label="mean")
+        self.zero_line = right.axvline(0, color="0.35", linewidth=1.2, linestyle=":", label="zero")
+        right.legend(
+            handles=[self.out_bars, self.mean_line, self.zero_line],
+            loc="upper right", fontsize=7.5, framealpha=0.9,
+        )  # fmt: skip
+        for ax in (self.middle, right):  # histograms: the shape matters, not the counts
+            ax.set_yticks([])
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+        self._transient: list[Any] = []  # zones and their names, redrawn for each change
+
+    def update(self, name: str, scale: float, curve: tuple, stats: dict[str, Any]) -> bytes:
+        """Redraw for one setting and return the picture as PNG bytes."""
+        for artist in self._transient:
+            artist.remove()
+        self._transient = []
+
+        # Left: the function and its slope, flat zones hatched.
+        grid, f, df = curve
+        zones = _flat_zones(grid, df)
+        for start, stop in zones:
+            self._hatch(self.left, start, stop)
+            if stop - start >= 1.5:
+                self._transient.append(
+                    self.left.text(
+                        (start + stop) / 2,
+                        0.97,
+                        _zone_word(name, start, stop),
+                        transform=self.left.get_xaxis_transform(),
+                        ha="center",
+                        va="top",
+                        fontsize=8,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+                    )  # fmt: skip
+                )
+        self.f_line.set_data(grid, f)
+        self.df_line.set_data(grid, df)
+        # Unbounded curves leave the panel, so the slope (at most about 1.1) stays readable.
+        low = max(float(min(f.min(), df.min())), Y_RANGE[0])
+        high = min(float(max(f.max(), df.max())), Y_RANGE[1])
+        pad = 0.12 * (high - low)
+        self.left.set_ylim(low - pad, high + 2.2 * pad)  # room for the zones' names on top
+        self.left.set_title(f"{name}: function and slope", fontsize=10)
+        handles = [self.f_line, self.df_line]
+        if zones:
+            self.zone_key.set_label(
+                "f′ = 0 (zero gradient)" if name == "relu" else "|f′| < 0.05 (flat)"
+            )
+            handles.append(self.zone_key)
+        self.left.legend(handles=handles, loc="center left", fontsize=7.5, framealpha=0.9)
+
+        # Middle: the pre-activations this input scale gives, over the same zones.
+        z = stats["pre_activations"].ravel()
+        limit = max(CURVE_LIMIT, float(np.quantile(np.abs(z), 0.999)))
+        zone_grid = np.linspace(-limit, limit, 801)
+        for start, stop in _flat_zones(zone_grid, activations._values(name, zone_grid)[1]):
+            self._hatch(self.middle, start, stop)
+        self._histogram(self.middle, self.pre_bars, self.pre_outline, z, (-limit, limit))
+        self.middle.set_title(
+            f"z at input scale {_scale(scale)}: {stats['saturated']:.0%} in hatched zones",
+            fontsize=10,
+        )
+
+        # Right: the layer's outputs, with 0 always in view (the zero-centring point).
+        outputs = np.asarray(stats["outputs"]).ravel()
+        lo, hi = min(float(outputs.min()), 0.0), max(float(outputs.max()), 0.0)
+        margin = 0.03 * (hi - lo) if hi > lo else 0.5
+        self._histogram(self.right, self.out_bars, self.out_outline, outputs, (lo, hi), margin)
+        self.mean_line.set_xdata([stats["mean"], stats["mean"]])
+        self.right.set_xlabel(f"{name}(z)")
+        self.right.set_title(
+            f"outputs: mean {_num(stats['mean'])}, std {_num(stats['std'])}", fontsize=10
+        )
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")  # not render.figure_to_png: that clears it
+        return buffer.getvalue()
+
+    def _hatch(self, ax, start: float, stop: float) -> None:
+        self._transient.append(
+            ax.axvspan(
+                start,
+                stop,
+                facecolor=ZONE_FACE,
+                edgecolor=ZONE_EDGE,
+                hatch="//",
+                linewidth=0,
+                zorder=0,
+            )  # fmt: skip
+        )
+
+    @staticmethod
+    def _histogram(ax, bars, outline, values, limits: tuple[float, float], margin: float = 0.0):
+        counts, edges = np.histogram(values, bins=BINS, range=limits)
+        bars.set_data(counts, edges)
+        outline.set_data(counts, edges)
+        ax.set_xlim(limits[0] - margin, limits[1] + margin)
+        ax.set_ylim(0, 1.12 * max(int(counts.max()), 1))
+
+
+def _flat_zones(grid: np.ndarray, slope: np.ndarray) -> list[tuple[float, float]]:
+    """Runs of the grid where ``|slope| < SATURATION_THRESHOLD``, as (start, stop) pairs.
+
+    A run ends halfway to the next grid point, or at the grid's end.
+    """
+    flat = np.abs(slope) < activations.SATURATION_THRESHOLD
+    changes = np.flatnonzero(np.diff(np.concatenate([[0], flat.astype(np.int8), [0]])))
+    middles = np.concatenate([[grid[0]], (grid[1:] + grid[:-1]) / 2, [grid[-1]]])
+    # A run over grid[a:b] spans middles[a] (grid[0] when a == 0) to middles[b].
+    return [
+        (float(middles[a]), float(middles[b]))
+        for a, b in zip(changes[::2], changes[1::2], strict=True)
+    ]
+
+
+def _zone_word(name: str, start: float, stop: float) -> str:
+    if name == "relu":
+        return "zero gradient"
+    at_edge = start <= -CURVE_LIMIT + 1e-9 or stop >= CURVE_LIMIT - 1e-9
+    return "saturated" if at_edge else "flat"
+
+
+def _num(x: float) -> str:
+    """Two decimals, never "-0.00"."""
+    return f"{round(x, 2) + 0.0:.2f}"
+
+
+def _scale(x: float) -> str:
+    return f"{x:.1f}" if x >= 1 else f"{x:.2f}"
+
+
+def _caption(name: str, scale: float, stats: dict[str, Any]) -> str:
+    share = stats["saturated"]
+    if name == "relu":
+        units = np.asarray(stats["outputs"]).shape[1]
+        dead = round(stats["dead"] * units)
+        flat = (
+            f"{share:.0%} of pre-activations get zero gradient (z ≤ 0, f′ = 0); "
+            f"{dead} of {units} units are dead (output 0 for every sample)"
+        )
+    elif name == "linear":
+        flat = "no pre-activation saturates (f′ = 1 everywhere)"
+    else:
+        flat = f"{share:.0%} of pre-activations saturate (|f′| < 0.05)"
+    mean, std = stats["mean"], stats["std"]
+    if abs(mean) <= 0.1 * std:
+        centring = "zero-centred"
+    elif float(np.min(stats["outputs"])) >= 0:
+        centring = "not zero-centred: every output is ≥ 0"
+    else:
+        centring = "not zero-centred"
+    return (
+        f"{name} at input scale {_scale(scale)}: {flat}; "
+        f"outputs mean {_num(mean)}, std {_num(std)} ({centring})."
+    )
+
+
+def activation_explorer(name: str = "relu", *, input_scale: float = 1.0) -> ActivationExplorer:
+    """Build the activation explorer (display it as a cell's last expression).
+
+    It shows an activation function and its slope, and what it does to a Dense layer of 64
+    units fed 512 random inputs of the chosen scale (see
+    `hlcourse.activations.output_statistics`). Keras loads on the first call (a few seconds).
+
+    Args:
+        name: the activation to start with, one of `hlcourse.activations.ACTIVATIONS`.
+        input_scale: the starting input scale (standard deviation of the inputs), 0.1 to 10
+            (the slider's range).
+
+    Returns:
+        An `ActivationExplorer` (an `ipywidgets.VBox`).
+    """
+    name = v.check_choice("name", name, activations.ACTIVATIONS)
+    input_scale = v.check_number("input_scale", input_scale, low=SCALE_MIN, high=SCALE_MAX)
+    return ActivationExplorer(name, input_scale)

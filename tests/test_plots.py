@@ -1,0 +1,262 @@
+"""Tests for hlcourse.plots: each plot draws on the axes it is given and returns them, and what
+it draws can be read back (image values, contour levels, legend entries, line styles)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.contour import ContourSet
+from matplotlib.image import AxesImage
+
+from hlcourse import data, plots
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return data.make_classification("xor", 120, noise=0.05, seed=0)
+
+
+def xor_rule(grid):
+    """A hand-made classifier for xor: P(class 1) is high where x1 and x2 differ in sign."""
+    return 1.0 / (1.0 + np.exp(np.clip(8.0 * grid[:, 0] * grid[:, 1], -30, 30)))
+
+
+def legend_texts(ax) -> list[str]:
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+# --- decision maps ------------------------------------------------------------------------------
+
+
+def test_decision_grid_covers_the_data_with_probabilities(xor):
+    xx, yy, p = plots.decision_grid(xor_rule, xor, 40)
+    assert xx.shape == yy.shape == p.shape == (40, 40)
+    assert 0.0 <= p.min() and p.max() <= 1.0
+    assert xx.min() < xor.x[:, 0].min() and xx.max() > xor.x[:, 0].max()
+    assert yy.min() < xor.x[:, 1].min() and yy.max() > xor.x[:, 1].max()
+    # x1 grows along columns, x2 along rows, and p is the rule at those points.
+    i, j = 5, 31
+    point = np.array([[xx[i, j], yy[i, j]]])
+    assert p[i, j] == pytest.approx(xor_rule(point)[0])
+
+
+def test_decision_map_draws_on_the_given_axes(xor):
+    _, ax = plt.subplots()
+    assert plots.plot_decision_map(xor_rule, xor, ax, resolution=30) is ax
+    images = [artist for artist in ax.get_children() if isinstance(artist, AxesImage)]
+    assert len(images) == 1
+    values = np.asarray(images[0].get_array())
+    assert values.shape == (30, 30)
+    assert 0.0 <= values.min() < 0.5 < values.max() <= 1.0
+    assert images[0].get_clim() == (0.0, 1.0)
+
+
+def test_decision_map_makes_its_own_figure_without_ax(xor):
+    before = len(plt.get_fignums())
+    ax = plots.plot_decision_map(xor_rule, xor, resolution=20, colorbar=False)
+    assert len(plt.get_fignums()) == before + 1
+    assert ax.get_title() == "xor: P(class 1)"
+
+
+def test_decision_map_draws_the_half_probability_contour(xor):
+    ax = plots.plot_decision_map(xor_rule, xor, resolution=40)
+    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert len(contours) == 1
+    assert list(contours[0].levels) == [0.5]
+    assert "boundary (p = 0.5)" in legend_texts(ax)
+    assert {"class 0", "class 1"} <= set(legend_texts(ax))
+
+
+def test_decision_map_without_a_boundary_draws_no_contour(xor):
+    ax = plots.plot_decision_map(lambda g: np.full(len(g), 0.8), xor, resolution=20)
+    assert not [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert "boundary (p = 0.5)" not in legend_texts(ax)
+
+
+def test_discretized_map_has_two_flat_colours(xor):
+    ax = plots.plot_decision_map(xor_rule, xor, resolution=30, discretize=True)
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    assert len(np.unique(np.asarray(image.get_array()))) == 2
+    assert ax.get_title() == "xor: predicted class"
+
+
+def test_decision_map_colours_match_the_class_styles(xor):
+    cmap = plots._probability_cmap()
+    to_hex = __import__("matplotlib.colors", fromlist=["to_hex"]).to_hex
+    assert to_hex(cmap(0.0)) == plots.CLASS_STYLES[0]["color"].lower()
+    assert to_hex(cmap(1.0)) == plots.CLASS_STYLES[1]["color"].lower()
+
+
+def test_decision_map_takes_column_and_softmax_outputs(xor):
+    _, (a, b, c) = plt.subplots(1, 3)
+    plots.plot_decision_map(lambda g: xor_rule(g)[:, None], xor, a, resolution=20)
+    two = lambda g: np.column_stack([1 - xor_rule(g), xor_rule(g)])  # noqa: E731
+    plots.plot_decision_map(two, xor, b, resolution=20)
+    plots.plot_decision_map(xor_rule, xor, c, resolution=20)
+    arrays = [np.asarray(ax.get_images()[0].get_array()) for ax in (a, b, c)]
+    np.testing.assert_allclose(arrays[0], arrays[2])
+    np.testing.assert_allclose(arrays[1], arrays[2])
+
+
+def test_decision_map_refuses_logits_with_a_hint(xor):
+    with pytest.raises(ValueError, match="probabilities from 0 to 1") as caught:
+        plots.plot_decision_map(lambda g: 5.0 * g[:, 0], xor)
+    assert "keras.ops.sigmoid" in str(caught.value)
+
+
+def test_decision_map_runs_a_keras_model_in_one_call_without_predict(xor, keras_fresh):
+    from hlcourse.models import build_dense_network
+
+    model = build_dense_network(2, (4,), activation="tanh", output="binary")
+    calls = []
+    original = model.call
+
+    def counted(*args, **kwargs):
+        calls.append(args[0].shape[0])
+        return original(*args, **kwargs)
+
+    object.__setattr__(model, "call", counted)
+
+    def no_predict(*_args, **_kwargs):
+        raise AssertionError("model.predict is ~100x slower than model(x); do not use it")
+
+    object.__setattr__(model, "predict", no_predict)
+    ax = plots.plot_decision_map(model, xor, resolution=25)
+    assert calls == [25 * 25]
+    assert ax.get_images()
+
+
+# --- training curves ----------------------------------------------------------------------------
+
+
+def _record(start: float, epochs: int = 12, validation: bool = True) -> dict:
+    loss = list(start * np.exp(-np.arange(epochs) / 4))
+    record = {"loss": loss, "accuracy": list(np.linspace(0.5, 0.9, epochs))}
+    if validation:
+        record["val_loss"] = [x * 1.2 for x in loss]
+    return record
+
+
+def test_history_draws_training_solid_and_validation_dashed_in_one_colour():
+    _, ax = plt.subplots()
+    assert plots.plot_history(_record(1.0), ax) is ax
+    train, val = ax.get_lines()
+    assert train.get_linestyle() == "-" and val.get_linestyle() == "--"
+    assert train.get_color() == val.get_color()
+    np.testing.assert_array_equal(train.get_xdata(), np.arange(1, 13))
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+    assert legend_texts(ax) == ["training", "validation"]
+
+
+def test_history_without_validation_draws_one_line():
+    ax = plots.plot_history(_record(1.0, validation=False), metric="accuracy", label="8 units")
+    assert len(ax.get_lines()) == 1
+    assert legend_texts(ax) == ["8 units (training)"]
+    assert ax.get_ylabel() == "accuracy"
+
+
+def test_history_accepts_a_keras_history_object():
+    import keras
+
+    history = keras.callbacks.History()
+    history.history = _record(2.0)
+    ax = plots.plot_history(history)
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(2.0)
+
+
+def test_several_runs_get_one_legend_entry_and_colour_each():
+    runs = {"2 units": _record(1.0), "8 units": _record(2.0), "32 units": _record(3.0)}
+    ax = plots.plot_history(runs)
+    texts = legend_texts(ax)
+    for name in runs:
+        assert texts.count(name) == 1
+    assert "dashed: validation" in texts
+    lines = [line for line in ax.get_lines() if len(line.get_xdata())]
+    solid = [line for line in lines if line.get_linestyle() == "-"]
+    dashed = [line for line in lines if line.get_linestyle() == "--"]
+    assert len(solid) == len(dashed) == 3
+    assert len({line.get_color() for line in solid}) == 3
+    assert [line.get_color() for line in solid] == [line.get_color() for line in dashed]
+    assert len({line.get_marker() for line in solid}) == 3  # not told apart by colour alone
+
+
+def test_missing_metric_lists_the_available_keys():
+    with pytest.raises(ValueError, match="metric='mae'") as caught:
+        plots.plot_history(_record(1.0), metric="mae")
+    assert "'loss', 'accuracy', 'val_loss'" in str(caught.value)
+    runs = {"a": _record(1.0), "b": {"loss": [1.0, 0.5]}}
+    with pytest.raises(ValueError, match="run 'b' has: 'loss'"):
+        plots.plot_history(runs, metric="accuracy")
+
+
+# --- the hidden layer's view ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def net(keras_fresh):
+    from hlcourse.models import build_dense_network
+
+    def make(*hidden: int, activation: str = "tanh"):
+        return build_dense_network(2, hidden, activation=activation, output="binary")
+
+    return make
+
+
+def test_hidden_space_with_two_units_uses_them_as_axes(xor, net):
+    model = net(2)
+    _, ax = plt.subplots()
+    assert plots.plot_hidden_space(model, xor, ax, grid_lines=5) is ax
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("unit 1", "unit 2")
+    grids = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(grids) == 1 and len(grids[0].get_segments()) == 10  # 5 across + 5 down
+    # Points sit where the hidden layer puts them: tanh keeps them inside (-1, 1).
+    from hlcourse.probe import hidden_activations
+
+    hidden = hidden_activations(model, xor.x_train)["hidden_1"]
+    # After the grid: class 0 training, class 0 test, class 1 training, class 1 test.
+    drawn = np.concatenate([np.asarray(ax.collections[i].get_offsets()) for i in (1, 3)])
+    expected = np.concatenate([hidden[xor.y_train == k] for k in (0, 1)])
+    np.testing.assert_allclose(drawn, expected, rtol=1e-5, atol=1e-6)
+    assert "output's boundary (p = 0.5)" in legend_texts(ax)
+
+
+def test_hidden_space_with_more_units_uses_pca(xor, net):
+    ax = plots.plot_hidden_space(net(3), xor)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("hidden PC 1", "hidden PC 2")
+    assert "PCA" in ax.get_title() and "3 units" in ax.get_title()
+
+
+def test_hidden_space_with_one_unit_draws_a_line(xor, net):
+    ax = plots.plot_hidden_space(net(1), xor)
+    assert ax.get_xlabel() == "unit 1"
+    assert "1 unit" in ax.get_title()
+
+
+def test_hidden_space_picks_the_last_hidden_layer_by_default(xor, net):
+    model = net(5, 2)
+    assert plots.plot_hidden_space(model, xor).get_title().startswith("hidden_2: 2 units")
+    assert plots.plot_hidden_space(model, xor, layer=0).get_title().startswith("hidden_1: 5")
+    assert plots.plot_hidden_space(model, xor, layer="hidden_1").get_xlabel() == "hidden PC 1"
+    with pytest.raises(ValueError, match="'hidden_1', 'hidden_2'"):
+        plots.plot_hidden_space(model, xor, layer="output")
+
+
+def test_plot_dataset_still_draws_classes_with_markers(xor):
+    ax = plots.plot_dataset(xor)
+    assert legend_texts(ax) == ["class 0", "class 1"]
+    assert ax.get_title() == "xor"
+
+
+def test_plots_draw_on_figures_outside_pyplot_without_opening_any(xor, net):
+    from hlcourse import render
+
+    open_before = plt.get_fignums()
+    figure = render.new_figure(9, 3)
+    axes = figure.subplots(1, 3)
+    plots.plot_decision_map(xor_rule, xor, axes[0], resolution=20)
+    plots.plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, axes[1])
+    plots.plot_hidden_space(net(3), xor, axes[2])
+    assert render.figure_to_png(figure).startswith(b"\x89PNG")
+    assert plt.get_fignums() == open_before
