@@ -115,7 +115,10 @@ def test_going_back_to_a_setting_shows_the_same_picture(explorer):
 
 
 def test_the_picture_cache_is_bounded(explorer, monkeypatch):
-    from hlcourse.widgets import activation_explorer as module
+    import importlib
+
+    # the module, not the function of the same name that hlcourse.widgets exports
+    module = importlib.import_module("hlcourse.widgets.activation_explorer")
 
     monkeypatch.setattr(module, "CACHE_SIZE", 3)
     for scale in (0.2, 0.4, 0.8, 1.6, 3.2):

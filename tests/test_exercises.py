@@ -66,6 +66,21 @@ WRONG_ANSWERS = [
                                          inputs=(20,)), "categorical_crossentropy"), "one-hot"),
     ("02.2", lambda: compiled(sequential(dense(16, "relu"), dense(8, "relu"), dense(3, "sigmoid"),
                                          inputs=(20,)), "sparse_categorical_crossentropy"), "softmax"),
+    ("03.1", lambda: (lambda z: 1 - np.tanh(z)), "left out the square"),
+    ("03.1", lambda: (lambda z: np.tanh(z) * (1 - np.tanh(z))), "sigmoid's derivative"),
+    ("03.1", lambda: np.tanh, "tanh itself"),
+    ("03.1", 0.5, "asks for a function"),
+    ("03.2", lambda: hlc.activations.output_statistics("relu", 1.0), "negative `bias=`"),
+    ("03.2", lambda: hlc.activations.output_statistics("relu", 1.0, bias=2.0), "far below zero"),
+    ("03.2", [0.0], "returns"),
+    ("04.1", (881, 257), "swapped"),
+    ("04.1", (192, 881), "biases or the output layer"),
+    ("04.1", (257, 337), "three 16 × 16 layers"),
+    ("04.1", 257, "pair of whole numbers"),
+    ("04.2", [], "no hidden layer"),
+    ("04.2", [64, 64], "4,417 parameters"),
+    ("04.2", [1], "goal is 0.9"),
+    ("04.2", "8", "list of hidden-layer widths"),
 ]  # fmt: skip
 
 

@@ -34,6 +34,9 @@ def main() -> int:
             continue
         if files.ipynb.exists():
             differs = pair_differences(files.py, files.ipynb)
+            if not differs:
+                print(f"{files.slug}: already in sync")
+                continue  # rewriting would only churn the cell ids
             if differs and files.ipynb.stat().st_mtime > files.py.stat().st_mtime:
                 print(
                     f"{files.slug}: the .ipynb is newer and differs ({differs[0]}); not "
