@@ -16,14 +16,17 @@ The convention every widget here follows (STYLE.md 6):
 """
 
 from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_explorer
+from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, architecture_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
 
 __all__ = [
     "ActivationExplorer",
+    "ArchitectureExplorer",
     "DatasetExplorer",
     "WidthExplorer",
     "activation_explorer",
+    "architecture_explorer",
     "dataset_explorer",
     "width_explorer",
 ]
