@@ -92,17 +92,25 @@ def sanitize(text: str) -> str:
 
 
 def output_text(cell) -> str:
-    """stdout, stderr, text/plain and error text of an executed code cell, sanitized."""
-    parts = []
+    """stdout, stderr, text/plain and error text of an executed code cell, sanitized.
+
+    Consecutive stream messages of the same name are joined first: a kernel may deliver one
+    loop's printing in one message or in several, depending on timing.
+    """
+    parts: list[list[str]] = []  # [label, text]
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "stream":
-            parts.append(f"[{output['name']}] {output['text']}")
+            label = f"[{output['name']}]"
+            if parts and parts[-1][0] == label:
+                parts[-1][1] += output["text"]
+            else:
+                parts.append([label, output["text"]])
         elif kind in ("execute_result", "display_data"):
-            parts.append(str(output.get("data", {}).get("text/plain", "")))
+            parts.append(["", str(output.get("data", {}).get("text/plain", ""))])
         elif kind == "error":
-            parts.append(f"[error] {output['ename']}: {output['evalue']}")
-    return sanitize("\n".join(parts))
+            parts.append(["[error]", f"{output['ename']}: {output['evalue']}"])
+    return sanitize("\n".join(f"{label} {text}".strip() for label, text in parts))
 
 
 # --- running lessons --------------------------------------------------------------------

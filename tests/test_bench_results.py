@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hlcourse._benchfile import BUDGETS, load_results, source_hash
+from hlcourse._benchfile import BUDGETS, WIDGET_BUDGETS, load_results, source_hash
 from hlcourse._notebooks import find_lessons
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -55,6 +55,15 @@ def test_every_claim_held_on_every_seed_of_the_sweep(files):
     assert len(entry["claims"]) == claims_in_source, "every claim of the lesson was recorded"
     broken = [name for name, item in entry["claims"].items() if not item["held_on_every_seed"]]
     assert not broken, f"{files.slug}: claims broken on some seed: {broken}"
+
+
+@pytest.mark.parametrize("widget", ["architecture_explorer", "activation_explorer"])
+def test_training_widgets_answer_within_budget(widget):
+    """Feedback within 0.25 s of a change and the finished picture within 3 s (issue 5)."""
+    entry = RESULTS.get("widget_latency", {}).get(widget)
+    assert entry, f"no widget latency for {widget}: run `make bench`"
+    assert entry["feedback_s"] <= WIDGET_BUDGETS["feedback_s"], entry
+    assert entry["final_s"] <= WIDGET_BUDGETS["final_s"], entry
 
 
 def test_results_describe_the_machine():

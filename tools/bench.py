@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from hlcourse._benchfile import BUDGETS, RESULTS, load_results, source_hash  # noqa: E402
+from hlcourse._benchfile import (  # noqa: E402
+    BUDGETS,
+    RESULTS,
+    WIDGET_BUDGETS,
+    load_results,
+    source_hash,
+)
 from hlcourse._notebooks import find_lessons, run_lesson  # noqa: E402
 
 
@@ -88,6 +95,46 @@ def sweep(path: Path, digest: str, first: list[dict], seeds: int) -> dict:
             f"{'' if item['held_on_every_seed'] else '  BROKEN ON SOME SEED'}"
         )
     return {"source_sha256": digest, "seeds": seeds, "claims": summary}
+
+
+def widget_latencies() -> dict:
+    """Drive the training widgets from code: seconds to feedback and to the final picture.
+
+    Each widget is built once (so TensorFlow is loaded), then changed three times on its
+    default settings; the median of the three is recorded.
+    """
+    import statistics
+
+    from hlcourse import widgets
+
+    measured = {}
+    explorer = widgets.architecture_explorer()
+    explorer.wait()
+    for layers in (3, 1, 2):  # ends on the default setting
+        explorer.hidden_layers.value = layers
+        explorer.wait()
+    feedback = [t[1] for t in explorer.timings[-3:]]
+    final = [t[2] for t in explorer.timings[-3:]]
+    measured["architecture_explorer"] = {
+        "feedback_s": round(statistics.median(feedback), 4),
+        "final_s": round(statistics.median(final), 3),
+    }
+    activation = widgets.activation_explorer("tanh")
+    times = []
+    for name in ("relu", "sigmoid", "gelu"):
+        start = time.perf_counter()
+        activation.activation.value = name  # redraws synchronously
+        times.append(time.perf_counter() - start)
+    measured["activation_explorer"] = {
+        "feedback_s": round(statistics.median(times), 3),
+        "final_s": round(statistics.median(times), 3),
+    }
+    for name, entry in measured.items():
+        print(
+            f"widgets: {name}: feedback {entry['feedback_s']} s, final picture {entry['final_s']} s"
+            f" (budgets {WIDGET_BUDGETS['feedback_s']} s / {WIDGET_BUDGETS['final_s']} s)"
+        )
+    return measured
 
 
 def browser_latencies(previous: dict) -> dict:
@@ -157,6 +204,8 @@ def main() -> int:
             f"{files.slug}: {run.seconds:.1f} s, peak {run.peak_rss_mb:.0f} MB ({verdict})",
             flush=True,
         )
+    results["widget_budgets"] = WIDGET_BUDGETS
+    results["widget_latency"] = widget_latencies()
     if not args.no_browser:
         results["browser_latency"] = browser_latencies(results.get("browser_latency", {}))
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
