@@ -9,7 +9,7 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
 Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models`,
-`training` -> `probe`, `activations` -> `plots`, `render` -> `widgets` -> `cli`.
+`training`, `subclassed` -> `probe`, `activations` -> `plots`, `render` -> `widgets` -> `cli`.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ _SUBMODULES = (
     "plots",
     "probe",
     "render",
+    "subclassed",
     "training",
     "widgets",
 )

@@ -274,6 +274,11 @@ ROWS = [
     ("hlcourse.probe.hidden_activations", (None, np.zeros((2, 2))), {}, TypeError, "model=None"),
     ("hlcourse.probe.activation_model", (3,), {}, TypeError, "model=3"),
     ("hlcourse.probe.model_style", ("net",), {}, TypeError, "model='net'"),
+    # hlcourse.subclassed
+    ("hlcourse.subclassed.load_model", (3,), {}, TypeError, "path=3"),
+    ("hlcourse.subclassed.load_model", ("model.h5",), {}, ValueError, "ending in .keras"),
+    ("hlcourse.subclassed.load_model", ("no_such_model.keras",), {}, ValueError,
+     "an existing .keras file"),
 ]  # fmt: skip
 
 
