@@ -9,7 +9,8 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
 Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models`,
-`training`, `subclassed` -> `probe`, `activations` -> `plots`, `render` -> `widgets` -> `cli`.
+`training`, `subclassed` -> `probe`, `activations` -> `diagnostics` -> `plots`,
+`diagnostic_plots`, `render` -> `widgets` -> `cli`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ _LAZY_FUNCTIONS = {
 _SUBMODULES = (
     "activations",
     "data",
+    "diagnostic_plots",
+    "diagnostics",
     "environment",
     "exercises",
     "expectations",

@@ -159,3 +159,123 @@ def check_folder(name: str, value: Any, *, hint: str = ""):
     if not path.is_dir():
         _fail(name, "a path to an existing folder", str(value), hint)
     return path
+
+
+def check_instance(name: str, value: Any, types: type | tuple[type, ...], expected_words: str):
+    """Return `value` if it is an instance of `types`, else raise a TypeError.
+
+    `expected_words` says in plain words what was expected, e.g. ``"a Keras model"``.
+    Booleans are not accepted where `types` holds ``int`` or ``float`` (True is an int in
+    Python, never a sensible count or size).
+    """
+    if not isinstance(types, tuple):
+        types = (types,)
+    refuses_bool = bool not in types and any(t in (int, float) for t in types)
+    if not isinstance(value, types) or (refuses_bool and isinstance(value, bool)):
+        _fail(name, expected_words, value, error=TypeError)
+    return value
+
+
+def check_array(
+    name: str,
+    value: Any,
+    *,
+    ndim: int | None = None,
+    sample_shape: Sequence[int | None] | None = None,
+    hint: str = "",
+):
+    """Return `value` as a float32 NumPy array of finite numbers with one row per sample.
+
+    Like scikit-learn's ``check_array``, a shape error suggests the reshape that fixes it
+    (``x.reshape(-1, 1)`` for a single feature, ``x.reshape(1, -1)`` for a single sample).
+
+    Args:
+        name: the argument's name, as the caller spells it (``"x"``).
+        value: anything NumPy reads as an array of numbers (booleans become 0.0 and 1.0).
+        ndim: the exact number of dimensions required, or None for any number (at least 1).
+        sample_shape: the shape of one sample, e.g. ``(64,)``; None in it matches any size.
+            Implies ``ndim = len(sample_shape) + 1``.
+        hint: extra advice appended to every error.
+
+    Returns:
+        A float32 array with at least one row, of shape ``(n_samples, *sample_shape)`` when
+        `sample_shape` is given.
+    """
+    import numpy as np
+
+    expected = "an array of numbers"
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        _fail(name, expected, value, hint, TypeError)
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as err:
+        _fail(name, expected, value, _join(f"NumPy could not read it: {err}", hint), TypeError)
+    if array.dtype == np.bool_:
+        array = array.astype(np.float32)
+    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
+        _fail(name, expected, value, _join(f"Its dtype is {array.dtype}", hint), TypeError)
+    if sample_shape is not None:
+        sample_shape = tuple(sample_shape)
+        ndim = len(sample_shape) + 1
+    if ndim is not None:
+        ndim = check_int("ndim", ndim, low=1)
+    shape_name = f"{name}.shape"
+    if sample_shape is not None:
+        dims = ", ".join("?" if d is None else str(d) for d in sample_shape)
+        wanted = f"(n_samples, {dims})" if dims else "(n_samples,)"
+        fits = array.ndim == ndim and all(
+            d is None or d == a for d, a in zip(sample_shape, array.shape[1:], strict=True)
+        )
+        if not fits:
+            _fail(
+                shape_name,
+                wanted,
+                array.shape,
+                _join(_reshape_words(array, ndim, sample_shape), hint),
+            )
+    elif ndim is not None and array.ndim != ndim:
+        wanted = "(n_samples,)" if ndim == 1 else f"an array with {ndim} dimensions"
+        _fail(shape_name, wanted, array.shape, _join(_reshape_words(array, ndim, None), hint))
+    elif array.ndim == 0:
+        _fail(shape_name, "an array with one entry per sample", array.shape,
+              _join(_reshape_words(array, 1, None), hint))  # fmt: skip
+    if array.shape[0] == 0:
+        _fail(shape_name, "an array with at least one sample", array.shape, hint)
+    with np.errstate(over="ignore", invalid="ignore"):  # too large for float32: inf, below
+        array = array.astype(np.float32)
+    if not np.all(np.isfinite(array)):
+        bad = int(np.sum(~np.isfinite(array)))
+        _fail(
+            name,
+            "an array of finite numbers",
+            value,
+            _join(
+                f"It holds {bad} NaN or infinite values (or numbers too large for float32)", hint
+            ),
+        )
+    return array
+
+
+def _reshape_words(array: Any, ndim: int, sample_shape: tuple | None) -> str:
+    """How to reshape `array` into `ndim` dimensions, in scikit-learn's words."""
+    if array.ndim == 0:
+        return "Give one entry per sample, e.g. np.array([value])"
+    if array.ndim == 1 and ndim == 2:
+        n_features = sample_shape[0] if sample_shape else None
+        if n_features is not None and n_features == array.shape[0]:
+            return "For a single sample use x.reshape(1, -1)"
+        if n_features == 1:
+            return "For a single feature use x.reshape(-1, 1)"
+        return (
+            "Reshape your data with x.reshape(-1, 1) if it has a single feature or "
+            "x.reshape(1, -1) if it is a single sample"
+        )
+    if array.ndim == 2 and ndim == 1 and array.shape[1] == 1:
+        return "For one column use y.ravel() (or y[:, 0])"
+    if sample_shape is not None and array.ndim == ndim:
+        return "Each row is one sample; its other dimensions must match " + str(sample_shape)
+    return f"It has {array.ndim} dimensions"
+
+
+def _join(*parts: str) -> str:
+    return ". ".join(p.rstrip(".") for p in parts if p)

@@ -48,3 +48,62 @@ def test_long_values_are_shortened_in_messages():
     with pytest.raises(ValueError) as caught:
         v.check_str("title", " " * 500)
     assert len(str(caught.value)) < 250
+
+
+# --- check_array and check_instance -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "fragment"),
+    [
+        (lambda: v.check_array("x", None), TypeError, "Received: x=None"),
+        (lambda: v.check_array("x", "abc"), TypeError, "expected an array of numbers"),
+        (lambda: v.check_array("x", [["a", "b"]]), TypeError, "Its dtype is <U1"),
+        (lambda: v.check_array("x", [[1, 2], [3]]), TypeError, "NumPy could not read it"),
+        (lambda: v.check_array("x", [1j, 2j]), TypeError, "complex"),
+        (lambda: v.check_array("x", 3.0), ValueError, "np.array([value])"),
+        (lambda: v.check_array("x", [[1.0, float("nan")]]), ValueError, "1 NaN or infinite"),
+        (lambda: v.check_array("x", [[1e300]]), ValueError, "too large for float32"),
+        (lambda: v.check_array("x", [[]] * 0), ValueError, "at least one sample"),
+        (
+            lambda: v.check_array("x", [1.0, 2.0, 3.0], sample_shape=(3,)),
+            ValueError,
+            "For a single sample use x.reshape(1, -1)",
+        ),
+        (
+            lambda: v.check_array("x", [1.0, 2.0, 3.0], sample_shape=(1,)),
+            ValueError,
+            "For a single feature use x.reshape(-1, 1)",
+        ),
+        (
+            lambda: v.check_array("x", [1.0, 2.0, 3.0], ndim=2),
+            ValueError,
+            "x.reshape(-1, 1) if it has a single feature or x.reshape(1, -1) if it is a single",
+        ),
+        (lambda: v.check_array("x", [[1.0, 2.0]], sample_shape=(3,)), ValueError, "(n_samples, 3)"),
+        (lambda: v.check_array("y", [[1.0], [2.0]], ndim=1), ValueError, "y.ravel()"),
+        (lambda: v.check_array("x", [1.0], hint="Try x_train"), ValueError, None),
+        (lambda: v.check_instance("n", True, int, "a count"), TypeError, "expected a count"),
+        (lambda: v.check_instance("ax", 3, (str, list), "axes"), TypeError, "Received: ax=3"),
+    ],
+)
+def test_array_and_instance_errors_teach(call, error, fragment):
+    if fragment is None:  # this call is valid: a 1-D array with no shape asked for
+        assert call().shape == (1,)
+        return
+    with pytest.raises(error, match="Received an invalid value for") as caught:
+        call()
+    assert fragment in str(caught.value)
+
+
+def test_check_array_returns_float32_rows():
+    import numpy as np
+
+    out = v.check_array("x", [[True, False], [False, True]])
+    assert out.dtype == np.float32 and out.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    images = v.check_array("x", np.zeros((2, 8, 8), np.int64), sample_shape=(8, None))
+    assert images.dtype == np.float32 and images.shape == (2, 8, 8)
+    with pytest.raises(ValueError, match=r"Received: x.shape=\(2, 8, 7\). .*\. Try x_train"):
+        v.check_array("x", np.zeros((2, 8, 7)), sample_shape=(8, 8), hint="Try x_train")
+    assert v.check_instance("n", 3, int, "a count") == 3
+    assert v.check_instance("flag", True, bool, "True or False") is True
