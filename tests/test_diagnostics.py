@@ -359,6 +359,14 @@ def test_unscaled_inputs_are_flagged(spiral):
     assert diagnose(model, spiral.x_train).input_std < 1
 
 
+def test_a_learner_can_loosen_a_threshold_on_the_package(spiral, monkeypatch):
+    model = build_dense_network(2, (16, 16), initializer="he_normal")
+    x = 100 * spiral.x_train + 50
+    monkeypatch.setattr(diagnostics, "INPUT_STD_LIMIT", 1e9)
+    monkeypatch.setattr(diagnostics, "INPUT_MEAN_LIMIT", 1e9)
+    assert not [f for f in diagnose(model, x, spiral.y_train).flags if f.layer == "inputs"]
+
+
 def test_saturated_layers_are_flagged_with_a_remedy(spiral):
     model = build_dense_network(
         2, (16,), activation="tanh", initializer=keras.initializers.RandomNormal(stddev=20.0)

@@ -1,0 +1,139 @@
+"""Diagnose a sick network: activation statistics, gradient norms, update ratios, one report.
+
+Everything here works on any Keras model a learner has (Sequential with or without
+``keras.Input``, Functional, subclassed), because it looks inside through `hlcourse.probe`.
+
+    >>> report = diagnose(model, x_train[:256], y_train[:256])
+    >>> report                     # a per-layer table, then the problems found, with remedies
+    >>> report.flags               # [Flag(layer='hidden_1', problem='...', remedy='...'), ...]
+
+The pieces, each usable alone:
+
+- `activation_stats`: per hidden layer, the mean and spread of its outputs, the share of
+  saturated outputs (sigmoid, tanh) and of dead units (ReLU) on a batch.
+- `gradient_norms`: per layer with weights, the size of the loss's gradient (L2 norm) and the
+  gradient-to-weight ratio ``std(grad) / std(weight)`` (nn-zero-to-hero's "grad:data").
+- `UpdateRatioTracker`: a callback for ``model.fit`` (or `hlcourse.training.train_fast`'s
+  ``on_progress``) recording ``log10(std(weight change) / std(weight))`` per layer while
+  training. A healthy rate of learning sits near ``1e-3`` (`REFERENCE_LOG10_RATIO` = -3).
+- `max_unit_difference` / `units_identical`: are a layer's units copies of each other (the
+  symmetry an all-zero initialization never breaks)?
+- `diagnose`: all of it in one call, with problems named in plain words and their remedies.
+  The thresholds are the module constants below; change them to make the checks stricter.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+__all__ = [
+    "BOUNDED_ACTIVATIONS",
+    "DEAD_SHARE_LIMIT",
+    "EXPLODING_NORM",
+    "IDENTICAL_TOLERANCE",
+    "INPUT_MEAN_LIMIT",
+    "INPUT_STD_LIMIT",
+    "REFERENCE_LOG10_RATIO",
+    "REFERENCE_UPDATE_RATIO",
+    "RELU_ACTIVATIONS",
+    "SATURATED_SHARE_LIMIT",
+    "VANISHING_RATIO",
+    "ActivationStats",
+    "Diagnosis",
+    "Flag",
+    "GradientNorms",
+    "LayerGradient",
+    "LayerStats",
+    "UpdateRatioTracker",
+    "activation_stats",
+    "diagnose",
+    "gradient_norms",
+    "max_unit_difference",
+    "units_identical",
+]
+
+BOUNDED_ACTIVATIONS = ("sigmoid", "tanh")
+"""Activations whose outputs can saturate (flat at both ends); their rows get a saturated share,
+counted with `hlcourse.activations.saturation_share` (slope below
+`hlcourse.activations.SATURATION_THRESHOLD`, 0.05)."""
+
+RELU_ACTIVATIONS = ("relu", "relu6")
+"""Activations whose units can die (output exactly 0 for every input); their rows get a dead
+share, counted with `hlcourse.activations.dead_units`."""
+
+SATURATED_SHARE_LIMIT = 0.5
+"""`diagnose` flags a sigmoid or tanh layer when more than this share of its outputs (samples x
+units) sit where the slope is below 0.05. Measured: fresh Glorot layers on digits, 0%; weights
+drawn with standard deviation 1 (``RandomNormal(stddev=1.0)``, 64 digit pixels in), 42-68%;
+inputs 100 times too large, 80% in the first layer; small tanh networks trained long on the
+spiral, up to 88% (a saturated trained network learns slowly too)."""
+
+DEAD_SHARE_LIMIT = 0.6
+"""`diagnose` flags a ReLU layer when at least this share of its units is dead on the batch.
+Measured: a fresh He-initialized 2-16-16-1 network, 0-25%; the deepest layer of a fresh
+8-hidden-layer He network, up to 56% (deep ReLU stacks map all inputs to similar vectors);
+2-16-16-1 trained with Adam at a learning rate of 0.01, up to 25%; at 0.1, 50-75%; at 1, 50-100%."""
+
+VANISHING_RATIO = 1e-3
+"""`diagnose` flags vanishing gradients when a kernel's gradient norm is below this fraction of
+the last layer's. Measured (first hidden layer / last layer, fresh networks of 8 hidden layers,
+seeds 0-4, spiral and digits): sigmoid 7e-7 to 2.4e-5; ReLU + He 0.06 to 2.1; ReLU + He +
+batch normalization 0.87 to 3.7."""
+
+EXPLODING_NORM = 1e3
+"""`diagnose` flags exploding gradients when a kernel's gradient norm is above this (or not a
+finite number). Measured: healthy fresh networks on spiral and digits, 2e-2 to 4; an
+8-hidden-layer ReLU stack with weights of standard deviation 1, 3e4 to 8e5."""
+
+IDENTICAL_TOLERANCE = 1e-6
+"""Units count as identical when, on every sample, their outputs differ by at most this much
+(relative to the layer's largest output, when that is above 1)."""
+
+INPUT_STD_LIMIT = 5.0
+"""`diagnose` flags unscaled inputs when a feature's standard deviation is above this..."""
+
+INPUT_MEAN_LIMIT = 5.0
+"""...or when a feature's mean is further than this from 0. Standardized features have mean 0
+and standard deviation 1; pixel values 0-255 or prices in thousands are far outside."""
+
+REFERENCE_UPDATE_RATIO = 1e-3
+"""The usual healthy size of one optimizer step relative to the weights (nn-zero-to-hero's
+"update:data ratio"): much below, the layer learns slowly; much above, training is unstable."""
+
+REFERENCE_LOG10_RATIO = -3.0
+"""``log10(REFERENCE_UPDATE_RATIO)``, the reference line of `UpdateRatioTracker` plots."""
+
+# The code, by concern, in private modules (imported after the constants above, which they
+# read from this package when they run, so changing one here changes the checks):
+#   _records.py    the rows, tables and report they return (_format.py: numbers and tables as text)
+#   _stats.py      activation_stats, max_unit_difference, units_identical
+#   _gradients.py  gradient_norms
+#   _tracker.py    UpdateRatioTracker
+#   _report.py     diagnose and its rules
+from hlcourse.diagnostics._gradients import gradient_norms  # noqa: E402
+from hlcourse.diagnostics._records import (  # noqa: E402
+    ActivationStats,
+    Diagnosis,
+    Flag,
+    GradientNorms,
+    LayerGradient,
+    LayerStats,
+)
+from hlcourse.diagnostics._report import diagnose  # noqa: E402
+from hlcourse.diagnostics._stats import (  # noqa: E402
+    activation_stats,
+    max_unit_difference,
+    units_identical,
+)
+from hlcourse.diagnostics._tracker import UpdateRatioTracker  # noqa: E402
+
+# The public functions belong to this package wherever their code lives, and `__module__` says
+# so: for help(), for pickling, and for tests/test_bad_input.py, which names every public
+# function f"{__module__}.{__qualname__}". Classes keep their own module, through which
+# inspect.getsource (and `??` in a notebook) finds a class's code.
+for _function in (activation_stats, diagnose, gradient_norms, max_unit_difference, units_identical):
+    _function.__module__ = __name__
+del _function
