@@ -9,8 +9,9 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
 Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models`,
-`training`, `subclassed` -> `probe`, `activations` -> `diagnostics` -> `plots`,
-`diagnostic_plots`, `render` -> `widgets` -> `cli`.
+`training`, `subclassed` -> `probe`, `regularization`, `activations` -> `diagnostics`,
+`representations` -> `plots`, `diagnostic_plots`, `hidden_plots`, `render` -> `widgets` ->
+`cli`.
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ _SUBMODULES = (
     "environment",
     "exercises",
     "expectations",
+    "hidden_plots",
     "lessons",
     "models",
     "plots",
     "probe",
+    "regularization",
     "render",
+    "representations",
     "subclassed",
     "training",
     "widgets",

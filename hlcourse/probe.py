@@ -9,15 +9,31 @@ at all. This module works for all of them:
 - **Sequential** (declared with ``keras.Input``, with the older ``input_shape=`` argument, or
   built by calling it once): the layers run one after another on the data, and each output is
   kept.
-- **Functional**: a second model maps the same inputs to the chosen layers' outputs.
-- **Subclassed** (layers as attributes, ``call`` chains them): the model runs once while each
-  of its direct sub-layers reports its output; layers are listed in the order ``call`` used
-  them.
+- **Functional** (branches and merges such as ``Concatenate`` or ``Add`` included): a second
+  model maps the same inputs to the chosen layers' outputs.
+- **Subclassed** (layers as attributes, or in lists, dicts and tuples, which Keras tracks;
+  ``call`` chains them): the model runs once while each of its layers reports its output;
+  layers are listed in the order ``call`` used them.
+- **Nested** models and blocks (a layer you wrote that holds layers, a Sequential inside a
+  subclassed model, a model inside a Functional model) and models loaded from a ``.keras``
+  file work in every style above.
 
-"Hidden" means every layer except the input and the output layer (the last one run);
-Dropout, BatchNormalization and Activation layers count as layers. Results are keyed by
-``layer.name``: a layer stored as ``self.hidden1`` in a subclassed model keeps the name Keras
-gave it (``"dense_3"``), unless you pass ``name=`` when you create it.
+Names. A layer is named by ``layer.name``: a layer stored as ``self.hidden1`` in a subclassed
+model keeps the name Keras gave it (``"dense_3"``), unless you pass ``name=`` when you create
+it. A layer inside a *container* is named by its path, the containers that called it and its
+own name joined by ``/``: ``"block1/dense"``, ``"encoder/block1/dense"``. A container is any
+Keras model (Sequential, Functional, subclassed) and any layer class you wrote yourself that
+holds layers; Keras' own layers (``Dense``, ``BatchNormalization``, ``MultiHeadAttention``,
+...) are never opened, even those that hold layers inside. A layer that runs twice appears
+twice: ``"dense"`` and ``"dense (call 2)"``.
+
+Hidden. "Hidden" means every layer that computes something, that is every layer inside the
+containers, however deep, except the input and the output layer: the layer that produces the
+model's output (in a subclassed model: the last layer to run; in a container: its last layer).
+Dropout, BatchNormalization and Activation layers count as layers. A container itself is not
+listed by default, since its output is its last layer's; ask for it by name
+(``layers=["block1"]``) to get what it returns (which differs when its ``call`` adds, say, a
+skip connection).
 
     >>> acts = hidden_activations(model, x_test)        # {'hidden_1': array(...), ...}
     >>> acts["hidden_1"].shape                          # (n_samples, units)
@@ -67,19 +83,24 @@ def hidden_activations(
     """Run `x` through `model` and return what each hidden layer outputs, in forward order.
 
     Layers run in inference mode (``training=False``): Dropout passes values through and
-    BatchNormalization uses its moving statistics, as in ``model.predict``.
+    BatchNormalization uses its moving statistics, as in ``model.predict``. Layers inside
+    nested models and blocks are named by their path (``"block1/dense"``); see the module's
+    notes for what counts as hidden.
 
     Args:
-        model: a built Keras model of any style (Sequential, Functional, subclassed).
+        model: a built Keras model of any style (Sequential, Functional, subclassed, nested).
         x: inputs, shape ``(n_samples, n_features)`` (or the model's input shape); a list of
             arrays for a Functional model with several inputs.
-        layers: which layers to return, by name (``"hidden_1"``) or by position in
-            ``model.layers`` (``0``, ``-1``); None means every hidden layer.
+        layers: which layers to return, by name (``"hidden_1"``), by path inside a nested
+            model or block (``"block1/dense"``; a container's own name gives what it
+            returns), or by position in ``model.layers`` (``0``, ``-1``); None means every
+            hidden layer.
         include_output: also return the output layer's values.
 
     Returns:
-        A dict from layer name to a NumPy array of shape ``(n_samples, *layer output shape)``,
-        e.g. ``(n_samples, units)`` for a Dense layer, ordered as the data flows.
+        A dict from layer name (or path) to a NumPy array of shape
+        ``(n_samples, *layer output shape)``, e.g. ``(n_samples, units)`` for a Dense layer,
+        ordered as the data flows.
     """
     model = _check_model("model", model)
     include_output = v.check_bool("include_output", include_output)
@@ -87,10 +108,11 @@ def hidden_activations(
     style = _style(model)
     x = _check_x(model, x, style)
     wanted = _resolve_layers(model, layers)
+    nested = any(_is_container(layer) for layer in _children(model))
 
-    if style == "sequential":
+    if style == "sequential" and not nested:
         return _probe_sequential(model, x, wanted, include_output)
-    if style == "functional":
+    if style == "functional" and not nested:
         chosen, shared = _functional_choice(model, wanted, include_output)
         if not chosen:
             return {}
@@ -98,7 +120,7 @@ def hidden_activations(
             probe = _functional_probe(model, chosen)
             return {k: _to_numpy(t) for k, t in probe(x, training=False).items()}
         # A layer used more than once has no single output tensor: record a forward pass.
-    return _probe_by_recording(model, x, wanted, include_output)
+    return _probe_by_recording(model, x, wanted, include_output, style)
 
 
 def activation_model(
@@ -112,13 +134,15 @@ def activation_model(
     This is the working form of the classic recipe
     ``keras.Model(inputs=model.input, outputs=[layer.output ...])``. For a Sequential model
     the layers are called again on a fresh ``keras.Input`` (they keep their weights); for a
-    Functional model the existing graph is reused. A subclassed model has no graph to reuse:
-    use `hidden_activations` for it.
+    Functional model the existing graph is reused. Sequential and Functional models nested
+    inside are opened the same way, so the outputs are named as `hidden_activations` names
+    them (``"inner/dense"``). A subclassed model (or a block you wrote, nested anywhere) has
+    no graph to reuse: use `hidden_activations` for it.
 
     Args:
         model: a built Sequential or Functional model.
-        layers: which layers to expose, by name or position in ``model.layers``; None means
-            every hidden layer.
+        layers: which layers to expose, by name, path (``"inner/dense"``) or position in
+            ``model.layers``; None means every hidden layer.
         include_output: also expose the output layer.
 
     Returns:
@@ -129,30 +153,17 @@ def activation_model(
     include_output = v.check_bool("include_output", include_output)
     style = _style(model)
     if style == "subclassed":
-        v._fail(
-            "model",
-            "a Sequential or Functional model",
-            model,
-            hint="A subclassed model's call() is plain Python, run anew each time, so there is "
-            "no graph of layer outputs to build a second model from. Use "
-            "hidden_activations(model, x) instead: it records each layer's output while the "
-            "model runs",
-            error=TypeError,
-        )
+        _no_graph(model, model)
     _require_built(model, "an activation model can be made from it")
     wanted = _resolve_layers(model, layers)
+    if any(_is_container(layer) for layer in _children(model)):
+        return _expanded_probe(model, style, wanted, include_output)
     if style == "functional":
         chosen, shared = _functional_choice(model, wanted, include_output)
         if not chosen:
             _no_hidden_layers(model)
         if shared:
-            v._fail(
-                "model",
-                "a model whose chosen layers are each used once",
-                model,
-                hint=f"{', '.join(shared)} run more than once, so no single tensor is their "
-                "output; hidden_activations(model, x) records every use",
-            )
+            _shared_fail(model, shared)
         return _functional_probe(model, chosen)
     chosen = _chosen(model.layers, {id(model.layers[-1])}, wanted, include_output)
     if not chosen:
@@ -171,7 +182,7 @@ def activation_model(
 
 
 # --------------------------------------------------------------------------------------------
-# The three ways of looking inside
+# The ways of looking inside
 # --------------------------------------------------------------------------------------------
 
 
@@ -198,27 +209,73 @@ def _no_hidden_layers(model: keras.Model) -> None:
     )
 
 
-def _functional_choice(model, wanted, include_output) -> tuple[dict[str, None], list[str]]:
-    """Names chosen in a Functional model (forward order), and those of layers used twice."""
-    body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+def _no_graph(model: keras.Model, where: Any) -> None:
+    inside = "" if where is model else f" ({where.name!r} inside it is one)"
+    v._fail(
+        "model",
+        "a Sequential or Functional model, with only such models nested inside",
+        model,
+        hint=f"A subclassed model or a block you wrote{inside} runs plain Python in call(), "
+        "anew each time, so there is no graph of layer outputs to build a second model from. "
+        "Use hidden_activations(model, x) instead: it records each layer's output while the "
+        "model runs",
+        error=TypeError,
+    )
+
+
+def _shared_fail(model: keras.Model, shared: list[str]) -> None:
+    v._fail(
+        "model",
+        "a model whose chosen layers are each used once",
+        model,
+        hint=f"{', '.join(shared)} run more than once, so no single tensor is their "
+        "output; hidden_activations(model, x) records every use",
+    )
+
+
+def _functional_output_layers(model: keras.Model) -> set[int]:
+    """Ids of a Functional model's layers whose output is one of the model's outputs."""
+    body = _children(model)
     model_outputs = {id(t) for t in model.outputs}
-    output_layers = set()
+    found = set()
     for layer in body:
         try:
-            if id(layer.output) in model_outputs:
-                output_layers.add(id(layer))
-        except (AttributeError, ValueError):
+            if id(_node_output(layer)) in model_outputs:
+                found.add(id(layer))
+        except (AttributeError, IndexError, ValueError):
             pass
-    if not output_layers and body:
-        output_layers.add(id(body[-1]))
-    chosen = _chosen(body, output_layers, wanted, include_output)
+    if not found and body:
+        found.add(id(body[-1]))
+    return found
+
+
+def _node_output(layer: keras.Layer) -> Any:
+    """What `layer` returned in the graph it was first called in. (For a model used as a
+    layer, ``layer.output`` is the model's own output, not the one in the outer graph.)"""
+    nodes = getattr(layer, "_inbound_nodes", ())
+    if not nodes:
+        return layer.output
+    outputs = nodes[0].outputs
+    return outputs[0] if len(outputs) == 1 else list(outputs)
+
+
+def _called_on(layer: keras.Layer) -> Any:
+    """The tensor(s) `layer` was first called on, in the graph around it."""
+    arguments = layer._inbound_nodes[0].arguments
+    return arguments.args[0] if arguments.args else next(iter(arguments.kwargs.values()))
+
+
+def _functional_choice(model, wanted, include_output) -> tuple[dict[str, None], list[str]]:
+    """Names chosen in a Functional model (forward order), and those of layers used twice."""
+    body = _children(model)
+    chosen = _chosen(body, _functional_output_layers(model), wanted, include_output)
     # `layer.output` of a layer used more than once is silently its *first* use.
-    shared = [
-        layer.name
-        for layer in body
-        if layer.name in chosen and len(getattr(layer, "_inbound_nodes", ())) > 1
-    ]
+    shared = [layer.name for layer in body if layer.name in chosen and _used_twice(layer)]
     return chosen, shared
+
+
+def _used_twice(layer: keras.Layer) -> bool:
+    return len(getattr(layer, "_inbound_nodes", ())) > 1
 
 
 def _functional_probe(model: keras.Model, chosen: dict[str, None]) -> keras.Model:
@@ -228,18 +285,71 @@ def _functional_probe(model: keras.Model, chosen: dict[str, None]) -> keras.Mode
     return keras.Model(inputs, outputs, name=f"{model.name}_activations")
 
 
-def _probe_by_recording(model, x, wanted, include_output) -> dict[str, np.ndarray]:
-    """Run the model once while each direct sub-layer records what its `call` returns."""
-    children = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    records: list[tuple[keras.Layer, Any]] = []
+def _top_output_layers(model: keras.Model, style: str) -> set[int] | None:
+    """Ids of the top-level layers that give the model's output; None: the last one to run."""
+    if style == "sequential":
+        return {id(model.layers[-1])} if model.layers else set()
+    if style == "functional":
+        return _functional_output_layers(model)
+    return None
+
+
+class _Entry:
+    """One output seen inside a model: its path, layer, value, and the top-level layer it is in."""
+
+    __slots__ = ("container", "layer", "path", "top", "value")
+
+    def __init__(self, path: str, layer: Any, value: Any, container: bool, top: Any):
+        self.path, self.layer, self.value, self.container, self.top = (
+            path, layer, value, container, top,
+        )  # fmt: skip
+
+
+def _select(
+    entries: list[_Entry], top_outputs: set[int] | None, wanted: set[str] | None, include_output
+) -> list[tuple[str, _Entry]]:
+    """The entries to return, keyed by path (``"path (call 2)"`` for a repeated one)."""
+    leaves = [e for e in entries if not e.container]
+    if top_outputs is None:
+        outputs = {id(leaves[-1])} if leaves else set()
+    else:
+        outputs = set()
+        for top_id in top_outputs:
+            inside = [e for e in leaves if id(e.top) == top_id]
+            if inside and inside[-1].layer is inside[-1].top:  # a plain layer: every use
+                outputs.update(id(e) for e in inside if e.layer is e.top)
+            elif inside:  # a container: its last layer
+                outputs.add(id(inside[-1]))
+    chosen = [
+        e
+        for e in entries
+        if (wanted is None and not e.container and id(e) not in outputs)
+        or (wanted is not None and e.path in wanted)
+        or (include_output and id(e) in outputs)
+    ]
+    keyed: list[tuple[str, _Entry]] = []
+    seen: dict[str, int] = {}
+    for e in chosen:
+        seen[e.path] = seen.get(e.path, 0) + 1
+        key = e.path if seen[e.path] == 1 else f"{e.path} (call {seen[e.path]})"
+        keyed.append((key, e))
+    return keyed
+
+
+def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np.ndarray]:
+    """Run the model once while every layer inside it, however deep, records its output."""
+    everything = _all_layers(model)
+    entries: list[_Entry] = []
+    stack: list[keras.Layer] = []  # the containers running right now, outermost first
     saved: list[tuple[keras.Layer, Any]] = []
     missing = object()
     try:
-        for layer in children:
+        for layer in everything:
             # Bypass Keras' attribute tracking: this is a temporary instance attribute that
             # shadows the class's `call` and is removed again below.
             saved.append((layer, layer.__dict__.get("call", missing)))
-            object.__setattr__(layer, "call", _recorder(layer, layer.call, records))
+            recorder = _recorder(layer, layer.call, entries, stack, _is_container(layer))
+            object.__setattr__(layer, "call", recorder)
         model(x, training=False)
     finally:
         for layer, before in saved:
@@ -248,44 +358,168 @@ def _probe_by_recording(model, x, wanted, include_output) -> dict[str, np.ndarra
             else:
                 object.__setattr__(layer, "call", before)
 
-    if not records:
+    if not entries:
         v._fail(
             "model",
             "a model whose call() uses its layers",
             model,
-            hint="None of model.layers ran during model(x); hidden_activations sees the "
-            "layers stored directly on the model (self.something = keras.layers...)",
+            hint="None of its layers ran during model(x); hidden_activations sees the layers "
+            "Keras tracks: those stored on the model (self.something = keras.layers...), in "
+            "lists, dicts or tuples of them, and inside nested models and blocks",
         )
-    ran = [layer for layer, _ in records]
-    ran_names = list(dict.fromkeys(layer.name for layer in ran))
-    not_run = sorted((wanted or set()) - set(ran_names))
+    ran = list(dict.fromkeys(e.path for e in entries if not e.container))
+    not_run = sorted((wanted or set()) - {e.path for e in entries})
     if not_run:
         v._fail(
             "layers",
             "layers that run in the model's call()",
             not_run,
-            hint="Layers that ran, in order: " + ", ".join(ran_names),
+            hint="Layers that ran, in order: " + ", ".join(ran),
         )
-    chosen_layers = _chosen(ran, {id(ran[-1])}, wanted, include_output)
-    result: dict[str, np.ndarray] = {}
-    for layer, out in records:
-        if layer.name not in chosen_layers:
-            continue
-        key, n = layer.name, 1
-        while key in result:  # a layer used more than once
-            n += 1
-            key = f"{layer.name} (call {n})"
-        result[key] = _to_numpy(out)
-    return result
+    chosen = _select(entries, _top_output_layers(model, style), wanted, include_output)
+    return {key: _to_numpy(e.value) for key, e in chosen}
 
 
-def _recorder(layer: keras.Layer, call: Callable, records: list) -> Callable:
+def _recorder(layer: keras.Layer, call: Callable, entries: list, stack: list, container: bool):
     def recording_call(*args, **kwargs):
-        out = call(*args, **kwargs)
-        records.append((layer, out))
+        stack.append(layer)
+        try:
+            out = call(*args, **kwargs)
+        finally:
+            stack.pop()
+        path = "/".join([*(s.name for s in stack), layer.name])
+        entries.append(_Entry(path, layer, out, container, stack[0] if stack else layer))
         return out
 
     return recording_call
+
+
+def _expanded_probe(model, style, wanted, include_output) -> keras.Model:
+    """activation_model for a Sequential or Functional model with models nested inside."""
+    if style == "sequential":
+        first = model.inputs[0]
+        inputs: Any = keras.Input(shape=tuple(first.shape[1:]), dtype=first.dtype)
+        entries, _ = _symbolic_entries(model, model, inputs)
+    else:
+        inputs = model.inputs[0] if len(model.inputs) == 1 else list(model.inputs)
+        entries = _graph_entries(model, model)
+    tops = {layer.name: layer for layer in _children(model)}
+    for e in entries:
+        e.top = tops[e.path.split("/", 1)[0]]
+    missing = sorted((wanted or set()) - {e.path for e in entries})
+    if missing:
+        v._fail(
+            "layers",
+            "layers on the model's path from inputs to outputs",
+            missing,
+            hint="Layers there, in order: " + ", ".join(e.path for e in entries),
+        )
+    chosen = _select(entries, _top_output_layers(model, style), wanted, include_output)
+    if not chosen:
+        _no_hidden_layers(model)
+    outputs = {key: e.value for key, e in chosen}
+    return keras.Model(inputs, outputs, name=f"{model.name}_activations")
+
+
+def _symbolic_entries(model, container, h: Any) -> tuple[list[_Entry], Any]:
+    """Every output inside `container` when it is called on the symbolic `h`, and its output.
+
+    Paths are relative to `container`; values are tensors in the graph `h` belongs to.
+    """
+    if isinstance(container, keras.Sequential):
+        entries: list[_Entry] = []
+        for layer in _children(container):
+            if _is_container(layer):
+                inner, h = _symbolic_entries(model, layer, h)
+                entries += _prefixed(layer.name, inner)
+            else:
+                h = layer(h)
+            entries.append(_Entry(layer.name, layer, h, _is_container(layer), None))
+        return entries, h
+    if _style(container) != "functional":
+        _no_graph(model, container)
+    own = _graph_entries(model, container)
+    outputs = {f"e{i}": e.value for i, e in enumerate(own)}
+    result = container.outputs[0] if len(container.outputs) == 1 else list(container.outputs)
+    outputs["result"] = result
+    inputs = container.inputs[0] if len(container.inputs) == 1 else list(container.inputs)
+    values = keras.Model(inputs, outputs, name=f"{container.name}_inside")(h)
+    entries = [
+        _Entry(e.path, e.layer, values[f"e{i}"], e.container, None) for i, e in enumerate(own)
+    ]
+    return entries, values["result"]
+
+
+def _graph_entries(model, functional) -> list[_Entry]:
+    """Every output in a Functional model's own graph (nested models opened), in order."""
+    entries: list[_Entry] = []
+    for layer in _children(functional):
+        if _used_twice(layer):
+            _shared_fail(model, [layer.name])
+        if _is_container(layer):
+            inner, _ = _symbolic_entries(model, layer, _called_on(layer))
+            entries += _prefixed(layer.name, inner)
+        entries.append(_Entry(layer.name, layer, _node_output(layer), _is_container(layer), None))
+    return entries
+
+
+def _prefixed(name: str, entries: list[_Entry]) -> list[_Entry]:
+    for e in entries:
+        e.path = f"{name}/{e.path}"
+    return entries
+
+
+# --------------------------------------------------------------------------------------------
+# Layers inside layers
+# --------------------------------------------------------------------------------------------
+
+
+def _children(layer: Any) -> list[keras.Layer]:
+    """The layers `layer` holds directly (attributes, lists, dicts, tuples), inputs left out."""
+    flatten = getattr(layer, "_flatten_layers", None)
+    found = flatten(include_self=False, recursive=False) if flatten else []
+    return [child for child in found if not isinstance(child, keras.layers.InputLayer)]
+
+
+def _is_container(layer: Any) -> bool:
+    """Whether the probe opens `layer`: any Keras model, and any layer class you wrote that
+    holds layers. Keras' own layers stay closed, even those holding layers inside."""
+    if isinstance(layer, keras.Model):
+        return True
+    module = type(layer).__module__ or ""
+    if module == "keras" or module.startswith("keras."):
+        return False
+    return bool(_children(layer))
+
+
+def _all_layers(model: keras.Model) -> list[keras.Layer]:
+    """Every layer inside `model`, however deep, each once (containers before their layers)."""
+    found: dict[int, keras.Layer] = {}
+
+    def visit(layer):
+        for child in _children(layer):
+            if id(child) not in found:
+                found[id(child)] = child
+                if _is_container(child):
+                    visit(child)
+
+    visit(model)
+    return list(found.values())
+
+
+def _layer_paths(model: keras.Model) -> dict[str, keras.Layer]:
+    """Path -> layer for every layer inside `model`, as the model holds them."""
+    paths: dict[str, keras.Layer] = {}
+
+    def visit(layer, prefix, seen):
+        for child in _children(layer):
+            path = prefix + child.name
+            paths.setdefault(path, child)
+            if _is_container(child) and id(child) not in seen:
+                visit(child, path + "/", seen | {id(child)})
+
+    visit(model, "", {id(model)})
+    return paths
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,14 +528,20 @@ def _recorder(layer: keras.Layer, call: Callable, records: list) -> Callable:
 
 
 def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
-    """Names of the layers asked for (None: the default choice), checked against the model."""
+    """Names (paths) of the layers asked for (None: the default choice), checked."""
     if layers is None:
         return None
     if isinstance(layers, (str, int)) and not isinstance(layers, bool):
         layers = [layers]
     all_layers = list(model.layers)
     names = [layer.name for layer in all_layers]
+    paths = _layer_paths(model)
+    inside = [p for p in paths if "/" in p]
     shown = ", ".join(repr(n) for n in names)
+    if inside:
+        shown += "; inside them: " + ", ".join(repr(p) for p in inside[:40])
+        if len(inside) > 40:
+            shown += f", ... ({len(inside) - 40} more)"
     if isinstance(layers, (bytes, dict)) or not isinstance(layers, Sequence) or not layers:
         v._fail(
             "layers",
@@ -313,9 +553,12 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
     wanted: set[str] = set()
     for item in layers:
         if isinstance(item, str):
-            if item not in names:
+            if item in names:
+                layer = all_layers[names.index(item)]
+            elif item in paths:
+                layer = paths[item]
+            else:
                 v._fail("layers", f"names of the model's layers ({shown})", item)
-            layer = all_layers[names.index(item)]
         elif isinstance(item, int) and not isinstance(item, bool):
             n = len(all_layers)
             index = v.check_int(
@@ -323,9 +566,11 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
                 item,
                 low=-n,
                 high=n - 1,
-                hint=f"An index counts in model.layers, which has {n}: {shown}",
+                hint=f"An index counts in model.layers, which has {n}: "
+                + ", ".join(map(repr, names)),
             )
             layer = all_layers[index]
+            item = layer.name
         else:
             v._fail(
                 "layers",
@@ -341,7 +586,7 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
                 item,
                 hint=f"{layer.name!r} is the input layer: its output is x itself",
             )
-        wanted.add(layer.name)
+        wanted.add(item)
     return wanted
 
 

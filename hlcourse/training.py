@@ -11,7 +11,8 @@ between chunks.
     >>> history["loss"][-1], history["val_accuracy"][-1]
 
 It trains exactly what ``fit`` trains: the compiled loss (plus any regularization penalties),
-the model's own optimizer when it was compiled, per-epoch averages in the history.
+the model's own optimizer when it was compiled, per-epoch averages in the history. Given
+`patience`, it stops early on the validation loss as ``keras.callbacks.EarlyStopping`` does.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def train_fast(
     chunk: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[int, dict[str, list[float]]], Any] | None = None,
+    patience: int | None = None,
+    restore_best_weights: bool = True,
 ) -> dict[str, list[float]]:
     """Train `model` on (x, y) like ``model.fit``, with many steps in one compiled loop.
 
@@ -96,6 +99,17 @@ def train_fast(
         should_stop: a function of no arguments, asked before every chunk; when it returns
             True, training stops and the epochs done so far are returned.
         on_progress: called as ``on_progress(epochs_done, history)`` after every chunk.
+        patience: early stopping, as ``keras.callbacks.EarlyStopping(monitor="val_loss",
+            patience=patience)`` does it: training stops once ``val_loss`` has not gone below
+            its best value for `patience` epochs in a row (1 to 1,000,000; needs
+            `validation_data`). Checked after every epoch, inside the compiled loop, so it
+            stops at the exact epoch whatever the `chunk`. None (default): no early stopping.
+        restore_best_weights: with `patience`, put back the weights (all of them, batch
+            normalization's moving statistics too; not the optimizer's state) of the epoch
+            with the lowest ``val_loss`` when training ends, stopped early or not. Keras'
+            ``EarlyStopping`` does the same with ``restore_best_weights=True``, though there
+            it defaults to False. The best epoch is the first lowest ``val_loss`` in the
+            history, ``int(np.argmin(history["val_loss"])) + 1``.
 
     Calling `train_fast` again on the same model continues training, as a second ``fit``
     does: with unchanged settings and data shapes it reuses the optimizer (also the Adam it
@@ -123,6 +137,17 @@ def train_fast(
         chunk = v.check_int("chunk", chunk, low=1, high=MAX_EPOCHS)
     should_stop = _check_callable("should_stop", should_stop)
     on_progress = _check_callable("on_progress", on_progress)
+    if patience is not None:
+        patience = v.check_int("patience", patience, low=1, high=MAX_EPOCHS, hint="Or None")
+        if validation_data is None:
+            v._fail(
+                "validation_data",
+                "a pair (x_val, y_val) when `patience` is given",
+                validation_data,
+                hint="Early stopping watches the validation loss; pass validation_data=(x_val, "
+                "y_val) or leave patience=None",
+            )
+    restore_best_weights = v.check_bool("restore_best_weights", restore_best_weights)
     if not model.built:
         model(x[:1])
     y = _check_targets("y", y, len(x), "x")
@@ -151,8 +176,9 @@ def train_fast(
     # The compiled loop and its optimizer are kept on the model, so calling train_fast again
     # with the same settings continues training without tracing the loop again.
     compiled_optimizer = _compiled_optimizer(model)
+    stopping = patience is not None
     cache_key = (
-        id(compiled_optimizer), learning_rate, loss_key, batch,
+        id(compiled_optimizer), learning_rate, loss_key, batch, stopping,
         tuple((a.shape, a.dtype.str) for a in (x, y, *val_arrays)),
         tuple(id(w) for w in variables),
     )  # fmt: skip
@@ -166,7 +192,9 @@ def train_fast(
         optimizer = _resolve_optimizer(model, compiled_optimizer, learning_rate)
         if not optimizer.built:
             optimizer.build(variables)
-        loop = _compile_loop(model, variables, optimizer, loss_fn, kind, (x, y, *val_arrays), batch)
+        loop = _compile_loop(
+            model, variables, optimizer, loss_fn, kind, (x, y, *val_arrays), batch, stopping
+        )
         loop["keep"] = (compiled_optimizer, loss)  # the ids in `key` stay theirs
     loops[cache_key] = loop  # newest last; keep a few
     for old in list(loops)[:-CACHED_LOOPS]:
@@ -185,8 +213,14 @@ def train_fast(
     x_tensor = tf.constant(x, tf.float32)
     y_tensor = tf.constant(y)
     val_tensors = tuple(tf.constant(a) for a in val_arrays)
+    extra: tuple = ()
+    if stopping:  # a fresh watch for this call, as EarlyStopping.on_train_begin resets it
+        loop["best"].assign(math.inf)
+        loop["wait"].assign(0)
+        extra = (tf.constant(patience, tf.int32),)
     done = 0
-    while done < epochs:
+    stopped = False
+    while done < epochs and not stopped:
         if should_stop is not None and should_stop():
             break
         size = min(chunk, epochs - done)
@@ -194,12 +228,16 @@ def train_fast(
             orders = np.zeros((size, 0), np.int32)
         else:
             orders = np.stack([rng.permutation(n) for _ in range(size)]).astype(np.int32)
-        result = run_chunk(x_tensor, y_tensor, tf.constant(orders), *val_tensors)
+        result = run_chunk(x_tensor, y_tensor, tf.constant(orders), *val_tensors, *extra)
         for key in keys:
             history[key].extend(float(value) for value in result[key].numpy())
-        done += size
+        done += len(result["loss"])
+        stopped = stopping and bool(result["stopped"].numpy())
         if on_progress is not None:
             on_progress(done, {key: list(values) for key, values in history.items()})
+    if stopping and restore_best_weights and np.isfinite(loop["best"].numpy()):
+        for weight, saved in zip(model.weights, loop["snapshots"], strict=True):
+            weight.assign(saved.numpy())
     return history
 
 
@@ -211,11 +249,16 @@ def _compile_loop(
     kind: str | None,
     arrays: tuple[np.ndarray, ...],
     batch: int,
+    stopping: bool = False,
 ) -> dict[str, Any]:
     """The tf.function that trains a chunk of epochs, and the history keys it returns.
 
-    ``run_chunk(x, y, orders, [x_val, y_val])`` runs ``len(orders)`` epochs; ``orders`` holds
-    one shuffled order of the samples per epoch (``(epochs, 0)`` when full batch).
+    ``run_chunk(x, y, orders, [x_val, y_val, [patience]])`` runs ``len(orders)`` epochs;
+    ``orders`` holds one shuffled order of the samples per epoch (``(epochs, 0)`` when full
+    batch). With `stopping` (early stopping on ``val_loss``), the loop keeps the best
+    validation loss (``best``), the epochs since it (``wait``) and a copy of every weight at
+    the best epoch (``snapshots``) in variables that outlive a chunk, leaves the loop once
+    ``wait`` reaches ``patience``, and returns the epochs it ran and ``stopped``.
     """
     import tensorflow as tf
 
@@ -247,13 +290,36 @@ def _compile_loop(
 
     signature = [tf.TensorSpec(a.shape, tf.as_dtype(a.dtype)) for a in arrays]
     signature.insert(2, tf.TensorSpec([None, None if full_batch else n], tf.int32))
+    best = wait = None
+    watched: list = []
+    snapshots: list = []
+    if stopping:
+        signature.append(tf.TensorSpec([], tf.int32))  # the patience
+        best = tf.Variable(math.inf, trainable=False, dtype=tf.float32)
+        wait = tf.Variable(0, trainable=False, dtype=tf.int32)
+        watched = list(model.weights)  # what keras.Model.get_weights() returns
+        snapshots = [tf.Variable(w.numpy(), trainable=False) for w in watched]
+
+    def watch(val_loss, patience):
+        """Early stopping's bookkeeping after one epoch; True when patience has run out."""
+        if val_loss < best:
+            best.assign(val_loss)
+            wait.assign(0)
+            for saved, weight in zip(snapshots, watched, strict=True):
+                saved.assign(tf.convert_to_tensor(weight))
+        else:
+            wait.assign_add(1)
+        return wait >= patience
 
     @tf.function(input_signature=signature)
-    def run_chunk(xs, ys, orders, *val):
+    def run_chunk(xs, ys, orders, *rest):
+        val = rest[:2]
         n_epochs = tf.shape(orders)[0]
         # One TensorArray per history key, in a list reassigned every epoch (autograph carries
         # reassigned locals through the loop, not items changed inside a dict).
         columns = [tf.TensorArray(tf.float32, size=n_epochs) for _ in keys]
+        ran = tf.constant(0)
+        stopped = tf.constant(False)
         for epoch in tf.range(n_epochs):
             if full_batch:
                 total_loss, total_hits = one_step(xs, ys)
@@ -274,9 +340,17 @@ def _compile_loop(
                 if accuracy is not None:
                     values["val_accuracy"] = tf.cast(accuracy(val[1], val_pred), tf.float32)
             columns = [c.write(epoch, values[k]) for c, k in zip(columns, keys, strict=True)]
-        return {key: column.stack() for key, column in zip(keys, columns, strict=True)}
+            ran = epoch + 1
+            if stopping:
+                stopped = watch(values["val_loss"], rest[2])
+                if stopped:
+                    break
+        out = {key: column.gather(tf.range(ran)) for key, column in zip(keys, columns, strict=True)}
+        out["stopped"] = stopped
+        return out
 
-    return {"run_chunk": run_chunk, "keys": keys}
+    return {"run_chunk": run_chunk, "keys": keys, "best": best, "wait": wait,
+            "snapshots": snapshots}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

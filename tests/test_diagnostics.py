@@ -571,3 +571,34 @@ def test_importing_the_plots_loads_no_tensorflow():
     code = "import hlcourse.diagnostic_plots, sys; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_gradient_rows_follow_the_call_order_of_nested_blocks(keras_fresh):
+    """A subclassed model whose block (holding its own Dense layers) runs before a layer that
+    was assigned earlier: the rows go in the order the data flows, not attribute order."""
+
+    class Block(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = keras.layers.Dense(4, activation="relu", name="inner")
+
+        def call(self, x):
+            return self.inner(x)
+
+    class Nested(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.head = keras.layers.Dense(1, activation="sigmoid", name="head")
+            self.block = Block(name="block")
+
+        def call(self, x):
+            return self.head(self.block(x))
+
+    model = Nested()
+    x = np.random.default_rng(0).normal(size=(8, 2)).astype("float32")
+    model(x)
+    norms = gradient_norms(model, x, (x[:, 0] > 0).astype("float32"))
+    assert [row.layer for row in norms.rows] == ["block", "head"]
+    # and the statistics know what the layer inside the block is
+    stats = diagnostics.activation_stats(model, x)
+    assert stats["block/inner"].activation == "relu"

@@ -334,6 +334,326 @@ def test_probing_does_not_change_the_model():
         np.testing.assert_array_equal(before, after)
 
 
+# --- layers in containers: lists, dicts, tuples, nested blocks and models ---------------------
+
+
+class Containers(keras.Model):
+    """Layers kept in a list, a dict and a tuple (Keras tracks all three)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = [keras.layers.Dense(4, activation="relu", name=f"list_{i}") for i in (0, 1)]
+        self.by_name = {"mid": keras.layers.Dense(3, activation="tanh", name="dict_mid")}
+        self.pair = (
+            keras.layers.Dropout(0.5, name="tuple_drop"),
+            keras.layers.Dense(1, name="tuple_out"),
+        )
+
+    def call(self, x, training=False):
+        for layer in self.stack:
+            x = layer(x)
+        x = self.by_name["mid"](x)
+        return self.pair[1](self.pair[0](x, training=training))
+
+
+class SkipBlock(keras.layers.Layer):
+    """A block written by hand: two Dense layers and a skip connection around them."""
+
+    def __init__(self, width: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = keras.layers.Dense(4, activation="relu", name="inner")
+        self.back = keras.layers.Dense(width, name="back")
+
+    def call(self, x):
+        return x + self.back(self.inner(x))
+
+
+class WithBlockAndHead(keras.Model):
+    """A subclassed model holding a hand-written block and a Sequential head."""
+
+    def __init__(self):
+        super().__init__()
+        self.first = keras.layers.Dense(2, activation="tanh", name="first")
+        self.block = SkipBlock(name="block1")
+        self.head = keras.Sequential(
+            [keras.layers.Dense(3, activation="relu", name="h_dense"),
+             keras.layers.Dense(1, activation="sigmoid", name="h_out")],
+            name="head",
+        )  # fmt: skip
+
+    def call(self, x):
+        return self.head(self.block(self.first(x)))
+
+
+def _skip_by_hand(block: SkipBlock, h: np.ndarray) -> dict[str, np.ndarray]:
+    inner = _by_hand(block.inner, h)
+    back = _by_hand(block.back, inner)
+    return {"inner": inner, "back": back, "out": h + back}
+
+
+def test_subclassed_layers_in_a_list_a_dict_and_a_tuple_match_a_hand_computation():
+    model = Containers()
+    x = _x()
+    model(x[:1])
+    forward = [*model.stack, model.by_name["mid"], *model.pair]
+    acts = hidden_activations(model, x, include_output=True)
+    expected = _forward_by_hand(forward, x)
+    assert (
+        list(acts) == list(expected) == ["list_0", "list_1", "dict_mid", "tuple_drop", "tuple_out"]
+    )
+    for name in expected:
+        np.testing.assert_allclose(acts[name], expected[name], **TOL, err_msg=name)
+    assert list(hidden_activations(model, x)) == list(expected)[:-1]
+
+
+def test_a_block_and_a_sequential_inside_a_subclassed_model_are_opened_and_named_by_path():
+    model = WithBlockAndHead()
+    x = _x()
+    model(x[:1])
+    acts = hidden_activations(model, x, include_output=True)
+    assert list(acts) == ["first", "block1/inner", "block1/back", "head/h_dense", "head/h_out"]
+    first = _by_hand(model.first, x)
+    block = _skip_by_hand(model.block, first)
+    head_dense = _by_hand(model.head.layers[0], block["out"])  # the block's output, skip added
+    expected = {
+        "first": first,
+        "block1/inner": block["inner"],
+        "block1/back": block["back"],
+        "head/h_dense": head_dense,
+        "head/h_out": _by_hand(model.head.layers[1], head_dense),
+    }
+    for name, value in expected.items():
+        np.testing.assert_allclose(acts[name], value, **TOL, err_msg=name)
+    np.testing.assert_allclose(acts["head/h_out"], model(x), **TOL)
+    # hidden: everything but the output, which is the head's last layer
+    assert list(hidden_activations(model, x)) == list(expected)[:-1]
+    # a container by name gives what it returns (here the skip connection's sum)
+    whole = hidden_activations(model, x, layers=["block1", "head/h_dense"])
+    assert list(whole) == ["block1", "head/h_dense"]
+    np.testing.assert_allclose(whole["block1"], block["out"], **TOL)
+
+
+def test_a_block_called_twice_reports_each_call():
+    class Twice(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.block = SkipBlock(name="blk")
+            self.out = keras.layers.Dense(1, name="out")
+
+        def call(self, x):
+            return self.out(self.block(self.block(x)))
+
+    model = Twice()
+    x = _x()
+    model(x[:1])
+    acts = hidden_activations(model, x)
+    assert list(acts) == ["blk/inner", "blk/back", "blk/inner (call 2)", "blk/back (call 2)"]
+    once = _skip_by_hand(model.block, x)
+    np.testing.assert_allclose(
+        acts["blk/inner (call 2)"], _skip_by_hand(model.block, once["out"])["inner"], **TOL
+    )
+
+
+def test_keras_own_layers_that_hold_layers_are_not_opened():
+    class Wrapped(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.each_step = keras.layers.TimeDistributed(keras.layers.Dense(3), name="steps")
+            self.out = keras.layers.Dense(1, name="out")
+
+        def call(self, x):
+            return self.out(self.each_step(x))
+
+    model = Wrapped()
+    x = np.random.default_rng(0).normal(size=(5, 4, 2)).astype("float32")
+    model(x[:1])
+    acts = hidden_activations(model, x)
+    assert list(acts) == ["steps"]
+    assert acts["steps"].shape == (5, 4, 3)
+
+
+def _inner_sequential():
+    return keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(4, activation="relu", name="i1"),
+         keras.layers.Dense(3, activation="tanh", name="i2")],
+        name="inner",
+    )  # fmt: skip
+
+
+def _inner_functional():
+    inputs = keras.Input((2,))
+    h = keras.layers.Dense(4, activation="relu", name="f1")(inputs)
+    return keras.Model(inputs, keras.layers.Dense(3, activation="tanh", name="f2")(h), name="inner")
+
+
+def _nested(kind: str):
+    """(model, layers in forward order, their expected paths)."""
+    inner = _inner_sequential() if kind.endswith("sequential") else _inner_functional()
+    out = keras.layers.Dense(1, activation="sigmoid", name="out")
+    if kind.startswith("functional"):
+        inputs = keras.Input((2,))
+        model = keras.Model(inputs, out(inner(inputs)))
+    else:
+        model = keras.Sequential([keras.Input((2,)), inner, out])
+    inside = [layer for layer in inner.layers if not isinstance(layer, keras.layers.InputLayer)]
+    return model, [*inside, out], [f"inner/{layer.name}" for layer in inside] + ["out"]
+
+
+NESTED = [
+    "functional_around_sequential",
+    "functional_around_functional",
+    "sequential_around_sequential",
+    "sequential_around_functional",
+]
+
+
+@pytest.mark.parametrize("kind", NESTED)
+def test_a_model_inside_a_model_is_opened_and_matches_a_hand_computation(kind):
+    model, forward, paths = _nested(kind)
+    x = _x()
+    acts = hidden_activations(model, x, include_output=True)
+    assert list(acts) == paths
+    for path, value in zip(paths, _forward_by_hand(forward, x).values(), strict=True):
+        np.testing.assert_allclose(acts[path], value, **TOL, err_msg=path)
+    np.testing.assert_allclose(acts["out"], model(x), **TOL)
+    assert list(hidden_activations(model, x)) == paths[:-1]
+    whole = hidden_activations(model, x, layers="inner")
+    np.testing.assert_allclose(whole["inner"], acts[paths[-2]], **TOL)
+
+
+@pytest.mark.parametrize("kind", NESTED)
+def test_activation_model_opens_nested_models_too(kind):
+    model, _, paths = _nested(kind)
+    x = _x(9)
+    act = activation_model(model, include_output=True)
+    got = act(x)
+    assert list(got) == paths
+    expected = hidden_activations(model, x, include_output=True)
+    for path in paths:
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(got[path]), expected[path], **TOL)
+    assert list(activation_model(model, layers=[paths[0]])(x)) == [paths[0]]
+
+
+def test_activation_model_refuses_a_hand_written_block_and_names_it():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(SkipBlock(name="blk")(inputs)))
+    assert list(hidden_activations(model, _x())) == ["blk/inner", "blk/back"]
+    with pytest.raises(TypeError, match="'blk' inside it is one") as info:
+        activation_model(model)
+    assert "hidden_activations(model, x)" in str(info.value)
+
+
+def test_nested_paths_can_be_chosen_and_wrong_ones_are_listed():
+    model = WithBlockAndHead()
+    model(_x()[:1])
+    assert list(hidden_activations(model, _x(), layers="head/h_dense")) == ["head/h_dense"]
+    with pytest.raises(ValueError, match="inside them: 'block1/inner'") as info:
+        hidden_activations(model, _x(), layers=["block1/nope"])
+    assert "Received: layers='block1/nope'" in str(info.value)
+
+
+# --- Functional branches and merges -----------------------------------------------------------
+
+
+def _branchy():
+    inputs = keras.Input((2,), name="x")
+    left = keras.layers.Dense(3, activation="relu", name="left")(inputs)
+    right = keras.layers.Dense(3, activation="tanh", name="right")(inputs)
+    added = keras.layers.Add(name="added")([left, right])
+    joined = keras.layers.Concatenate(name="joined")([left, added])
+    out = keras.layers.Dense(1, activation="sigmoid", name="out")(joined)
+    return keras.Model(inputs, out, name="branchy")
+
+
+def _branchy_by_hand(model, x):
+    left = _by_hand(model.get_layer("left"), x)
+    right = _by_hand(model.get_layer("right"), x)
+    added = left + right
+    joined = np.concatenate([left, added], axis=1)
+    out = _by_hand(model.get_layer("out"), joined)
+    return {"left": left, "right": right, "added": added, "joined": joined, "out": out}
+
+
+def test_functional_branches_and_merges_match_a_hand_computation():
+    model = _branchy()
+    x = _x()
+    acts = hidden_activations(model, x, include_output=True)
+    expected = _branchy_by_hand(model, x)
+    assert set(acts) == set(expected)
+    order = list(acts)
+    for merge, parts in {"added": ("left", "right"), "joined": ("left", "added")}.items():
+        assert all(order.index(part) < order.index(merge) for part in parts)  # data-flow order
+    assert order[-1] == "out"
+    for name, value in expected.items():
+        np.testing.assert_allclose(acts[name], value, **TOL, err_msg=name)
+    act = activation_model(model)
+    assert list(act(x)) == order[:-1]
+
+
+# --- models loaded from a .keras file ---------------------------------------------------------
+
+
+def _saved_and_loaded(model, tmp_path, name: str):
+    from hlcourse.subclassed import load_model
+
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    return load_model(path)
+
+
+def test_a_loaded_sequential_model_is_probed_like_the_original(tmp_path):
+    model, forward = _make("sequential_bn_dropout")
+    loaded = _saved_and_loaded(model, tmp_path, "seq")
+    x = _x()
+    acts = hidden_activations(loaded, x, include_output=True)
+    expected = _forward_by_hand(forward, x)  # the original's layers, by hand
+    assert list(acts) == list(expected)
+    for name in expected:
+        np.testing.assert_allclose(acts[name], expected[name], **TOL, err_msg=name)
+    assert list(activation_model(loaded)(x)) == list(expected)[:-1]
+
+
+def test_a_loaded_functional_model_with_branches_is_probed_like_the_original(tmp_path):
+    model = _branchy()
+    loaded = _saved_and_loaded(model, tmp_path, "branchy")
+    assert model_style(loaded) == "functional"
+    x = _x()
+    acts = hidden_activations(loaded, x, include_output=True)
+    expected = _branchy_by_hand(model, x)
+    for name, value in expected.items():
+        np.testing.assert_allclose(acts[name], value, **TOL, err_msg=name)
+
+
+def test_a_loaded_nested_model_keeps_its_paths(tmp_path):
+    model, _, paths = _nested("functional_around_sequential")
+    loaded = _saved_and_loaded(model, tmp_path, "nested")
+    x = _x()
+    before = hidden_activations(model, x, include_output=True)
+    after = hidden_activations(loaded, x, include_output=True)
+    assert list(after) == paths
+    for path in paths:
+        np.testing.assert_allclose(after[path], before[path], **TOL, err_msg=path)
+
+
+def test_a_loaded_registered_subclassed_model_is_probed_in_call_order(tmp_path):
+    from hlcourse.subclassed import HiddenLayerModel
+
+    model = HiddenLayerModel(n_classes=3, units=(6, 5, 4), dropout=0.25)
+    x = _x(d=4)
+    model(x[:1])
+    loaded = _saved_and_loaded(model, tmp_path, "article")
+    assert model_style(loaded) == "subclassed"
+    acts = hidden_activations(loaded, x, include_output=True)
+    names = ["hidden1", "dropout1", "hidden2", "dropout2", "hidden3", "dropout3", "output"]
+    assert list(acts) == names
+    forward = [getattr(model, n) for n in ("hidden1", "hidden2", "hidden3")]
+    forward = [forward[0], model.dropout_layers[0], forward[1], model.dropout_layers[1],
+               forward[2], model.dropout_layers[2], model.output_layer]  # fmt: skip
+    for name, value in zip(names, _forward_by_hand(forward, x).values(), strict=True):
+        np.testing.assert_allclose(acts[name], value, **TOL, err_msg=name)
+    assert list(hidden_activations(loaded, x)) == names[:-1]
+
+
 # --- activation_model --------------------------------------------------------------------------
 
 

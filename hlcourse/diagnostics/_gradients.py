@@ -183,7 +183,9 @@ def _forward_layers(model: keras.Model, x: np.ndarray | None) -> list[Any]:
         return layers
     ran = probe.hidden_activations(model, x[:1], include_output=True)
     by_name = _layers_by_name(model)
-    order = list(dict.fromkeys(_CALL_SUFFIX.sub("", name) for name in ran))
+    # The probe names layers inside blocks by their path ("block/inner"): the direct layer is
+    # the path's first part.
+    order = list(dict.fromkeys(_CALL_SUFFIX.sub("", name).split("/", 1)[0] for name in ran))
     forward = [by_name[name] for name in order if name in by_name]
     return forward + [layer for layer in layers if layer not in forward]
 

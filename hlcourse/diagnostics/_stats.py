@@ -197,4 +197,6 @@ def _activation_name(layer: Any) -> str | None:
 
 
 def _layers_by_name(model: keras.Model) -> dict[str, Any]:
-    return {layer.name: layer for layer in model.layers}
+    """Name -> layer for the model's layers, and path -> layer for those inside its blocks
+    ("block/inner"), as the probe names them."""
+    return {layer.name: layer for layer in model.layers} | probe._layer_paths(model)

@@ -12,21 +12,29 @@ The convention every widget here follows (STYLE.md 6):
 - every control is labelled and reachable from the keyboard; invalid values cannot be chosen;
 - work that takes longer than a redraw (training) runs in a background thread and shows its
   progress; a new change cancels it, and only the newest setting reaches the picture
-  (`width_explorer` is the model to copy; `.wait()` lets tests and lessons wait for it).
+  (`_background.BackgroundWorker` does this for every such widget, and its mixin
+  `TrainsInBackground` gives them `.wait()`, which tests and lessons use, and `.errors`;
+  `width_explorer` is the smallest widget to copy).
 """
 
 from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_explorer
 from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, architecture_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
+from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
+from hlcourse.widgets.regularization_lab import RegularizationLab, regularization_lab
 from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
 
 __all__ = [
     "ActivationExplorer",
     "ArchitectureExplorer",
     "DatasetExplorer",
+    "HiddenExplorer",
+    "RegularizationLab",
     "WidthExplorer",
     "activation_explorer",
     "architecture_explorer",
     "dataset_explorer",
+    "hidden_explorer",
+    "regularization_lab",
     "width_explorer",
 ]

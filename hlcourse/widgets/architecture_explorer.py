@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import html
 import math
-import threading
 import time
 from typing import Any
 
@@ -45,6 +44,7 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, plots, render
+from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
     "ACTIVATIONS",
@@ -79,7 +79,7 @@ DPI = 80
 THREAD_NAME = "hlc-architecture-explorer"
 
 
-class ArchitectureExplorer(widgets.VBox):
+class ArchitectureExplorer(TrainsInBackground, widgets.VBox):
     """The architecture explorer: six controls, a status line, the picture and its caption.
 
     Attributes:
@@ -153,16 +153,12 @@ class ArchitectureExplorer(widgets.VBox):
         self.history: dict[str, list[float]] = {}
         self.model: Any = None
         self.timings: list[tuple[dict[str, Any], float, float]] = []
-        self.errors: list[BaseException] = []
 
         self._datasets: dict[str, data.Dataset] = {}
-        self._lock = threading.Condition()
-        self._generation = 0  # bumped by every change
-        self._finished = 0  # the newest generation the worker has completed
-        # (generation, setting, time of the change, seconds to first feedback) of the newest
-        self._pending: tuple[int, dict[str, Any], float, float] = (0, {}, 0.0, 0.0)
-        self._worker: threading.Thread | None = None
-        self._last_worker: threading.Thread | None = None
+        # Each request carries (setting, time of the change, seconds to first feedback).
+        self._background = BackgroundWorker(
+            self._work, show=self._show, fail=self._fail, name=THREAD_NAME
+        )
 
         controls = (
             self.dataset, self.hidden_layers, self.neurons, self.activation,
@@ -179,32 +175,7 @@ class ArchitectureExplorer(widgets.VBox):
                 self.caption,
             ]
         )
-        self._request()
-        self.wait(timeout=None)  # the first picture is there before the widget is shown
-        if self.errors:
-            raise self.errors[0]
-
-    # --- public -------------------------------------------------------------------------
-
-    def wait(self, timeout: float | None = 60.0) -> bool:
-        """Block until the newest setting has been trained and drawn.
-
-        Args:
-            timeout: seconds to wait at most (None: as long as it takes).
-
-        Returns:
-            True when the picture shows the newest setting, False on timeout.
-        """
-        if timeout is not None:
-            timeout = v.check_number("timeout", timeout, low=0)
-        with self._lock:
-            done = self._lock.wait_for(
-                lambda: self._finished == self._generation and self._worker is None, timeout
-            )
-            worker = self._last_worker
-        if done and worker is not None:
-            worker.join(timeout)  # it has said it is done and is returning
-        return done
+        self._first_picture(self._request)  # there before the widget is shown
 
     # --- the background work ------------------------------------------------------------
 
@@ -227,52 +198,37 @@ class ArchitectureExplorer(widgets.VBox):
         changed = time.perf_counter()
         setting = self._setting()
         layers, neurons = setting["hidden_layers"], setting["neurons"]
-        with self._lock:
-            self._generation += 1
+        with self._background.lock:
             self.status.value = _training_words(layers, neurons, setting["activation"])
-            self._pending = (self._generation, setting, changed, time.perf_counter() - changed)
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._work, name=THREAD_NAME, daemon=True)
-                self._last_worker = self._worker
-                self._worker.start()
+            self._background.request((setting, changed, time.perf_counter() - changed))
 
-    def _work(self) -> None:
-        """Train and draw the newest generation until no newer one is waiting."""
-        while True:
-            with self._lock:
-                generation, setting, changed, feedback = self._pending
-                if self._finished == generation:
-                    self._worker = None
-                    self._lock.notify_all()
-                    return
-            try:
-                outcome: Any = self._train_and_draw(generation, setting, changed)
-            except BaseException as error:  # reported through .errors and .status, never lost
-                self.errors.append(error)
-                outcome = error
-            with self._lock:
-                if generation != self._generation:
-                    continue  # a newer change arrived: its settings are trained next
-                if isinstance(outcome, BaseException):
-                    text = html.escape(f"{type(outcome).__name__}: {outcome}")
-                    self.status.value = f"training failed: {text}"
-                else:
-                    self.model, self.history, self.last_result = outcome[:3]
-                    self.image.value, self.caption.value = outcome[3:]
-                    total = time.perf_counter() - changed
-                    name = _short_name(setting["hidden_layers"], setting["neurons"],
-                                       setting["activation"])  # fmt: skip
-                    self.status.value = (
-                        f"done: {name} ({self.last_result['parameters']:,} parameters), "
-                        f"{setting['epochs']} epochs in {total:.1f} s "
-                        f"({self.last_result['seconds']:.1f} s of it training)"
-                    )
-                    self.timings.append((dict(setting), feedback, total))
-                self._finished = generation
-                self._lock.notify_all()
+    def _work(self, generation: int, request: tuple[dict[str, Any], float, float]) -> Any:
+        """Train and draw one setting (in the worker's thread); None once it is stale."""
+        setting, changed, _feedback = request
+        return self._train_and_draw(generation, setting, changed)
+
+    def _show(self, _generation: int, request: tuple, outcome: Any) -> None:
+        setting, changed, feedback = request
+        self.model, self.history, self.last_result = outcome[:3]
+        self.image.value, self.caption.value = outcome[3:]
+        total = time.perf_counter() - changed
+        name = _short_name(setting["hidden_layers"], setting["neurons"], setting["activation"])
+        self.status.value = (
+            f"done: {name} ({self.last_result['parameters']:,} parameters), "
+            f"{setting['epochs']} epochs in {total:.1f} s "
+            f"({self.last_result['seconds']:.1f} s of it training)"
+        )
+        self.timings.append((dict(setting), feedback, total))
+
+    def _fail(self, _generation: int, _request: tuple, error: BaseException) -> None:
+        text = html.escape(f"{type(error).__name__}: {error}")
+        self.status.value = f"training failed: {text}"
 
     def _is_stale(self, generation: int) -> bool:
-        return generation != self._generation
+        return self._background.is_stale(generation)
+
+    def _put(self, picture: tuple[bytes, str]) -> None:
+        self.image.value, self.caption.value = picture
 
     def _dataset(self, name: str) -> data.Dataset:
         if name not in self._datasets:  # fixed per data set: only the network changes
@@ -312,11 +268,11 @@ class ArchitectureExplorer(widgets.VBox):
         last_picture = [changed]
 
         def progress(done: int, history: dict[str, list[float]]) -> None:
-            with self._lock:
-                if self._is_stale(generation):
-                    return
-                words = _training_words(layers, neurons, activation)
-                self.status.value = f"{words} epoch {done}/{epochs}"
+            words = _training_words(layers, neurons, activation)
+            if not self._background.publish(
+                generation, lambda: setattr(self.status, "value", f"{words} epoch {done}/{epochs}")
+            ):
+                return
             if done >= epochs:
                 return  # the finished picture is drawn below
             started = time.perf_counter()
@@ -325,9 +281,7 @@ class ArchitectureExplorer(widgets.VBox):
             picture = _draw(model, dataset, history, setting, done, _accuracies(model, dataset))
             last_picture[0] = time.perf_counter()
             drawing[0] += last_picture[0] - started
-            with self._lock:
-                if not self._is_stale(generation):
-                    self.image.value, self.caption.value = picture
+            self._background.publish(generation, lambda: self._put(picture))
 
         started = time.perf_counter()
         history = self._training.train_fast(

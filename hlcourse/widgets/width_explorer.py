@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-import threading
 import time
 from typing import Any
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, render
+from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["ACTIVATIONS", "WidthExplorer", "width_explorer"]
 
@@ -40,7 +40,7 @@ PIECE_COLOR = "#009E73"
 FIT_COLOR = "#0072B2"
 
 
-class WidthExplorer(widgets.VBox):
+class WidthExplorer(TrainsInBackground, widgets.VBox):
     """The width explorer: a "Hidden units" slider, curve and activation menus, the picture.
 
     Attributes:
@@ -82,14 +82,14 @@ class WidthExplorer(widgets.VBox):
         self.last_mse: float = math.nan
         self.history: dict[str, list[float]] = {}
         self.model: Any = None
-        self.errors: list[BaseException] = []
 
         self._datasets: dict[str, data.Dataset] = {}
-        self._lock = threading.Condition()
-        self._generation = 0  # bumped by every change
-        self._finished = 0  # the newest generation the worker has completed
-        self._worker: threading.Thread | None = None
-        self._last_worker: threading.Thread | None = None
+        self._background = BackgroundWorker(
+            self._work,
+            show=self._show,
+            fail=self._fail,
+            name="hlc-width-explorer",
+        )
 
         for control in (self.width, self.curve, self.activation):
             control.observe(self._request, names="value")
@@ -101,84 +101,41 @@ class WidthExplorer(widgets.VBox):
                 self.caption,
             ]
         )
-        self._request()
-        self.wait(timeout=None)  # the first picture is there before the widget is shown
-        if self.errors:
-            raise self.errors[0]
-
-    # --- public -------------------------------------------------------------------------
-
-    def wait(self, timeout: float | None = 60.0) -> bool:
-        """Block until the newest setting has been trained and drawn.
-
-        Args:
-            timeout: seconds to wait at most (None: as long as it takes).
-
-        Returns:
-            True when the picture shows the newest setting, False on timeout.
-        """
-        if timeout is not None:
-            timeout = v.check_number("timeout", timeout, low=0)
-        with self._lock:
-            done = self._lock.wait_for(
-                lambda: self._finished == self._generation and self._worker is None, timeout
-            )
-            worker = self._last_worker
-        if done and worker is not None:
-            worker.join(timeout)  # it has said it is done and is returning
-        return done
+        self._first_picture(self._request)  # there before the widget is shown
 
     # --- the background work ------------------------------------------------------------
 
     def _request(self, _change: Any = None) -> None:
         """A control changed: start a new generation (the worker drops any older one)."""
-        with self._lock:
-            self._generation += 1
-            if self._worker is None:
-                self._worker = threading.Thread(
-                    target=self._work, name="hlc-width-explorer", daemon=True
-                )
-                self._last_worker = self._worker
-                self._worker.start()
+        settings = (self.curve.value, self.width.value, self.activation.value)
+        with self._background.lock:
+            self._background.request(settings)
             self.status.value = "training…"
 
-    def _work(self) -> None:
-        """Train and draw the newest generation until no newer one is waiting."""
-        while True:
-            with self._lock:
-                generation = self._generation
-                if self._finished == generation:
-                    self._worker = None
-                    self._lock.notify_all()
-                    return
-                settings = (self.curve.value, self.width.value, self.activation.value)
-            started = time.perf_counter()
-            try:
-                outcome: Any = self._train_and_draw(generation, *settings)
-            except BaseException as error:  # reported through .errors and .status, never lost
-                self.errors.append(error)
-                outcome = error
-            with self._lock:
-                if generation != self._generation:
-                    continue  # a newer change arrived: its settings are trained next
-                if isinstance(outcome, BaseException):
-                    text = html.escape(f"{type(outcome).__name__}: {outcome}")
-                    self.status.value = f"training failed: {text}"
-                else:
-                    self.model, self.history, self.last_mse = outcome[:3]
-                    self.image.value, self.caption.value = outcome[3:]
-                    seconds = time.perf_counter() - started
-                    self.status.value = f"done: {self.epochs} epochs in {seconds:.1f} s"
-                self._finished = generation
-                self._lock.notify_all()
+    def _work(self, generation: int, settings: tuple) -> tuple[Any, float]:
+        """(what `_train_and_draw` made, when it started): run in the worker's thread."""
+        started = time.perf_counter()
+        return self._train_and_draw(generation, *settings), started
+
+    def _show(self, _generation: int, _settings: tuple, outcome: tuple[Any, float]) -> None:
+        (model, history, mse, png, caption), started = outcome
+        self.model, self.history, self.last_mse = model, history, mse
+        self.image.value, self.caption.value = png, caption
+        seconds = time.perf_counter() - started
+        self.status.value = f"done: {self.epochs} epochs in {seconds:.1f} s"
+
+    def _fail(self, _generation: int, _settings: tuple, error: BaseException) -> None:
+        text = html.escape(f"{type(error).__name__}: {error}")
+        self.status.value = f"training failed: {text}"
 
     def _is_stale(self, generation: int) -> bool:
-        return generation != self._generation
+        return self._background.is_stale(generation)
 
     def _report(self, generation: int, epochs_done: int, _history: dict) -> None:
-        with self._lock:
-            if not self._is_stale(generation):
-                self.status.value = f"training… epoch {epochs_done}/{self.epochs}"
+        def update() -> None:
+            self.status.value = f"training… epoch {epochs_done}/{self.epochs}"
+
+        self._background.publish(generation, update)
 
     def _dataset(self, curve: str) -> data.Dataset:
         if curve not in self._datasets:
