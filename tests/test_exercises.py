@@ -136,6 +136,25 @@ WRONG_ANSWERS = [
      "per column"),
     ("07.6", lambda: (lambda a, b: a / a.max()), "a pair"),
     ("07.6", np.zeros(3), "asks for a function"),
+    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers[:-1]])),
+     "model.layers[0] is the InputLayer"),
+    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers[1:]])),
+     "leave out the output layer"),
+    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers])),
+     "keep model.layers[1:-1]"),
+    ("08.1", lambda: (lambda m: [x.output for x in m.layers[1:-1]]), "hand them to `keras.Model"),
+    ("08.1", lambda: (lambda m: keras_module().Model(
+        m.input, [m.get_layer(n).output for n in ("first", "second", "third")])),
+     "Do not name the layers"),
+    ("08.1", lambda: (lambda m: keras_module().Model(
+        keras_module().Input((5,)), [x.output for x in m.layers[1:-1]])),
+     "inputs=model.input"),
+    ("08.1", "keras.Model(model.input, outputs)", "asks for a function"),
+    ("08.2", {"dead": 0, "class_2": 4}, "Not dead: unit 0"),
+    ("08.2", {"dead": 3, "class_2": 5}, "for class 0 and class 1"),
+    ("08.2", {"dead": 3, "class_2": 0}, "all three classes"),
+    ("08.2", {"dead": 6, "class_2": 4}, "numbered 0 to 5"),
+    ("08.2", (3, 4), "a dict with the keys"),
 ]  # fmt: skip
 
 
