@@ -51,6 +51,7 @@ _SUBMODULES = (
     "hidden_plots",
     "lessons",
     "models",
+    "playground",
     "plots",
     "probe",
     "regularization",
