@@ -8,10 +8,10 @@ Lessons start with::
 Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when first used, so
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
-Layers, bottom to top (nothing imports upward): `data`, `lessons`, `exercises` -> `models`,
-`training`, `subclassed` -> `probe`, `regularization`, `activations` -> `diagnostics`,
-`representations` -> `plots`, `diagnostic_plots`, `hidden_plots`, `render` -> `widgets` ->
-`cli`.
+Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
+`exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`
+-> `diagnostics`, `representations` -> `plots`, `diagnostic_plots`, `hidden_plots`, `render`
+-> `widgets` -> `cli`. (`playground` spans the layers: state, engine, frames.)
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ _SUBMODULES = (
     "regularization",
     "render",
     "representations",
+    "sequences",
+    "shapes",
     "subclassed",
     "training",
     "widgets",

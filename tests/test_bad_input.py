@@ -60,6 +60,27 @@ def _net():
     return _NETS[0]
 
 
+_CONVS: list = []
+
+
+def _conv_net():
+    """One small built conv net (28x28x1 -> Conv2D 2 -> MaxPooling2D), for the feature-map rows."""
+    if not _CONVS:
+        import keras
+
+        _CONVS.append(
+            keras.Sequential(
+                [keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3, name="conv"),
+                 keras.layers.MaxPooling2D(name="pool")],
+                name="bad_input_conv",
+            )
+        )  # fmt: skip
+    return _CONVS[0]
+
+
+_IMAGES = np.zeros((3, 28, 28, 1), np.float32)
+
+
 def _unbuilt():
     """A Sequential model that was never called: it has no weights yet."""
     import keras
@@ -652,6 +673,85 @@ ROWS = [
      "features=['x3']"),
     ("hlcourse.playground.state.feature_matrix", (np.zeros((3, 2)), []), {}, ValueError,
      "at least one input"),
+    # hlcourse.shapes
+    ("hlcourse.shapes.make_shapes", (10,), {}, ValueError, "n_samples=10"),
+    ("hlcourse.shapes.make_shapes", (100.0,), {}, TypeError, "n_samples=100.0"),
+    ("hlcourse.shapes.make_shapes", (), {"size": 8}, ValueError, "16 to 64"),
+    ("hlcourse.shapes.make_shapes", (), {"size": "28"}, TypeError, "size='28'"),
+    ("hlcourse.shapes.make_shapes", (), {"classes": ("ring", "oval")}, ValueError, "'oval'"),
+    ("hlcourse.shapes.make_shapes", (), {"classes": "ring"}, TypeError, "classes=['ring', ...]"),
+    ("hlcourse.shapes.make_shapes", (), {"noise": 1.5}, ValueError, "from 0 to 1"),
+    ("hlcourse.shapes.make_shapes", (), {"noise": "low"}, TypeError, "noise='low'"),
+    ("hlcourse.shapes.make_shapes", (), {"test_fraction": 0.99}, ValueError, "0.05 to 0.95"),
+    ("hlcourse.shapes.make_shapes", (), {"test_fraction": "a"}, TypeError, "test_fraction='a'"),
+    ("hlcourse.shapes.make_shapes", (), {"seed": -1}, ValueError, "seed=-1"),
+    ("hlcourse.shapes.make_shapes", (), {"seed": 0.5}, TypeError, "seed=0.5"),
+    # hlcourse.sequences
+    ("hlcourse.sequences.make_periodic", (5,), {}, ValueError, "n_samples=5"),
+    ("hlcourse.sequences.make_periodic", ("many",), {}, TypeError, "n_samples='many'"),
+    ("hlcourse.sequences.make_periodic", (), {"length": 2}, ValueError, "4 to 500"),
+    ("hlcourse.sequences.make_periodic", (), {"length": 10.0}, TypeError, "length=10.0"),
+    ("hlcourse.sequences.make_periodic", (), {"horizon": 0}, ValueError, "horizon=0"),
+    ("hlcourse.sequences.make_periodic", (), {"horizon": "1"}, TypeError, "horizon='1'"),
+    ("hlcourse.sequences.make_periodic", (), {"noise": -0.1}, ValueError, "noise=-0.1"),
+    ("hlcourse.sequences.make_periodic", (), {"noise": None}, TypeError, "noise=None"),
+    ("hlcourse.sequences.make_periodic", (), {"test_fraction": 1}, ValueError, "0.05 to 0.95"),
+    ("hlcourse.sequences.make_periodic", (), {"test_fraction": "a"}, TypeError,
+     "test_fraction='a'"),
+    ("hlcourse.sequences.make_periodic", (), {"seed": -2}, ValueError, "seed=-2"),
+    ("hlcourse.sequences.make_periodic", (), {"seed": "a"}, TypeError, "seed='a'"),
+    ("hlcourse.sequences.make_memory_task", (19,), {}, ValueError, "n_samples=19"),
+    ("hlcourse.sequences.make_memory_task", (20.0,), {}, TypeError, "n_samples=20.0"),
+    ("hlcourse.sequences.make_memory_task", (), {"delay": 0}, ValueError, "delay=0"),
+    ("hlcourse.sequences.make_memory_task", (), {"delay": None}, TypeError, "delay=None"),
+    ("hlcourse.sequences.make_memory_task", (), {"n_symbols": 1}, ValueError, "2 to 26"),
+    ("hlcourse.sequences.make_memory_task", (), {"n_symbols": 4.0}, TypeError, "n_symbols=4.0"),
+    ("hlcourse.sequences.make_memory_task", (), {"distractors": "noise"}, ValueError,
+     "'symbols', 'blank'"),
+    ("hlcourse.sequences.make_memory_task", (), {"distractors": 0}, TypeError, "distractors=0"),
+    ("hlcourse.sequences.make_memory_task", (), {"test_fraction": 0.01}, ValueError,
+     "test_fraction=0.01"),
+    ("hlcourse.sequences.make_memory_task", (), {"test_fraction": [0.2]}, TypeError,
+     "test_fraction=[0.2]"),
+    ("hlcourse.sequences.make_memory_task", (), {"seed": 2**32}, ValueError, "seed=4294967296"),
+    ("hlcourse.sequences.make_memory_task", (), {"seed": 1.0}, TypeError, "seed=1.0"),
+    ("hlcourse.sequences.make_text_task", (10,), {}, ValueError, "n_samples=10"),
+    ("hlcourse.sequences.make_text_task", ("10",), {}, TypeError, "n_samples='10'"),
+    ("hlcourse.sequences.make_text_task", (), {"length": 1}, ValueError, "2 to 200"),
+    ("hlcourse.sequences.make_text_task", (), {"length": 2.5}, TypeError, "length=2.5"),
+    ("hlcourse.sequences.make_text_task", (), {"one_hot": 1}, TypeError, "True or False"),
+    ("hlcourse.sequences.make_text_task", (), {"one_hot": "yes"}, TypeError, "one_hot='yes'"),
+    ("hlcourse.sequences.make_text_task", (), {"test_fraction": 0.96}, ValueError,
+     "0.05 to 0.95"),
+    ("hlcourse.sequences.make_text_task", (), {"test_fraction": None}, TypeError,
+     "test_fraction=None"),
+    ("hlcourse.sequences.make_text_task", (), {"seed": -1}, ValueError, "seed=-1"),
+    ("hlcourse.sequences.make_text_task", (), {"seed": "0"}, TypeError, "seed='0'"),
+    ("hlcourse.sequences.text_sentences", (0,), {}, ValueError, "n_sentences=0"),
+    ("hlcourse.sequences.text_sentences", (1.5,), {}, TypeError, "n_sentences=1.5"),
+    ("hlcourse.sequences.text_sentences", (), {"seed": -3}, ValueError, "seed=-3"),
+    ("hlcourse.sequences.text_sentences", (), {"seed": "x"}, TypeError, "seed='x'"),
+    # hlcourse.widgets.feature_map_explorer
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (None, _IMAGES), {},
+     TypeError, "model=None"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_net(), _IMAGES), {},
+     ValueError, "at least one Conv2D or pooling layer"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), "pictures"), {},
+     TypeError, "images='pictures'"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer",
+     (_conv_net(), np.zeros((3, 20, 20, 1))), {}, ValueError, "(n_samples, 28, 28, 1)"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"image": 1.0}, TypeError, "image=1.0"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"image": 3}, ValueError, "image=3"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"layer": 0.5}, TypeError, "layer=0.5"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"layer": "dense"}, ValueError, "'conv', 'pool'"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"channel": "1"}, TypeError, "channel='1'"),
+    ("hlcourse.widgets.feature_map_explorer.feature_map_explorer", (_conv_net(), _IMAGES),
+     {"layer": "pool", "channel": 2}, ValueError, "has 2 channels"),
     # hlcourse.subclassed
     ("hlcourse.subclassed.load_model", (3,), {}, TypeError, "path=3"),
     ("hlcourse.subclassed.load_model", ("model.h5",), {}, ValueError, "ending in .keras"),

@@ -20,6 +20,7 @@ The convention every widget here follows (STYLE.md 6):
 from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_explorer
 from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, architecture_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
+from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
 from hlcourse.widgets.regularization_lab import RegularizationLab, regularization_lab
 from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
@@ -28,12 +29,14 @@ __all__ = [
     "ActivationExplorer",
     "ArchitectureExplorer",
     "DatasetExplorer",
+    "FeatureMapExplorer",
     "HiddenExplorer",
     "RegularizationLab",
     "WidthExplorer",
     "activation_explorer",
     "architecture_explorer",
     "dataset_explorer",
+    "feature_map_explorer",
     "hidden_explorer",
     "regularization_lab",
     "width_explorer",
