@@ -11,7 +11,7 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
 `exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`
 -> `diagnostics`, `representations` -> `plots`, `diagnostic_plots`, `hidden_plots`, `render`
--> `widgets` -> `cli`. (`playground` spans the layers: state, engine, frames.)
+-> `widgets` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
 
 from __future__ import annotations

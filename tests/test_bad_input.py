@@ -656,6 +656,14 @@ ROWS = [
      "from 0 to 5"),
     ("hlcourse.widgets.hidden_explorer.hidden_explorer", (_net(), _X),
      {"include_output": "yes"}, TypeError, "True or False"),
+    # hlcourse.playground.engine
+    ("hlcourse.playground.engine.make_data", (5,), {}, TypeError, "state=5"),
+    ("hlcourse.playground.engine.make_data", ("noise=70",), {}, ValueError, "noise=70"),
+    ("hlcourse.playground.engine.build_model", (None,), {}, TypeError, "state=None"),
+    ("hlcourse.playground.engine.build_model", ("layers=9",), {}, ValueError, "from 1 to 8"),
+    ("hlcourse.playground.engine.model_as_code", ([4, 2],), {}, TypeError, "state=[4, 2]"),
+    ("hlcourse.playground.engine.model_as_code", ("activation=softmax",), {}, ValueError,
+     "'relu', 'tanh'"),
     # hlcourse.playground.state
     ("hlcourse.playground.state.feature_values", ("x3", np.zeros((3, 2))), {}, ValueError,
      "name='x3'"),

@@ -5,19 +5,33 @@ The package is the lab's engine, without its user interface (that is `widgets`' 
 - `state` (here now): `PlaygroundState`, every setting of TensorFlow Playground plus an
   initialization switch, validated, immutable, with a configuration string to copy and paste
   (`to_config` / `from_config`), and the input features (`feature_matrix`).
-- `engine` (to come): the Keras model built from a state, shown as Keras code; training by play,
-  pause, step and reset in a compiled loop of many mini-batch steps per call.
+- `engine` (here now): `make_data` and `build_model` (a real Keras model) from a state,
+  `model_as_code` (Keras code that rebuilds it), and `PlaygroundEngine`: step (one epoch),
+  run_epochs, reset, play / pause in a background thread, `set_state` (doing only what a
+  change needs, and saying so), `take_model` (a copy to keep); training in one compiled
+  ``tf.function`` of many mini-batch steps per call.
 - `frames` (to come): the arrays of every refresh: each neuron's map over the input plane, the
   output's map, the weights, the losses, per-layer diagnostics.
 
-Importing it loads NumPy but not TensorFlow.
+Importing it loads NumPy but not TensorFlow (the first model built does).
 
-    >>> from hlcourse.playground import PlaygroundState
+    >>> from hlcourse.playground import PlaygroundEngine, PlaygroundState
     >>> state = PlaygroundState().with_changes(dataset="spiral", layers=(8, 8, 4))
     >>> state.to_config()
     'dataset=spiral&noise=0&trainShare=50&batchSize=10&features=x1,x2&layers=8,8,4&...'
+    >>> engine = PlaygroundEngine(state)
+    >>> engine.step(); engine.epoch
+    1
 """
 
+from hlcourse.playground.engine import (
+    TOO_LARGE_STDDEV,
+    PlaygroundData,
+    PlaygroundEngine,
+    build_model,
+    make_data,
+    model_as_code,
+)
 from hlcourse.playground.state import (
     ACTIVATIONS,
     ARCHITECTURE_SETTINGS,
@@ -46,6 +60,12 @@ from hlcourse.playground.state import (
 )
 
 __all__ = [
+    "TOO_LARGE_STDDEV",
+    "PlaygroundData",
+    "PlaygroundEngine",
+    "build_model",
+    "make_data",
+    "model_as_code",
     "ACTIVATIONS",
     "ARCHITECTURE_SETTINGS",
     "CLASSIFICATION_DATASETS",

@@ -1,0 +1,409 @@
+"""The playground's engine: data and model from a state, as code, step/reset/play/pause."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from hlcourse.playground import engine as en
+from hlcourse.playground.engine import PlaygroundEngine, build_model, make_data, model_as_code
+from hlcourse.playground.state import PlaygroundState
+
+DEFAULT = PlaygroundState()
+# Polls for a background thread give up after this long (a behaviour check, not a speed limit).
+PATIENCE = 60.0
+
+
+def wait_until(condition, patience: float = PATIENCE) -> bool:
+    end = time.monotonic() + patience
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def play_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "hlcourse-playground" and t.is_alive()]
+
+
+def weights_equal(a, b) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@pytest.fixture
+def engine(keras_fresh):
+    eng = PlaygroundEngine()
+    yield eng
+    eng.close()
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def test_make_data_uses_the_states_points_and_features():
+    state = DEFAULT.with_changes(features=("x1", "x2", "x1*x2"), train_share=30, noise=10)
+    d = make_data(state)
+    assert d.x_train.shape == (150, 3) and d.x_test.shape == (350, 3)
+    assert d.y_train.shape == (150, 1) and d.y_train.dtype == np.float32
+    assert set(np.unique(d.y_train)) == {0.0, 1.0}
+    raw = d.dataset.x_train
+    np.testing.assert_allclose(d.x_train[:, 2], raw[:, 0] * raw[:, 1], rtol=1e-5)
+    again = make_data(state)
+    np.testing.assert_array_equal(again.x_train, d.x_train)  # same seed, same points
+    other = make_data(state.regenerate())
+    assert not np.array_equal(other.x_train, d.x_train)
+
+
+def test_make_data_regression_and_config_string():
+    state = DEFAULT.with_changes(dataset="multi-gaussian")
+    d = make_data(state.to_config())
+    assert d.dataset.task == "regression" and d.n_train + d.n_test == 1200
+    assert len(np.unique(d.y_train)) > 10
+
+
+# --- model -----------------------------------------------------------------------------------
+
+
+def dense_facts(model):
+    return [(layer.units, layer.get_config()["activation"]) for layer in model.layers]
+
+
+def test_build_model_follows_the_state(keras_fresh):
+    model = build_model(DEFAULT)
+    assert dense_facts(model) == [(4, "tanh"), (2, "tanh"), (1, "sigmoid")]
+    assert model.inputs[0].shape[1:] == (2,)
+    state = DEFAULT.with_changes(
+        dataset="plane", layers=(), features=("x1", "x2", "sin_x1"), activation="relu"
+    )
+    model = build_model(state)
+    assert dense_facts(model) == [(1, "linear")]
+    assert model.inputs[0].shape[1:] == (3,)
+
+
+def test_build_model_regularization(keras_fresh):
+    model = build_model(DEFAULT.with_changes(regularization="l1", regularization_rate=0.3))
+    configs = [layer.get_config()["kernel_regularizer"] for layer in model.layers]
+    assert configs[0]["class_name"] == "L1" and configs[0]["config"]["l1"] == pytest.approx(0.3)
+    assert configs[1]["class_name"] == "L1" and configs[2] is None  # hidden kernels only
+    for state in (
+        DEFAULT.with_changes(regularization="l2", regularization_rate=0.0),
+        DEFAULT.with_changes(regularization="none", regularization_rate=1.0),
+    ):
+        model = build_model(state)
+        assert all(layer.get_config()["kernel_regularizer"] is None for layer in model.layers)
+
+
+def test_build_model_initializations(keras_fresh):
+    zeros = build_model(DEFAULT.with_changes(init="zeros"))
+    assert all(not np.any(w) for w in zeros.get_weights())
+    large = build_model(DEFAULT.with_changes(init="too_large", layers=(8, 8, 8)))
+    kernels = [layer.kernel.numpy() for layer in large.layers]
+    assert np.std(np.concatenate([k.ravel() for k in kernels])) > 2.0
+    # Layers of the same shape start differently (one shared unseeded initializer would not).
+    assert not np.array_equal(kernels[1], kernels[2])
+    default = build_model(DEFAULT.with_changes(layers=(8, 8, 8)))
+    assert np.std(default.layers[1].kernel.numpy()) < 1.0
+
+
+def layer_configs(model):
+    configs = []
+    for layer in model.layers:
+        config = layer.get_config()
+        config.pop("name")
+        configs.append((type(layer).__name__, config))
+    return configs
+
+
+AS_CODE_STATES = [
+    DEFAULT,
+    DEFAULT.with_changes(layers=()),
+    DEFAULT.with_changes(layers=(8, 1, 8, 2, 3, 8), activation="relu"),
+    DEFAULT.with_changes(
+        activation="sigmoid", init="zeros", regularization="l1", regularization_rate=0.003
+    ),  # fmt: skip
+    DEFAULT.with_changes(
+        activation="linear", init="too_large", regularization="l2", regularization_rate=10.0
+    ),  # fmt: skip
+    DEFAULT.with_changes(dataset="plane", features=("x1", "x2", "x1^2", "sin_x2"), layers=(3,)),
+    DEFAULT.with_changes(dataset="multi-gaussian", layers=(), init="too_large"),
+]
+
+
+@pytest.mark.parametrize("state", AS_CODE_STATES, ids=lambda s: s.to_config()[:60])
+def test_model_as_code_rebuilds_the_same_architecture(state, keras_fresh):
+    code = model_as_code(state)
+    assert "keras.Sequential(" in code and f"keras.Input(shape=({state.n_inputs},))" in code
+    namespace: dict = {}
+    exec(compile(code, "<as code>", "exec"), namespace)
+    rebuilt = namespace["model"]
+    built = build_model(state)
+    assert layer_configs(rebuilt) == layer_configs(built)
+    assert [w.shape for w in rebuilt.get_weights()] == [w.shape for w in built.get_weights()]
+    assert rebuilt.inputs[0].shape[1:] == built.inputs[0].shape[1:]
+    assert rebuilt.optimizer.learning_rate.numpy() == pytest.approx(state.learning_rate)
+
+
+def test_model_as_code_mentions_how_it_is_trained():
+    code = model_as_code(DEFAULT.with_changes(batch_size=7, learning_rate=0.3))
+    assert "batch_size=7" in code and "SGD(learning_rate=0.3)" in code
+    assert "binary_crossentropy" in code
+    assert "mean_squared_error" in model_as_code(DEFAULT.with_changes(dataset="plane"))
+
+
+# --- the engine: step, reset, state changes ----------------------------------------------------
+
+
+def test_engine_starts_at_epoch_zero(engine):
+    assert engine.epoch == 0 and engine.history == {"train_loss": [], "test_loss": []}
+    assert np.isfinite(engine.train_loss) and np.isfinite(engine.test_loss)
+    assert engine.data.n_train == 250 and not engine.playing
+    assert "epoch=0" in repr(engine)
+
+
+def test_step_trains_exactly_one_epoch(engine):
+    before = engine.model.get_weights()
+    engine.step()
+    assert engine.epoch == 1
+    assert len(engine.history["train_loss"]) == len(engine.history["test_loss"]) == 1
+    assert engine.train_loss == engine.history["train_loss"][-1]
+    assert not weights_equal(before, engine.model.get_weights())
+    # One epoch of batch 10 over 250 training points is 25 optimizer steps.
+    assert int(engine._optimizer.iterations.numpy()) == 25
+
+
+def test_run_epochs_trains_and_the_loss_falls(engine):
+    first = engine.train_loss
+    result = engine.run_epochs(40)
+    assert engine.epoch == 40 and len(result["train_loss"]) == 40
+    assert len(engine.history["train_loss"]) == 40
+    assert engine.train_loss < first
+
+
+def test_reset_gives_fresh_weights_and_zeroes_the_counter(engine):
+    engine.run_epochs(3)
+    trained = engine.model.get_weights()
+    engine.reset()
+    assert engine.epoch == 0 and engine.history == {"train_loss": [], "test_loss": []}
+    assert not weights_equal(trained, engine.model.get_weights())
+    start = engine.model.get_weights()
+    engine.reset()
+    assert not weights_equal(start, engine.model.get_weights())  # new draws every reset
+    engine.step()
+    assert engine.epoch == 1
+
+
+def test_training_only_changes_keep_the_weights(engine):
+    engine.run_epochs(2)
+    model, weights = engine.model, engine.model.get_weights()
+    message = engine.set_state(engine.state.with_changes(learning_rate=0.3, batch_size=30))
+    assert "Training settings changed" in message and "weights were kept" in message
+    assert engine.message == message
+    assert engine.model is model and weights_equal(weights, engine.model.get_weights())
+    assert engine.epoch == 2
+    assert engine._optimizer.learning_rate.numpy() == pytest.approx(0.3)
+    steps = int(engine._optimizer.iterations.numpy())
+    engine.step()
+    assert int(engine._optimizer.iterations.numpy()) - steps == 9  # ceil(250 / 30)
+    assert engine.epoch == 3
+
+
+def test_regularization_changes_keep_the_weights_and_apply(engine):
+    engine.run_epochs(2)
+    weights = engine.model.get_weights()
+    message = engine.set_state(
+        engine.state.with_changes(regularization="l2", regularization_rate=0.1)
+    )
+    assert "regularization" in message and engine.epoch == 2
+    assert weights_equal(weights, engine.model.get_weights())
+    config = engine.model.layers[0].get_config()["kernel_regularizer"]
+    assert config["class_name"] == "L2" and config["config"]["l2"] == pytest.approx(0.1)
+    assert float(engine._l2.numpy()) == pytest.approx(0.1) and float(engine._l1.numpy()) == 0
+    # A strong penalty shrinks the hidden kernels.
+    engine.set_state(engine.state.with_changes(regularization_rate=10.0))
+    norm = np.abs(engine.model.layers[0].kernel.numpy()).sum()
+    engine.run_epochs(5)
+    assert np.abs(engine.model.layers[0].kernel.numpy()).sum() < norm
+    engine.set_state(engine.state.with_changes(regularization="none"))
+    assert engine.model.layers[0].get_config()["kernel_regularizer"] is None
+    assert float(engine._l2.numpy()) == 0 and engine.model.losses == []
+
+
+def test_display_changes_do_nothing(engine):
+    engine.step()
+    assert engine.set_state(engine.state.with_changes(discretize=True)) == ""
+    assert engine.epoch == 1 and engine.state.discretize
+
+
+def test_data_changes_make_new_points_and_reset(engine):
+    engine.run_epochs(2)
+    old_points = engine.data.x_train
+    message = engine.set_state(engine.state.with_changes(noise=30))
+    assert message.startswith("Data changed") and "reset" in message
+    assert engine.epoch == 0 and engine.history["train_loss"] == []
+    assert not np.array_equal(old_points, engine.data.x_train)
+    engine.set_state(engine.state.with_changes(train_share=80))
+    assert engine.data.n_train == 400
+    engine.step()
+    assert int(engine._optimizer.iterations.numpy()) == 40
+
+
+def test_architecture_changes_rebuild(engine):
+    engine.run_epochs(2)
+    old_model, old_points = engine.model, engine.data.dataset.x_train
+    message = engine.set_state(engine.state.with_changes(layers=(8, 8, 8)))
+    assert message.startswith("Architecture changed: the network was rebuilt")
+    assert engine.model is not old_model and engine.epoch == 0
+    assert [layer.units for layer in engine.model.layers] == [8, 8, 8, 1]
+    engine.set_state(engine.state.with_changes(features=("x1^2", "x2^2")))
+    assert np.array_equal(engine.data.dataset.x_train, old_points)  # same points
+    np.testing.assert_allclose(engine.data.x_train[:, 0], old_points[:, 0] ** 2, rtol=1e-5)
+    engine.step()
+    assert engine.epoch == 1
+    message = engine.set_state(engine.state.with_changes(dataset="plane"))  # problem changes too
+    assert "Architecture and data changed" in message
+    assert engine.model.layers[-1].get_config()["activation"] == "linear"
+    engine.step()
+    assert np.isfinite(engine.train_loss) and engine.epoch == 1
+
+
+def test_config_strings_are_accepted(engine):
+    message = engine.set_state(DEFAULT.with_changes(layers=(3,)).to_config())
+    assert "rebuilt" in message and engine.state.layers == (3,)
+
+
+def test_take_model_is_independent(engine):
+    engine.run_epochs(2)
+    copy = engine.take_model()
+    assert copy is not engine.model
+    assert weights_equal(copy.get_weights(), engine.model.get_weights())
+    kept = copy.get_weights()
+    engine.run_epochs(2)
+    assert weights_equal(kept, copy.get_weights())
+    copy.set_weights([np.zeros_like(w) for w in kept])
+    assert any(np.any(w) for w in engine.model.get_weights())
+    x = engine.data.x_test[:5]
+    assert copy(x).shape == (5, 1)
+
+
+# --- play / pause --------------------------------------------------------------------------
+
+
+def test_play_trains_in_the_background_and_pause_stops_it(engine):
+    engine.play()
+    assert engine.playing  # play returned at once, the thread runs
+    assert wait_until(lambda: engine.epoch >= 3)
+    engine.pause()  # waits at most 0.5 s for the thread
+    assert not engine.playing and play_threads() == []
+    stopped_at = engine.epoch
+    time.sleep(0.1)
+    assert engine.epoch == stopped_at
+    assert len(engine.history["train_loss"]) == stopped_at
+    engine.play()
+    assert wait_until(lambda: engine.epoch > stopped_at)
+    engine.close()
+    assert play_threads() == []
+
+
+def test_step_and_reset_pause_a_playing_engine(engine):
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 1)
+    engine.step()
+    assert not engine.playing and play_threads() == []
+    epoch = engine.epoch
+    time.sleep(0.05)
+    assert engine.epoch == epoch
+    engine.play()
+    engine.reset()
+    assert not engine.playing and engine.epoch == 0 and play_threads() == []
+
+
+def test_architecture_change_while_playing_stops_rebuilds_and_says_so(engine):
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 2)
+    message = engine.set_state(engine.state.with_changes(activation="relu"))
+    assert "Architecture changed: the network was rebuilt" in message
+    assert "paused" in message
+    assert not engine.playing and play_threads() == [] and engine.epoch == 0
+    assert engine.model.layers[0].get_config()["activation"] == "relu"
+
+
+def test_training_change_while_playing_goes_on(engine):
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 2)
+    model = engine.model
+    message = engine.set_state(engine.state.with_changes(learning_rate=0.1))
+    assert "weights were kept" in message and engine.playing and engine.model is model
+    epoch = engine.epoch
+    assert wait_until(lambda: engine.epoch > epoch)
+    assert engine._optimizer.learning_rate.numpy() == pytest.approx(0.1)
+    engine.pause()
+    assert play_threads() == []
+
+
+def test_on_chunk_is_called_and_its_errors_stop_playing(engine):
+    seen = []
+    engine.play(on_chunk=lambda e: seen.append(e.epoch))
+    assert wait_until(lambda: len(seen) >= 2)
+    engine.pause()
+    assert seen == sorted(seen) and seen[-1] <= engine.epoch
+
+    def broken(_):
+        raise RuntimeError("drawing failed")
+
+    engine.play(on_chunk=broken)
+    assert wait_until(lambda: not engine.playing)
+    assert isinstance(engine.error, RuntimeError)
+    engine.pause()
+    assert play_threads() == []
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", [make_data, build_model, model_as_code])
+def test_functions_refuse_bad_states(function):
+    with pytest.raises(TypeError, match="Received: state=5"):
+        function(5)
+    with pytest.raises(ValueError, match="noise"):
+        function("noise=70")
+
+
+def test_engine_methods_refuse_bad_input(engine):
+    with pytest.raises(TypeError, match="state"):
+        PlaygroundEngine(3.5)
+    with pytest.raises(TypeError, match="Received: state=None"):
+        engine.set_state(None)
+    with pytest.raises(ValueError, match="layers"):
+        engine.set_state("layers=9")
+    with pytest.raises(ValueError, match="Received: n=0"):
+        engine.run_epochs(0)
+    with pytest.raises(TypeError, match="Received: n=1.5"):
+        engine.run_epochs(1.5)
+    with pytest.raises(TypeError, match="on_chunk"):
+        engine.play(on_chunk=3)
+    assert engine.epoch == 0 and not engine.playing
+
+
+# --- the package ----------------------------------------------------------------------------
+
+
+def test_importing_the_engine_does_not_import_tensorflow():
+    code = (
+        "import sys, hlcourse.playground as p; p.model_as_code(p.PlaygroundState()); "
+        "print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_package_exports_the_engine():
+    import hlcourse.playground as pg
+
+    for name in en.__all__:
+        assert getattr(pg, name) is getattr(en, name)
