@@ -447,42 +447,48 @@ hlc.solution("07.4")
 
 
 # %%
-def digits_accuracy(output, loss):
+def train_digits(output, loss):
+    """A 64 -> 32 -> 10 digits model with this output kind and loss; (model, test accuracy)."""
     keras.utils.set_random_seed(seed)
     model = hlc.models.build_dense_network(64, (32,), output=output, n_outputs=10)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        hlc.training.train_fast(model, digits.x_train, digits.y_train, epochs=20, batch_size=64,
-                                learning_rate=2e-3, loss=loss, seed=seed)  # fmt: skip
+    hlc.training.train_fast(model, digits.x_train, digits.y_train, epochs=20, batch_size=64,
+                            learning_rate=2e-3, loss=loss, seed=seed)  # fmt: skip
     predicted = model(digits.x_test).numpy().argmax(axis=1)
-    return float(np.mean(predicted == digits.y_test)), [str(w.message) for w in caught]
+    return model, float(np.mean(predicted == digits.y_test))
 
 
 sparse = keras.losses.SparseCategoricalCrossentropy
-cases = {
-    "softmax output, probability loss (right)": ("classes", sparse()),
-    "softmax output, logits loss": ("classes", sparse(from_logits=True)),
-    "logits output, probability loss": ("logits", sparse()),
-}
-results = {label: digits_accuracy(*case) for label, case in cases.items()}
-for label, (accuracy, warned) in results.items():
-    note = (
-        "  <- Keras warned: the output " + warned[0].split("but the `output` argument ")[1]
-        if warned
-        else ""
-    )
-    print(f"{label:42s} test accuracy {accuracy:.2f}{note}")
+softmax_model, right = train_digits("classes", sparse())
+_, mismatched = train_digits("logits", sparse())
+accuracy = {"softmax output, probability loss (right)": right,
+            "logits output, probability loss": mismatched}  # fmt: skip
+for label, value in accuracy.items():
+    print(f"{label:42s} test accuracy {value:.2f}")
+fig, ax = plt.subplots(figsize=(7, 2.0))
+ax.barh(list(accuracy)[::-1], list(accuracy.values())[::-1], color="#0072B2")
+ax.set(xlim=(0, 1), xlabel="digits test accuracy", title="Output activation and loss must agree")
+plt.show()
+
+# The other mix-up, on the trained softmax model: its probabilities given to a logits loss.
+probabilities = softmax_model(digits.x_test)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    as_logits = float(sparse(from_logits=True)(digits.y_test, probabilities))
+as_probabilities = float(sparse()(digits.y_test, probabilities))
+warned = [str(w.message) for w in caught if "from_logits" in str(w.message)]
+print("softmax output, logits loss: Keras warned that the output",
+      warned[0].split("but the `output` argument ")[1].rstrip('"'))  # fmt: skip
+print(f"  and computed {as_logits:.4f}, the same as the probability loss ({as_probabilities:.4f})")
 
 # %%
-hlc.claim("digits accuracy, softmax with the right loss",
-          results["softmax output, probability loss (right)"][0], at_least=0.93)  # fmt: skip
-hlc.claim("digits accuracy, logits fed to a probability loss",
-          results["logits output, probability loss"][0], at_most=0.75)  # fmt: skip
-hlc.expect(results["softmax output, logits loss"][1], "Keras warns about softmax with from_logits")
+hlc.claim("digits accuracy, softmax with the right loss", right, at_least=0.93)
+hlc.claim("digits accuracy, logits fed to a probability loss", mismatched, at_most=0.75)
+hlc.expect(warned and abs(as_logits - as_probabilities) < 1e-4,
+           "Keras warns about softmax with from_logits and uses the scores behind it")  # fmt: skip
 
 # %% [markdown]
 # Softmax outputs given to a logits loss: Keras (on TensorFlow) spots the softmax, warns,
-# and quietly uses the scores before it, so training works. The other way round nothing
+# and quietly uses the scores before it, so the loss (and training) come out right. The other way round nothing
 # warns you: raw scores, some of them negative, are read as probabilities, the loss is
 # meaningless and accuracy collapses. The rule: **softmax output with the default loss, or
 # no output activation with `from_logits=True`** (slightly more precise numerically).
@@ -515,7 +521,7 @@ print("feature means:", unscaled_train.mean(axis=0).round(1),
 mean, std = unscaled_train.mean(axis=0), unscaled_train.std(axis=0)
 inputs = {"unscaled": (unscaled_train, unscaled_test),
           "standardized": ((unscaled_train - mean) / std, (unscaled_test - mean) / std)}  # fmt: skip
-scores = {}
+scores, predicted = {}, {}
 for label, (train, test) in inputs.items():
     keras.utils.set_random_seed(seed)
     model = hlc.models.build_dense_network(2, (8,), activation="tanh")
@@ -523,13 +529,26 @@ for label, (train, test) in inputs.items():
         print([str(flag) for flag in hlc.diagnostics.diagnose(model, train).flags][0])
     hlc.training.train_fast(model, train, circles.y_train, epochs=300, learning_rate=0.03,
                             seed=seed)  # fmt: skip
-    scores[label] = float(np.mean((model(test).numpy()[:, 0] > 0.5) == circles.y_test))
+    predicted[label] = model(test).numpy()[:, 0] > 0.5
+    scores[label] = float(np.mean(predicted[label] == circles.y_test))
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True)
+for ax, (label, guess) in zip(axes, predicted.items(), strict=True):
+    for value, marker, color in [(False, "o", "#0072B2"), (True, "^", "#E69F00")]:
+        chosen = guess == value
+        ax.scatter(*circles.x_test[chosen].T, marker=marker, color=color, s=18,
+                   label=f"predicted class {int(value)}")  # fmt: skip
+    ax.set(title=f"{label}: test accuracy {scores[label]:.2f}", xlabel="x1", aspect="equal")
+axes[0].set_ylabel("x2 (shown unstretched)")
+axes[0].legend(loc="lower left", fontsize=8)
+plt.show()
 print(", ".join(f"{k}: test accuracy {v:.2f}" for k, v in scores.items()))
 hlc.claim("circles accuracy, one feature x1000", scores["unscaled"], at_most=0.85)
 hlc.claim("circles accuracy, standardized", scores["standardized"], at_least=0.95)
 
 # %% [markdown]
-# Same data, same network; only the scale differs. **Standardize** every feature (subtract
+# Same data, same network; only the scale differs. The unscaled network's answers depend
+# almost only on the stretched feature (bands across the plane); the standardized one draws
+# the ring. **Standardize** every feature (subtract
 # its mean, divide by its standard deviation), with statistics from the training data only.
 # `keras.layers.Normalization` does the same inside a model (call its `adapt(x_train)`).
 #
