@@ -9,7 +9,7 @@ export HLCOURSE_VENV := $(abspath $(VENV))
 BIN := $(VENV)/bin
 ENV_PY := $(BIN)/python
 
-.PHONY: lab test bench lock new-lesson pair readme html env clean help
+.PHONY: lab test bench sweep-memory lock new-lesson pair readme html env clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,6 +25,9 @@ env:  ## only create or refresh .venv from requirements.lock
 
 bench: env  ## run every lesson in a fresh kernel; record time and peak memory in bench/results.json
 	$(ENV_PY) tools/bench.py
+
+sweep-memory: env  ## lesson 10's sweep: SimpleRNN/LSTM/GRU over delays and 5 seeds, into bench/results.json
+	$(ENV_PY) tools/sweep_memory.py
 
 lock: env  ## recompile requirements.lock from pyproject.toml (needs the network)
 	$(ENV_PY) -m pip install -qq uv && $(BIN)/uv pip compile pyproject.toml tools/lock-platform.in \

@@ -10,7 +10,7 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 
 Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
 `exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`
--> `diagnostics`, `representations` -> `plots`, `diagnostic_plots`, `hidden_plots`, `render`
+-> `diagnostics`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
 -> `widgets` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
 
@@ -42,6 +42,7 @@ _LAZY_FUNCTIONS = {
 }
 _SUBMODULES = (
     "activations",
+    "conv_plots",
     "data",
     "diagnostic_plots",
     "diagnostics",
@@ -54,9 +55,11 @@ _SUBMODULES = (
     "playground",
     "plots",
     "probe",
+    "recurrent",
     "regularization",
     "render",
     "representations",
+    "sequence_plots",
     "sequences",
     "shapes",
     "subclassed",

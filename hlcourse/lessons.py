@@ -106,7 +106,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(10, "10_recurrent_layers", "Recurrent hidden layers", 40, (
         "Use SimpleRNN, LSTM and GRU on generated sequences.",
         "Look at the hidden state over time and at `return_sequences`.",
-        "Measure how gradients fade through time on a long-range memory task.",
+        "Measure how gradients fade through time, and what the gates change.",
     )),
     Lesson(11, "11_playground", "The playground", 45, (
         "Use a TensorFlow-Playground-class lab built on a real Keras model.",
