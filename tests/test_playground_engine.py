@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 import threading
@@ -174,7 +175,7 @@ def test_step_trains_exactly_one_epoch(engine):
     assert engine.train_loss == engine.history["train_loss"][-1]
     assert not weights_equal(before, engine.model.get_weights())
     # One epoch of batch 10 over 250 training points is 25 optimizer steps.
-    assert int(engine._optimizer.iterations.numpy()) == 25
+    assert engine.steps == 25
 
 
 def test_run_epochs_trains_and_the_loss_falls(engine):
@@ -206,10 +207,9 @@ def test_training_only_changes_keep_the_weights(engine):
     assert engine.message == message
     assert engine.model is model and weights_equal(weights, engine.model.get_weights())
     assert engine.epoch == 2
-    assert engine._optimizer.learning_rate.numpy() == pytest.approx(0.3)
-    steps = int(engine._optimizer.iterations.numpy())
+    steps = engine.steps
     engine.step()
-    assert int(engine._optimizer.iterations.numpy()) - steps == 9  # ceil(250 / 30)
+    assert engine.steps - steps == 9  # ceil(250 / 30)
     assert engine.epoch == 3
 
 
@@ -223,7 +223,6 @@ def test_regularization_changes_keep_the_weights_and_apply(engine):
     assert weights_equal(weights, engine.model.get_weights())
     config = engine.model.layers[0].get_config()["kernel_regularizer"]
     assert config["class_name"] == "L2" and config["config"]["l2"] == pytest.approx(0.1)
-    assert float(engine._l2.numpy()) == pytest.approx(0.1) and float(engine._l1.numpy()) == 0
     # A strong penalty shrinks the hidden kernels.
     engine.set_state(engine.state.with_changes(regularization_rate=10.0))
     norm = np.abs(engine.model.layers[0].kernel.numpy()).sum()
@@ -231,7 +230,7 @@ def test_regularization_changes_keep_the_weights_and_apply(engine):
     assert np.abs(engine.model.layers[0].kernel.numpy()).sum() < norm
     engine.set_state(engine.state.with_changes(regularization="none"))
     assert engine.model.layers[0].get_config()["kernel_regularizer"] is None
-    assert float(engine._l2.numpy()) == 0 and engine.model.losses == []
+    assert engine.model.losses == []
 
 
 def test_display_changes_do_nothing(engine):
@@ -250,7 +249,7 @@ def test_data_changes_make_new_points_and_reset(engine):
     engine.set_state(engine.state.with_changes(train_share=80))
     assert engine.data.n_train == 400
     engine.step()
-    assert int(engine._optimizer.iterations.numpy()) == 40
+    assert engine.steps == 40
 
 
 def test_architecture_changes_rebuild(engine):
@@ -289,6 +288,122 @@ def test_take_model_is_independent(engine):
     assert any(np.any(w) for w in engine.model.get_weights())
     x = engine.data.x_test[:5]
     assert copy(x).shape == (5, 1)
+
+
+# --- the compiled loop: the same SGD as Keras, compiled or not ------------------------------
+
+
+def keras_epoch(engine, weights, order):
+    """One epoch of plain SGD done independently: Keras' model, loss and GradientTape."""
+    import keras
+    import tensorflow as tf
+
+    state = engine.state
+    model = build_model(state)
+    model.set_weights(weights)
+    loss = (
+        keras.losses.BinaryCrossentropy()
+        if state.problem == "classification"
+        else keras.losses.MeanSquaredError()
+    )
+    x, y = engine.data.x_train[order], engine.data.y_train[order]
+    for start in range(0, len(x), state.batch_size):
+        xb, yb = x[start : start + state.batch_size], y[start : start + state.batch_size]
+        with tf.GradientTape() as tape:
+            value = loss(yb, model(xb, training=True)) + sum(model.losses)
+        grads = tape.gradient(value, model.trainable_variables)
+        for variable, grad in zip(model.trainable_variables, grads, strict=True):
+            variable.assign_sub(state.learning_rate * grad)
+    return model.get_weights()
+
+
+def next_order(engine):
+    """The shuffle the engine's next epoch will use (its generator, copied)."""
+    n = engine.data.n_train
+    rng = copy.deepcopy(engine._rng)
+    return rng.permuted(np.tile(np.arange(n, dtype=np.int32), (1, 1)), axis=1)[0]
+
+
+SGD_STATES = [
+    DEFAULT.with_changes(batch_size=30, regularization="l2", regularization_rate=0.01),
+    DEFAULT.with_changes(
+        dataset="plane", activation="relu", layers=(3, 2), batch_size=7,
+        regularization="l1", regularization_rate=0.003, learning_rate=0.01,
+    ),
+    DEFAULT.with_changes(activation="sigmoid", layers=(5,), features=("x1", "x2", "x1*x2")),
+    DEFAULT.with_changes(layers=(), batch_size=1, learning_rate=0.1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("state", SGD_STATES, ids=lambda s: s.to_config()[:50])
+def test_one_epoch_is_kerass_sgd_over_every_point_once(state, keras_fresh):
+    with PlaygroundEngine(state) as engine:
+        engine._use_xla = False
+        start = engine.model.get_weights()
+        expected = keras_epoch(engine, start, next_order(engine))
+        engine.step()
+        for got, want in zip(engine.model.get_weights(), expected, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        # The loss reported is the data loss of the new weights on each split.
+        import keras
+
+        loss = (
+            keras.losses.BinaryCrossentropy()
+            if state.problem == "classification"
+            else keras.losses.MeanSquaredError()
+        )
+        d = engine.data
+        want = float(loss(d.y_test, engine.model(d.x_test)))
+        assert engine.test_loss == pytest.approx(want, rel=1e-4)
+
+
+def test_the_xla_loop_trains_as_the_graph_loop(keras_fresh):
+    state = DEFAULT.with_changes(batch_size=7, regularization="l2", regularization_rate=0.03)
+    with PlaygroundEngine(state) as engine:
+        weights, rng = engine._weights, copy.deepcopy(engine._rng)
+        engine._use_xla = False
+        graph = engine.run_epochs(3)
+        graph_weights = engine.model.get_weights()
+        engine._weights, engine._rng = weights, rng
+        engine._use_xla = True
+        assert engine._run(3, wait_for_xla=True)  # compiled (1-4 s), then trained
+        xla = engine.history["train_loss"][-3:]
+        np.testing.assert_allclose(xla, graph["train_loss"], rtol=1e-4)
+        for got, want in zip(engine.model.get_weights(), graph_weights, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        # Ready now: later calls of these shapes run compiled without waiting.
+        assert en._xla_ready(engine._xla_key())
+        assert engine._run(1)
+
+
+def test_long_runs_span_several_calls_and_the_history_is_compact(engine):
+    result = engine.run_epochs(en.EPOCHS_PER_CALL + 20)
+    assert engine.epoch == len(result["train_loss"]) == en.EPOCHS_PER_CALL + 20
+    assert engine.steps == 25 * engine.epoch
+    assert all(np.isfinite(result["test_loss"]))
+    history = engine.history
+    assert history["train_loss"] == result["train_loss"]
+    assert engine._train_history.view().dtype == np.float32
+    history["train_loss"].clear()  # a copy: the engine's own is untouched
+    assert len(engine.history["train_loss"]) == engine.epoch
+    assert en._join_xla()
+    assert [t for t in threading.enumerate() if t.name == en.XLA_THREAD_NAME] == []
+
+
+def largest_change(before, after) -> float:
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(before, after, strict=True))
+
+
+def test_the_learning_rate_sets_the_step_size(engine):
+    engine.set_state(engine.state.with_changes(learning_rate=0.00001))
+    before = engine.model.get_weights()
+    engine.step()
+    tiny = largest_change(before, engine.model.get_weights())
+    engine.set_state(engine.state.with_changes(learning_rate=1.0))
+    before = engine.model.get_weights()
+    engine.step()
+    large = largest_change(before, engine.model.get_weights())
+    assert 0 < tiny < 1e-3 < large
 
 
 # --- play / pause --------------------------------------------------------------------------
@@ -341,9 +456,24 @@ def test_training_change_while_playing_goes_on(engine):
     assert "weights were kept" in message and engine.playing and engine.model is model
     epoch = engine.epoch
     assert wait_until(lambda: engine.epoch > epoch)
-    assert engine._optimizer.learning_rate.numpy() == pytest.approx(0.1)
     engine.pause()
     assert play_threads() == []
+
+
+def test_new_shapes_while_playing_train_at_once_and_pause(engine):
+    # A batch size never compiled before: the graph loop trains while XLA compiles it.
+    engine.run_epochs(en.EPOCHS_WORTH_COMPILING)  # the default shapes, compiled
+    engine.play()
+    assert wait_until(lambda: engine.epoch > en.EPOCHS_WORTH_COMPILING)
+    engine.set_state(engine.state.with_changes(batch_size=13))
+    assert engine.playing
+    epoch = engine.epoch
+    assert wait_until(lambda: engine.epoch > epoch)
+    steps = engine.steps
+    engine.pause()
+    assert not engine.playing and play_threads() == [] and engine.error is None
+    assert (engine.steps - steps) % 20 == 0  # ceil(250 / 13) updates per epoch
+    assert en._join_xla()
 
 
 def test_on_chunk_is_called_and_its_errors_stop_playing(engine):

@@ -53,13 +53,15 @@ def test_importing_the_playground_state_does_not_import_tensorflow():
     assert out.stdout.strip() == "False"
 
 
-def test_package_exports_what_state_and_engine_define():
+def test_package_exports_what_state_engine_and_frames_define():
     import hlcourse.playground as pg
-    from hlcourse.playground import engine
+    from hlcourse.playground import engine, frames
 
-    assert set(pg.__all__) == set(st.__all__) | set(engine.__all__)
+    modules = (st, engine, frames)
+    assert set(pg.__all__) == set().union(*(m.__all__ for m in modules))
     for name in pg.__all__:
-        assert getattr(pg, name) is getattr(st if name in st.__all__ else engine, name)
+        owner = next(m for m in modules if name in m.__all__)
+        assert getattr(pg, name) is getattr(owner, name)
 
 
 def test_setting_groups_split_every_field_once():

@@ -6,7 +6,7 @@ peak resident memory in bench/results.json, keyed to a hash of the lesson's sour
     python tools/bench.py --stale         # only lessons whose entry is missing or out of date
     python tools/bench.py --no-browser    # skip the browser latencies (recorded by default)
 
-It also runs the browser test (tests/browser) and records, for each lesson with widgets, the
+It also measures the playground's speed (tools/bench_playground.py) and runs the browser test (tests/browser) and records, for each lesson with widgets, the
 time from operating its main control to the changed picture as Chromium saw it.
 
 A unit test (tests/test_bench_results.py) fails when a lesson has no current entry or its
@@ -31,8 +31,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from hlcourse._benchfile import (  # noqa: E402
     BUDGETS,
+    LESSON_BUDGETS,
     RESULTS,
     WIDGET_BUDGETS,
+    budget_for,
     load_results,
     source_hash,
 )
@@ -137,6 +139,22 @@ def widget_latencies() -> dict:
     return measured
 
 
+def playground_speed() -> dict:
+    """The playground's epochs/s while drawing frames, against one `fit` per epoch (issue 10)."""
+    from tools.bench_playground import measure
+
+    print("playground: training while drawing frames, then the fit loop ...", flush=True)
+    measured = {**measure(seconds=10.0), "measured": dt.date.today().isoformat()}
+    print(
+        f"playground: {measured['epochs_per_second']:.0f} epochs/s with "
+        f"{measured['frames_per_second']:.0f} frames/s; fit loop "
+        f"{measured['fit_loop_epochs_per_second']:.1f} epochs/s "
+        f"(x{measured['ratio_to_fit_loop']:.0f})",
+        flush=True,
+    )
+    return measured
+
+
 def browser_latencies(previous: dict) -> dict:
     """Run the browser test and return {slug: {control, latency_s, source_sha256}}."""
     import subprocess
@@ -167,12 +185,16 @@ def main() -> int:
     parser.add_argument("--stale", action="store_true", help="only missing or outdated entries")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser latencies")
     parser.add_argument(
+        "--no-playground", action="store_true", help="skip the playground's speed measurement"
+    )
+    parser.add_argument(
         "--seeds", type=int, default=5, help="run lessons with claims under this many seeds (5)"
     )
     args = parser.parse_args()
 
     results = load_results()
     results["budgets"] = BUDGETS
+    results["lesson_budgets"] = LESSON_BUDGETS
     results["machine"] = machine()
     entries = results.setdefault("lessons", {})
     over_budget = []
@@ -197,7 +219,8 @@ def main() -> int:
             "measured": dt.date.today().isoformat(),
         }
         verdict = "within budget"
-        if run.seconds > BUDGETS["seconds"] or (run.peak_rss_mb or 0) > BUDGETS["peak_rss_mb"]:
+        budget = budget_for(files.slug)
+        if run.seconds > budget["seconds"] or (run.peak_rss_mb or 0) > budget["peak_rss_mb"]:
             verdict = "OVER BUDGET"
             over_budget.append(files.slug)
         print(
@@ -206,6 +229,8 @@ def main() -> int:
         )
     results["widget_budgets"] = WIDGET_BUDGETS
     results["widget_latency"] = widget_latencies()
+    if not args.no_playground:
+        results["playground_speed"] = playground_speed()
     if not args.no_browser:
         results["browser_latency"] = browser_latencies(results.get("browser_latency", {}))
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -9,19 +9,23 @@ The package is the lab's engine, without its user interface (that is `widgets`' 
   `model_as_code` (Keras code that rebuilds it), and `PlaygroundEngine`: step (one epoch),
   run_epochs, reset, play / pause in a background thread, `set_state` (doing only what a
   change needs, and saying so), `take_model` (a copy to keep); training in one compiled
-  ``tf.function`` of many mini-batch steps per call.
-- `frames` (to come): the arrays of every refresh: each neuron's map over the input plane, the
-  output's map, the weights, the losses, per-layer diagnostics.
+  ``tf.function`` of many mini-batch steps per call, compiled by XLA.
+- `frames` (here now): `make_frame(engine)`, everything one refresh shows: each neuron's map
+  over the input plane and the output's map (arrays and PNGs, by colour lookup, no
+  matplotlib), the feature maps, the weights, the losses and their history, lesson 07's
+  per-layer diagnostics; `colorize`, `to_png` and `plane_grid` for other pictures.
 
 Importing it loads NumPy but not TensorFlow (the first model built does).
 
-    >>> from hlcourse.playground import PlaygroundEngine, PlaygroundState
+    >>> from hlcourse.playground import PlaygroundEngine, PlaygroundState, make_frame
     >>> state = PlaygroundState().with_changes(dataset="spiral", layers=(8, 8, 4))
     >>> state.to_config()
     'dataset=spiral&noise=0&trainShare=50&batchSize=10&features=x1,x2&layers=8,8,4&...'
     >>> engine = PlaygroundEngine(state)
     >>> engine.step(); engine.epoch
     1
+    >>> frame = make_frame(engine); frame.output_png[:4]
+    b'\\x89PNG'
 """
 
 from hlcourse.playground.engine import (
@@ -31,6 +35,22 @@ from hlcourse.playground.engine import (
     build_model,
     make_data,
     model_as_code,
+)
+from hlcourse.playground.frames import (
+    COLORMAP,
+    MAX_RESOLUTION,
+    MAX_SCALE,
+    NAN_COLOR,
+    NEURON_RESOLUTION,
+    NEURON_SCALE,
+    OUTPUT_RESOLUTION,
+    OUTPUT_SCALE,
+    PLANE_EXTENT,
+    Frame,
+    colorize,
+    make_frame,
+    plane_grid,
+    to_png,
 )
 from hlcourse.playground.state import (
     ACTIVATIONS,
@@ -66,6 +86,20 @@ __all__ = [
     "build_model",
     "make_data",
     "model_as_code",
+    "COLORMAP",
+    "MAX_RESOLUTION",
+    "MAX_SCALE",
+    "NAN_COLOR",
+    "NEURON_RESOLUTION",
+    "NEURON_SCALE",
+    "OUTPUT_RESOLUTION",
+    "OUTPUT_SCALE",
+    "PLANE_EXTENT",
+    "Frame",
+    "colorize",
+    "make_frame",
+    "plane_grid",
+    "to_png",
     "ACTIVATIONS",
     "ARCHITECTURE_SETTINGS",
     "CLASSIFICATION_DATASETS",

@@ -1,0 +1,357 @@
+"""The playground's frames: neuron and output maps over the plane, PNGs, weights, diagnostics."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hlcourse.playground import frames as fr
+from hlcourse.playground.engine import PlaygroundEngine
+from hlcourse.playground.frames import COLORMAP, colorize, make_frame, plane_grid, to_png
+from hlcourse.playground.state import FEATURES, PlaygroundState
+
+DEFAULT = PlaygroundState()
+ORANGE, WHITE, BLUE = (230, 159, 0), (247, 247, 247), (0, 114, 178)  # the course's colours
+
+
+def decode(png: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        return np.asarray(image.convert("RGB"))
+
+
+def colours(image: np.ndarray) -> set[tuple[int, ...]]:
+    return {tuple(int(c) for c in rgb) for rgb in image.reshape(-1, 3)}
+
+
+def hand_forward(weights, activation, x):
+    """The network by hand: hidden outputs and the output, from Keras' own weights."""
+    f = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "linear": lambda z: z}[activation]
+    f = f if activation != "sigmoid" else (lambda z: 1 / (1 + np.exp(-z)))
+    h, hidden = x.astype(np.float64), []
+    for i in range(0, len(weights) - 2, 2):
+        h = f(h @ weights[i] + weights[i + 1])
+        hidden.append(h)
+    return hidden, h @ weights[-2] + weights[-1]
+
+
+@pytest.fixture
+def engine(keras_fresh):
+    eng = PlaygroundEngine()
+    eng.run_epochs(20)
+    yield eng
+    eng.close()
+
+
+# --- colours and pictures ---------------------------------------------------------------------
+
+
+def test_the_colormap_runs_orange_white_blue():
+    assert COLORMAP.shape == (256, 4) and COLORMAP.dtype == np.uint8
+    assert tuple(COLORMAP[0, :3]) == ORANGE and tuple(COLORMAP[255, :3]) == BLUE
+    assert np.all(COLORMAP[:, 3] == 255)
+    low, mid, high = colorize([-1.0, 0.0, 1.0])
+    assert tuple(low) == ORANGE and tuple(high) == BLUE
+    assert np.max(np.abs(mid.astype(int) - WHITE)) <= 3  # the middle is near-white
+    # Beyond [-1, 1] is clipped to the ends; NaN is grey.
+    np.testing.assert_array_equal(colorize([-7.0, 7.0]), [ORANGE, BLUE])
+    assert tuple(colorize([np.nan])[0]) == tuple(fr.NAN_COLOR[:3])
+    # Lighter towards 0 on both sides (a diverging map).
+    brightness = COLORMAP[:, :3].astype(int).sum(axis=1)
+    assert np.argmax(brightness) in (127, 128)
+    assert colorize(np.zeros((2, 3, 4))).shape == (2, 3, 4, 3)
+
+
+def test_discretize_gives_two_colours():
+    values = np.linspace(-0.9, 0.9, 50)
+    assert len(colours(colorize(values))) > 20
+    assert colours(colorize(values, discretize=True)) == {ORANGE, BLUE}
+
+
+def test_plane_grid_covers_the_plane_top_row_first():
+    grid = plane_grid(4)
+    e = fr.PLANE_EXTENT
+    assert grid.shape == (16, 2) and grid.dtype == np.float32
+    np.testing.assert_allclose(grid[0], [-0.75 * e, 0.75 * e], rtol=1e-6)  # top left
+    np.testing.assert_allclose(grid[3], [0.75 * e, 0.75 * e], rtol=1e-6)  # top right
+    np.testing.assert_allclose(grid[-1], [0.75 * e, -0.75 * e], rtol=1e-6)  # bottom right
+    grid[0] = 99  # a copy: the cached one is untouched
+    assert plane_grid(4)[0, 0] != 99
+
+
+def test_to_png_decodes_to_the_same_pixels():
+    image = colorize(np.linspace(-1, 1, 35).reshape(5, 7))
+    np.testing.assert_array_equal(decode(to_png(image)), image)
+    rgba = np.zeros((3, 2, 4), np.uint8)
+    assert decode(to_png(rgba)).shape == (3, 2, 3)
+
+
+# --- the frame of an engine -------------------------------------------------------------------
+
+
+def test_neuron_maps_are_the_forward_pass_over_the_grid(engine):
+    frame = make_frame(engine, neuron_resolution=12, output_resolution=30)
+    weights = engine.model.get_weights()
+    grid = plane_grid(12)
+    hidden, _ = hand_forward(weights, "tanh", grid)
+    assert [m.shape for m in frame.neuron_maps] == [(4, 12, 12), (2, 12, 12)]
+    for maps, outputs in zip(frame.neuron_maps, hidden, strict=True):
+        for unit, image in enumerate(maps):
+            np.testing.assert_allclose(image, outputs[:, unit].reshape(12, 12), atol=1e-5)
+    # The output map is the Keras model's own prediction over the output grid.
+    big = plane_grid(30)
+    predicted = np.asarray(engine.model(big)).reshape(30, 30)
+    np.testing.assert_allclose(frame.output_map, predicted, atol=1e-5)
+    assert frame.layer_names == ("hidden_1", "hidden_2", "output")
+    assert not frame.output_map.flags.writeable
+
+
+def test_pngs_have_the_right_sizes_and_colours(engine):
+    frame = make_frame(engine, neuron_resolution=10, neuron_scale=3, output_scale=2)
+    assert [len(p) for p in frame.neuron_pngs] == [4, 2]
+    first = decode(frame.neuron_pngs[0][0])
+    assert first.shape == (30, 30, 3)
+    # Each grid point is a 3x3 block coloured by the map's value.
+    np.testing.assert_array_equal(first[::3, ::3], colorize(frame.neuron_maps[0][0]))
+    assert decode(frame.output_png).shape == (100, 100, 3)
+
+
+def test_output_picture_points_and_variants(engine):
+    plain = decode(make_frame(engine).output_png)
+    assert (255, 255, 255) in colours(plain)  # training points: white rims
+    assert (0, 0, 0) not in colours(plain)  # test points only when asked
+    with_test = decode(make_frame(engine, show_test_data=True).output_png)
+    assert (0, 0, 0) in colours(with_test)
+    discrete = decode(make_frame(engine, discretize=True).output_png)
+    assert colours(discrete) == {ORANGE, BLUE, (255, 255, 255)}
+    assert len(colours(plain)) > 10
+    # By default the picture follows the state's two check boxes.
+    engine.set_state(engine.state.with_changes(show_test_data=True, discretize=True))
+    frame = make_frame(engine)
+    assert frame.show_test_data and frame.discretize
+    assert colours(decode(frame.output_png)) == {ORANGE, BLUE, (255, 255, 255), (0, 0, 0)}
+    assert not make_frame(engine, show_test_data=False).show_test_data
+
+
+def test_points_sit_where_they_are_and_show_their_class(keras_fresh):
+    with PlaygroundEngine(DEFAULT.with_changes(train_share=10)) as engine:
+        frame = make_frame(engine, output_resolution=50, output_scale=4)
+        image = decode(frame.output_png)
+        x, y = engine.data.dataset.x_train, engine.data.dataset.y_train
+        e = fr.PLANE_EXTENT
+        cols = np.floor((x[:, 0] + e) / (2 * e) * 200).astype(int)
+        rows = np.floor((e - x[:, 1]) / (2 * e) * 200).astype(int)
+        centres = [tuple(image[r, c]) for r, c in zip(rows, cols, strict=True)]
+        # Most centres show their class's colour (a later marker may cover an earlier one).
+        right = [c == (BLUE if label == 1 else ORANGE) for c, label in zip(centres, y, strict=True)]
+        assert np.mean(right) > 0.8
+
+
+def test_weights_losses_and_history(engine):
+    frame = make_frame(engine)
+    weights = engine.model.get_weights()
+    for got, want in zip(frame.kernels, weights[0::2], strict=True):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(frame.biases, weights[1::2], strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert [k.shape for k in frame.kernels] == [(2, 4), (4, 2), (2, 1)]
+    assert frame.max_weight == pytest.approx(max(np.abs(k).max() for k in weights[0::2]))
+    assert frame.epoch == 20 and frame.steps == 500 and not frame.playing
+    assert frame.train_loss == engine.train_loss and frame.test_loss == engine.test_loss
+    np.testing.assert_array_equal(frame.train_history, engine.history["train_loss"])
+    np.testing.assert_array_equal(frame.test_history, engine.history["test_loss"])
+    assert not frame.train_history.flags.writeable
+    engine.run_epochs(3)
+    assert len(frame.train_history) == 20  # the frame keeps its moment
+    engine.reset()
+    assert len(frame.test_history) == 20 and len(make_frame(engine).test_history) == 0
+
+
+def test_feature_maps(engine):
+    frame = make_frame(engine, neuron_resolution=8)
+    assert set(frame.feature_maps) == set(FEATURES) == set(frame.feature_pngs)
+    grid = plane_grid(8)
+    np.testing.assert_allclose(frame.feature_maps["x1"], grid[:, 0].reshape(8, 8))
+    np.testing.assert_allclose(frame.feature_maps["x1*x2"], (grid[:, 0] * grid[:, 1]).reshape(8, 8))
+    np.testing.assert_allclose(frame.feature_maps["sin_x2"], np.sin(grid[:, 1]).reshape(8, 8))
+    x1 = decode(frame.feature_pngs["x1"])
+    assert x1.shape == (16, 16, 3)
+    assert tuple(x1[0, 0]) != tuple(x1[0, -1])  # left and right differ, top and bottom not
+    assert tuple(x1[0, 0]) == tuple(x1[-1, 0])
+
+
+def test_other_features_and_regression(keras_fresh):
+    state = DEFAULT.with_changes(
+        dataset="multi-gaussian", features=("x1^2", "x2^2", "sin_x1"), layers=(3,),
+        activation="relu",
+    )  # fmt: skip
+    with PlaygroundEngine(state) as engine:
+        engine.run_epochs(2)
+        frame = make_frame(engine, neuron_resolution=6, output_resolution=9, output_scale=3)
+        grid = plane_grid(9)
+        inputs = state.feature_matrix(grid)
+        np.testing.assert_allclose(
+            frame.output_map, np.asarray(engine.model(inputs)).reshape(9, 9), atol=1e-5
+        )
+        hidden, _ = hand_forward(
+            engine.model.get_weights(), "relu", state.feature_matrix(plane_grid(6))
+        )
+        np.testing.assert_allclose(frame.neuron_maps[0], hidden[0].T.reshape(3, 6, 6), atol=1e-5)
+        assert decode(frame.output_png).shape == (27, 27, 3)
+        assert frame.diagnostics["hidden_1"].dead is not None
+
+
+def test_no_hidden_layer(keras_fresh):
+    with PlaygroundEngine(DEFAULT.with_changes(layers=())) as engine:
+        frame = make_frame(engine)
+        assert frame.neuron_maps == () and frame.neuron_pngs == ()
+        assert frame.diagnostics is None and frame.flags == ()
+        assert frame.layer_names == ("output",) and frame.output_map.shape == (50, 50)
+
+
+# --- diagnostics: lesson 07's toolkit ---------------------------------------------------------
+
+
+DIAGNOSED = [
+    DEFAULT,
+    DEFAULT.with_changes(activation="relu", layers=(8, 8), learning_rate=3.0),
+    DEFAULT.with_changes(init="too_large", layers=(8, 8)),
+    DEFAULT.with_changes(init="zeros", activation="sigmoid"),
+]
+
+
+@pytest.mark.parametrize("state", DIAGNOSED, ids=lambda s: s.to_config()[40:100])
+def test_diagnostics_match_the_toolkit(state, keras_fresh):
+    from hlcourse import diagnostics
+
+    with PlaygroundEngine(state) as engine:
+        engine.run_epochs(3)
+        frame = make_frame(engine)
+        x = engine.data.x_train
+        expected = diagnostics.activation_stats(engine.model, x)
+        assert frame.diagnostics.n_samples == len(x)
+        assert [r.layer for r in frame.diagnostics] == [r.layer for r in expected]
+        for got, want in zip(frame.diagnostics, expected, strict=True):
+            assert got.units == want.units and got.activation == want.activation
+            assert got.mean == pytest.approx(want.mean, abs=1e-5)
+            assert got.std == pytest.approx(want.std, abs=1e-5)
+            for share in ("saturated", "dead"):
+                a, b = getattr(got, share), getattr(want, share)
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert a == pytest.approx(b, abs=0.01)
+            assert got.unit_difference == pytest.approx(want.unit_difference, abs=1e-4)
+        report = diagnostics.diagnose(engine.model, x)
+        wanted = {(f.layer, f.problem.split(" (")[0]) for f in report.flags if f.layer != "inputs"}
+        assert {(f.layer, f.problem.split(" (")[0]) for f in frame.flags} == wanted
+
+
+def test_the_flags_name_the_problems(keras_fresh):
+    with PlaygroundEngine(DEFAULT.with_changes(init="zeros")) as engine:
+        engine.step()
+        flags = make_frame(engine).flags
+        assert {f.layer for f in flags} == {"hidden_1", "hidden_2"}
+        assert all("same values" in f.problem for f in flags)
+    with PlaygroundEngine(DEFAULT.with_changes(init="too_large", layers=(8, 8))) as engine:
+        problems = " ".join(f.problem for f in make_frame(engine).flags)
+        assert "saturated" in problems
+
+
+def test_a_network_that_blew_up_still_draws(engine):
+    engine._weights = tuple(np.full_like(w, np.nan) for w in engine._weights)
+    frame = make_frame(engine)
+    grey = tuple(int(c) for c in fr.NAN_COLOR[:3])
+    assert grey in colours(decode(frame.output_png))
+    assert grey in colours(decode(frame.neuron_pngs[0][0]))
+    assert any("NaN" in f.problem for f in frame.flags)
+
+
+# --- while playing ----------------------------------------------------------------------------
+
+
+def test_frames_while_the_engine_plays(engine):
+    engine.play()
+    try:
+        seen = []
+        end = time.monotonic() + 60
+        while len(seen) < 5 and time.monotonic() < end:
+            frame = make_frame(engine)
+            if not seen or frame.epoch > seen[-1]:
+                seen.append(frame.epoch)
+        assert len(seen) == 5 and seen == sorted(seen)  # training goes on between frames
+        assert all(len(p) > 0 for p in frame.neuron_pngs[0])
+    finally:
+        engine.pause()
+    assert not engine.playing and engine.error is None
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def test_make_frame_refuses_bad_input(engine):
+    with pytest.raises(TypeError, match="Received: engine=None"):
+        make_frame(None)
+    with pytest.raises(TypeError, match="engine="):
+        make_frame(DEFAULT)
+    for name, bad, error in [
+        ("neuron_resolution", 1, ValueError),
+        ("neuron_resolution", 2.5, TypeError),
+        ("output_resolution", 201, ValueError),
+        ("neuron_scale", 0, ValueError),
+        ("output_scale", 11, ValueError),
+        ("output_scale", "4", TypeError),
+        ("show_test_data", "yes", TypeError),
+        ("discretize", 1, TypeError),
+    ]:
+        with pytest.raises(error, match=f"Received: {name}="):
+            make_frame(engine, **{name: bad})
+
+
+def test_helpers_refuse_bad_input():
+    with pytest.raises(TypeError, match="values='abc'"):
+        colorize("abc")
+    with pytest.raises(TypeError, match="values=None"):
+        colorize(None)
+    with pytest.raises(ValueError, match="at least one value"):
+        colorize([])
+    with pytest.raises(TypeError, match="dtype is bool"):
+        colorize(np.array([True]))
+    with pytest.raises(TypeError, match="discretize=1"):
+        colorize([0.5], discretize=1)
+    with pytest.raises(TypeError, match="image="):
+        to_png([[0]])
+    with pytest.raises(TypeError, match="dtype is float"):
+        to_png(np.zeros((2, 2, 3)))
+    with pytest.raises(ValueError, match="image.shape"):
+        to_png(np.zeros((2, 2), np.uint8))
+    with pytest.raises(ValueError, match="image.shape"):
+        to_png(np.zeros((0, 2, 3), np.uint8))
+    with pytest.raises(ValueError, match="resolution=1"):
+        plane_grid(1)
+    with pytest.raises(TypeError, match="resolution=2.0"):
+        plane_grid(2.0)
+
+
+# --- the package ------------------------------------------------------------------------------
+
+
+def test_importing_frames_loads_neither_tensorflow_nor_matplotlib():
+    code = (
+        "import sys, hlcourse.playground.frames as f; f.to_png(f.colorize([[0.5]])); "
+        "print(any(m in sys.modules for m in ('tensorflow', 'keras', 'matplotlib')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_package_exports_the_frames():
+    import hlcourse.playground as pg
+
+    for name in fr.__all__:
+        assert getattr(pg, name) is getattr(fr, name)
