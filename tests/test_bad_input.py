@@ -118,6 +118,15 @@ _Y2 = np.arange(6) % 2  # two classes, for rows that need valid labels
 
 # (qualified name, args, kwargs, error, fragment)
 ROWS = [
+    # hlcourse.widgets.playground
+    ("hlcourse.widgets.playground.playground", (42,), {}, TypeError, "state=42"),
+    ("hlcourse.widgets.playground.playground", (), {"state": ["dataset=xor"]}, TypeError,
+     "a PlaygroundState, its configuration string, or None"),
+    ("hlcourse.widgets.playground.playground", ("noise=70",), {}, ValueError, "noise=70"),
+    ("hlcourse.widgets.playground.playground", ("layers=4,9",), {}, ValueError, "from 1 to 8"),
+    ("hlcourse.widgets.playground.epoch_text", ("3",), {}, TypeError, "epoch='3'"),
+    ("hlcourse.widgets.playground.epoch_text", (2.0,), {}, TypeError, "epoch=2.0"),
+    ("hlcourse.widgets.playground.epoch_text", (-1,), {}, ValueError, "epoch=-1"),
     # hlcourse.playground.frames
     ("hlcourse.playground.frames.make_frame", (None,), {}, TypeError, "engine=None"),
     ("hlcourse.playground.frames.make_frame", ("dataset=xor",), {}, TypeError,

@@ -46,6 +46,8 @@ def test_lesson_with_widgets_has_a_current_browser_latency(files):
     assert entry, f"{files.slug} has widgets but no browser latency: run `make bench`"
     assert entry["source_sha256"] == source_hash(files.py), f"{files.slug}: re-run `make bench`"
     assert 0 < entry["latency_s"] < 10
+    if "hlc.widgets.playground(" in code:  # issue 11: the counter's rate as seen on screen
+        assert entry.get("epochs_per_second", 0) > 0, entry
 
 
 @pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])

@@ -172,6 +172,18 @@ WRONG_ANSWERS = [
     ("09.3", lambda: sequential(keras_module().layers.Conv2D(1, 8), keras_module().layers.Flatten(),
                                 dense(10, "softmax"), inputs=(8, 8, 1)), "reach 0.95"),
     ("09.3", "a CNN", "asks for a Keras model"),
+    ("11.1", lambda: playground_engine(dataset="circle", layers=()), "choose xor"),
+    ("11.1", lambda: playground_engine(dataset="xor", layers=(4,)), "solve XOR with none"),
+    ("11.1", lambda: playground_engine(dataset="xor", layers=(), epochs=0), "not trained yet"),
+    ("11.1", lambda: playground_engine(dataset="xor", layers=(), epochs=20),
+     "opposite quadrants"),
+    ("11.1", "pg", "give the playground itself"),
+    ("11.2", lambda: playground_engine(dataset="xor"), "choose the spiral"),
+    ("11.2", lambda: playground_engine(dataset="spiral", noise=20), "noise to 0"),
+    ("11.2", lambda: playground_engine(dataset="spiral", epochs=5), "get it below 0.25"),
+    ("11.3", 4, "are any two"),
+    ("11.3", 0, "at least one kind"),
+    ("11.3", "one", "one whole number"),
     ("10.1", 32 * (4 + 32 + 1), "SimpleRNN's count"),
     ("10.1", 4 * 32 * (4 + 1), "recurrent weights"),
     ("10.1", 4 * 32 * (4 + 32), "bias"),
@@ -191,6 +203,16 @@ WRONG_ANSWERS = [
                                          keras_module().layers.GRU(8), dense(2),
                                          inputs=(20, 3))), "give one number each"),
 ]  # fmt: skip
+
+
+def playground_engine(epochs=10, **settings):
+    """A small trained playground engine (for lesson 11's checks)."""
+    from hlcourse.playground import PlaygroundEngine, PlaygroundState
+
+    engine = PlaygroundEngine(PlaygroundState().with_changes(**settings))
+    if epochs:
+        engine.run_epochs(epochs)
+    return engine
 
 
 def keras_module():

@@ -376,6 +376,18 @@ def test_the_xla_loop_trains_as_the_graph_loop(keras_fresh):
         assert engine._run(1)
 
 
+def test_warm_up_compiles_the_fast_loop_without_training(keras_fresh):
+    # A shape no other test uses, so the compiled loop cannot be ready from before.
+    state = DEFAULT.with_changes(layers=(3, 5, 2), activation="sigmoid", batch_size=13)
+    with PlaygroundEngine(state) as engine:
+        assert not en._xla_ready(engine._xla_key())
+        engine.warm_up()  # returns at once; a background thread compiles
+        assert en._join_xla()
+        assert en._xla_ready(engine._xla_key())
+        assert engine.epoch == 0 and engine.history["train_loss"] == []
+        assert engine._run(1)  # the first epoch already runs compiled
+
+
 def test_long_runs_span_several_calls_and_the_history_is_compact(engine):
     result = engine.run_epochs(en.EPOCHS_PER_CALL + 20)
     assert engine.epoch == len(result["train_loss"]) == en.EPOCHS_PER_CALL + 20

@@ -662,6 +662,16 @@ class PlaygroundEngine:
                 "test_loss": self._test_history.view()[-n:].tolist(),
             }
 
+    def warm_up(self) -> None:
+        """Start compiling the fast (XLA) loop for the current settings in the background.
+
+        Returns at once. Play uses the compiled loop as soon as it is ready (1-4 s per network
+        shape) and the slower graph loop until then; an interface calls this when a network
+        is built or changed, so that play is fast from its first second.
+        """
+        with self._locked():
+            self._choose_loop()
+
     def step(self) -> None:
         """Pause if playing, then train exactly one epoch (the Playground's step button)."""
         self.pause()

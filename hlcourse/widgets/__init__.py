@@ -22,6 +22,7 @@ from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, archite
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
+from hlcourse.widgets.playground import Playground, playground
 from hlcourse.widgets.regularization_lab import RegularizationLab, regularization_lab
 from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
 
@@ -31,6 +32,7 @@ __all__ = [
     "DatasetExplorer",
     "FeatureMapExplorer",
     "HiddenExplorer",
+    "Playground",
     "RegularizationLab",
     "WidthExplorer",
     "activation_explorer",
@@ -38,6 +40,7 @@ __all__ = [
     "dataset_explorer",
     "feature_map_explorer",
     "hidden_explorer",
+    "playground",
     "regularization_lab",
     "width_explorer",
 ]

@@ -71,6 +71,8 @@ class LessonResult:
         latency_s: seconds from operating the main control to a changed main picture, measured
             by the browser's own clock; None when the lesson shows no widgets.
         screenshot: the page as it was at the end (also saved when the check failed).
+        epochs_per_second: for a lesson with an epoch counter (the playground), how fast the
+            counter rose on screen while playing; None otherwise.
     """
 
     notebook: str
@@ -79,6 +81,7 @@ class LessonResult:
     control: str | None
     latency_s: float | None
     screenshot: Path
+    epochs_per_second: float | None = None
 
 
 # --------------------------------------------------------------------------- page scripts
@@ -567,6 +570,53 @@ def operate_main_control(
         page.wait_for_timeout(POLL_S * 1000)
 
 
+EPOCH_COUNTER = "hlc-epoch-counter"
+"""CSS class of the playground's epoch counter (text like "Epoch 000,123")."""
+COUNTER_WINDOW_S = 3.0
+
+
+def _epoch(page: Page) -> int:
+    text = page.locator(f".jp-NotebookPanel .{EPOCH_COUNTER}").first.inner_text()
+    digits = re.sub(r"[^0-9]", "", text)
+    if not digits:
+        raise AssertionError(f"the epoch counter shows no number: {text!r}")
+    return int(digits)
+
+
+def check_epoch_counter(page: Page, path: str, screenshot: Path) -> float:
+    """The playground, on screen: play (already pressed as the main control) raises the epoch
+    counter, pressing it again pauses (the counter stops), and Step adds exactly one epoch.
+
+    Returns:
+        Epochs per second, as the counter rose on screen over `COUNTER_WINDOW_S` of play.
+    """
+    counter = page.locator(f".jp-NotebookPanel .{EPOCH_COUNTER}").first
+    counter.scroll_into_view_if_needed()
+    start = _epoch(page)
+    if not _wait_until(page, lambda: _epoch(page) > start, timeout_s=PICTURE_TIMEOUT_S):
+        _fail(page, screenshot, f"{path}: after Play the epoch counter stayed at {start}.")
+    first, t0 = _epoch(page), time.monotonic()
+    page.wait_for_timeout(COUNTER_WINDOW_S * 1000)
+    last, t1 = _epoch(page), time.monotonic()
+    if last <= first:
+        _fail(page, screenshot, f"{path}: while playing the counter stopped at {first}.")
+    rate = (last - first) / (t1 - t0)
+    page.locator(f".jp-NotebookPanel .{MAIN_CONTROL}").first.click()  # pause
+    page.wait_for_timeout(1500)  # pause acts within 0.5 s; the last frame may still arrive
+    paused = _epoch(page)
+    page.wait_for_timeout(1500)
+    if _epoch(page) != paused:
+        _fail(page, screenshot, f"{path}: after Pause the counter went on from {paused}.")
+    step = page.locator(".jp-NotebookPanel .hlc-playground button", has_text="Step").first
+    step.click()
+    if not _wait_until(page, lambda: _epoch(page) == paused + 1, timeout_s=10.0):
+        _fail(page, screenshot, f"{path}: Step took the counter from {paused} to {_epoch(page)}.")
+    page.wait_for_timeout(1000)
+    if _epoch(page) != paused + 1:
+        _fail(page, screenshot, f"{path}: after Step the counter moved on to {_epoch(page)}.")
+    return round(rate, 1)
+
+
 def check_lesson_in_browser(
     page: Page,
     server: LabServer,
@@ -601,6 +651,9 @@ def check_lesson_in_browser(
         page.evaluate(PREPARE_JS, notebook_name)
         run_s = run_all_cells(page, notebook_name, run_timeout_s or lesson_timeout_s(), screenshot)
         action, latency = operate_main_control(page, notebook_name, picture_timeout_s, screenshot)
+        rate = None
+        if page.locator(f".jp-NotebookPanel .{EPOCH_COUNTER}").count():
+            rate = check_epoch_counter(page, notebook_name, screenshot)
     except AssertionError as error:  # the kernels' own stderr is in the server's log
         raise AssertionError(f"{error}\n(JupyterLab's log: {server.log_file})") from None
     page.screenshot(path=str(screenshot), full_page=True)
@@ -611,6 +664,7 @@ def check_lesson_in_browser(
         control=action,
         latency_s=latency,
         screenshot=screenshot,
+        epochs_per_second=rate,
     )
 
 
@@ -655,6 +709,7 @@ class BrowserReport:
             return
         latencies = {
             name: {"control": r.control, "latency_s": r.latency_s}
+            | ({"epochs_per_second": r.epochs_per_second} if r.epochs_per_second else {})
             for name, r in self.results.items()
             if r.latency_s is not None
         }
@@ -666,6 +721,8 @@ class BrowserReport:
         lines = [f"screenshots: {self.screenshot_dir}"]
         for slug, r in self.results.items():
             widget = f", {r.control} -> new picture in {r.latency_s} s" if r.control else ""
+            if r.epochs_per_second:
+                widget += f", epoch counter rising {r.epochs_per_second} epochs/s on screen"
             lines.append(
                 f"{slug}: kernel idle {r.seconds_to_kernel_idle} s, run all "
                 f"{r.seconds_to_run_all} s{widget}"

@@ -103,6 +103,40 @@ control.on_click(redraw)
 """,
 }
 
+
+def _fake_playground(pause_stops: bool = True, step_adds: int = 1) -> str:
+    """A stand-in for the playground's training bar: Play (the main control) makes a thread
+    raise the epoch counter and redraw the picture; Step adds `step_adds` epochs."""
+    return f"""\
+import threading
+import time
+
+play = widgets.ToggleButton(description="Play").add_class("hlc-main-control")
+step = widgets.Button(description="Step")
+counter = widgets.HTML("Epoch 000,000").add_class("hlc-epoch-counter")
+epoch, started = [0], [False]
+
+
+def show(n):
+    epoch[0] = n
+    counter.value = f"Epoch {{n:07,}}"
+    picture.value = png(n % 7)
+
+
+def train():
+    while True:
+        time.sleep(0.05)
+        started[0] = started[0] or play.value
+        if play.value or (started[0] and not {pause_stops}):
+            show(epoch[0] + 10)
+
+
+threading.Thread(target=train, daemon=True).start()
+step.on_click(lambda _button: show(epoch[0] + {step_adds}))
+widgets.VBox([widgets.HBox([play, step, counter]), picture]).add_class("hlc-playground")
+"""
+
+
 BROKEN = {
     # name: (cells after the PICTURE cell, what the failure message must say)
     "callback_raises": (
@@ -150,6 +184,14 @@ widgets.VBox([control, picture])
 """,
         "must mark the control",
     ),
+    "counter_goes_on_after_pause": (
+        _fake_playground(pause_stops=False),
+        "after Pause the counter went on",
+    ),
+    "step_adds_two_epochs": (
+        _fake_playground(step_adds=2),
+        "Step took the counter from",
+    ),
     "cell_raises": (
         "x = 1\n---\n1 / 0\n---\ny = 2\n",
         "cell 4 (`1 / 0`) shows an error: ZeroDivisionError",
@@ -184,6 +226,7 @@ def selftest_notebooks(lab_server: LabServer) -> str:
     show = 'control.add_class("hlc-main-control")\nwidgets.VBox([control, picture])'
     for name, code in WORKING.items():
         _write_notebook(folder / f"works_{name}.ipynb", PICTURE, on_purpose, code, show)
+    _write_notebook(folder / "works_epoch_counter.ipynb", PICTURE, _fake_playground())
     for name, (code, _) in BROKEN.items():
         _write_notebook(folder / f"broken_{name}.ipynb", PICTURE, *code.split("---\n"))
     return SELFTEST_DIR
@@ -210,6 +253,21 @@ def test_checker_operates_each_kind_of_main_control(
     assert result.control is not None and result.control.startswith(
         kind.replace("_", "-").replace("dropdown", "select")
     ), result
+
+
+def test_checker_reads_the_epoch_counter(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport, selftest_notebooks: str
+) -> None:
+    """Play raises the counter, pause stops it, Step adds one: passes, with the on-screen rate."""
+    result = check_lesson_in_browser(
+        page,
+        lab_server,
+        f"{selftest_notebooks}/works_epoch_counter.ipynb",
+        screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+        run_timeout_s=60,
+        picture_timeout_s=10,
+    )
+    assert result.epochs_per_second is not None and result.epochs_per_second > 0, result
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
