@@ -54,6 +54,7 @@ seed = hlc.setup()
 # %%
 import base64
 
+import keras
 import numpy as np
 from IPython.display import HTML, display
 
@@ -62,7 +63,8 @@ ALL_FEATURES = hlc.playground.FEATURES
 
 def trained(epochs, **settings):
     """A playground engine with `settings` (the rest TensorFlow Playground's defaults),
-    trained for `epochs` epochs."""
+    trained for `epochs` epochs, from starting weights drawn under the lesson's seed."""
+    keras.utils.set_random_seed(seed)
     state = hlc.playground.PlaygroundState().with_changes(**settings)
     engine = hlc.playground.PlaygroundEngine(state)
     engine.run_epochs(epochs)

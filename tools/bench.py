@@ -2,7 +2,7 @@
 peak resident memory in bench/results.json, keyed to a hash of the lesson's source.
 
     python tools/bench.py                 # every lesson
-    python tools/bench.py 00_start_here   # just these
+    python tools/bench.py 00_start_here   # just these (and only their browser latencies)
     python tools/bench.py --stale         # only lessons whose entry is missing or out of date
     python tools/bench.py --no-browser    # skip the browser latencies (recorded by default)
 
@@ -155,8 +155,9 @@ def playground_speed() -> dict:
     return measured
 
 
-def browser_latencies(previous: dict) -> dict:
-    """Run the browser test and return {slug: {control, latency_s, source_sha256}}."""
+def browser_latencies(previous: dict, slugs: list[str] | None = None) -> dict:
+    """Run the browser test (on `slugs` only, when given) and return the latencies recorded
+    before, updated: {slug: {control, latency_s, source_sha256, ...}}."""
     import subprocess
     import tempfile
 
@@ -166,7 +167,8 @@ def browser_latencies(previous: dict) -> dict:
         print("browser: running every lesson in JupyterLab in Chromium ...", flush=True)
         code = subprocess.call(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests/browser",
-             "-k", "test_lesson_runs_and_its_main_widget_responds"],
+             "-k", "test_lesson_runs_and_its_main_widget_responds"
+             + (f" and ({' or '.join(slugs)})" if slugs else "")],
             cwd=ROOT, env=env,
         )  # fmt: skip
         if code != 0 or not output.exists():
@@ -232,7 +234,9 @@ def main() -> int:
     if not args.no_playground:
         results["playground_speed"] = playground_speed()
     if not args.no_browser:
-        results["browser_latency"] = browser_latencies(results.get("browser_latency", {}))
+        results["browser_latency"] = browser_latencies(
+            results.get("browser_latency", {}), args.lessons or None
+        )
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 1 if over_budget else 0
