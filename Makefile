@@ -26,6 +26,9 @@ env:  ## only create or refresh .venv from requirements.lock
 bench: env  ## run every lesson in a fresh kernel; record time and peak memory in bench/results.json
 	$(ENV_PY) tools/bench.py
 
+html: env  ## render a read-only copy of the course, with outputs, into build/html
+	$(ENV_PY) -m hlcourse html build/html
+
 sweep-memory: env  ## lesson 10's sweep: SimpleRNN/LSTM/GRU over delays and 5 seeds, into bench/results.json
 	$(ENV_PY) tools/sweep_memory.py
 

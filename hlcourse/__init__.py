@@ -9,9 +9,10 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
 Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
+`course_files`, `progress`,
 `exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`
 -> `diagnostics`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
--> `widgets` -> `cli`. (`playground`: its state and engine sit beside `models`.)
+-> `widgets` -> `doctor`, `html_export` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
 
 from __future__ import annotations
@@ -43,18 +44,22 @@ _LAZY_FUNCTIONS = {
 _SUBMODULES = (
     "activations",
     "conv_plots",
+    "course_files",
     "data",
     "diagnostic_plots",
     "diagnostics",
+    "doctor",
     "environment",
     "exercises",
     "expectations",
     "hidden_plots",
+    "html_export",
     "lessons",
     "models",
     "playground",
     "plots",
     "probe",
+    "progress",
     "recurrent",
     "regularization",
     "render",

@@ -1,4 +1,5 @@
-"""Fixtures every unit test gets: fixed seeds, a fresh Keras session, no figures left open."""
+"""Fixtures every unit test gets: fixed seeds, a fresh Keras session, no figures left open, a
+progress file of its own."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ def _fresh_state():
         import matplotlib.pyplot as plt
 
         plt.close("all")
+
+
+@pytest.fixture(autouse=True)
+def _private_progress_file(tmp_path_factory, monkeypatch):
+    """Passes that `hlc.check` records go to a file of this test's own, never into the
+    developer's home (hlcourse.progress); recording is on unless a test turns it off."""
+    folder = tmp_path_factory.mktemp("progress")
+    monkeypatch.setenv("HLCOURSE_PROGRESS_FILE", str(folder / "progress.json"))
+    monkeypatch.delenv("HLCOURSE_NO_PROGRESS", raising=False)
 
 
 @pytest.fixture

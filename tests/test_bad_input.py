@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 
 import numpy as np
 import pytest
 
 import hlcourse
+from hlcourse.doctor import Finding
+
+_PACKAGE = os.path.dirname(hlcourse.__file__)  # an existing folder holding no lessons
+_UNDER_A_FILE = os.path.join(hlcourse.__file__, "lessons")  # can never be created
+_FINDING = Finding("Python", True, "3.11.7")
 
 # Modules without their own API table: the exercise checkers (reached through `check`, tested
 # in test_exercises.py) and the command line (tested in test_cli.py).
@@ -118,6 +124,55 @@ _Y2 = np.arange(6) % 2  # two classes, for rows that need valid labels
 
 # (qualified name, args, kwargs, error, fragment)
 ROWS = [
+    # hlcourse.course_files (a bad source is refused before `dest` is looked at)
+    ("hlcourse.course_files.copy_lessons", (3,), {}, TypeError, "dest=3"),
+    ("hlcourse.course_files.copy_lessons", ("",), {}, ValueError, "dest=''"),
+    ("hlcourse.course_files.copy_lessons", (hlcourse.__file__,), {}, ValueError, "It is a file"),
+    ("hlcourse.course_files.copy_lessons", (_UNDER_A_FILE,), {"source": 3}, TypeError, "source=3"),
+    ("hlcourse.course_files.copy_lessons", (_UNDER_A_FILE,), {"source": "/no/such/folder"},
+     ValueError, "source='/no/such/folder'"),
+    ("hlcourse.course_files.copy_lessons", (_UNDER_A_FILE,), {"source": _PACKAGE}, ValueError,
+     "NN_slug.py / NN_slug.ipynb lessons"),
+    ("hlcourse.course_files.update_lessons", (None,), {}, TypeError, "dest=None"),
+    ("hlcourse.course_files.update_lessons", ("",), {}, ValueError, "dest=''"),
+    ("hlcourse.course_files.update_lessons", ("/no/such/folder",), {}, ValueError,
+     "hlcourse copy DIR"),
+    ("hlcourse.course_files.update_lessons", (_UNDER_A_FILE,), {"source": 3}, TypeError, "source=3"),
+    ("hlcourse.course_files.update_lessons", (_UNDER_A_FILE,), {"source": "/no/such/folder"},
+     ValueError, "source='/no/such/folder'"),
+    ("hlcourse.course_files.update_lessons", (_UNDER_A_FILE,), {"source": _PACKAGE}, ValueError,
+     "NN_slug.py / NN_slug.ipynb lessons"),
+    # hlcourse.progress
+    ("hlcourse.progress.record_pass", (3,), {}, TypeError, "exercise_id=3"),
+    ("hlcourse.progress.record_pass", ("3.2",), {}, ValueError, "exercise_id='3.2'"),
+    ("hlcourse.progress.record_pass", ("",), {}, ValueError, "exercise_id=''"),
+    ("hlcourse.progress.set_recording", ("yes",), {}, TypeError, "on='yes'"),
+    ("hlcourse.progress.set_recording", (1,), {}, TypeError, "on=1"),  # a bool has no range
+    # hlcourse.doctor
+    ("hlcourse.doctor.format_report", ("all good",), {}, TypeError, "list of Finding"),
+    ("hlcourse.doctor.format_report", ([3],), {}, TypeError, "findings=[3]"),
+    ("hlcourse.doctor.format_report", ([],), {}, ValueError, "non-empty list"),
+    ("hlcourse.doctor.format_report", ([_FINDING],), {"ascii_only": "yes"}, TypeError,
+     "ascii_only='yes'"),
+    ("hlcourse.doctor.format_report", ([_FINDING],), {"ascii_only": 1}, TypeError,
+     "ascii_only=1"),
+    # hlcourse.html_export
+    ("hlcourse.html_export.render_course", ("/no/such/folder", "out"), {}, ValueError,
+     "existing folder"),
+    ("hlcourse.html_export.render_course", (3, "out"), {}, TypeError, "source_dir=3"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, "out"), {}, ValueError, "It holds none"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, hlcourse.__file__), {}, ValueError,
+     "That path is a file"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, 3.5), {}, TypeError, "dest_dir=3.5"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, " "), {}, ValueError, "dest_dir=' '"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, "out"), {"execute": "yes"}, TypeError,
+     "execute='yes'"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, "out"), {"execute": 1}, TypeError,
+     "execute=1"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, "out"), {"on_progress": 3}, TypeError,
+     "on_progress=3"),
+    ("hlcourse.html_export.render_course", (_PACKAGE, "out"), {"on_progress": lambda slug: None},
+     ValueError, "three arguments"),
     # hlcourse.widgets.playground
     ("hlcourse.widgets.playground.playground", (42,), {}, TypeError, "state=42"),
     ("hlcourse.widgets.playground.playground", (), {"state": ["dataset=xor"]}, TypeError,

@@ -1,23 +1,179 @@
+"""The `hlcourse` command: every subcommand's --help, the wiring of each subcommand, and what
+bad arguments do (argparse's usage errors exit 2; a command that cannot do what was asked
+prints why and exits 1). copy/update/progress themselves are tested in test_course_files.py
+and test_progress.py."""
+
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
-from hlcourse import cli
+from hlcourse import cli, course_files
 
-SUBCOMMANDS = ["lab", "lessons"]
+# subcommand -> words its --help must show (its arguments and options)
+HELP = {
+    "copy": ["DIR", "hlcourse update"],
+    "update": ["DIR", "never overwritten", "beside"],
+    "lab": ["DIR", "--port", "--no-browser", "--no-setup", "127.0.0.1"],
+    "lessons": ["minutes"],
+    "progress": ["--off", "--on", "--reset", "HLCOURSE_PROGRESS_FILE", "HLCOURSE_NO_PROGRESS"],
+    "doctor": ["memory", "widgets"],
+    "html": ["DIR", "--no-execute", "index.html"],
+}
 
 
-@pytest.mark.parametrize("argv", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])
-def test_every_subcommand_has_help(argv):
-    out = subprocess.run(
-        [sys.executable, "-m", "hlcourse", *argv], capture_output=True, text=True, check=True
+def run(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "hlcourse", *argv], capture_output=True, text=True, cwd=cwd
     )
-    assert out.stdout.startswith("usage: hlcourse")
-    assert len(out.stdout.splitlines()) >= 5
+
+
+def test_the_command_help_lists_every_subcommand():
+    out = run("--help")
+    assert out.returncode == 0 and out.stdout.startswith("usage: hlcourse")
+    assert all(name in out.stdout for name in HELP)
+
+
+@pytest.mark.parametrize("name", sorted(HELP))
+def test_every_subcommand_has_help(name):
+    out = run(name, "--help")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"usage: hlcourse {name}")
+    text = " ".join(out.stdout.split())  # argparse wraps lines
+    missing = [word for word in HELP[name] if word not in text]
+    assert not missing, f"`hlcourse {name} --help` does not mention {missing}:\n{out.stdout}"
+
+
+def test_every_subcommand_is_in_the_help_table():
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) == set(HELP)
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        ([], "required: COMMAND"),
+        (["teach"], "invalid choice: 'teach'"),
+        (["copy"], "required: DIR"),
+        (["update"], "required: DIR"),
+        (["html"], "required: DIR"),
+        (["copy", "a", "b"], "unrecognized arguments: b"),
+        (["lab", "--port", "eighty"], "invalid int value: 'eighty'"),
+        (["progress", "--off", "--reset"], "not allowed with"),
+        (["doctor", "--fix"], "unrecognized arguments: --fix"),
+    ],
+)
+def test_a_wrong_command_line_exits_2_with_usage(argv, fragment, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.startswith("usage: hlcourse") and fragment in err
+
+
+def test_copy_into_a_file_exits_1_with_a_message(tmp_path):
+    target = tmp_path / "a_file"
+    target.write_text("")
+    out = run("copy", str(target))
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.startswith("hlcourse copy:") and "It is a file" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_copy_twice_says_to_update(tmp_path, capsys):
+    assert cli.main(["copy", str(tmp_path / "mine")]) == 0
+    out = capsys.readouterr().out
+    assert "12 lessons copied" in out and "hlcourse lab" in out
+    assert cli.main(["copy", str(tmp_path / "mine")]) == 1
+    assert "hlcourse update" in capsys.readouterr().err
+
+
+def test_update_of_a_missing_folder_exits_1_and_says_to_copy(tmp_path, capsys):
+    assert cli.main(["update", str(tmp_path / "missing")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hlcourse update:") and "hlcourse copy DIR" in err
+
+
+def test_update_lists_every_action_and_tells_of_kept_lessons(tmp_path, monkeypatch, capsys):
+    from tests.test_course_files import edit_ipynb, write_pair
+
+    source = tmp_path / "course"
+    write_pair(source, "00_intro", "x = 1")
+    write_pair(source, "01_layers", "y = 2")
+    monkeypatch.setattr(course_files, "lesson_source", lambda: source)
+    assert cli.main(["copy", str(tmp_path / "mine")]) == 0
+    edit_ipynb(tmp_path / "mine" / "00_intro.ipynb", source="x = 'mine'")
+    write_pair(source, "00_intro", "x = 10")
+    write_pair(source, "02_depth", "z = 3")
+    capsys.readouterr()
+    assert cli.main(["update", str(tmp_path / "mine")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"kept +00_intro: you changed it", out)
+    assert re.search(r"up to date +01_layers", out) and re.search(r"added +02_depth", out)
+    assert "NOT overwritten" in out
+
+
+def test_doctor_prints_the_report_and_fails_on_a_problem(monkeypatch, capsys):
+    finding = types.SimpleNamespace
+
+    def fake(findings):
+        module = types.ModuleType("hlcourse.doctor")
+        module.run_checks = lambda: findings
+        module.format_report = lambda found, ascii_only=False: (
+            "REPORT " + " ".join(f.name for f in found)
+        )
+        monkeypatch.setitem(sys.modules, "hlcourse.doctor", module)
+        monkeypatch.setattr("hlcourse.doctor", module, raising=False)
+
+    fake([finding(name="python", ok=True, detail="3.11", fix="")])
+    assert cli.main(["doctor"]) == 0 and "REPORT python" in capsys.readouterr().out
+    fake([finding(name="python", ok=True, detail="", fix=""),
+          finding(name="memory", ok=False, detail="1 GB", fix="close tabs")])  # fmt: skip
+    assert cli.main(["doctor"]) == 1 and "REPORT python memory" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag, execute", [([], True), (["--no-execute"], False)])
+def test_html_renders_the_installed_lessons_into_dir(monkeypatch, tmp_path, capsys, flag, execute):
+    calls = []
+
+    def render_course(source_dir, dest_dir, *, execute=True, on_progress=None):
+        calls.append((source_dir, dest_dir, execute))
+        on_progress("00_start_here", 1, 12)
+        return [dest_dir / "00_start_here.html", dest_dir / "index.html"]
+
+    module = types.ModuleType("hlcourse.html_export")
+    module.render_course = render_course
+    monkeypatch.setitem(sys.modules, "hlcourse.html_export", module)
+    monkeypatch.setattr("hlcourse.html_export", module, raising=False)
+    assert cli.main(["html", str(tmp_path / "site"), *flag]) == 0
+    assert calls == [(course_files.lesson_source(), tmp_path / "site", execute)]
+    out = capsys.readouterr().out
+    assert "[1/12] 00_start_here" in out and "index.html" in out
+
+
+def test_html_into_a_file_exits_1(tmp_path, capsys):
+    target = tmp_path / "a_file"
+    target.write_text("")
+    assert cli.main(["html", str(target)]) == 1
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_lab_opens_the_folder_it_is_given(tmp_path, monkeypatch, capsys):
+    started = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env: started.append(command) or 0)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lessons").mkdir()
+    assert cli.main(["lab", "--no-setup", "--no-browser", "lessons"]) == 0
+    (command,) = started
+    assert f"--ServerApp.root_dir={tmp_path / 'lessons'}" in command
+    assert "--ServerApp.open_browser=False" in command
+    out = capsys.readouterr().out
+    assert str(tmp_path / "lessons") in out and "http://127.0.0.1:" in out and "token=" in out
 
 
 def test_lab_is_bound_to_localhost_with_a_fresh_token(tmp_path):
@@ -30,7 +186,7 @@ def test_lab_is_bound_to_localhost_with_a_fresh_token(tmp_path):
 
 
 def test_lab_refuses_a_missing_folder(capsys):
-    assert cli.main(["lab", "--no-setup", "/no/such/folder"]) == 2
+    assert cli.main(["lab", "--no-setup", "/no/such/folder"]) == 1
     assert "is not a folder" in capsys.readouterr().err
 
 
@@ -45,3 +201,17 @@ def test_lessons_lists_every_lesson(capsys):
 def test_make_lab_and_python_m_hlcourse_lab_run_the_same_thing():
     makefile = (Path(__file__).parents[1] / "Makefile").read_text()
     assert "-m hlcourse lab" in makefile
+
+
+def test_the_doctor_and_html_wiring_matches_their_modules():
+    """The fakes above stand in for hlcourse.doctor and hlcourse.html_export; this keeps them
+    honest: the real functions take what the command passes."""
+    import inspect
+
+    from hlcourse import doctor, html_export
+
+    render = inspect.signature(html_export.render_course).parameters
+    assert list(render)[:2] == ["source_dir", "dest_dir"]
+    assert {"execute", "on_progress"} <= set(render)
+    assert "ascii_only" in inspect.signature(doctor.format_report).parameters
+    assert {"name", "ok", "detail", "fix"} <= set(inspect.signature(doctor.Finding).parameters)

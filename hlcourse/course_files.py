@@ -1,0 +1,378 @@
+"""The lessons as files: where the installed ones are, copying them into a learner's folder,
+and bringing that folder up to date without ever losing the learner's work.
+
+`update_lessons` follows nbgitpuller's rules for classes. A lesson is one unit, its
+``NN_slug.py`` / ``NN_slug.ipynb`` pair:
+
+- a lesson the learner has not changed is refreshed with the installed version;
+- a lesson the learner changed is never overwritten: the installed version is written beside
+  it as ``NN_slug.vVERSION.ipynb`` and ``.py`` (``NN_slug.vVERSION-2...`` when that name is
+  taken by other content), a pair of its own, and the learner is told;
+- a lesson the learner deleted is restored, and a lesson new in the course is added.
+
+"Changed" means that a cell's source (or type) differs from what was shipped to that folder:
+outputs, execution counts and metadata do not count, and if either file of the pair changed,
+the lesson changed. What was shipped is recorded by `copy_lessons` and `update_lessons` in the
+folder's ``.hlcourse-manifest.json`` (version, and per file a hash of its bytes and of its
+cells); for a folder without one, the installed version is the reference.
+
+Every file is written atomically (a temporary file beside it, then `os.replace`), so a command
+that is interrupted leaves each file either as it was or complete. Standard library only at
+import time; reading the cells of a ``.py`` lesson needs jupytext (without it, any edit to a
+``.py`` file counts as a change, which errs on the side of keeping the learner's file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hlcourse import _validate as v
+
+__all__ = ["MANIFEST_NAME", "Action", "copy_lessons", "lesson_source", "update_lessons"]
+
+MANIFEST_NAME = ".hlcourse-manifest.json"
+LESSON_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
+SUFFIXES = (".ipynb", ".py")  # the order files of a pair are written in: jupytext wants the
+# text file at least as recent as the notebook, or it refuses to open a pair that differs
+_TEMP_MARK = ".hlcourse-tmp"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What `copy_lessons` or `update_lessons` did to one lesson.
+
+    Attributes:
+        slug: the lesson, e.g. ``"03_activation_functions"``.
+        kind: ``"copied"``, ``"added"``, ``"restored"``, ``"refreshed"``, ``"up to date"``,
+            ``"kept"`` (the learner changed it; the new version is beside it) or
+            ``"not in course"`` (a lesson the installed course no longer has; left as it is).
+        written: the files written, in the order they were written.
+        note: one sentence for the learner.
+    """
+
+    slug: str
+    kind: str
+    written: tuple[Path, ...] = field(default=())
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind:<13} {self.slug}" + (f": {self.note}" if self.note else "")
+
+
+def lesson_source() -> Path:
+    """The folder holding the installed lessons (``NN_slug.py`` and ``.ipynb`` pairs).
+
+    Returns:
+        ``hlcourse/notebooks`` inside an installed package (the wheel carries the lessons
+        there), else the ``notebooks/`` folder of the clone this package runs from.
+    """
+    package = Path(__file__).resolve().parent
+    for folder in (package / "notebooks", package.parent / "notebooks"):
+        if folder.is_dir() and _units(folder):
+            return folder
+    raise FileNotFoundError(
+        f"No lessons found next to the hlcourse package ({package}). Reinstall it with "
+        "`pip install --force-reinstall hlcourse`, or run from a clone of the course."
+    )
+
+
+def copy_lessons(
+    dest: str | os.PathLike, *, source: str | os.PathLike | None = None
+) -> list[Action]:
+    """Copy every lesson pair into `dest` (created when missing) and record what was shipped.
+
+    Args:
+        dest: the learner's folder; must not hold any of the lesson files yet.
+        source: the folder to copy from; defaults to `lesson_source()`.
+
+    Returns:
+        One `Action` (kind ``"copied"``) per lesson.
+
+    Raises:
+        FileExistsError: `dest` already holds lesson files (use `update_lessons` instead).
+    """
+    source = _check_source(source)  # before `dest`: nothing is looked at there until both pass
+    dest = _check_dest(dest, source, must_exist=False)
+    units = _units(source)
+    taken = sorted(
+        path.name for slug in units for path in _paths(dest, slug, units[slug]) if path.exists()
+    )
+    if taken:
+        shown = ", ".join(taken[:4]) + (f" and {len(taken) - 4} more" if len(taken) > 4 else "")
+        raise FileExistsError(
+            f"{dest} already holds lessons ({shown}); copying would overwrite them. "
+            f"Use `hlcourse update {dest}` to bring them up to date without losing your work."
+        )
+    dest.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(dest)
+    version = _course_version()
+    manifest = _read_manifest(dest)
+    actions = []
+    for slug, suffixes in units.items():
+        written = _write_unit(source, dest, slug, suffixes, slug)
+        manifest["lessons"][slug] = _shipped_entry(source, slug, suffixes, version)
+        actions.append(Action(slug, "copied", written))
+    _write_manifest(dest, manifest, version)
+    return actions
+
+
+def update_lessons(
+    dest: str | os.PathLike, *, source: str | os.PathLike | None = None
+) -> list[Action]:
+    """Bring the lessons in `dest` up to the installed version without losing the learner's work.
+
+    Args:
+        dest: an existing folder made by `copy_lessons` (or holding lessons copied by hand).
+        source: the folder with the new versions; defaults to `lesson_source()`.
+
+    Returns:
+        One `Action` per lesson of `source`, then one per lesson recorded in the folder that
+        the course no longer has, in lesson order.
+    """
+    source = _check_source(source)
+    dest = _check_dest(dest, source, must_exist=True)
+    _remove_stale_temporaries(dest)
+    version = _course_version()
+    manifest = _read_manifest(dest)
+    recorded = manifest["lessons"]
+    actions = []
+    for slug, suffixes in _units(source).items():
+        paths = _paths(dest, slug, suffixes)
+        shipped = _shipped_entry(source, slug, suffixes, version)
+        before = recorded.get(slug, {}).get("files", {})
+        states = [_state(p, before.get(p.name), shipped["files"][p.name]) for p in paths]
+        if any(state == "changed" for state in states):
+            actions.append(_keep(source, dest, slug, suffixes, version))
+            continue  # the manifest keeps what was shipped into the learner's files
+        if all(state == "current" for state in states):
+            actions.append(Action(slug, "up to date"))
+        else:
+            written = _write_unit(source, dest, slug, suffixes, slug)
+            if all(state == "missing" for state in states) and slug not in recorded:
+                actions.append(Action(slug, "added", written, "new in this version"))
+            elif "missing" in states:
+                actions.append(Action(slug, "restored", written, "it was missing"))
+            else:
+                actions.append(Action(slug, "refreshed", written))
+        recorded[slug] = shipped
+    for slug in sorted(set(recorded) - set(_units(source))):
+        actions.append(
+            Action(slug, "not in course", (), "the installed course no longer has it; left as is")
+        )
+    _write_manifest(dest, manifest, version)
+    return sorted(actions, key=lambda action: action.slug)
+
+
+# --- comparing ----------------------------------------------------------------------------
+
+
+def _state(path: Path, recorded: dict | None, shipped: dict) -> str:
+    """``"missing"``, ``"current"`` (same cells as the installed version), ``"unchanged"``
+    (same cells as what was shipped into the folder) or ``"changed"`` (the learner's work)."""
+    if not path.exists():
+        return "missing"
+    data = path.read_bytes()
+    digest = _sha256(data)
+    if digest == shipped["sha256"]:
+        return "current"
+    if recorded and digest == recorded.get("sha256"):
+        return "unchanged"
+    cells = _cells_hash(path.suffix, data)
+    if cells is None:
+        return "changed"  # cannot read its cells: assume the learner's work is in it
+    if cells == shipped["cells"]:
+        return "current"
+    if recorded and cells == recorded.get("cells"):
+        return "unchanged"
+    return "changed"
+
+
+def _cells_hash(suffix: str, data: bytes) -> str | None:
+    """Hash of the (type, source) of every cell; None when the cells cannot be read."""
+    try:
+        if suffix == ".ipynb":
+            cells = [
+                (cell["cell_type"], _joined(cell.get("source", "")))
+                for cell in json.loads(data.decode("utf-8"))["cells"]
+            ]
+        else:
+            import jupytext
+
+            notebook = jupytext.reads(data.decode("utf-8"), fmt="py:percent")
+            cells = [(cell.cell_type, cell.source) for cell in notebook.cells]
+    except ImportError:
+        return None
+    except Exception:  # not a notebook any more (broken JSON, ...): a change of the learner's
+        return None
+    normal = [(kind, source.strip()) for kind, source in cells]
+    return _sha256(json.dumps(normal, ensure_ascii=False).encode("utf-8"))
+
+
+def _joined(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- lessons as files ---------------------------------------------------------------------
+
+
+def _units(folder: Path) -> dict[str, tuple[str, ...]]:
+    """slug -> the suffixes present in `folder`, for every ``NN_slug`` lesson, sorted."""
+    found: dict[str, list[str]] = {}
+    for path in folder.iterdir():
+        if path.suffix in SUFFIXES and LESSON_NAME.match(path.stem) and path.is_file():
+            found.setdefault(path.stem, []).append(path.suffix)
+    return {slug: tuple(s for s in SUFFIXES if s in found[slug]) for slug in sorted(found)}
+
+
+def _paths(folder: Path, name: str, suffixes: tuple[str, ...]) -> list[Path]:
+    return [folder / f"{name}{suffix}" for suffix in suffixes]
+
+
+def _shipped_entry(source: Path, slug: str, suffixes: tuple[str, ...], version: str) -> dict:
+    files = {}
+    for path in _paths(source, slug, suffixes):
+        data = path.read_bytes()
+        files[path.name] = {"sha256": _sha256(data), "cells": _cells_hash(path.suffix, data)}
+    return {"version": version, "files": files}
+
+
+def _write_unit(
+    source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], name: str
+) -> tuple[Path, ...]:
+    """Write the pair `slug` of `source` into `dest` as `name` + suffix (.ipynb first)."""
+    written = []
+    for suffix in suffixes:
+        target = dest / f"{name}{suffix}"
+        _write_atomically(target, (source / f"{slug}{suffix}").read_bytes())
+        written.append(target)
+    return tuple(written)
+
+
+def _keep(source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], version: str) -> Action:
+    """The learner changed `slug`: put the installed version beside it under a free name."""
+    stem = f"{slug}.v{re.sub(r'[^A-Za-z0-9.]+', '-', version)}"
+    for attempt in range(1, 100):
+        name = stem if attempt == 1 else f"{stem}-{attempt}"
+        targets = _paths(dest, name, suffixes)
+        if all(
+            not target.exists()
+            or target.read_bytes() == (source / f"{slug}{target.suffix}").read_bytes()
+            for target in targets
+        ):
+            break
+    else:
+        raise FileExistsError(f"{dest}: too many earlier versions of {slug} beside it ({stem}-*)")
+    shown = " and ".join(target.name for target in targets)
+    if all(target.exists() for target in targets):
+        return Action(
+            slug, "kept", (), f"you changed it; the new version is already beside it: {shown}"
+        )
+    written = _write_unit(source, dest, slug, suffixes, name)
+    return Action(
+        slug, "kept", written, f"you changed it, so the new version is beside it: {shown}"
+    )
+
+
+# --- the manifest -------------------------------------------------------------------------
+
+
+def _read_manifest(dest: Path) -> dict:
+    """The folder's manifest; an empty one when it is missing or unreadable (then every
+    lesson is compared with the installed version, which never overwrites a learner's change)."""
+    try:
+        manifest = json.loads((dest / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if isinstance(manifest, dict) and isinstance(manifest.get("lessons"), dict):
+            return manifest
+    except (OSError, ValueError):
+        pass
+    return {"lessons": {}}
+
+
+def _write_manifest(dest: Path, manifest: dict, version: str) -> None:
+    manifest.update(course="hlcourse", format=1, version=version)
+    manifest["lessons"] = dict(sorted(manifest["lessons"].items()))
+    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    _write_atomically(dest / MANIFEST_NAME, text.encode("utf-8"))
+
+
+def _course_version() -> str:
+    from hlcourse import __version__
+
+    return __version__
+
+
+# --- writing safely -----------------------------------------------------------------------
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and `os.replace`:
+    whatever interrupts it, `path` is either as it was or complete."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_MARK
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.chmod(temporary, mode)  # mkstemp makes it private (0600); keep the usual mode
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _new_file_mode() -> int:
+    """The mode `open()` would give a new file: 0666 less the process's umask."""
+    umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed earlier run left behind (never anything else)."""
+    for path in folder.glob(f".*{_TEMP_MARK}"):
+        path.unlink(missing_ok=True)
+
+
+# --- arguments ----------------------------------------------------------------------------
+
+
+def _check_source(source: object) -> Path:
+    if source is None:
+        return lesson_source()
+    folder = v.check_folder("source", source).resolve()
+    if not _units(folder):
+        v._fail("source", "a folder holding NN_slug.py / NN_slug.ipynb lessons", str(source))
+    return folder
+
+
+def _check_dest(dest: object, source: Path, *, must_exist: bool) -> Path:
+    if not isinstance(dest, (str, os.PathLike)):
+        v._fail("dest", "a path to a folder", dest, error=TypeError)
+    if not os.fspath(dest).strip():
+        v._fail("dest", "a path to a folder", dest, "An empty path would mean the current folder")
+    path = Path(dest).expanduser()
+    if must_exist and not path.is_dir():
+        v._fail(
+            "dest",
+            "a path to an existing folder with lessons",
+            str(dest),
+            "To start a new folder use `hlcourse copy DIR`",
+        )
+    if path.exists() and not path.is_dir():
+        v._fail("dest", "a path to a folder", str(dest), "It is a file; give a folder")
+    if path.resolve() == source:
+        v._fail("dest", "a folder other than the course's own lessons", str(dest))
+    return path.resolve()

@@ -1,0 +1,191 @@
+"""The learner's progress: which exercises they passed, kept in a small local file.
+
+`hlc.check` records each pass (exercise id, time, course version) in ``progress.json`` under
+``$XDG_DATA_HOME/hlcourse/`` (``~/.local/share/hlcourse/`` by default), or in the file named
+by ``HLCOURSE_PROGRESS_FILE``. Nothing leaves the machine. The learner turns recording off
+with ``hlcourse progress --off`` (a flag in that file) or ``HLCOURSE_NO_PROGRESS=1``, and
+starts afresh with ``hlcourse progress --reset``. ``hlcourse progress`` shows it per lesson.
+
+Recording never makes a check fail: when the file cannot be read or written, the pass is
+simply not recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hlcourse import _validate as v
+
+__all__ = ["passed", "progress_file", "record_pass", "recording_enabled", "report", "reset",
+           "set_recording"]  # fmt: skip
+
+FILE_VARIABLE = "HLCOURSE_PROGRESS_FILE"
+OFF_VARIABLE = "HLCOURSE_NO_PROGRESS"
+# What a progress file we cannot use raises: unreadable or unwritable (OSError), not JSON
+# (ValueError), JSON of another shape (TypeError, AttributeError), no home folder (RuntimeError).
+_UNUSABLE = (OSError, ValueError, TypeError, AttributeError, RuntimeError)
+
+
+def progress_file() -> Path:
+    """Where passes are recorded: ``$HLCOURSE_PROGRESS_FILE``, else ``progress.json`` in
+    ``$XDG_DATA_HOME/hlcourse`` (``~/.local/share/hlcourse`` when that is not set)."""
+    if os.environ.get(FILE_VARIABLE):
+        return Path(os.environ[FILE_VARIABLE]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home).expanduser() / "hlcourse" / "progress.json"
+
+
+def recording_enabled() -> bool:
+    """False when the learner turned recording off (``--off`` or ``HLCOURSE_NO_PROGRESS``)."""
+    if os.environ.get(OFF_VARIABLE, "").strip().lower() not in ("", "0", "false", "no"):
+        return False
+    try:
+        return _read().get("recording", True) is not False
+    except _UNUSABLE:
+        return True  # an unreadable file is reported by `report`; record_pass will skip
+
+
+def record_pass(exercise_id: str) -> bool:
+    """Record that the exercise was passed, now, with this course version.
+
+    Args:
+        exercise_id: ``"NN.K"``, e.g. ``"03.2"``.
+
+    Returns:
+        True when recorded; False when recording is off or the file cannot be read or written
+        (never raises for that: a check must not fail because of its record).
+    """
+    v.check_str("exercise_id", exercise_id)
+    if not re.fullmatch(r"\d\d\.\d+", exercise_id):
+        v._fail("exercise_id", "'NN.K' (lesson number, dot, exercise number), like '03.2'",
+                exercise_id)  # fmt: skip
+    if not recording_enabled():
+        return False
+    from hlcourse import __version__
+
+    try:
+        data = _read()
+        passes = data.setdefault("passes", {})
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        earlier = passes.get(exercise_id) if isinstance(passes.get(exercise_id), dict) else {}
+        passes[exercise_id] = {
+            "first": earlier.get("first", now), "last": now, "version": __version__,
+        }  # fmt: skip
+        _write(data)
+    except _UNUSABLE:
+        return False  # unreadable, unwritable or not ours: leave the file as it is
+    return True
+
+
+def passed() -> dict[str, dict]:
+    """Every recorded pass: exercise id -> ``{"first", "last", "version"}`` (times in UTC,
+    ISO 8601). Empty when nothing is recorded or the file cannot be read."""
+    try:
+        passes = _read().get("passes", {})
+    except _UNUSABLE:
+        return {}
+    return dict(sorted(passes.items())) if isinstance(passes, dict) else {}
+
+
+def set_recording(on: bool) -> Path:
+    """Turn recording of passes on or off (kept in the progress file); returns the file.
+
+    Raises:
+        OSError: the file cannot be written (the message names it).
+    """
+    v.check_bool("on", on)
+    data = _read_or_empty()
+    data["recording"] = on
+    _write(data)
+    return progress_file()
+
+
+def reset() -> Path:
+    """Forget every recorded pass (the on/off choice stays); returns the file."""
+    data = _read_or_empty()
+    data["passes"] = {}
+    _write(data)
+    return progress_file()
+
+
+def report() -> str:
+    """Per lesson, the exercises passed and those still to do, as plain text."""
+    from hlcourse.exercises import all_exercises
+    from hlcourse.lessons import LESSONS
+
+    path = progress_file()
+    try:
+        _read()
+        problem = ""
+    except (OSError, ValueError) as error:
+        problem = (
+            f"The progress file {path} cannot be read ({error}); "
+            "`hlcourse progress --reset` starts it afresh."
+        )
+    done = passed()
+    exercises = all_exercises()
+    lines = []
+    for lesson in LESSONS:
+        ids = [i for i, e in exercises.items() if e.lesson_number == lesson.number]
+        got = [i for i in ids if i in done]
+        todo = [i for i in ids if i not in done]
+        count = f"{len(got)} of {len(ids)}" if ids else "no exercises"
+        detail = "; ".join(
+            part for part in (
+                f"passed {', '.join(got)}" if got else "", f"to do {', '.join(todo)}" if todo else "",
+            ) if part
+        )  # fmt: skip
+        lines.append(f"{lesson.number:02d}  {lesson.title:<40} {count:<12} {detail}".rstrip())
+    total = sum(1 for i in exercises if i in done)
+    if not recording_enabled():
+        why = f"{OFF_VARIABLE} is set" if os.environ.get(OFF_VARIABLE) else "turned off"
+        state = f"Recording is OFF ({why}); `hlcourse progress --on` turns it back on."
+    else:
+        state = "Recording is on; `hlcourse progress --off` turns it off."
+    lines += [
+        f"    {total} of {len(exercises)} exercises passed.",
+        "",
+        f"Passes are kept in {path} (nothing leaves this computer). {state}",
+    ]
+    if problem:
+        lines.append(problem)
+    return "\n".join(lines)
+
+
+# --- the file -----------------------------------------------------------------------------
+
+
+def _read() -> dict:
+    """The progress file's content ({} when there is none).
+
+    Raises:
+        OSError: it cannot be read. ValueError: it is not a progress file.
+    """
+    path = progress_file()
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} does not hold a JSON object")
+    return data
+
+
+def _read_or_empty() -> dict:
+    try:
+        return _read()
+    except ValueError:
+        return {}  # not a progress file any more: --on/--off/--reset start it afresh
+
+
+def _write(data: dict) -> None:
+    from hlcourse.course_files import _write_atomically
+
+    path = progress_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data["format"] = 1
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    _write_atomically(path, text.encode("utf-8"))

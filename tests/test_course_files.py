@@ -1,0 +1,350 @@
+"""Lessons as files: the wheel carries them, `copy_lessons` puts them in a learner's folder and
+`update_lessons` refreshes that folder by nbgitpuller's rules without losing a learner's change.
+
+The update tests use a small course of two-cell jupytext pairs in tmp_path; a new version of
+the course is simulated by rewriting a lesson there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from hlcourse import course_files as cf
+
+ROOT = Path(__file__).resolve().parents[1]
+REPO_LESSONS = ROOT / "notebooks"
+
+
+def write_pair(folder: Path, slug: str, code: str, title: str = "A lesson") -> None:
+    """A lesson pair as the course ships it: the .ipynb and its .py twin, same cells."""
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = jupytext.reads(f"# %% [markdown]\n# # {title}\n\n# %%\n{code}\n", fmt="py:percent")
+    notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    (folder / f"{slug}.ipynb").write_text(jupytext.writes(notebook, fmt="ipynb"))
+    (folder / f"{slug}.py").write_text(jupytext.writes(notebook, fmt="py:percent"))
+
+
+@pytest.fixture
+def course(tmp_path):
+    """(source, learner folder): a two-lesson course, copied into the learner's folder."""
+    source = tmp_path / "course"
+    write_pair(source, "00_intro", "x = 1")
+    write_pair(source, "01_layers", "y = 2")
+    learner = tmp_path / "learner"
+    cf.copy_lessons(learner, source=source)
+    return source, learner
+
+
+def kinds(actions) -> dict[str, str]:
+    return {action.slug: action.kind for action in actions}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def edit_ipynb(path: Path, *, source: str | None = None, outputs: bool = False) -> None:
+    """What a learner does in Jupyter: change the code cell's source and/or run it."""
+    notebook = json.loads(path.read_text())
+    cell = notebook["cells"][1]
+    if source is not None:
+        cell["source"] = source
+    if outputs:
+        cell["execution_count"] = 1
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["ran\n"]}]
+        cell["metadata"]["scrolled"] = True
+        notebook["metadata"]["widgets"] = {"state": {}}
+    path.write_text(json.dumps(notebook, indent=1))
+
+
+# --- lessons as package data ------------------------------------------------------------------
+
+
+def test_in_a_clone_the_lessons_come_from_notebooks():
+    assert cf.lesson_source() == REPO_LESSONS
+    assert (cf.lesson_source() / "00_start_here.ipynb").is_file()
+
+
+def test_the_wheel_carries_every_lesson_byte_for_byte_and_copy_yields_them(tmp_path):
+    """Build the wheel as pip does (hatchling, in an isolated build environment), then run
+    `hlcourse copy` from the unpacked wheel: the learner gets the repository's exact bytes."""
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert built.returncode == 0, (
+        "Building the wheel failed; pip fetches the build backend (hatchling) from the package "
+        f"index, so this needs it reachable.\n{built.stderr[-2000:]}"
+    )
+    (wheel,) = tmp_path.glob("hlcourse-*.whl")
+    lessons = sorted(p for p in REPO_LESSONS.iterdir() if p.suffix in (".py", ".ipynb"))
+    assert len(lessons) >= 24
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        for lesson in lessons:
+            assert archive.read(f"hlcourse/notebooks/{lesson.name}") == lesson.read_bytes()
+        archive.extractall(tmp_path / "site")
+    assert "hlcourse/cli.py" in names and not any(n.startswith("notebooks/") for n in names)
+
+    learner = tmp_path / "learner"
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
+    where = subprocess.run(
+        [sys.executable, "-c", "import hlcourse.course_files as c; print(c.lesson_source())"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+    )  # fmt: skip
+    assert Path(where.stdout.strip()) == tmp_path / "site" / "hlcourse" / "notebooks"
+    subprocess.run(
+        [sys.executable, "-m", "hlcourse", "copy", str(learner)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+    )  # fmt: skip
+    for lesson in lessons:
+        assert (learner / lesson.name).read_bytes() == lesson.read_bytes(), lesson.name
+
+
+# --- copy -------------------------------------------------------------------------------------
+
+
+def test_copy_puts_the_real_lessons_byte_for_byte_and_a_manifest(tmp_path):
+    learner = tmp_path / "new" / "folder"  # created, parents too
+    actions = cf.copy_lessons(learner)
+    from hlcourse.lessons import LESSONS
+
+    assert [a.slug for a in actions] == [lesson.slug for lesson in LESSONS]
+    assert {a.kind for a in actions} == {"copied"}
+    for lesson in LESSONS:
+        for name in (lesson.notebook, lesson.source):
+            assert (learner / name).read_bytes() == (REPO_LESSONS / name).read_bytes()
+    manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
+    entry = manifest["lessons"]["00_start_here"]
+    assert set(entry["files"]) == {"00_start_here.py", "00_start_here.ipynb"}
+    assert entry["version"] == manifest["version"]
+    assert all(len(f["sha256"]) == 64 and len(f["cells"]) == 64 for f in entry["files"].values())
+
+
+def test_copy_refuses_to_overwrite_lessons_and_points_to_update(course):
+    source, learner = course
+    edit_ipynb(learner / "00_intro.ipynb", source="x = 'mine'")
+    before = snapshot(learner)
+    with pytest.raises(FileExistsError, match=r"hlcourse update"):
+        cf.copy_lessons(learner, source=source)
+    assert snapshot(learner) == before
+
+
+def test_copy_into_a_file_is_refused(course, tmp_path):
+    source, _ = course
+    target = tmp_path / "a_file"
+    target.write_text("not a folder")
+    with pytest.raises(ValueError, match="It is a file"):
+        cf.copy_lessons(target, source=source)
+    assert target.read_text() == "not a folder"
+
+
+def test_copy_and_update_ignore_files_that_are_not_lessons(course, tmp_path):
+    source, learner = course
+    (source / "notes.txt").write_text("not a lesson")
+    (source / "00_intro.new.ipynb").write_text("{}")  # not NN_slug: not a lesson
+    other = tmp_path / "other"
+    cf.copy_lessons(other, source=source)
+    assert sorted(p.name for p in other.iterdir()) == [
+        cf.MANIFEST_NAME, "00_intro.ipynb", "00_intro.py", "01_layers.ipynb", "01_layers.py",
+    ]  # fmt: skip
+
+
+# --- update -----------------------------------------------------------------------------------
+
+
+def test_update_with_nothing_new_touches_nothing(course):
+    source, learner = course
+    edit_ipynb(learner / "01_layers.ipynb", outputs=True)  # ran it: outputs only
+    inodes = {p.name: p.stat().st_ino for p in learner.glob("0*")}
+    before = snapshot(learner)
+    assert kinds(cf.update_lessons(learner, source=source)) == {
+        "00_intro": "up to date", "01_layers": "up to date",
+    }  # fmt: skip
+    after = snapshot(learner)
+    assert {k: after[k] for k in inodes} == {k: before[k] for k in inodes}
+    assert {p.name: p.stat().st_ino for p in learner.glob("0*")} == inodes
+
+
+def test_an_unchanged_lesson_is_refreshed_to_the_new_version(course):
+    source, learner = course
+    write_pair(source, "00_intro", "x = 10  # the new version")
+    actions = cf.update_lessons(learner, source=source)
+    assert kinds(actions) == {"00_intro": "refreshed", "01_layers": "up to date"}
+    refreshed = next(a for a in actions if a.slug == "00_intro")
+    assert [p.name for p in refreshed.written] == ["00_intro.ipynb", "00_intro.py"]  # .py last
+    for name in ("00_intro.ipynb", "00_intro.py"):
+        assert (learner / name).read_bytes() == (source / name).read_bytes()
+
+
+def test_outputs_and_metadata_do_not_count_as_changes(course):
+    source, learner = course
+    edit_ipynb(learner / "00_intro.ipynb", outputs=True)
+    write_pair(source, "00_intro", "x = 10")
+    assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "refreshed"
+    assert (learner / "00_intro.ipynb").read_bytes() == (source / "00_intro.ipynb").read_bytes()
+
+
+def test_a_changed_notebook_is_kept_and_the_new_version_written_beside_it(course):
+    source, learner = course
+    edit_ipynb(learner / "00_intro.ipynb", source="x = 'my answer'", outputs=True)
+    mine = snapshot(learner)
+    write_pair(source, "00_intro", "x = 10")
+    actions = cf.update_lessons(learner, source=source)
+    kept = next(a for a in actions if a.slug == "00_intro")
+    assert kept.kind == "kept"
+    version = cf._course_version()
+    beside = [f"00_intro.v{version}.ipynb", f"00_intro.v{version}.py"]
+    assert [p.name for p in kept.written] == beside
+    assert "you changed it" in kept.note and beside[0] in kept.note
+    for name in ("00_intro.ipynb", "00_intro.py"):  # the pair is one unit: neither is touched
+        assert (learner / name).read_bytes() == mine[name]
+        assert (learner / name.replace("00_intro", f"00_intro.v{version}")).read_bytes() == (
+            source / name
+        ).read_bytes()
+
+
+def test_a_change_to_the_py_twin_alone_keeps_the_whole_pair(course):
+    source, learner = course
+    py = learner / "00_intro.py"
+    py.write_text(py.read_text().replace("x = 1", "x = 'edited in the .py'"))
+    mine = snapshot(learner)
+    write_pair(source, "00_intro", "x = 10")
+    assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "kept"
+    for name in ("00_intro.ipynb", "00_intro.py"):
+        assert (learner / name).read_bytes() == mine[name]
+
+
+def test_a_kept_lesson_is_not_copied_beside_it_twice(course, monkeypatch):
+    source, learner = course
+    edit_ipynb(learner / "00_intro.ipynb", source="x = 'mine'")
+    write_pair(source, "00_intro", "x = 10")
+    cf.update_lessons(learner, source=source)
+    files = snapshot(learner)
+    again = next(a for a in cf.update_lessons(learner, source=source) if a.slug == "00_intro")
+    assert again.kind == "kept" and again.written == () and "already beside" in again.note
+    assert snapshot(learner).keys() == files.keys()
+    # Another new version under the same version number: a second name, the first left alone.
+    write_pair(source, "00_intro", "x = 20")
+    third = next(a for a in cf.update_lessons(learner, source=source) if a.slug == "00_intro")
+    version = cf._course_version()
+    assert [p.name for p in third.written] == [
+        f"00_intro.v{version}-2.ipynb", f"00_intro.v{version}-2.py",
+    ]  # fmt: skip
+    assert (learner / f"00_intro.v{version}.py").read_bytes() == files[f"00_intro.v{version}.py"]
+
+
+def test_a_deleted_lesson_is_restored(course):
+    source, learner = course
+    (learner / "00_intro.ipynb").unlink()
+    (learner / "00_intro.py").unlink()
+    (learner / "01_layers.py").unlink()  # half a pair
+    assert kinds(cf.update_lessons(learner, source=source)) == {
+        "00_intro": "restored", "01_layers": "restored",
+    }  # fmt: skip
+    assert snapshot(learner).items() >= snapshot(source).items()
+
+
+def test_a_new_lesson_is_added_and_a_dropped_one_left_alone(course):
+    source, learner = course
+    write_pair(source, "02_depth", "z = 3")
+    for suffix in (".py", ".ipynb"):
+        (source / f"01_layers{suffix}").unlink()
+    before = snapshot(learner)
+    actions = cf.update_lessons(learner, source=source)
+    assert kinds(actions) == {"00_intro": "up to date", "01_layers": "not in course",
+                              "02_depth": "added"}  # fmt: skip
+    assert (learner / "02_depth.ipynb").read_bytes() == (source / "02_depth.ipynb").read_bytes()
+    assert (learner / "01_layers.py").read_bytes() == before["01_layers.py"]
+
+
+def test_without_a_manifest_the_installed_version_is_the_reference(course):
+    source, learner = course
+    (learner / cf.MANIFEST_NAME).unlink()
+    edit_ipynb(learner / "00_intro.ipynb", outputs=True)  # outputs only: still unchanged
+    edit_ipynb(learner / "01_layers.ipynb", source="y = 'mine'")
+    mine = (learner / "01_layers.ipynb").read_bytes()
+    assert kinds(cf.update_lessons(learner, source=source)) == {
+        "00_intro": "up to date", "01_layers": "kept",
+    }  # fmt: skip
+    assert (learner / "01_layers.ipynb").read_bytes() == mine
+    assert (learner / cf.MANIFEST_NAME).is_file()  # written for the next update
+
+
+def test_a_notebook_that_no_longer_parses_counts_as_the_learners(course):
+    source, learner = course
+    (learner / "00_intro.ipynb").write_text('{"cells": [ broken')
+    write_pair(source, "00_intro", "x = 10")
+    assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "kept"
+    assert (learner / "00_intro.ipynb").read_text() == '{"cells": [ broken'
+
+
+def test_a_learner_who_took_the_new_version_by_hand_is_up_to_date(course):
+    source, learner = course
+    write_pair(source, "00_intro", "x = 10")
+    for suffix in (".ipynb", ".py"):
+        (learner / f"00_intro{suffix}").write_bytes((source / f"00_intro{suffix}").read_bytes())
+    assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "up to date"
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_an_interrupted_update_leaves_no_half_written_file(course, monkeypatch, failing):
+    source, learner = course
+    write_pair(source, "00_intro", "x = 10")
+    before = snapshot(learner)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl+C, in the middle of writing
+
+    monkeypatch.setattr(os, failing, interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cf.update_lessons(learner, source=source)
+    assert snapshot(learner) == before  # every file as it was, no temporary file left
+    monkeypatch.undo()
+    assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "refreshed"
+
+
+def test_temporaries_of_a_killed_run_are_cleaned_up(course):
+    source, learner = course
+    stale = learner / f".00_intro.ipynb.abc{cf._TEMP_MARK}"
+    stale.write_text('{"half": ')
+    cf.update_lessons(learner, source=source)
+    assert not stale.exists()
+
+
+def test_update_needs_an_existing_folder(course, tmp_path):
+    source, _ = course
+    with pytest.raises(ValueError, match=r"hlcourse copy DIR"):
+        cf.update_lessons(tmp_path / "missing", source=source)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_source_without_lessons_or_the_course_itself_is_refused(course, tmp_path):
+    source, learner = course
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="NN_slug"):
+        cf.update_lessons(learner, source=empty)
+    with pytest.raises(ValueError, match="other than the course's own"):
+        cf.update_lessons(source, source=source)
+    with pytest.raises(TypeError, match="`dest`"):
+        cf.copy_lessons(3, source=source)
+
+
+def test_written_files_get_the_usual_mode_and_keep_the_learners(course):
+    source, learner = course
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (learner / "00_intro.ipynb").stat().st_mode & 0o777 == 0o666 & ~umask
+    (learner / "01_layers.py").chmod(0o600)
+    write_pair(source, "01_layers", "y = 20")
+    assert kinds(cf.update_lessons(learner, source=source))["01_layers"] == "refreshed"
+    assert (learner / "01_layers.py").stat().st_mode & 0o777 == 0o600
