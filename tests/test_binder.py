@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "binder" / "jupyter_server_config.py"
@@ -44,7 +41,6 @@ def test_the_file_name_is_the_one_jupyter_server_reads():
     assert CONFIG.stem == ServerApp.name.replace("-", "_") + "_config"
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="postBuild is a bash script")
 def test_post_build_installs_the_config_into_the_environment(tmp_path):
     """Run postBuild with a stand-in `python` that records pip calls and names a fake prefix."""
     prefix, bin_dir = tmp_path / "env", tmp_path / "bin"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import numbers
 import pkgutil
 import re
 import textwrap
@@ -118,6 +119,25 @@ class Solution:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+
+
+def _as_shape(answer: Any, *, what: str, allow_none: bool = False) -> tuple:
+    """`answer` as a shape tuple (a list is accepted), else `Wrong` saying a shape was asked.
+
+    Args:
+        answer: the learner's answer.
+        what: how the shape looks, for the message, e.g. ``"a tuple like `(height, width,
+            channels)`"``.
+        allow_none: accept None entries (Keras' batch dimension).
+    """
+    if isinstance(answer, list):
+        answer = tuple(answer)
+    if not isinstance(answer, tuple) or not all(
+        (allow_none and n is None) or (isinstance(n, numbers.Integral) and not isinstance(n, bool))
+        for n in answer
+    ):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for a shape, {what}.")
+    return answer
 
 
 def exercise(exercise_id: str, title: str, solution: str) -> Callable:

@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from hlcourse.exercises import Wrong, exercise
+from hlcourse.exercises import Wrong, _as_shape, exercise
 
 # --------------------------------------------------------------------------------------------
 # 09.1: the parameters of one Conv2D layer
@@ -72,15 +72,7 @@ SIZE = 28
     """,
 )
 def pooled_shape(answer) -> str:
-    if isinstance(answer, list):
-        answer = tuple(answer)
-    if not isinstance(answer, tuple) or not all(
-        n is None or (isinstance(n, numbers.Integral) and not isinstance(n, bool)) for n in answer
-    ):
-        raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a shape, a tuple like "
-            "`(height, width, channels)`."
-        )
+    answer = _as_shape(answer, what="a tuple like `(height, width, channels)`", allow_none=True)
     if len(answer) == 4 and answer[0] is None:
         answer = answer[1:]
     if len(answer) != 3:

@@ -8,7 +8,7 @@ import numbers
 import re
 import warnings
 
-from hlcourse.exercises import Wrong, exercise
+from hlcourse.exercises import Wrong, _as_shape, exercise
 
 # --------------------------------------------------------------------------------------------
 # 10.1: the parameters of an LSTM layer
@@ -67,14 +67,7 @@ def lstm_parameters(answer) -> str:
     """,
 )
 def sequences_shape(answer) -> str:
-    if isinstance(answer, list):
-        answer = tuple(answer)
-    if not isinstance(answer, tuple) or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer
-    ):
-        raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a shape, a tuple of numbers."
-        )
+    answer = _as_shape(answer, what="a tuple of numbers")
     if answer == (5, 30, 16):
         return (
             "(5, 30, 16): the hidden state after every one of the 30 steps, for each of the 5 "
