@@ -214,7 +214,7 @@ def save_and_load(model):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.keras"
         model.save(path)
-        return keras.models.load_model(path)
+        return keras.models.load_model(path, safe_mode=True)
 
 
 def loading_error(model):
