@@ -29,8 +29,9 @@ PHASES = [
     ("format", "ruff format check", ["-m", "ruff", "format", "--check", "."]),
     ("unit", "unit tests of hlcourse, the bad-input table, the bench results",
      [*PYTEST, "tests", "--ignore=tests/lessons", "--ignore=tests/browser", *WORKERS]),
-    ("lessons", "nbval over every lesson + pairs, sync, no outputs, re-run with solutions",
-     [*PYTEST, "--nbval-lax", "--nbval-current-env", "notebooks", "tests/lessons", *WORKERS]),
+    ("lessons", "nbval over every lesson, then its re-run with solutions; pairs, sync, outputs",
+     [*PYTEST, "-p", "tests.lessons.rerun_plugin", "--nbval-lax", "--nbval-current-env",
+      "notebooks", "tests/lessons", *WORKERS]),
     ("browser", "every lesson opened, run and operated in JupyterLab in Chromium",
      [*PYTEST, "tests/browser"]),
 ]  # fmt: skip
