@@ -179,6 +179,29 @@ def run_lesson(path: Path, timeout: int = 300, env: dict[str, str] | None = None
     return RunResult(notebook, seconds, peak)
 
 
+def compare_runs(first, second) -> dict:
+    """Compare two executed runs of the same lesson cell by cell, after `sanitize`.
+
+    Used by `make bench`, which runs every lesson twice, each time in a fresh kernel: a lesson
+    must print the same text in a new process (same seeds, no dependence on the machine's
+    state). Returns {"cells": code cells compared, "matching": how many printed the same,
+    "differing": [{"cell": 1-based code cell number, "first": text, "second": text}, ...]}.
+    """
+    code_a = [cell for cell in first.cells if cell.cell_type == "code"]
+    code_b = [cell for cell in second.cells if cell.cell_type == "code"]
+    if len(code_a) != len(code_b):
+        raise ValueError(
+            f"Received runs with {len(code_a)} and {len(code_b)} code cells; compare two runs "
+            "of the same lesson."
+        )
+    differing = []
+    for number, (a, b) in enumerate(zip(code_a, code_b, strict=True), start=1):
+        text_a, text_b = output_text(a), output_text(b)
+        if text_a != text_b:
+            differing.append({"cell": number, "first": text_a[:300], "second": text_b[:300]})
+    return {"cells": len(code_a), "matching": len(code_a) - len(differing), "differing": differing}
+
+
 def fill_in_solutions(notebook) -> list[str]:
     """Replace every exercise cell's learner part with its reference solution, in place.
 

@@ -37,6 +37,29 @@ def test_lesson_has_a_current_bench_entry_within_budget(files):
 
 
 @pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])
+def test_lesson_printed_the_same_in_two_fresh_kernels(files):
+    """Issue 13: `make bench` runs every lesson twice, each in a new kernel process."""
+    entry = RESULTS.get("lessons", {}).get(files.slug, {})
+    repeat = entry.get("repeat")
+    assert repeat, f"{files.slug}: no second run recorded: run `python tools/bench.py {files.slug}`"
+    code_cells = sum(1 for kind, _ in read_cells(files.py) if kind == "code")
+    assert repeat["cells"] == code_cells, repeat
+    assert repeat["differing"] == [], (
+        f"{files.slug} printed different text in a second fresh kernel: {repeat['differing']}"
+    )
+    assert repeat["matching"] == code_cells
+
+
+def test_determinism_summary_counts_every_lesson():
+    summary = RESULTS.get("determinism")
+    assert summary == {
+        "lessons": len(LESSONS),
+        "matching": len(LESSONS),
+        "cells": sum(RESULTS["lessons"][f.slug]["repeat"]["cells"] for f in LESSONS),
+    }, summary
+
+
+@pytest.mark.parametrize("files", LESSONS, ids=[f.slug for f in LESSONS])
 def test_lesson_with_widgets_has_a_current_browser_latency(files):
     entry = RESULTS.get("browser_latency", {}).get(files.slug)
     code = "\n".join(source for kind, source in read_cells(files.py) if kind == "code")
