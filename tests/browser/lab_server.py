@@ -114,16 +114,10 @@ class LabServer:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values, indent=2), encoding="utf-8")
 
-    def start(self) -> None:
-        """Start JupyterLab and wait until `/api/status` answers with our token.
-
-        Raises:
-            RuntimeError: the server exited or did not answer within `START_TIMEOUT_S`
-                (the message carries the end of its log).
-        """
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.write_user_settings()
-        command = [
+    def command(self) -> list[str]:
+        """The command `start()` runs: JupyterLab on 127.0.0.1 only, with our token
+        (tests/test_security.py reads it without starting anything)."""
+        return [
             sys.executable,
             "-m",
             "jupyter",
@@ -138,9 +132,19 @@ class LabServer:
             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run commands
             "--LabApp.news_url=",
         ]
+
+    def start(self) -> None:
+        """Start JupyterLab and wait until `/api/status` answers with our token.
+
+        Raises:
+            RuntimeError: the server exited or did not answer within `START_TIMEOUT_S`
+                (the message carries the end of its log).
+        """
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.write_user_settings()
         with open(self.log_file, "wb") as log:
             self.process = subprocess.Popen(
-                command,
+                self.command(),
                 cwd=self.root_dir,
                 env=self.environment(),
                 stdin=subprocess.DEVNULL,
