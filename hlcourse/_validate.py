@@ -161,6 +161,32 @@ def check_folder(name: str, value: Any, *, hint: str = ""):
     return path
 
 
+_COUNTS = ("no arguments", "one argument", "two arguments", "three arguments")
+
+
+def check_callable(name: str, value: Any, n_args: int, call_words: str):
+    """Return `value` if it is None or a function that can be called with `n_args` arguments.
+
+    `call_words` shows the call, e.g. ``"on_progress(epochs_done, history)"``. A callable
+    whose signature Python cannot read (some builtins) is accepted as it is.
+    """
+    if value is None:
+        return None
+    expected = f"None or a function called as {call_words}"
+    if not callable(value):
+        _fail(name, expected, value, error=TypeError)
+    import inspect
+
+    try:
+        inspect.signature(value).bind(*([None] * n_args))
+    except TypeError:
+        count = _COUNTS[n_args] if n_args < len(_COUNTS) else f"{n_args} arguments"
+        _fail(name, expected, value, f"It cannot be called with {count}")
+    except ValueError:  # no signature to read: nothing to check
+        pass
+    return value
+
+
 def check_instance(name: str, value: Any, types: type | tuple[type, ...], expected_words: str):
     """Return `value` if it is an instance of `types`, else raise a TypeError.
 

@@ -237,10 +237,14 @@ def class_overlap(dataset: Dataset, k: int = 5) -> float:
     Returns:
         A share from 0 to 1.
     """
-    if not isinstance(dataset, Dataset) or dataset.task == "regression":
-        raise TypeError(
-            "Received an invalid value for `dataset`, expected a classification Dataset. "
-            f"Received: dataset={dataset!r}"
+    if not isinstance(dataset, Dataset):
+        v._fail("dataset", "a classification Dataset", dataset, error=TypeError)
+    if dataset.task == "regression":
+        v._fail(
+            "dataset",
+            "a classification Dataset",
+            dataset,
+            hint="Class overlap needs class labels; this one is a regression set",
         )
     k = v.check_int("k", k, low=1, high=50)
     from sklearn.neighbors import NearestNeighbors
@@ -301,10 +305,11 @@ def _as_points(name: str, x, columns: int | None = None) -> np.ndarray:
     try:
         array = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(
-            f"Received an invalid value for `{name}`, expected an array of numbers. "
-            f"Received: {name}={type(x).__name__}"
-        ) from None
+        array = None
+    if x is None or array is None:
+        v._fail(name, "an array of numbers", x, error=TypeError)
+    if not np.all(np.isfinite(array)):
+        v._fail(name, "an array of finite numbers", x, hint="It holds NaN or infinite values")
     if columns is not None and (array.ndim != 2 or array.shape[1] != columns):
         raise ValueError(
             f"Received an invalid value for `{name}`, expected an array of shape (n, {columns}). "

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse.plots import RUN_COLORS, RUN_MARKERS
+from hlcourse.plots import RUN_COLORS, RUN_MARKERS, _renamed
 
 __all__ = ["plot_activation_histograms", "plot_gradient_norms", "plot_update_ratios"]
 
@@ -287,7 +287,12 @@ def _stats_from(model_or_stats: Any, x: Any, layers: Any):
             hint="e.g. plot_activation_histograms(model, x_train[:256])",
             error=TypeError,
         )
-    return diagnostics.activation_stats(model_or_stats, x, layers=layers)
+    try:
+        return diagnostics.activation_stats(model_or_stats, x, layers=layers)
+    except (TypeError, ValueError) as err:
+        if not str(err).startswith("Received an invalid value for `model`"):
+            raise
+        raise _renamed(err, "model", "model_or_stats") from None
 
 
 def _pick_row(stats: Any, item: Any):

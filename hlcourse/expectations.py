@@ -38,7 +38,16 @@ def expect(condition: object, message: str) -> None:
         message: plain words: what was expected and what happened.
     """
     v.check_str("message", message)
-    if not condition:
+    try:
+        holds = bool(condition)
+    except (TypeError, ValueError):  # e.g. a NumPy array of several values
+        v._fail(
+            "condition",
+            "something that is true or false",
+            condition,
+            hint="For an array, say which: (x > 0).all() or (x > 0).any()",
+        )
+    if not holds:
         _fail(message)
 
 
@@ -69,6 +78,13 @@ def claim(
         at_least = v.check_number("at_least", at_least)
     if at_most is not None:
         at_most = v.check_number("at_most", at_most)
+    if at_least is not None and at_most is not None and at_least > at_most:
+        v._fail(
+            "at_least",
+            f"a bound no greater than at_most={at_most:g}",
+            at_least,
+            hint="No value can be at least one and at most the other; swap them",
+        )
     if message:
         v.check_str("message", message)
     _record(name, value, at_least, at_most)

@@ -141,7 +141,7 @@ def plot_neuron_maps(
     show_points = v.check_bool("show_points", show_points)
     _check_fig(fig)
     if isinstance(dataset_or_bounds, Dataset):
-        plots._check_plane_dataset(dataset_or_bounds)
+        plots._check_plane_dataset(dataset_or_bounds, "dataset_or_bounds")
         bounds = plots._plane_bounds(dataset_or_bounds.x)
         points = (dataset_or_bounds.x_train, dataset_or_bounds.y_train) if show_points else None
     elif isinstance(dataset_or_bounds, (str, bytes)) or not hasattr(dataset_or_bounds, "__len__"):
@@ -152,7 +152,10 @@ def plot_neuron_maps(
             error=TypeError,
         )
     else:
-        bounds = representations._check_bounds(dataset_or_bounds)
+        try:
+            bounds = representations._check_bounds(dataset_or_bounds)
+        except (TypeError, ValueError) as err:
+            raise plots._renamed(err, "bounds", "dataset_or_bounds") from None
         points = None
     representations._require_plane_model(model)
     grid = representations._plane_grid(bounds, resolution)
@@ -444,6 +447,9 @@ def _colorbar(fig, image, label: str, *, right: float) -> None:
     bar_ax.tick_params(labelsize=7)
 
 
+MIN_FIG_INCHES = 1  # smaller, the hand-placed margins leave no room for the panels
+
+
 def _check_fig(fig) -> None:
     if fig is None:
         return
@@ -456,6 +462,16 @@ def _check_fig(fig) -> None:
             fig,
             hint="Make one with hlcourse.render.new_figure() or plt.figure()",
             error=TypeError,
+        )
+    width, height = fig.get_size_inches()
+    if not (width >= MIN_FIG_INCHES and height >= MIN_FIG_INCHES):  # also refuses NaN
+        v._fail(
+            "fig",
+            f"a Figure at least {MIN_FIG_INCHES} inch wide and high (its panels are placed "
+            "in inches)",
+            fig,
+            hint=f"This one is {width:g} x {height:g} inches; give it a size with "
+            "fig.set_size_inches(width, height)",
         )
 
 

@@ -307,6 +307,8 @@ def compile_for(
         The same model, compiled.
     """
     model = _check_model("model", model)
+    if not model.layers:
+        v._fail("model", "a model with at least one layer", model, hint="Add layers first")
     units, act = _last_layer_facts(model)
     if output is None:
         output = _infer_output(units, act)

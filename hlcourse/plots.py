@@ -191,14 +191,21 @@ def plot_history(history: Any, ax=None, *, metric: str = "loss", label: str | No
             hint="The dict's keys name the runs; rename them there",
         )
     for run_name, record in runs:
+        where = f"The history of run {run_name!r}" if len(runs) > 1 else "The history"
         if metric not in record:
             available = ", ".join(repr(key) for key in record) or "none"
-            where = f"The history of run {run_name!r}" if len(runs) > 1 else "The history"
             v._fail(
                 "metric",
                 "a key of the history",
                 metric,
                 hint=f"{where} has: {available}",
+            )
+        if len(record[metric]) == 0:
+            v._fail(
+                "history",
+                f"a history holding at least one epoch of {metric!r}",
+                history,
+                hint=f"{where} has no {metric!r} values yet: train for at least one epoch",
             )
     ax = _axes(ax)
     several = len(runs) > 1
@@ -316,6 +323,14 @@ def plot_hidden_space(
             layer,
             hint=f"{name!r} outputs shape {hidden.shape[1:]} per sample",
         )
+    if not np.isfinite(hidden).all():
+        v._fail(
+            "model",
+            "a model whose hidden layer outputs finite numbers",
+            model,
+            hint=f"{name!r} outputs NaN or infinity: its weights have blown up (lesson 07); "
+            "retrain it with a smaller learning rate",
+        )
     units = hidden.shape[1]
     n_data = n_train + n_test
     boundary = _output_boundary(model, name, units) if units <= 2 else None
@@ -412,6 +427,10 @@ def _check_predictor(model: Any) -> Any:
             model,
             error=TypeError,
         )
+    if _is_keras_model(model) and model.built:
+        from hlcourse import representations
+
+        representations._require_plane_model(model)  # not a Keras error deep in the call
     return model
 
 
@@ -437,12 +456,21 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
             hint=f"Its output has shape {out.shape}; a decision map needs a binary classifier "
             "(one sigmoid output unit)",
         )
-    if not np.all(np.isfinite(out)) or out.min() < 0 or out.max() > 1:
+    finite = np.isfinite(out)
+    if not finite.all():
         v._fail(
             "model",
             "a model whose outputs are probabilities from 0 to 1",
             model,
-            hint=f"Its outputs run from {np.nanmin(out):.3g} to {np.nanmax(out):.3g}; for raw "
+            hint=f"{np.count_nonzero(~finite)} of its {n} outputs are NaN or infinite: its "
+            "weights have blown up (lesson 07); retrain it with a smaller learning rate",
+        )
+    if out.min() < 0 or out.max() > 1:
+        v._fail(
+            "model",
+            "a model whose outputs are probabilities from 0 to 1",
+            model,
+            hint=f"Its outputs run from {out.min():.3g} to {out.max():.3g}; for raw "
             "scores (logits) pass lambda x: keras.ops.sigmoid(model(x)) instead",
         )
     return out
@@ -457,6 +485,13 @@ def _history_runs(history: Any) -> list[tuple[str | None, dict[str, Sequence[flo
     record = _as_record(history)
     if record is not None:
         return [(None, record)]
+    if isinstance(getattr(history, "history", None), Mapping) and not history.history:
+        v._fail(
+            "history",
+            "a History holding at least one epoch",
+            history,
+            hint="This History recorded nothing: was the model trained (with epochs >= 1)?",
+        )
     if isinstance(history, Mapping) and history:
         runs = []
         for name, run in history.items():
@@ -529,21 +564,28 @@ def _output_boundary(model: Any, name: str, units: int) -> tuple[np.ndarray, flo
     return w[:, 0], float(np.asarray(last.bias.numpy())[0])
 
 
-def _check_plane_dataset(dataset) -> None:
+def _check_plane_dataset(dataset, name: str = "dataset") -> None:
     """Refuse anything but a 2-D classification `Dataset` (points in the plane, labels)."""
     from hlcourse.data import Dataset
 
     if not isinstance(dataset, Dataset):
         raise TypeError(
-            f"Received an invalid value for `dataset`, expected a hlcourse Dataset. "
-            f"Received: dataset={type(dataset).__name__}. Make one with "
+            f"Received an invalid value for `{name}`, expected a hlcourse Dataset. "
+            f"Received: {name}={type(dataset).__name__}. Make one with "
             "`hlc.data.make_classification(...)`."
         )
     if dataset.x_train.shape[1] != 2 or dataset.task == "regression":
         raise ValueError(
-            f"Received an invalid value for `dataset`, expected a 2-D classification data set. "
-            f"Received: dataset={dataset!r}"
+            f"Received an invalid value for `{name}`, expected a 2-D classification data set. "
+            f"Received: {name}={dataset!r}"
         )
+
+
+def _renamed(err: Exception, old: str, new: str) -> Exception:
+    """`err`, raised by a helper that calls the argument `old`, naming it `new` as the caller
+    did (``raise _renamed(err, "model", "model_or_stats") from None``)."""
+    text = str(err).replace(f"`{old}`", f"`{new}`", 1)
+    return type(err)(text.replace(f"Received: {old}=", f"Received: {new}=", 1))
 
 
 def _axes(ax):

@@ -527,8 +527,9 @@ def _layer_paths(model: keras.Model) -> dict[str, keras.Layer]:
 # --------------------------------------------------------------------------------------------
 
 
-def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
-    """Names (paths) of the layers asked for (None: the default choice), checked."""
+def _resolve_layers(model: keras.Model, layers: Any, name: str = "layers") -> set[str] | None:
+    """Names (paths) of the layers asked for (None: the default choice), checked; errors
+    call the argument `name` (a caller whose argument is ``layer`` says so)."""
     if layers is None:
         return None
     if isinstance(layers, (str, int)) and not isinstance(layers, bool):
@@ -544,7 +545,7 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
             shown += f", ... ({len(inside) - 40} more)"
     if isinstance(layers, (bytes, dict)) or not isinstance(layers, Sequence) or not layers:
         v._fail(
-            "layers",
+            name,
             "None, a layer name or index, or a non-empty list of them",
             layers,
             hint=f"The model's layers: {shown}",
@@ -558,11 +559,11 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
             elif item in paths:
                 layer = paths[item]
             else:
-                v._fail("layers", f"names of the model's layers ({shown})", item)
+                v._fail(name, f"names of the model's layers ({shown})", item)
         elif isinstance(item, int) and not isinstance(item, bool):
             n = len(all_layers)
             index = v.check_int(
-                "layers",
+                name,
                 item,
                 low=-n,
                 high=n - 1,
@@ -573,7 +574,7 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
             item = layer.name
         else:
             v._fail(
-                "layers",
+                name,
                 "layer names (str) or positions in model.layers (int)",
                 item,
                 hint=f"The model's layers: {shown}",
@@ -581,7 +582,7 @@ def _resolve_layers(model: keras.Model, layers: Any) -> set[str] | None:
             )
         if isinstance(layer, keras.layers.InputLayer):
             v._fail(
-                "layers",
+                name,
                 "layers after the input",
                 item,
                 hint=f"{layer.name!r} is the input layer: its output is x itself",

@@ -213,9 +213,8 @@ def run_regularization(
     batch_norm = v.check_bool("batch_norm", batch_norm)
     epochs = v.check_int("epochs", epochs, low=1, high=2000)
     seed = v.check_int("seed", seed, low=0, high=9999)
-    for name, function in (("should_stop", should_stop), ("on_progress", on_progress)):
-        if function is not None and not callable(function):
-            v._fail(name, "a function or None", function, error=TypeError)
+    v.check_callable("should_stop", should_stop, 0, "should_stop()")
+    v.check_callable("on_progress", on_progress, 2, "on_progress(epochs_done, history)")
 
     import keras
 

@@ -12,6 +12,8 @@ from hlcourse import _validate as v
 
 __all__ = ["figure_to_png", "new_figure"]
 
+MAX_PIXELS = 10_000  # per side: beyond it a PNG costs seconds and hundreds of megabytes
+
 
 def new_figure(width: float = 5.0, height: float = 4.0, dpi: int = 80):
     """A matplotlib Figure outside pyplot's registry (nothing to close, nothing leaks).
@@ -37,13 +39,30 @@ def new_figure(width: float = 5.0, height: float = 4.0, dpi: int = 80):
 
 
 def figure_to_png(figure) -> bytes:
-    """Render a matplotlib Figure to PNG bytes (and clear it, so it holds no memory)."""
+    """Render a matplotlib Figure to PNG bytes (and clear it, so it holds no memory).
+
+    Args:
+        figure: a `matplotlib.figure.Figure` (e.g. from `new_figure`), 1 to `MAX_PIXELS`
+            pixels on each side.
+
+    Returns:
+        The PNG file's bytes.
+    """
     from matplotlib.figure import Figure
 
     if not isinstance(figure, Figure):
         raise TypeError(
             f"Received an invalid value for `figure`, expected a matplotlib Figure. "
             f"Received: figure={type(figure).__name__}. Make one with `render.new_figure()`."
+        )
+    width, height = (int(side) for side in figure.bbox.size)  # what the Agg canvas draws
+    if not (1 <= width <= MAX_PIXELS and 1 <= height <= MAX_PIXELS):
+        inches = "x".join(f"{side:g}" for side in figure.get_size_inches())
+        raise ValueError(
+            f"Received an invalid value for `figure`, expected a Figure from 1 to "
+            f"{MAX_PIXELS:,} pixels on each side. Received: figure of {width} x {height} pixels "
+            f"({inches} inches at dpi={figure.dpi:g}). Give it a size with "
+            "`figure.set_size_inches(width, height)`, or lower its dpi."
         )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

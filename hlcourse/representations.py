@@ -341,7 +341,31 @@ def _representations(
             model,
             hint="Pass include_input=True or include_output=True to look at something else",
         )
-    return {name: _flat(values) for name, values in reps.items()}
+    flat = {name: _flat(values) for name, values in reps.items()}
+    _check_finite_representations(model, x, flat, include_input)
+    return flat
+
+
+def _check_finite_representations(model, x, reps: dict, include_input: bool) -> None:
+    """Refuse NaN or infinity in `x` or in a layer's outputs (projections' eigen solver and
+    the separability scores fail on them with bare NumPy or scikit-learn errors)."""
+    for i, (name, values) in enumerate(reps.items()):
+        if np.isfinite(values).all():
+            continue
+        if include_input and i == 0:
+            v._fail(
+                "x",
+                "inputs that are all finite numbers",
+                x,
+                hint="Some hold NaN or infinity; drop or fill those samples first",
+            )
+        v._fail(
+            "model",
+            "a model whose layers output finite numbers on x",
+            model,
+            hint=f"Layer {name!r} outputs NaN or infinity: its weights have blown up "
+            "(lesson 07); retrain it with a smaller learning rate, or check x for NaN",
+        )
 
 
 def _flat(values: Any) -> np.ndarray:

@@ -135,8 +135,10 @@ def train_fast(
     seed = v.check_seed("seed", seed)
     if chunk is not None:
         chunk = v.check_int("chunk", chunk, low=1, high=MAX_EPOCHS)
-    should_stop = _check_callable("should_stop", should_stop)
-    on_progress = _check_callable("on_progress", on_progress)
+    should_stop = v.check_callable("should_stop", should_stop, 0, "should_stop()")
+    on_progress = v.check_callable(
+        "on_progress", on_progress, 2, "on_progress(epochs_done, history)"
+    )
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_EPOCHS, hint="Or None")
         if validation_data is None:
@@ -148,6 +150,7 @@ def train_fast(
                 "y_val) or leave patience=None",
             )
     restore_best_weights = v.check_bool("restore_best_weights", restore_best_weights)
+    _check_x_fits(model, x)
     if not model.built:
         model(x[:1])
     y = _check_targets("y", y, len(x), "x")
@@ -358,12 +361,6 @@ def _compile_loop(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_callable(name: str, value: Any) -> Callable | None:
-    if value is not None and not callable(value):
-        v._fail(name, "a function or None", value, error=TypeError)
-    return value
-
-
 def _as_array(name: str, value: Any) -> np.ndarray:
     if value is None or isinstance(value, (str, bytes, dict)):
         v._fail(name, "an array of numbers", value, error=TypeError)
@@ -451,6 +448,10 @@ def _resolve_loss(model: keras.Model, loss: Any) -> tuple[Callable, str | None, 
                 "'sparse_categorical_crossentropy'",
             )
         loss = function
+    if isinstance(loss, type):
+        v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
+                hint=f"That is a class; create the object: loss={loss.__name__}()",
+                error=TypeError)  # fmt: skip
     if not callable(loss):
         v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
                 error=TypeError)  # fmt: skip
@@ -505,15 +506,61 @@ def _output_units(model: keras.Model, x: np.ndarray) -> int | None:
 
 
 def _match_targets(name: str, y: np.ndarray, units: int | None, kind: str | None) -> np.ndarray:
-    """Targets shaped and typed the way the loss expects them (as compile() would)."""
+    """Targets shaped and typed the way the loss expects them (as compile() would), checked
+    against the model's output width so a mismatch is explained here, not deep in TensorFlow."""
+    n = len(y)
     if kind == "sparse":
+        if y.ndim > 1 and y.shape[1:] != (1,):
+            v._fail(
+                f"{name}.shape",
+                f"({n},): one class label per sample for this loss",
+                y.shape,
+                hint="For one-hot rows use y.argmax(axis=1), or loss='categorical_crossentropy'",
+            )
         if not np.all(np.mod(y, 1) == 0):
             v._fail(name, "whole-number class labels 0, 1, ... for this loss", y)
+        if units is not None and (y.min() < 0 or y.max() >= units):
+            v._fail(
+                name,
+                f"class labels from 0 to {units - 1} (the model has {units} outputs)",
+                y.ravel(),
+                hint=f"It holds labels from {int(y.min())} to {int(y.max())}",
+            )
         return y.astype(np.int32)
     y = y.astype(np.float32)
     if y.ndim == 1 and units == 1:
         y = y[:, None]
+    if units is not None and (y.ndim != 2 or y.shape[1] != units):
+        v._fail(
+            f"{name}.shape",
+            f"({n}, {units}): one row of {units} target(s) per sample, as the model outputs",
+            y.shape,
+        )
     return y
+
+
+def _check_x_fits(model: keras.Model, x: np.ndarray) -> None:
+    """Refuse inputs whose sample shape differs from the model's declared input."""
+    if _style(model) == "subclassed" or not model.built:
+        return
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        return
+    if not inputs or len(inputs) != 1:
+        return
+    want = tuple(inputs[0].shape[1:])
+    got = x.shape[1:]
+    if len(want) != len(got) or any(
+        w is not None and w != g for w, g in zip(want, got, strict=True)
+    ):
+        dims = ", ".join("?" if d is None else str(d) for d in want)
+        v._fail(
+            "x.shape",
+            f"(n_samples, {dims}), the model's input shape",
+            x.shape,
+            hint="Reshape x, e.g. x.reshape(len(x), -1) to flatten images",
+        )
 
 
 def _accuracy_fn(kind: str | None, loss_fn: Any) -> Callable | None:

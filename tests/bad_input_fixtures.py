@@ -89,3 +89,49 @@ def _half(grid):
 
 _X, _Y = np.zeros((6, 2), np.float32), np.zeros(6)
 _Y2 = np.arange(6) % 2  # two classes, for rows that need valid labels
+
+
+_FROZEN: list = []
+
+
+def _frozen():
+    """A built network whose every layer is frozen: it has no trainable weights."""
+    if not _FROZEN:
+        from hlcourse.models import build_dense_network
+
+        model = build_dense_network(2, (3,), name="bad_input_frozen")
+        model.trainable = False
+        _FROZEN.append(model)
+    return _FROZEN[0]
+
+
+def _no_kernel():
+    """A built model without a weight matrix (one Activation layer): nothing to track."""
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Activation("relu")], name="no_kernel")
+
+
+def _regression():
+    return hlcourse.data.make_regression("plane", 40)
+
+
+def _empty():
+    """A Sequential model with no layers at all."""
+    import keras
+
+    return keras.Sequential(name="empty")
+
+
+_CLASSES: list = []
+
+
+def _classes_net():
+    """One small built 3-class network (2 -> 3 -> softmax 3)."""
+    if not _CLASSES:
+        from hlcourse.models import build_dense_network
+
+        _CLASSES.append(
+            build_dense_network(2, (3,), output="classes", n_outputs=3, name="bad_input_classes")
+        )
+    return _CLASSES[0]

@@ -1,10 +1,14 @@
 """Bad input, one table for the whole public API (STYLE.md 11, sklearn's param validation).
 
-The public API is discovered from `__all__` of `hlcourse` and of every public module in it, so
-a new public function without rows here fails `test_every_public_function_has_rows`. Each row
-is (function, args, kwargs, error type, message fragment). Classes are records built by the
-package (their builder functions are validated here) and are exempt; so are functions that
-take no arguments.
+The public API is discovered from `__all__` of `hlcourse` and of every public module in it:
+every public function, and every public class a learner constructs. Each row is
+``(callable, parameter, kind, args, kwargs, error type, message fragment)``, where `kind` is
+``"type"`` (a wrong type: a TypeError) or ``"range"`` (the right type, a value not allowed: out
+of range, an unknown name, a wrong shape, empty, a path that does not exist: a ValueError).
+Every parameter of every public callable has a row of each kind, or an entry in CORE_EXEMPT /
+UI_EXEMPT saying why that kind has no bad value (a bool has no out-of-range value). The rows
+live in bad_input_core.py (data, models, training, inspection, files) and bad_input_ui.py
+(plots, rendering, playground, widgets).
 """
 
 from __future__ import annotations
@@ -12,17 +16,60 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from functools import cache
 
 import pytest
 
 import hlcourse
 
-from .bad_input_core import CORE_ROWS
-from .bad_input_ui import UI_ROWS
+from .bad_input_core import CORE_EXEMPT, CORE_ROWS
+from .bad_input_fixtures import NOT_API
+from .bad_input_ui import UI_EXEMPT, UI_ROWS
 
-# Modules without their own API table: the exercise checkers (reached through `check`, tested
-# in test_exercises.py) and the command line (tested in test_cli.py).
-NOT_API = ("hlcourse.cli", "hlcourse.__main__", "hlcourse.exercises.lesson")
+# Public classes that learners do not construct: records and errors the package builds and
+# hands back, and widget classes built by their function (the learner's entry point, which
+# has its own rows). Every other public class is constructed by learners and needs rows.
+BUILT_BY_THE_PACKAGE = {
+    "hlcourse.course_files.Action": "a record update_lessons returns",
+    "hlcourse.data.Dataset": "a record the make_* / load_digits functions return",
+    "hlcourse.diagnostics.ActivationStats": "a record activation_stats returns",
+    "hlcourse.diagnostics.Diagnosis": "a record diagnose returns",
+    "hlcourse.diagnostics.Flag": "a record inside Diagnosis",
+    "hlcourse.diagnostics.GradientNorms": "a record gradient_norms returns",
+    "hlcourse.diagnostics.LayerGradient": "a row of GradientNorms",
+    "hlcourse.diagnostics.LayerStats": "a row of ActivationStats",
+    "hlcourse.doctor.Finding": "a record run_checks returns",
+    "hlcourse.environment.EnvironmentInfo": "a record environment_info returns",
+    "hlcourse.exercises.Exercise": "built by the exercise() registry function",
+    "hlcourse.exercises.Feedback": "a record check returns",
+    "hlcourse.exercises.Solution": "a record solution returns",
+    "hlcourse.exercises.Wrong": "an exception the package's checkers raise",
+    "hlcourse.expectations.ExpectationFailed": "an exception expect and claim raise",
+    "hlcourse.lessons.Lesson": "a record of the LESSONS table",
+    "hlcourse.models.ParameterRow": "a row of ParameterTable",
+    "hlcourse.models.ParameterTable": "a record parameter_table returns",
+    "hlcourse.playground.engine.PlaygroundData": "a record make_data returns",
+    "hlcourse.playground.frames.Frame": "a record make_frame returns",
+    "hlcourse.regularization.RegularizationRun": "a record run_regularization returns",
+    "hlcourse.sequences.SequenceDataset": "a record the make_* functions return",
+    "hlcourse.shapes.ShapesDataset": "a record make_shapes returns",
+    "hlcourse.widgets.activation_explorer.ActivationExplorer": "built by activation_explorer()",
+    "hlcourse.widgets.architecture_explorer.ArchitectureExplorer": (
+        "built by architecture_explorer()"
+    ),
+    "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
+    "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
+    "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
+    "hlcourse.widgets.playground.Playground": "built by playground()",
+    "hlcourse.widgets.regularization_lab.RegularizationLab": "built by regularization_lab()",
+    "hlcourse.widgets.width_explorer.WidthExplorer": "built by width_explorer()",
+}
+
+KINDS = ("type", "range")
+ERRORS = {"type": TypeError, "range": ValueError}
+
+ROWS = CORE_ROWS + UI_ROWS
+EXEMPT = {**CORE_EXEMPT, **UI_EXEMPT}
 
 
 def public_modules():
@@ -34,41 +81,106 @@ def public_modules():
         yield importlib.import_module(info.name)
 
 
-def public_functions():
+def public_name(obj) -> str:
+    """`module.qualname`, without private modules: hlcourse.diagnostics._tracker.X -> ...X."""
+    module = ".".join(p for p in obj.__module__.split(".") if not p.startswith("_"))
+    return f"{module}.{obj.__qualname__}"
+
+
+@cache
+def public_callables() -> dict:
+    """Every public function and learner-constructed class, by public name."""
     found = {}
     for module in public_modules():
         exported = getattr(module, "__all__", None)
         assert exported is not None, f"{module.__name__} is public but defines no __all__"
         for name in exported:
             obj = getattr(module, name)
-            if inspect.isfunction(obj) and inspect.signature(obj).parameters:
-                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+            if inspect.isfunction(obj) or (
+                inspect.isclass(obj) and public_name(obj) not in BUILT_BY_THE_PACKAGE
+            ):
+                found[public_name(obj)] = obj
     return found
 
 
-ROWS = CORE_ROWS + UI_ROWS
+def parameters(obj) -> list[str]:
+    """The parameters a caller names: no self, no *args, no **kwargs."""
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return [
+        p.name
+        for p in inspect.signature(obj).parameters.values()
+        if p.name != "self" and p.kind not in variadic
+    ]
 
 
-def test_every_public_function_has_rows():
-    covered = {row[0] for row in ROWS}
-    missing = sorted(set(public_functions()) - covered)
-    assert not missing, f"public functions without bad-input rows in {__file__}: {missing}"
+def _module_of(name: str) -> str:
+    return name.rsplit(".", 1)[0]
 
 
-def test_rows_name_real_public_functions():
-    unknown = sorted({row[0] for row in ROWS} - set(public_functions()))
-    assert not unknown, f"rows for functions that are not public (renamed?): {unknown}"
+MODULES = sorted({_module_of(name) for name in public_callables()})
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_parameter_has_a_wrong_type_and_an_out_of_range_row(module):
+    covered = {(row[0], row[1], row[2]) for row in ROWS} | set(EXEMPT)
+    missing = [
+        f"{name}({param}): {kind}"
+        for name, obj in sorted(public_callables().items())
+        if _module_of(name) == module
+        for param in parameters(obj)
+        for kind in KINDS
+        if (name, param, kind) not in covered
+    ]
+    assert not missing, (
+        f"parameters of {module} without a bad-input row or an EXEMPT entry: {missing}"
+    )
+
+
+def test_built_by_the_package_names_public_classes():
+    stale = sorted(
+        name
+        for name in BUILT_BY_THE_PACKAGE
+        if not any(
+            inspect.isclass(getattr(m, name.rsplit(".", 1)[1], None))
+            and public_name(getattr(m, name.rsplit(".", 1)[1])) == name
+            for m in public_modules()
+        )
+    )
+    assert not stale, f"BUILT_BY_THE_PACKAGE names classes that are not public: {stale}"
+
+
+def test_rows_and_exemptions_name_real_parameters_of_public_callables():
+    callables = public_callables()
+    named = [(row[0], row[1], row[2]) for row in ROWS] + list(EXEMPT)
+    unknown = sorted(
+        f"{name}({param}): {kind}"
+        for name, param, kind in set(named)
+        if name not in callables or param not in parameters(callables[name]) or kind not in KINDS
+    )
+    assert not unknown, f"rows or exemptions for unknown callables or parameters: {unknown}"
+
+
+def test_no_exemption_also_has_a_row():
+    both = sorted({(row[0], row[1], row[2]) for row in ROWS} & set(EXEMPT))
+    assert not both, f"EXEMPT entries that have rows (drop the entry): {both}"
+
+
+def test_exemptions_give_a_reason():
+    vague = sorted(key for key, reason in EXEMPT.items() if len(str(reason).split()) < 4)
+    assert not vague, f"EXEMPT entries need a real reason: {vague}"
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "kwargs", "error", "fragment"),
+    ("name", "param", "kind", "args", "kwargs", "error", "fragment"),
     ROWS,
-    ids=[f"{r[0]}-{i}" for i, r in enumerate(ROWS)],
+    ids=[f"{r[0]}-{r[1]}-{r[2]}-{i}" for i, r in enumerate(ROWS)],
 )
-def test_bad_input_gets_a_clear_error(name, args, kwargs, error, fragment):
-    function = public_functions()[name]
+def test_bad_input_gets_a_clear_error(name, param, kind, args, kwargs, error, fragment):
+    assert issubclass(error, ERRORS[kind]), f"a {kind} row expects a {ERRORS[kind].__name__}"
+    function = public_callables()[name]
     with pytest.raises(error) as caught:
         function(*args, **kwargs)
     message = str(caught.value)
     assert fragment in message
     assert "Received" in message, "errors say what they received"
+    assert param in message, f"the error names the argument `{param}`"

@@ -80,5 +80,5 @@ def test_dataset_repr_is_short_and_useful():
 
 
 def test_class_overlap_refuses_regression_data():
-    with pytest.raises(TypeError, match="classification Dataset"):
+    with pytest.raises(ValueError, match="classification Dataset"):
         data.class_overlap(data.make_regression("plane"))

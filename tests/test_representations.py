@@ -326,3 +326,18 @@ def test_an_unbuilt_model_is_refused_with_the_fix(fresh):
 def test_module_lists_its_public_names():
     for name in representations.__all__:
         assert hasattr(representations, name)
+
+
+@pytest.mark.parametrize("function", ["layer_projections", "layer_separability"])
+def test_nan_inputs_or_blown_up_weights_get_a_clear_error(function, small_net):
+    """Found by the bad-input sweep: NumPy's eigen solver failed with a bare LinAlgError."""
+    x, y = _x(), np.arange(30) % 3
+    call = getattr(representations, function)
+    bad_x = x.copy()
+    bad_x[3, 0] = np.nan
+    with pytest.raises(ValueError, match=r"(?s)inputs that are all finite.*Received"):
+        call(small_net, bad_x, y)
+    blown = keras.models.clone_model(small_net)
+    blown.set_weights([np.full(w.shape, np.nan, np.float32) for w in small_net.get_weights()])
+    with pytest.raises(ValueError, match="weights have blown up"):
+        call(blown, x, y)

@@ -112,6 +112,7 @@ def _layer_units(model: Any, x: Any, layer: Any) -> np.ndarray:
     """One layer's outputs as ``(rows, units)`` float64, checked to have 2+ units."""
     model = _check_model("model", model)
     v.check_instance("layer", layer, (str, int), "a layer name or a position in model.layers")
+    probe._resolve_layers(model, layer, name="layer")  # so errors name `layer`, not `layers`
     outputs = probe.hidden_activations(model, x, layers=layer)
     name = layer if isinstance(layer, str) else model.layers[layer].name
     values = outputs.get(name, next(iter(outputs.values())))

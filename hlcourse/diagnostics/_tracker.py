@@ -91,9 +91,24 @@ class UpdateRatioTracker(keras.callbacks.Callback):
                 )
             probe_data = (x_probe, y_probe)
         self.probe_data = probe_data
-        if loss is not None and not isinstance(loss, str) and not callable(loss):
-            v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
-                    error=TypeError)  # fmt: skip
+        if loss is not None and (
+            isinstance(loss, type) or (not isinstance(loss, str) and not callable(loss))
+        ):
+            v._fail("loss", "a loss name, a keras.losses object (not its class), a function "
+                    "or None", loss, error=TypeError)  # fmt: skip
+        if isinstance(loss, str):
+            try:
+                known = keras.losses.get(loss) is not None
+            except ValueError:
+                known = False
+            if not known:
+                v._fail(
+                    "loss",
+                    "a loss Keras knows, a keras.losses object or a function",
+                    loss,
+                    hint="For example 'mse', 'binary_crossentropy' or "
+                    "'sparse_categorical_crossentropy'",
+                )
         self.loss = loss
         self.history: dict[str, Any] = {"step": [], "update": {}, "grad": {}}
         self._before: dict[str, np.ndarray] | None = None

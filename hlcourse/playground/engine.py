@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse.playground.state import PlaygroundState
+from hlcourse.playground.state import PlaygroundState, _from_argument
 
 __all__ = [
     "TOO_LARGE_STDDEV",
@@ -109,7 +109,7 @@ class PlaygroundData:
 def _check_state(value: Any, name: str = "state") -> PlaygroundState:
     """A PlaygroundState, or one read from a configuration string."""
     if isinstance(value, str):
-        return PlaygroundState.from_config(value)
+        return _from_argument(value, name)
     return v.check_instance(
         name, value, PlaygroundState, "a PlaygroundState or a configuration string"
     )

@@ -640,6 +640,16 @@ class PlaygroundState:
         return cls(**settings)
 
 
+def _from_argument(text: str, name: str) -> PlaygroundState:
+    """`PlaygroundState.from_config(text)` for a string a caller passed as `name`; its errors
+    name the key inside the string (``noise``), so they also name the argument that held it."""
+    try:
+        return PlaygroundState.from_config(text)
+    except ValueError as err:
+        where = f"(in the configuration string given as `{name}`)"
+        raise ValueError(f"{str(err).rstrip('.')} {where}") from None
+
+
 def _datasets_of(problem: str) -> tuple[str, ...]:
     return CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS
 

@@ -294,6 +294,7 @@ def hidden_explorer(
     else:
         x = _check_inputs(model, dataset_or_x)
     acts = probe.hidden_activations(model, x, include_output=True)
+    _check_finite(model, dataset_or_x, x, acts)
     n = len(next(iter(acts.values())))
     if n > MAX_SAMPLES:
         v._fail(
@@ -341,6 +342,28 @@ def _check_inputs(model: Any, x: Any) -> Any:
     if len(model.inputs) != 1:
         return x  # several inputs: the probe checks the list
     return probe._check_array("dataset_or_x", x, tuple(model.inputs[0].shape[1:]))
+
+
+def _check_finite(model: Any, dataset_or_x: Any, x: Any, acts: dict) -> None:
+    """Refuse NaN or infinity in the inputs or a layer's outputs (the projection's eigen
+    solver fails on them with a bare LinAlgError)."""
+    for name, values in acts.items():
+        if np.isfinite(np.asarray(values, dtype=np.float64)).all():
+            continue
+        if isinstance(x, np.ndarray) and not np.isfinite(x).all():
+            v._fail(
+                "dataset_or_x",
+                "inputs that are all finite numbers",
+                dataset_or_x,
+                hint="Some hold NaN or infinity; drop or fill those samples first",
+            )
+        v._fail(
+            "model",
+            "a model whose layers output finite numbers on these inputs",
+            model,
+            hint=f"Layer {name!r} outputs NaN or infinity: its weights have blown up "
+            "(lesson 07); retrain it with a smaller learning rate",
+        )
 
 
 def _predicted_classes(output: np.ndarray) -> np.ndarray | None:

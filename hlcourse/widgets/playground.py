@@ -71,6 +71,7 @@ from hlcourse.playground.state import (
     REGULARIZATION_RATES,
     REGULARIZATIONS,
     PlaygroundState,
+    _from_argument,
 )
 
 __all__ = [
@@ -1030,7 +1031,7 @@ def playground(state: PlaygroundState | str | None = None) -> Playground:
     if state is None:
         state = PlaygroundState()
     elif isinstance(state, str):
-        state = PlaygroundState.from_config(state)
+        state = _from_argument(state, "state")
     else:
         state = v.check_instance(
             "state", state, PlaygroundState,
