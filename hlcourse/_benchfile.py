@@ -27,6 +27,11 @@ LESSON_BUDGETS = {
 # and the finished picture on default settings.
 WIDGET_BUDGETS = {"feedback_s": 0.25, "final_s": 3.0}
 
+# Every widget driven through 500 changes from code at its smallest settings (issue 13,
+# tools/bench_soak.py): resident memory may grow by 50 MB each after a warm-up, and all the
+# soaks together may take 3 minutes on the reference machine.
+SOAK_BUDGETS = {"changes": 500, "rss_growth_mb": 50, "seconds": 180}
+
 
 def budget_for(slug: str) -> dict[str, float]:
     """The time and memory budget of lesson `slug`."""

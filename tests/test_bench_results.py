@@ -12,6 +12,7 @@ import pytest
 from hlcourse._benchfile import (
     BUDGETS,
     LESSON_BUDGETS,
+    SOAK_BUDGETS,
     WIDGET_BUDGETS,
     budget_for,
     load_results,
@@ -153,3 +154,26 @@ def test_playground_meets_its_speed_targets():
     ratio = speed["epochs_per_second"] / speed["fit_loop_epochs_per_second"]
     assert abs(ratio - speed["ratio_to_fit_loop"]) <= 0.05 * ratio, speed
     assert "dataset=circle" in speed["settings"]["config"]
+
+
+def test_every_widget_has_a_soak_within_budget():
+    """Issue 13: every widget, driven through 500 changes from code at its smallest settings,
+    leaves its open figures as they were and no thread behind, and grows resident memory by at
+    most 50 MB; all soaks together take at most 3 minutes (tools/bench_soak.py)."""
+    from tools.bench_soak import widget_names
+
+    CHANGES, RSS_BUDGET_MB, SECONDS_BUDGET = SOAK_BUDGETS.values()
+    soak = RESULTS.get("soak")
+    assert soak, "no soak recorded: run `python tools/bench_soak.py`"
+    assert soak["changes"] == CHANGES == 500
+    assert soak["rss_budget_mb"] == RSS_BUDGET_MB == 50
+    assert soak["seconds_budget"] == SECONDS_BUDGET == 180
+    for name in widget_names():
+        entry = soak["widgets"].get(name)
+        assert entry, f"no soak recorded for {name}: run `python tools/bench_soak.py`"
+        assert entry["changes"] == CHANGES, (name, entry)
+        assert entry["figures_after"] == entry["figures_before"], (name, entry)
+        assert entry["threads_left"] == 0, (name, entry)
+        assert entry["rss_growth_mb"] <= RSS_BUDGET_MB, (name, entry)
+        assert entry["errors"] == 0 and entry["answering"], (name, entry)
+    assert soak["total_seconds"] <= SECONDS_BUDGET, soak["total_seconds"]

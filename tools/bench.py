@@ -8,8 +8,10 @@ shared sanitizer, hlcourse._notebooks.sanitize); the slower run's time is the on
     python tools/bench.py --stale         # only lessons whose entry is missing or out of date
     python tools/bench.py --no-browser    # skip the browser latencies (recorded by default)
 
-It also measures the playground's speed (tools/bench_playground.py) and runs the browser test (tests/browser) and records, for each lesson with widgets, the
-time from operating its main control to the changed picture as Chromium saw it.
+It also measures the playground's speed (tools/bench_playground.py), soaks every widget with
+500 changes from code (tools/bench_soak.py), and runs the browser test (tests/browser) to
+record, for each lesson with widgets, the time from operating its main control to the changed
+picture as Chromium saw it.
 
 A unit test (tests/test_bench_results.py) fails when a lesson has no current entry or its
 entry breaks a budget, so editing a lesson means re-running the bench for it.
@@ -141,6 +143,16 @@ def widget_latencies() -> dict:
     return measured
 
 
+def widget_soak() -> dict:
+    """Issue 13: every widget through 500 changes from code (tools/bench_soak.py)."""
+    from tools.bench_soak import measure, table
+
+    print("soak: every widget through 500 changes from code ...", flush=True)
+    measured = {**measure(), "measured": dt.date.today().isoformat()}
+    print(table(measured), flush=True)
+    return measured
+
+
 def playground_speed() -> dict:
     """The playground's epochs/s while drawing frames, against one `fit` per epoch (issue 10)."""
     from tools.bench_playground import measure
@@ -191,6 +203,12 @@ def main() -> int:
     parser.add_argument(
         "--no-playground", action="store_true", help="skip the playground's speed measurement"
     )
+    parser.add_argument("--no-soak", action="store_true", help="skip the widgets' soak")
+    parser.add_argument(
+        "--reuse-sweeps",
+        action="store_true",
+        help="keep a lesson's seed sweep when its source is unchanged (the sweep is keyed to it)",
+    )
     parser.add_argument(
         "--seeds", type=int, default=5, help="run lessons with claims under this many seeds (5)"
     )
@@ -210,7 +228,10 @@ def main() -> int:
             continue
         print(f"{files.slug}: running in a fresh kernel ...", flush=True)
         run, claims = run_with_claims(files.py, seed=0)
-        if claims:
+        recorded = results.get("claims", {}).get(files.slug, {})
+        if claims and args.reuse_sweeps and recorded.get("source_sha256") == digest:
+            print(f"{files.slug}: its seed sweep is current (--reuse-sweeps)", flush=True)
+        elif claims:
             results.setdefault("claims", {})[files.slug] = sweep(
                 files.py, digest, claims, args.seeds
             )
@@ -259,6 +280,8 @@ def main() -> int:
     results["widget_latency"] = widget_latencies()
     if not args.no_playground:
         results["playground_speed"] = playground_speed()
+    if not args.no_soak:
+        results["soak"] = widget_soak()
     if not args.no_browser:
         results["browser_latency"] = browser_latencies(
             results.get("browser_latency", {}), args.lessons or None
