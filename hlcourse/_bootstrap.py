@@ -6,12 +6,18 @@ into it, then this package installed on top without touching the locked versions
 
 The environment is rebuilt only when the lock or `pyproject.toml` changed since the last
 install (a hash is kept in `.venv/.hlcourse-installed`).
+
+A new `.venv` is made with the Python version that `binder/runtime.txt` names (the one Binder
+runs and the lock is compiled for) whenever such an interpreter is at hand, so `make test`,
+and CI through it, test what Binder runs; tests/test_binder.py checks that they agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -20,6 +26,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = "requirements.lock"
 STAMP_NAME = ".hlcourse-installed"
+RUNTIME_FILE = "binder/runtime.txt"
 
 
 def is_checkout(root: Path = REPO_ROOT) -> bool:
@@ -32,6 +39,49 @@ def venv_python(venv_dir: Path) -> Path:
     if os.name == "nt":
         return venv_dir / "Scripts" / "python.exe"
     return venv_dir / "bin" / "python"
+
+
+def runtime_python(root: Path = REPO_ROOT) -> tuple[int, int] | None:
+    """The Python (major, minor) that `binder/runtime.txt` names, or None without that file."""
+    path = root / RUNTIME_FILE
+    if not path.is_file():
+        return None
+    text = path.read_text().strip()
+    match = re.fullmatch(r"python-(\d+)\.(\d+)(?:\.\d+)?", text)
+    if match is None:
+        raise RuntimeError(f"{path} should read like `python-3.11`; it reads {text!r}.")
+    return int(match[1]), int(match[2])
+
+
+def base_python(root: Path = REPO_ROOT, running: tuple[int, int] | None = None) -> str:
+    """The interpreter a new environment is made with.
+
+    This interpreter when it is the version `binder/runtime.txt` names; otherwise
+    `python3.X` from PATH when there is one; otherwise this interpreter after all (the course
+    also runs on newer Pythons; `make test` then reports that the versions disagree).
+
+    Args:
+        root: the course checkout.
+        running: (major, minor) of this interpreter; defaults to `sys.version_info`.
+
+    Returns:
+        The path or command of the interpreter.
+    """
+    wanted = runtime_python(root)
+    running = running or sys.version_info[:2]
+    if wanted is None or tuple(running) == wanted:
+        return sys.executable
+    name = f"python{wanted[0]}.{wanted[1]}"
+    found = shutil.which(name)
+    if found:
+        return found
+    print(
+        f"hlcourse: {RUNTIME_FILE} names Python {wanted[0]}.{wanted[1]} (what Binder and CI "
+        f"run), and there is no `{name}` on PATH; using this Python "
+        f"{running[0]}.{running[1]} instead.",
+        flush=True,
+    )
+    return sys.executable
 
 
 def install_fingerprint(root: Path = REPO_ROOT) -> str:
@@ -74,7 +124,11 @@ def ensure_venv(root: Path = REPO_ROOT, venv_dir: Path | None = None, quiet: boo
 
     if not python.exists():
         print(f"hlcourse: creating the virtual environment {venv_dir} ...", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
+        base = base_python(root)
+        if base == sys.executable:
+            venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
+        else:
+            _run([base, "-m", "venv", str(venv_dir)], root)
     print(
         f"hlcourse: installing the locked versions from {LOCK_FILE} "
         "(the first time takes a few minutes: TensorFlow is large) ...",

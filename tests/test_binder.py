@@ -1,10 +1,16 @@
-"""binder/: idle kernels are culled, and postBuild installs the setting where Jupyter reads it."""
+"""binder/: idle kernels are culled, postBuild installs the setting where Jupyter reads it, and
+every file that names the course's Python names the version binder/runtime.txt names."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "binder" / "jupyter_server_config.py"
@@ -63,3 +69,68 @@ def test_post_build_installs_the_config_into_the_environment(tmp_path):
     calls = (prefix / "calls.txt").read_text().splitlines()
     assert calls[0] == "-m pip install --no-cache-dir -r requirements.lock"
     assert "-m hlcourse._bootstrap --lab-settings" in calls
+
+
+def _major_minor(text: str, pattern: str, where: str) -> tuple[int, int] | str:
+    match = re.search(pattern, text, re.M)
+    return (int(match[1]), int(match[2])) if match else f"no match for {pattern!r} in {where}"
+
+
+def python_versions() -> dict[str, tuple[int, int] | str]:
+    """Every place that names the course's Python, with the (major, minor) it names."""
+    from hlcourse import _bootstrap
+
+    lock = (ROOT / "requirements.lock").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    lock_target = makefile.split("\nlock:", 1)[-1].split("\n\n", 1)[0]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    versions = {
+        "binder/runtime.txt": _bootstrap.runtime_python(ROOT),
+        "requirements.lock (uv's command in its header)": _major_minor(
+            "\n".join(lock.splitlines()[:5]), r"--python-version (\d+)\.(\d+)\b", "the header"
+        ),
+        "Makefile (the `lock` target)": _major_minor(
+            lock_target, r"--python-version (\d+)\.(\d+)\b", "the lock target"
+        ),
+        "pyproject.toml (the floor of requires-python)": _major_minor(
+            pyproject["project"]["requires-python"], r"^>=\s*(\d+)\.(\d+)$", "requires-python"
+        ),
+        "this test's interpreter (make test's .venv; CI runs make test)": sys.version_info[:2],
+    }
+    if sys.prefix != sys.base_prefix:  # in a venv: the Python _bootstrap made it with
+        config = (Path(sys.prefix) / "pyvenv.cfg").read_text()
+        versions[f"{Path(sys.prefix).name}/pyvenv.cfg (made by _bootstrap)"] = _major_minor(
+            config, r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", "pyvenv.cfg"
+        )
+    return versions
+
+
+def test_python_versions_agree():
+    """Binder (runtime.txt), the lock, pyproject's floor, make test and CI use one Python."""
+    assert "make test" in (ROOT / ".ci" / "run").read_text()  # CI is make test
+    versions = python_versions()
+    wanted = versions["binder/runtime.txt"]
+    assert isinstance(wanted, tuple), "binder/runtime.txt names no Python version"
+    wrong = {where: found for where, found in versions.items() if found != wanted}
+    shown = {w: ".".join(map(str, f)) if isinstance(f, tuple) else f for w, f in wrong.items()}
+    assert not wrong, (
+        f"binder/runtime.txt names Python {wanted[0]}.{wanted[1]}, but "
+        + "; ".join(f"{where} says {found}" for where, found in shown.items())
+        + ". Make them agree (re-run `make lock` after changing --python-version; delete "
+        ".venv to remake it with the runtime.txt Python)."
+    )
+
+
+def test_bootstrap_makes_the_venv_with_the_runtime_python(tmp_path, monkeypatch):
+    from hlcourse import _bootstrap
+
+    (tmp_path / "binder").mkdir()
+    (tmp_path / "binder" / "runtime.txt").write_text("python-3.11\n")
+    monkeypatch.setattr(_bootstrap.shutil, "which", lambda name: f"/found/{name}")
+    assert _bootstrap.base_python(tmp_path, running=(3, 11)) == sys.executable
+    assert _bootstrap.base_python(tmp_path, running=(3, 12)) == "/found/python3.11"
+    monkeypatch.setattr(_bootstrap.shutil, "which", lambda name: None)
+    assert _bootstrap.base_python(tmp_path, running=(3, 12)) == sys.executable  # still works
+    (tmp_path / "binder" / "runtime.txt").write_text("3.11\n")
+    with pytest.raises(RuntimeError, match="python-3.11"):
+        _bootstrap.runtime_python(tmp_path)

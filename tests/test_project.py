@@ -55,14 +55,6 @@ def test_make_ci_and_binder_install_from_the_lock():
     assert "-r requirements.lock" in post_build and "--no-deps ." in post_build
 
 
-def test_python_versions_agree():
-    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
-    assert runtime == "python-3.11"
-    assert "--python-version 3.11" in (ROOT / "Makefile").read_text()
-    assert "--python-version 3.11" in LOCK  # uv writes the command into the lock's header
-    assert sys.version_info[:2] == (3, 11), "CI and make test run on Python 3.11"
-
-
 def test_readme_leads_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     first_section = readme.split("\n## ")[1]

@@ -27,14 +27,29 @@ WORKERS = ["-n", os.environ.get("HLCOURSE_TEST_WORKERS", "2"), "--dist", "loadfi
 PHASES = [
     ("lint", "ruff lint", ["-m", "ruff", "check", "."]),
     ("format", "ruff format check", ["-m", "ruff", "format", "--check", "."]),
-    ("unit", "unit tests of hlcourse, the bad-input table, the bench results",
-     [*PYTEST, "tests", "--ignore=tests/lessons", "--ignore=tests/browser", *WORKERS]),
+    ("unit", "unit tests of hlcourse, the bad-input table, the bench results, security",
+     [*PYTEST, "tests", "--ignore=tests/lessons", "--ignore=tests/browser",
+      "--ignore=tests/test_binder_parity.py", *WORKERS]),
     ("lessons", "nbval over every lesson, then its re-run with solutions; pairs, sync, outputs",
      [*PYTEST, "-p", "tests.lessons.rerun_plugin", "--nbval-lax", "--nbval-current-env",
       "notebooks", "tests/lessons", *WORKERS]),
     ("browser", "every lesson opened, run and operated in JupyterLab in Chromium",
      [*PYTEST, "tests/browser"]),
+    ("binder", "a fresh environment built from binder/ as repo2docker would, lesson 00 run in it",
+     [*PYTEST, "tests/test_binder_parity.py"]),
 ]  # fmt: skip
+
+# The binder phase is mostly pip unpacking wheels on one core, while the browser phase is a
+# single pytest process that often waits on Chromium: run together they save ~2 minutes.
+ALONGSIDE = {"binder": "browser"}
+
+
+def report(results: list, name: str, what: str, code: int, seconds: float) -> None:
+    results.append((name, what, code, seconds))
+    print(
+        f"=== {name}: {'passed' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f} s ===",
+        flush=True,
+    )
 
 
 def main(selected: list[str]) -> int:
@@ -55,18 +70,31 @@ def main(selected: list[str]) -> int:
         os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1",
         HLCOURSE_PROGRESS_FILE=os.path.join(scratch, "progress.json"),
     )  # fmt: skip
-    for name, what, command in PHASES:
-        if selected and name not in selected:
-            continue
+    chosen = [phase for phase in PHASES if not selected or phase[0] in selected]
+    names = {name for name, _, _ in chosen}
+    background = {}  # name -> (process, its output file, start time, what it proves)
+    for name, what, command in chosen:
+        partner = ALONGSIDE.get(name)
+        if partner in names:
+            continue  # started with its partner below
+        for other, other_what, other_command in chosen:
+            if ALONGSIDE.get(other) == name:
+                log = tempfile.TemporaryFile(mode="w+")
+                print(f"\n=== {other}: {other_what} (started alongside {name}) ===", flush=True)
+                process = subprocess.Popen(
+                    [str(python), *other_command], cwd=ROOT, env=env, stdout=log, stderr=log
+                )
+                background[other] = (process, log, time.perf_counter(), other_what)
         print(f"\n=== {name}: {what} ===", flush=True)
         began = time.perf_counter()
         code = subprocess.call([str(python), *command], cwd=ROOT, env=env)
-        seconds = time.perf_counter() - began
-        results.append((name, what, code, seconds))
-        print(
-            f"=== {name}: {'passed' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f} s ===",
-            flush=True,
-        )
+        report(results, name, what, code, time.perf_counter() - began)
+        for other in [o for o in background if ALONGSIDE[o] == name]:
+            process, log, other_began, other_what = background.pop(other)
+            code = process.wait()
+            log.seek(0)
+            print(f"\n=== {other}: output ===\n{log.read()}", end="", flush=True)
+            report(results, other, other_what, code, time.perf_counter() - other_began)
 
     shutil.rmtree(scratch, ignore_errors=True)
     total = time.perf_counter() - start
