@@ -402,6 +402,48 @@ def test_long_runs_span_several_calls_and_the_history_is_compact(engine):
     assert [t for t in threading.enumerate() if t.name == en.XLA_THREAD_NAME] == []
 
 
+@pytest.fixture(autouse=True)
+def room_for_compilations(monkeypatch):
+    """The bound on XLA shapes is per process: tests other than the bound's own have room."""
+    monkeypatch.setattr(en, "MAX_XLA_SHAPES", 10_000)
+
+
+def test_activation_and_problem_changes_share_one_traced_loop(keras_fresh):
+    # Every traced function stays in memory for the life of the process (3-8 MB each): one
+    # per number of layers, not one per activation and problem too.
+    state = DEFAULT.with_changes(layers=(2, 2, 2, 2), batch_size=9)  # 5 Dense layers
+    with PlaygroundEngine(state) as engine:
+        engine._use_xla = False
+        for problem in ("classification", "regression"):
+            for activation in ("relu", "tanh", "sigmoid", "linear"):
+                engine.set_state(engine.state.with_changes(activation=activation, problem=problem))
+                engine.run_epochs(1)
+                assert np.isfinite(engine.train_loss)
+                assert engine._xla_key()[0] == 5
+    assert [key for key in en._LOOPS if key[0] == 5] == [(5, False)]
+
+
+def test_xla_compiles_at_most_max_shapes_then_the_graph_trains(keras_fresh, monkeypatch):
+    # Each XLA compilation stays in memory for the life of the process (2-8 MB): past
+    # the bound, new shapes train with the graph loop instead of compiling.
+    assert en._join_xla()
+    with en._XLA_LOCK:
+        held = len(en._XLA_READY | en._XLA_FAILED)
+    monkeypatch.setattr(en, "MAX_XLA_SHAPES", held + 1)
+    state = DEFAULT.with_changes(layers=(1,), features=("x1",), batch_size=27)
+    with PlaygroundEngine(state) as engine:
+        assert engine._run(1, wait_for_xla=True)  # room for one more shape: compiled
+        for batch_size in (28, 29):  # shapes no other test uses
+            engine.set_state(engine.state.with_changes(batch_size=batch_size))
+            assert not engine._run(1, wait_for_xla=True)  # no room: the graph trained it
+            engine.warm_up()  # asks for no compilation either
+            assert en._join_xla()
+            assert not en._xla_ready(engine._xla_key())
+        assert engine.epoch == 3 and np.isfinite(engine.train_loss)
+    with en._XLA_LOCK:
+        assert len(en._XLA_READY | en._XLA_FAILED) == held + 1
+
+
 def largest_change(before, after) -> float:
     return max(float(np.max(np.abs(a - b))) for a, b in zip(before, after, strict=True))
 

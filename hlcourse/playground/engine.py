@@ -311,8 +311,11 @@ def _numpy_loss(problem: str, y: np.ndarray, z: np.ndarray) -> float:
 #
 # One function trains `n_epochs` epochs of mini-batch SGD and returns the new weights and the
 # losses after each epoch. It is functional (weights in, weights out, no tf.Variable inside),
-# so one traced function serves every model of the same structure (number of layers,
-# activation, problem) and every engine in the process. It runs two ways:
+# so one traced function serves every model with the same number of layers and every engine
+# in the process: the activation and the problem are inputs too (a `switch_case` picks the
+# same ops a function traced for one of them would run), since every traced function and
+# every XLA compilation stays in memory for the life of the process (2-8 MB each, dropping
+# the function frees none of it: measured). It runs two ways:
 #
 # - compiled by XLA (``jit_compile=True``): 10-30 times faster (3,000-7,000 epochs/s for the
 #   default network here, 2,000-2,600 while the caller draws 36 frames a second), but XLA
@@ -342,6 +345,12 @@ EPOCHS_WORTH_COMPILING = 200
 """`run_epochs(n)` with n at least this waits for XLA's compilation (1-4 s) rather than run
 the uncompiled graph (n / 250 s)."""
 
+MAX_XLA_SHAPES = 6
+"""Shapes (layer sizes, numbers of points, batch size) compiled by XLA in one process; others
+train with the graph loop. Each compilation stays in memory for the life of the process
+(2-8 MB: measured; dropping the function frees none of it), so without a bound a long
+session of changes grows by hundreds of MB."""
+
 _LOOPS: dict[tuple, Any] = {}
 _LOOPS_LOCK = threading.Lock()
 _XLA_LOCK = threading.Condition()
@@ -353,48 +362,66 @@ _XLA_THREAD: list[threading.Thread] = []
 XLA_THREAD_NAME = "hlcourse-playground-xla"
 
 
-def _loop_function(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
-    """The training loop for this structure, traced once per process (see above)."""
-    key = (n_layers, activation, problem, xla)
+_ACTIVATION_INDEX = {"relu": 0, "tanh": 1, "sigmoid": 2, "linear": 3}
+_PROBLEM_INDEX = {"classification": 0, "regression": 1}
+
+
+def _loop_function(n_layers: int, xla: bool) -> Any:
+    """The training loop for `n_layers` Dense layers, traced once per process (see above)."""
+    key = (n_layers, xla)
     with _LOOPS_LOCK:
         if key not in _LOOPS:
-            _LOOPS[key] = _make_loop(n_layers, activation, problem, xla)
+            _LOOPS[key] = _make_loop(n_layers, xla)
         return _LOOPS[key]
 
 
-def _make_loop(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
+def _make_loop(n_layers: int, xla: bool) -> Any:
     import tensorflow as tf
 
-    act = {"relu": tf.nn.relu, "tanh": tf.tanh, "sigmoid": tf.sigmoid, "linear": tf.identity}[
-        activation
-    ]
-    classification = problem == "classification"
+    def act(z, activation):
+        return tf.switch_case(
+            activation,
+            [lambda: tf.nn.relu(z), lambda: tf.tanh(z), lambda: tf.sigmoid(z), lambda: z],
+        )
 
-    def slope(h):
+    def slope(h, activation):
         """The activation's derivative, from its output h."""
-        if activation == "tanh":
-            return 1.0 - tf.square(h)
-        if activation == "sigmoid":
-            return h * (1.0 - h)
-        if activation == "relu":
-            return tf.cast(h > 0.0, tf.float32)  # TensorFlow's relu'(0) = 0
-        return None  # linear: 1
+        return tf.switch_case(
+            activation,
+            [
+                lambda: tf.cast(h > 0.0, tf.float32),  # TensorFlow's relu'(0) = 0
+                lambda: 1.0 - tf.square(h),
+                lambda: h * (1.0 - h),
+                lambda: tf.ones_like(h),  # multiplying by 1.0 changes nothing
+            ],
+        )
 
-    def forward(ws, x):
+    def forward(ws, x, activation):
         outputs = [x]
         h = x
         for i in range(n_layers):
             z = tf.matmul(h, ws[2 * i]) + ws[2 * i + 1]
-            h = act(z) if i < n_layers - 1 else z  # the output's logit (or value)
+            h = act(z, activation) if i < n_layers - 1 else z  # the output's logit (or value)
             outputs.append(h)
         return outputs
 
-    def losses(y, z):
-        if classification:
-            return tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)
-        return tf.square(z - y)
+    def losses(y, z, problem):
+        return tf.switch_case(
+            problem,
+            [
+                lambda: tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z),
+                lambda: tf.square(z - y),
+            ],
+        )
 
-    def run(ws, orders, x_train, y_train, x_test, y_test, window, n_epochs, lr, l1, l2):
+    def data_slope(z, y, problem):
+        """d(loss)/dz of each point."""
+        return tf.switch_case(problem, [lambda: tf.sigmoid(z) - y, lambda: 2.0 * (z - y)])
+
+    def run(
+        ws, orders, x_train, y_train, x_test, y_test, window, n_epochs, lr, l1, l2,
+        activation, problem,
+    ):  # fmt: skip
         ws = list(ws)
         n = tf.shape(x_train)[0]
         batch = tf.shape(window)[0]
@@ -415,10 +442,10 @@ def _make_loop(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
                 index = tf.gather(order, tf.minimum(position, n - 1))
                 xb = tf.gather(x_train, index)
                 yb = tf.gather(y_train, index)
-                outputs = forward(ws, xb)
+                outputs = forward(ws, xb, activation)
                 z = outputs[-1]
                 # d(mean data loss)/dz over the real points of the batch.
-                error = tf.sigmoid(z) - yb if classification else 2.0 * (z - yb)
+                error = data_slope(z, yb, problem)
                 delta = error * mask / tf.cast(end - start, tf.float32)
                 grads = [None] * (2 * n_layers)
                 for i in reversed(range(n_layers)):
@@ -429,12 +456,10 @@ def _make_loop(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
                         grads[2 * i] += l1 * tf.sign(kernel) + 2.0 * l2 * kernel
                     if i > 0:
                         delta = tf.matmul(delta, kernel, transpose_b=True)
-                        d = slope(outputs[i])
-                        if d is not None:
-                            delta = delta * d
+                        delta = delta * slope(outputs[i], activation)
                 ws = [w - lr * g for w, g in zip(ws, grads, strict=True)]  # plain SGD
                 b += 1
-            every = losses(y_all, forward(ws, x_all)[-1])
+            every = losses(y_all, forward(ws, x_all, activation)[-1], problem)
             train_losses = tf.tensor_scatter_nd_update(
                 train_losses, [[epoch]], [tf.reduce_mean(every[:n])]
             )
@@ -455,6 +480,8 @@ def _make_loop(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
         tf.TensorSpec([None], tf.int32),  # window: arange(batch size)
         tf.TensorSpec([], tf.int32),  # n_epochs
         number, number, number,  # lr, l1, l2
+        tf.TensorSpec([], tf.int32),  # activation: _ACTIVATION_INDEX
+        tf.TensorSpec([], tf.int32),  # problem: _PROBLEM_INDEX
     ]  # fmt: skip
     return tf.function(run, input_signature=signature, jit_compile=xla, reduce_retracing=True)
 
@@ -462,6 +489,14 @@ def _make_loop(n_layers: int, activation: str, problem: str, xla: bool) -> Any:
 def _xla_ready(key: tuple) -> bool:
     with _XLA_LOCK:
         return key in _XLA_READY
+
+
+def _xla_allowed(key: tuple) -> bool:
+    """True unless `key` is new and MAX_XLA_SHAPES shapes are compiled or being compiled."""
+    with _XLA_LOCK:
+        if key in _XLA_READY or key in _XLA_BUSY or key in _XLA_WANTED:
+            return True
+        return len(_XLA_READY | _XLA_FAILED | _XLA_BUSY) < MAX_XLA_SHAPES
 
 
 def _request_xla(key: tuple, make_job: Callable[[], Callable[[], Any]]) -> None:
@@ -505,10 +540,26 @@ def _compile_xla(key: tuple, compile_now: Callable[[], Any]) -> bool:
         ok = True
     except Exception:  # XLA missing or refusing an op: the graph keeps training
         ok = False
+    _return_freed_memory()
     with _XLA_LOCK:
         (_XLA_READY if ok else _XLA_FAILED).add(key)
         _XLA_LOCK.notify_all()
     return ok
+
+
+def _return_freed_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc only; elsewhere nothing).
+
+    An XLA compilation allocates tens of MB of scratch and frees it, but glibc keeps the
+    freed pages: measured, about 45 MB of the resident growth over 100 changes of the
+    playground, returned in a few milliseconds by `malloc_trim`.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
+        pass
 
 
 def _join_xla(timeout: float = 60.0) -> bool:
@@ -860,7 +911,7 @@ class PlaygroundEngine:
         self._weights = tuple(np.asarray(w.numpy()) for w in self._variables)
         # The graph loop of this structure, traced now (0.2-0.7 s, once per structure in the
         # process), not in the first chunk of play, so pause always acts fast.
-        self._structure = (len(self.state.layers) + 1, self.state.activation, self.state.problem)
+        self._structure = (len(self.state.layers) + 1,)
         self._loop_function(xla=False).get_concrete_function()
         self._apply_training_settings()
         self._start_over()
@@ -916,6 +967,8 @@ class PlaygroundEngine:
             tf.constant(state.learning_rate, tf.float32),
             tf.constant(rate if regularizer == "l1" else 0.0, tf.float32),
             tf.constant(rate if regularizer == "l2" else 0.0, tf.float32),
+            tf.constant(_ACTIVATION_INDEX[state.activation], tf.int32),
+            tf.constant(_PROBLEM_INDEX[state.problem], tf.int32),
         ]
 
     def _xla_key(self) -> tuple:
@@ -940,7 +993,7 @@ class PlaygroundEngine:
         if not self._use_xla:
             return False
         key = self._xla_key()
-        if key in _XLA_FAILED:
+        if key in _XLA_FAILED or not _xla_allowed(key):
             return False
         if _xla_ready(key):
             return True

@@ -17,7 +17,8 @@ pre-activations (a few milliseconds). The figure, too, is built once (with
 `hlcourse.render.new_figure`, outside pyplot, so nothing is left open) and updated in place:
 rebuilding three panels for every change took about 0.2-0.3 s on a 2-core machine, updating
 them takes about 0.1 s, almost all of it matplotlib drawing text, and the last 64 pictures
-are kept, so going back to a setting is instant. That is fast enough to redraw synchronously,
+are kept (PNG bytes, caption and four numbers: no arrays, which would add 0.5 MB a setting),
+so going back to a setting needs no drawing. That is fast enough to redraw synchronously,
 so a newer change never waits behind unfinished work for an older one.
 """
 
@@ -43,6 +44,7 @@ CURVE_LIMIT = 6.0
 Y_RANGE = (-2.0, 3.0)  # of the function panel, before margins
 BINS = 60
 CACHE_SIZE = 64  # pictures kept for settings seen lately (about 50 kB each)
+_NUMBERS = ("mean", "std", "saturated", "dead")  # the statistics the cache keeps (no arrays)
 FUNCTION_COLOR = "#0072B2"  # Okabe-Ito blue
 SLOPE_COLOR = "#E69F00"  # Okabe-Ito orange
 PRE_COLOR = "#56B4E9"  # Okabe-Ito sky blue
@@ -85,6 +87,8 @@ class ActivationExplorer(widgets.VBox):
         # The layer is built once (Keras loads here); every change re-applies an activation.
         self._unit_z = activations._unit_pre_activations(UNITS, SAMPLES, SEED)
         self._curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # Settings seen lately -> (PNG bytes, caption, the scalar statistics): the (512, 64)
+        # arrays are not kept (0.5 MB a setting); they are remade for `stats` in a millisecond.
         self._shown: OrderedDict[tuple[str, float], tuple[bytes, str, dict]] = OrderedDict()
         self._picture = _Picture()
         for control in (self.activation, self.input_scale):
@@ -99,19 +103,30 @@ class ActivationExplorer(widgets.VBox):
         key = (name, scale)
         if key in self._shown:  # going back to a setting seen lately: no drawing at all
             self._shown.move_to_end(key)
+            png, caption, numbers = self._shown[key]
+            z, outputs, _ = self._arrays(name, scale)
+            self.stats = {**numbers, "outputs": outputs, "pre_activations": z}
         else:
-            z = scale * self._unit_z
-            outputs, slope = activations._values(name, z)
+            z, outputs, slope = self._arrays(name, scale)
             stats = activations._summarize(name, z, outputs, slope)
-            for array in (stats["outputs"], stats["pre_activations"]):
-                array.flags.writeable = False  # shared with the cache
             png = self._picture.update(name, scale, self._curve(name), stats)
-            self._shown[key] = (png, _caption(name, scale, stats), stats)
+            caption = _caption(name, scale, stats)
+            numbers = {k: stats[k] for k in _NUMBERS}
+            self._shown[key] = (png, caption, numbers)
             while len(self._shown) > CACHE_SIZE:
                 self._shown.popitem(last=False)
-        png, caption, self.stats = self._shown[key]
+            self.stats = stats
         self.image.value = png
         self.caption.value = caption
+
+    def _arrays(self, name: str, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pre-activations, outputs and slopes at this setting (``(512, 64)`` each); the
+        first two read-only, as `stats` hands them out."""
+        z = scale * self._unit_z
+        outputs, slope = activations._values(name, z)
+        for array in (z, outputs):
+            array.flags.writeable = False
+        return z, outputs, slope
 
     def _curve(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if name not in self._curves:
