@@ -17,9 +17,13 @@ the model's own optimizer when it was compiled, per-epoch averages in the histor
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
+import random
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +60,13 @@ MAX_EPOCHS = 1_000_000
 PROGRESS_REPORTS = 20
 # Compiled loops kept per model (one per combination of settings and data shapes).
 CACHED_LOOPS = 4
+# Architectures (with their settings) whose compiled loop is shared by every model of that
+# architecture: TensorFlow keeps 3-4 MB per traced function even after it is freed, so a widget
+# that builds a new model on every change would grow by that much per change without it.
+POOLED_ARCHITECTURES = 8
+_POOLING = True  # private switch: False trains every model with a loop of its own (tests)
+_POOL: OrderedDict = OrderedDict()
+_POOL_LOCK = threading.Lock()
 
 
 def train_fast(
@@ -191,6 +202,11 @@ def train_fast(
         # Past Keras' attribute tracking: a private cache, not part of the model's config.
         object.__setattr__(model, "_hlc_training_loops", loops)
     loop = loops.pop(cache_key, None)
+    if loop is None and _POOLING:
+        loop = _pooled_loop(
+            model, compiled_optimizer, learning_rate, loss, loss_fn, kind, loss_key,
+            (x, y, *val_arrays), batch, stopping,
+        )  # fmt: skip
     if loop is None:
         optimizer = _resolve_optimizer(model, compiled_optimizer, learning_rate)
         if not optimizer.built:
@@ -217,9 +233,13 @@ def train_fast(
     y_tensor = tf.constant(y)
     val_tensors = tuple(tf.constant(a) for a in val_arrays)
     extra: tuple = ()
+    twin = loop.get("twin")
+    if twin is not None:
+        run_chunk = twin.chunk_runner(model, loop)
     if stopping:  # a fresh watch for this call, as EarlyStopping.on_train_begin resets it
-        loop["best"].assign(math.inf)
-        loop["wait"].assign(0)
+        if twin is None:
+            loop["best"].assign(math.inf)
+            loop["wait"].assign(0)
         extra = (tf.constant(patience, tf.int32),)
     done = 0
     stopped = False
@@ -238,9 +258,13 @@ def train_fast(
         stopped = stopping and bool(result["stopped"].numpy())
         if on_progress is not None:
             on_progress(done, {key: list(values) for key, values in history.items()})
-    if stopping and restore_best_weights and np.isfinite(loop["best"].numpy()):
-        for weight, saved in zip(model.weights, loop["snapshots"], strict=True):
-            weight.assign(saved.numpy())
+    if twin is not None:
+        best, snapshots = run_chunk.best, run_chunk.snapshots
+    elif stopping:
+        best, snapshots = loop["best"].numpy(), [saved.numpy() for saved in loop["snapshots"]]
+    if stopping and restore_best_weights and np.isfinite(best):
+        for weight, saved in zip(model.weights, snapshots, strict=True):
+            weight.assign(saved)
     return history
 
 
@@ -354,6 +378,223 @@ def _compile_loop(
 
     return {"run_chunk": run_chunk, "keys": keys, "best": best, "wait": wait,
             "snapshots": snapshots}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# One compiled loop for every model of an architecture
+# --------------------------------------------------------------------------------------------
+
+# Config fields that refer to layers by name (in a Functional model's wiring).
+_NAMING_KEYS = ("keras_history", "input_layers", "output_layers", "inbound_nodes")
+_ZEROS = {"module": "keras.initializers", "class_name": "Zeros", "config": {},
+          "registered_name": None}  # fmt: skip
+
+
+def _pooled_loop(
+    model: keras.Model,
+    compiled_optimizer: Any,
+    learning_rate: float | None,
+    loss: Any,
+    loss_fn: Callable,
+    kind: str | None,
+    loss_key: tuple,
+    arrays: tuple[np.ndarray, ...],
+    batch: int,
+    stopping: bool,
+) -> dict[str, Any] | None:
+    """The model's entry in its cache of loops when it can share the loop of a twin: a model
+    of the same architecture and settings, kept in `_POOL`, whose loop runs every chunk on a
+    copy of this model's state (weights, batch-norm statistics, dropout seeds, the optimizer's
+    slots) that is copied back after it. None when that copy could not be exact (a subclassed
+    model, custom layers, losses or optimizers): then the model gets a loop of its own."""
+    config = _pool_config(model)
+    if config is None:
+        return None
+    if loss_key[0] in ("name", "inferred"):
+        loss_part: Any = loss_key
+    else:
+        loss_part = _keras_object_key(model.loss if loss_key[0] == "compiled" else loss)
+    if compiled_optimizer is None:
+        optimizer_part: Any = ("adam", learning_rate or DEFAULT_LEARNING_RATE)
+    else:
+        optimizer_part = (_keras_object_key(compiled_optimizer), learning_rate)
+    if loss_part is None or optimizer_part[0] is None:
+        return None
+    shapes = tuple((a.shape, a.dtype.str) for a in arrays)
+    key = (json.dumps(config, sort_keys=True), loss_part, optimizer_part, batch, stopping, shapes)
+    with _POOL_LOCK:
+        if key in _POOL:
+            twin = _POOL.pop(key)
+        else:
+            twin = _Twin.create(
+                model, config, compiled_optimizer, learning_rate, loss_fn, kind, arrays, batch,
+                stopping,
+            )  # fmt: skip
+        _POOL[key] = twin  # newest last (a None remembers that this one cannot be shared)
+        while len(_POOL) > POOLED_ARCHITECTURES:
+            _POOL.popitem(last=False)
+    if twin is None or not _same_shapes(model.variables, twin.model.variables):
+        return None
+    if compiled_optimizer is not None and learning_rate is None:
+        if not compiled_optimizer.built:
+            compiled_optimizer.build(list(model.trainable_variables))
+        if not _same_shapes(compiled_optimizer.variables, twin.optimizer.variables):
+            return None
+        state = None  # the compiled optimizer keeps its own state
+    else:  # a fresh optimizer of this model's own, kept here as arrays between calls
+        state = [np.array(value) for value in twin.fresh_state]
+    return {"twin": twin, "keys": twin.loop["keys"], "run_chunk": None, "optimizer_state": state,
+            "keep": (compiled_optimizer, loss)}  # fmt: skip
+
+
+def _pool_config(model: keras.Model) -> dict | None:
+    """The model's config with what the compiled loop does not depend on taken out: layer
+    names numbered in order, initializers (the weights exist already) and seeds (dropout's
+    seed lives in a variable). None for models a config cannot rebuild exactly."""
+    if _style(model) == "subclassed" or type(model).__module__.split(".")[0] != "keras":
+        return None
+    try:
+        config = model.get_config()
+    except Exception:  # noqa: BLE001  (an unserializable model: no twin)
+        return None
+    if not _only_keras(config):
+        return None
+    names = {config.get("name"): "twin"}
+    for i, layer in enumerate(config.get("layers", [])):
+        names[layer.get("config", {}).get("name")] = f"twin_{i}"
+
+    def clean(value: Any, key: str = "", naming: bool = False) -> Any:
+        # `naming`: inside a field that names layers (not, say, an activation called "relu").
+        if key.endswith("_initializer") and value is not None:
+            return dict(_ZEROS)
+        if key == "seed":
+            return 0
+        if isinstance(value, dict):
+            return {k: clean(item, k, naming or k in _NAMING_KEYS) for k, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(item, key, naming) for item in value]
+        if isinstance(value, str) and (naming or key == "name") and value in names:
+            return names[value]
+        return value
+
+    return clean(config)
+
+
+def _only_keras(value: Any) -> bool:
+    """True when a serialized config holds only Keras' own classes and functions."""
+    if isinstance(value, dict):
+        module = value.get("module")
+        if isinstance(module, str) and module.split(".")[0] != "keras":
+            return False
+        if value.get("class_name") in ("Lambda", "function", "__lambda__"):
+            return False
+        return all(_only_keras(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_only_keras(item) for item in value)
+    return True
+
+
+def _keras_object_key(obj: Any) -> str | None:
+    """A text naming a Keras loss or optimizer object by class and config, or None."""
+    if type(obj).__module__.split(".")[0] != "keras":
+        return None
+    try:
+        config = keras.saving.serialize_keras_object(obj)
+        if isinstance(config, dict) and isinstance(config.get("config"), dict):
+            config["config"].pop("name", None)  # "adam_1", "adam_2", ...: no part of the loop
+        text = json.dumps(config, sort_keys=True)
+    except Exception:  # noqa: BLE001
+        return None
+    return text if _only_keras(config) else None
+
+
+def _same_shapes(ours: list, theirs: list) -> bool:
+    return len(ours) == len(theirs) and all(
+        tuple(a.shape) == tuple(b.shape) and a.dtype == b.dtype
+        for a, b in zip(ours, theirs, strict=True)
+    )
+
+
+def _copy(targets: list, sources: list) -> None:
+    for target, source in zip(targets, sources, strict=True):
+        target.assign(getattr(source, "value", source))
+
+
+class _Twin:
+    """A stand-in model with its optimizer and compiled loop, shared by every model of one
+    architecture (and settings); `lock` lets one chunk at a time run on it."""
+
+    def __init__(self, model: keras.Model, optimizer: Any, loop: dict, stopping: bool) -> None:
+        self.model, self.optimizer, self.loop, self.stopping = model, optimizer, loop, stopping
+        self.fresh_state = [np.array(w.numpy()) for w in optimizer.variables]
+        self.lock = threading.Lock()
+
+    @classmethod
+    def create(cls, model, config, compiled, learning_rate, loss_fn, kind, arrays, batch,
+               stopping) -> _Twin | None:  # fmt: skip
+        # Building draws no random numbers (zero initializers, fixed seeds); the global
+        # generators are put back all the same so a twin never changes what the learner sees.
+        python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+        try:
+            twin = type(model).from_config(config)
+            if not twin.built:
+                twin(arrays[0][:1])
+            if not _same_shapes(model.variables, twin.variables) or not _same_shapes(
+                model.weights, twin.weights
+            ):
+                return None
+            if compiled is not None:
+                compiled = type(compiled).from_config(compiled.get_config())
+            optimizer = _resolve_optimizer(twin, compiled, learning_rate)
+            variables = list(twin.trainable_variables)
+            optimizer.build(variables)
+            loop = _compile_loop(twin, variables, optimizer, loss_fn, kind, arrays, batch,
+                                 stopping)  # fmt: skip
+        except Exception:  # noqa: BLE001  (whatever fails here, the model trains on its own)
+            return None
+        finally:
+            random.setstate(python_state)
+            np.random.set_state(numpy_state)  # noqa: NPY002
+        return cls(twin, optimizer, loop, stopping)
+
+    def chunk_runner(self, model: keras.Model, entry: dict) -> _PooledRun:
+        return _PooledRun(self, model, entry)
+
+
+class _PooledRun:
+    """``run_chunk`` for one train_fast call on a twin: before each chunk the twin takes the
+    model's state, after it the model takes the twin's, so the model trains bit for bit as with
+    a loop of its own (and other calls may use the twin between chunks). Keeps this call's
+    early-stopping watch (`best`, `wait`, `snapshots`) for the same reason."""
+
+    def __init__(self, twin: _Twin, model: keras.Model, entry: dict) -> None:
+        self.twin, self.model, self.entry = twin, model, entry
+        self.best = np.float32(math.inf)
+        self.wait = np.int32(0)
+        self.snapshots = [np.array(w.numpy()) for w in model.weights] if twin.stopping else []
+
+    def __call__(self, *args: Any) -> dict:
+        twin, entry = self.twin, self.entry
+        compiled = None if entry["optimizer_state"] is not None else self.model.optimizer
+        with twin.lock:
+            _copy(twin.model.variables, self.model.variables)
+            _copy(twin.optimizer.variables,
+                  entry["optimizer_state"] if compiled is None else compiled.variables)  # fmt: skip
+            if twin.stopping:
+                twin.loop["best"].assign(self.best)
+                twin.loop["wait"].assign(self.wait)
+                _copy(twin.loop["snapshots"], self.snapshots)
+            result = twin.loop["run_chunk"](*args)
+            _copy(self.model.variables, twin.model.variables)
+            if compiled is None:
+                entry["optimizer_state"] = [np.array(w.numpy()) for w in twin.optimizer.variables]
+            else:
+                _copy(compiled.variables, twin.optimizer.variables)
+            if twin.stopping:
+                self.best = twin.loop["best"].numpy()
+                self.wait = twin.loop["wait"].numpy()
+                self.snapshots = [s.numpy() for s in twin.loop["snapshots"]]
+        return result
 
 
 # --------------------------------------------------------------------------------------------

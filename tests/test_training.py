@@ -198,3 +198,119 @@ def test_a_loss_by_name_or_object(xor, net):
     np.testing.assert_allclose(by_name["loss"], by_object["loss"], **TOL)
     np.testing.assert_allclose(by_name["loss"], inferred["loss"], **TOL)
     assert set(by_name) == {"loss", "accuracy"}
+
+
+# --- one compiled loop per architecture, shared by fresh models of it --------------------------
+
+
+@pytest.fixture
+def empty_pool(monkeypatch):
+    """An empty pool of shared loops, and a list of every loop compiled while the test runs."""
+    from collections import OrderedDict
+
+    from hlcourse import training
+
+    compiled = []
+    original = training._compile_loop
+
+    def counting(*args, **kwargs):
+        compiled.append(original(*args, **kwargs))
+        return compiled[-1]
+
+    monkeypatch.setattr(training, "_POOL", OrderedDict())
+    monkeypatch.setattr(training, "_compile_loop", counting)
+    return compiled
+
+
+def traces(compiled) -> int:
+    return sum(loop["run_chunk"].experimental_get_tracing_count() for loop in compiled)
+
+
+def state(model) -> list[np.ndarray]:
+    """Everything a model holds: weights, batch-norm statistics, dropout seed states."""
+    return [np.array(w) for w in model.variables]
+
+
+def test_a_fresh_model_of_a_seen_architecture_traces_no_new_loop(xor, net, empty_pool):
+    for seed in range(3):
+        model = net((8,), seed=seed, dropout=0.1, batch_norm=True)
+        train_fast(model, xor.x_train, xor.y_train, epochs=4, learning_rate=0.05, chunk=2)
+    assert len(empty_pool) == 1 and traces(empty_pool) == 1
+    train_fast(net((9,)), xor.x_train, xor.y_train, epochs=2, learning_rate=0.05)
+    assert traces(empty_pool) == 2  # another architecture: a loop of its own
+
+
+def run_twice(model, x, y, **kwargs) -> dict[str, list[float]]:
+    """Two train_fast calls (the second continues the first), histories joined."""
+    first = train_fast(model, x, y, **kwargs)
+    second = train_fast(model, x, y, **kwargs)
+    return {key: first[key] + second[key] for key in first}
+
+
+CASES = {
+    "dropout_batch_norm_penalty_minibatch_early_stopping": (
+        {"dropout": 0.2, "batch_norm": True, "regularizer": "l2"},
+        {"learning_rate": 0.05, "batch_size": 64, "chunk": 3, "patience": 4, "epochs": 12},
+        False,
+    ),
+    "compiled_adam_in_two_calls": ({}, {"epochs": 7, "chunk": 2}, True),
+    "own_adam_in_two_calls": ({"dropout": 0.3}, {"epochs": 6, "learning_rate": 0.03}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_shared_loop_trains_exactly_as_a_loop_of_its_own(xor, net, empty_pool, monkeypatch,
+                                                           case):  # fmt: skip
+    from hlcourse import training
+
+    build, settings, compiled = CASES[case]
+    val = {"validation_data": (xor.x_test, xor.y_test)}
+
+    def fresh(seed):
+        model = net((8, 4), seed=seed, **build)
+        return compile_for(model, learning_rate=0.02) if compiled else model
+
+    results = {}
+    for pooling in (False, True):
+        monkeypatch.setattr(training, "_POOLING", pooling)
+        if pooling:  # another model trains first, leaving its state in the shared loop
+            run_twice(fresh(5), xor.x_train, xor.y_train, **settings, **val)
+        model = fresh(1)
+        history = run_twice(model, xor.x_train, xor.y_train, **settings, **val)
+        optimizer = [np.array(w) for w in model.optimizer.variables] if compiled else []
+        results[pooling] = (history, state(model), optimizer)
+    (h_own, s_own, o_own), (h_pool, s_pool, o_pool) = results[False], results[True]
+    assert traces(empty_pool) == 2  # the model's own loop, then the shared one
+    assert h_pool == h_own
+    for ours, theirs in zip(s_pool + o_pool, s_own + o_own, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    if compiled:  # iterations (7 full-batch steps per call), rate, 2 slots x 6 weights
+        assert len(o_own) == 14 and int(o_own[0]) == 14
+
+
+def test_trainings_that_take_turns_on_a_shared_loop_keep_their_own_state(xor, net, empty_pool,
+                                                                          monkeypatch):  # fmt: skip
+    from hlcourse import training
+
+    kwargs = {"learning_rate": 0.05, "batch_size": 50, "chunk": 2}
+    data = (xor.x_train, xor.y_train)
+
+    def fresh(seed):
+        return net((8,), seed=seed, dropout=0.2, batch_norm=True)
+
+    monkeypatch.setattr(training, "_POOLING", False)
+    a_alone, b_alone = fresh(1), fresh(2)
+    a_history = train_fast(a_alone, *data, epochs=6, **kwargs)
+    b_history = [train_fast(b_alone, *data, epochs=2, **kwargs) for _ in range(3)]
+    monkeypatch.setattr(training, "_POOLING", True)
+    a, b = fresh(1), fresh(2)
+    b_turns = []
+
+    def between_chunks(done, history):  # b trains on the same shared loop between a's chunks
+        b_turns.append(train_fast(b, *data, epochs=2, **kwargs))
+
+    assert train_fast(a, *data, epochs=6, on_progress=between_chunks, **kwargs) == a_history
+    assert b_turns == b_history
+    for ours, theirs in zip(state(a) + state(b), state(a_alone) + state(b_alone), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert traces(empty_pool) == 3  # a and b alone, then the shared loop
