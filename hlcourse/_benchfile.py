@@ -32,6 +32,35 @@ WIDGET_BUDGETS = {"feedback_s": 0.25, "final_s": 3.0}
 # soaks together may take 3 minutes on the reference machine.
 SOAK_BUDGETS = {"changes": 500, "rss_growth_mb": 50, "seconds": 180}
 
+# Soak budgets not met yet (issue 13 stays open for them), each with a ceiling the recorded soak
+# must stay under (about a third above the measured figure, no regression) and the reason. A
+# widget that meets the budget again must be taken off this list (tests/test_bench_results.py).
+SOAK_OVER_BUDGET = {
+    "architecture_explorer": {
+        "rss_growth_mb": 130,
+        "reason": "measured +96 MB: every change builds and traces a model of a new "
+        "architecture, and TensorFlow keeps 3-4 MB of each traced function for the life of the "
+        "process even after the model and function are freed (train_fast shares one loop per "
+        "architecture, which helps only when an architecture comes back)",
+    },
+    "regularization_lab": {
+        "rss_growth_mb": 120,
+        "reason": "measured +89 MB: the same TensorFlow trace retention as the architecture "
+        "explorer, for each new combination of dropout, penalty, batch norm and sample count",
+    },
+    "playground": {
+        "rss_growth_mb": 90,
+        "reason": "measured +65 MB (from +202 MB): XLA keeps every compiled shape for the life "
+        "of the process; at most 6 are compiled (MAX_XLA_SHAPES), the rest train on the graph "
+        "loop, whose traces are kept too",
+    },
+    "total": {
+        "seconds": 360,
+        "reason": "measured 288 s: the data set and activation explorers redraw a matplotlib "
+        "figure on every change (about 0.15 s each, 500 times) and take 148 s between them",
+    },
+}
+
 
 def budget_for(slug: str) -> dict[str, float]:
     """The time and memory budget of lesson `slug`."""
