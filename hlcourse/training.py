@@ -676,19 +676,7 @@ def _resolve_loss(model: keras.Model, loss: Any) -> tuple[Callable, str | None, 
         else:
             loss = keras.losses.MeanSquaredError()
     if isinstance(loss, str):
-        try:
-            function = keras.losses.get(loss)
-        except ValueError:
-            function = None
-        if function is None:
-            v._fail(
-                "loss",
-                "a loss Keras knows, a keras.losses object or a function",
-                loss,
-                hint="For example 'mse', 'binary_crossentropy' or "
-                "'sparse_categorical_crossentropy'",
-            )
-        loss = function
+        loss = _named_loss(loss)
     if isinstance(loss, type):
         v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
                 hint=f"That is a class; create the object: loss={loss.__name__}()",
@@ -705,6 +693,22 @@ def _resolve_loss(model: keras.Model, loss: Any) -> tuple[Callable, str | None, 
         return keras.ops.mean(function(y_true, y_pred))
 
     return mean_loss, _loss_kind(getattr(function, "__name__", "")), key
+
+
+def _named_loss(name: str) -> Callable:
+    """The Keras loss called `name`, or a clear error naming the argument `loss`."""
+    try:
+        function = keras.losses.get(name)
+    except ValueError:
+        function = None
+    if function is None:
+        v._fail(
+            "loss",
+            "a loss Keras knows, a keras.losses object or a function",
+            name,
+            hint="For example 'mse', 'binary_crossentropy' or 'sparse_categorical_crossentropy'",
+        )
+    return function
 
 
 def _loss_kind(name: str) -> str | None:

@@ -30,6 +30,9 @@ PHASES = [
     ("unit", "unit tests of hlcourse, the bad-input table, the bench results, security",
      [*PYTEST, "tests", "--ignore=tests/lessons", "--ignore=tests/browser",
       "--ignore=tests/test_binder_parity.py", *WORKERS]),
+    # --nbval-lax: lessons are committed without outputs, so there is nothing stored to compare
+    # against; every cell must still run without error, and the re-run plugin compares each
+    # cell's text between the two runs itself.
     ("lessons", "nbval over every lesson, then its re-run with solutions; pairs, sync, outputs",
      [*PYTEST, "-p", "tests.lessons.rerun_plugin", "--nbval-lax", "--nbval-current-env",
       "notebooks", "tests/lessons", *WORKERS]),

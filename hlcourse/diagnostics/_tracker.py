@@ -19,6 +19,7 @@ from hlcourse.diagnostics._gradients import (
     _std_ratio,
 )
 from hlcourse.models import _check_model, _require_built
+from hlcourse.training import _named_loss
 
 
 class UpdateRatioTracker(keras.callbacks.Callback):
@@ -97,18 +98,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
             v._fail("loss", "a loss name, a keras.losses object (not its class), a function "
                     "or None", loss, error=TypeError)  # fmt: skip
         if isinstance(loss, str):
-            try:
-                known = keras.losses.get(loss) is not None
-            except ValueError:
-                known = False
-            if not known:
-                v._fail(
-                    "loss",
-                    "a loss Keras knows, a keras.losses object or a function",
-                    loss,
-                    hint="For example 'mse', 'binary_crossentropy' or "
-                    "'sparse_categorical_crossentropy'",
-                )
+            _named_loss(loss)  # refuses a name Keras does not know, as train_fast does
         self.loss = loss
         self.history: dict[str, Any] = {"step": [], "update": {}, "grad": {}}
         self._before: dict[str, np.ndarray] | None = None
