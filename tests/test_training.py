@@ -223,7 +223,7 @@ def empty_pool(monkeypatch):
 
 
 def traces(compiled) -> int:
-    return sum(loop["run_chunk"].experimental_get_tracing_count() for loop in compiled)
+    return sum(loop["run_chunk"].function.experimental_get_tracing_count() for loop in compiled)
 
 
 def state(model) -> list[np.ndarray]:
@@ -314,3 +314,67 @@ def test_trainings_that_take_turns_on_a_shared_loop_keep_their_own_state(xor, ne
     for ours, theirs in zip(state(a) + state(b), state(a_alone) + state(b_alone), strict=True):
         np.testing.assert_array_equal(ours, theirs)
     assert traces(empty_pool) == 3  # a and b alone, then the shared loop
+
+
+# --- TensorFlow's custom-gradient registry (tensorflow/tensorflow#97697) ------------------------
+
+
+def custom_gradient_names() -> set[str]:
+    from tensorflow.python.framework import ops
+
+    return {name for name in ops._gradient_registry._registry if name.startswith("CustomGradient-")}
+
+
+def test_training_leaves_no_custom_gradient_registered(xor, net, monkeypatch):
+    """Keras' optimizer registers a custom gradient in TensorFlow's global registry every time a
+    training loop is traced; train_fast must remove it, or every loop stays in memory."""
+    from hlcourse import training
+
+    monkeypatch.setattr(training, "_POOLING", False)
+    before = custom_gradient_names()
+    for hidden in ((3,), (5, 2)):  # a loop of its own each: two traces
+        train_fast(net(hidden), xor.x_train, xor.y_train, epochs=2)
+    assert custom_gradient_names() == before
+
+
+def test_a_freed_model_frees_its_training_loop(xor, net, monkeypatch):
+    """The traced graph goes with its model (the registry used to keep it, 3-4 MB each)."""
+    import gc
+    import weakref
+
+    from hlcourse import training
+
+    monkeypatch.setattr(training, "_POOLING", False)
+    model = net((4,))
+    train_fast(model, xor.x_train, xor.y_train, epochs=2, batch_size=50)
+    (loop,) = model._hlc_training_loops.values()
+    graph = weakref.ref(loop["run_chunk"].function.get_concrete_function().graph)
+    del model, loop
+    gc.collect()
+    assert graph() is None
+
+
+def test_a_learners_own_custom_gradient_is_left_alone(xor, net, monkeypatch):
+    """Only the names train_fast's own graph uses are removed: a custom gradient traced by the
+    learner stays registered."""
+    import tensorflow as tf
+
+    from hlcourse import training
+
+    @tf.custom_gradient
+    def halved_gradient(x):
+        return tf.identity(x), lambda upstream: upstream * 0.5
+
+    @tf.function
+    def gradient_of_learners_op(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = halved_gradient(x) * 3.0
+        return tape.gradient(y, x)
+
+    monkeypatch.setattr(training, "_POOLING", False)
+    assert float(gradient_of_learners_op(tf.constant(2.0))) == 1.5  # traced: registered
+    learners = custom_gradient_names()
+    train_fast(net((3,)), xor.x_train, xor.y_train, epochs=2)
+    assert custom_gradient_names() == learners
+    assert float(gradient_of_learners_op(tf.constant(4.0))) == 1.5
