@@ -10,7 +10,7 @@ import io
 
 from hlcourse import _validate as v
 
-__all__ = ["figure_to_png", "new_figure"]
+__all__ = ["canvas_png", "figure_to_png", "new_figure"]
 
 MAX_PIXELS = 10_000  # per side: beyond it a PNG costs seconds and hundreds of megabytes
 
@@ -67,4 +67,37 @@ def figure_to_png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     figure.clear()
+    return buffer.getvalue()
+
+
+def canvas_png(figure) -> bytes:
+    """The pixels a Figure's Agg canvas holds now, as PNG bytes, without drawing anything.
+
+    For widgets that draw only what changed (matplotlib's blitting: ``canvas.restore_region``
+    then ``ax.draw_artist``) and encode the result; `figure_to_png` draws the whole figure.
+
+    Args:
+        figure: a `matplotlib.figure.Figure` with an Agg canvas that has been drawn once.
+
+    Returns:
+        The PNG file's bytes (RGBA, as ``savefig`` writes them).
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    if not isinstance(figure, Figure) or not isinstance(figure.canvas, FigureCanvasAgg):
+        raise TypeError(
+            "Received an invalid value for `figure`, expected a matplotlib Figure with an Agg "
+            f"canvas. Received: figure={type(figure).__name__}. Make one with "
+            "`render.new_figure()` and draw it once (`figure.canvas.draw()`)."
+        )
+    if getattr(figure.canvas, "renderer", None) is None:
+        raise ValueError(
+            "Received an invalid value for `figure`, expected a Figure drawn at least once. "
+            "Received: a figure never drawn. Call `figure.canvas.draw()` first."
+        )
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).save(buffer, format="png")
     return buffer.getvalue()

@@ -30,6 +30,13 @@ def _blown_up():
     return _BLOWN[0]
 
 
+def _undrawn_figure():
+    """A Figure with an Agg canvas that has never been drawn: no pixels to encode yet."""
+    from hlcourse import render
+
+    return render.new_figure()
+
+
 def _flat_figure():
     """A Figure 0 pixels high: a Figure, but one with nothing to render (matplotlib's own
     error was "cannot write empty image")."""
@@ -190,6 +197,9 @@ UI_ROWS = [
     ("hlcourse.render.new_figure", "dpi", "type", (), {"dpi": 72.5}, TypeError, "dpi=72.5"),
     ("hlcourse.render.figure_to_png", "figure", "type", ("fig",), {}, TypeError, "matplotlib Figure"),
     ("hlcourse.render.figure_to_png", "figure", "type", (None,), {}, TypeError, "figure=NoneType"),
+    ("hlcourse.render.canvas_png", "figure", "type", ("fig",), {}, TypeError, "figure=str"),
+    ("hlcourse.render.canvas_png", "figure", "range", (_undrawn_figure(),), {}, ValueError,
+     "never drawn"),
     # hlcourse.plots
     ("hlcourse.plots.plot_dataset", "dataset", "type", (np.zeros((4, 2)),), {}, TypeError, "hlcourse Dataset"),
     ("hlcourse.plots.plot_dataset", "dataset", "range", (hlcourse.data.load_digits(),), {}, ValueError, "2-D"),

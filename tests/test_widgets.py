@@ -62,6 +62,81 @@ def test_no_figure_is_left_open_after_many_changes():
     assert plt.get_fignums() == open_before
 
 
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))))
+
+
+def test_the_quick_redraw_is_the_whole_picture(explorer):
+    """Drawing only the points over a cached background gives exactly what drawing the whole
+    figure gives, after changes of every kind (new views, cached views, widened views)."""
+    import numpy as np
+
+    for name, noise, seed in [("spiral", 0.1, 0), ("xor", 0.45, 3), ("spiral", 0.12, 7),
+                              ("circles", 0.0, 1), ("xor", 0.1, 9)]:  # fmt: skip
+        explorer.dataset_name.value, explorer.noise.value, explorer.seed.value = name, noise, seed
+        shown = _pixels(explorer.image.value)
+        picture = explorer._picture
+        for artist in picture.animated:
+            artist.set_animated(False)
+        picture.figure.canvas.draw()
+        whole = np.asarray(picture.figure.canvas.buffer_rgba())
+        for artist in picture.animated:
+            artist.set_animated(True)
+        assert shown.shape == whole.shape
+        assert np.array_equal(shown, whole), f"{name}, noise {noise}, seed {seed}"
+
+
+def test_the_view_stays_put_within_a_noise_step_and_every_point_is_in_it(explorer):
+    picture = explorer._picture
+    explorer.noise.value = 0.12
+    view = picture.ax.get_xlim(), picture.ax.get_ylim()
+    for seed in range(1, 40):  # seeds and noise within the step: the same axes
+        explorer.seed.value = seed
+        explorer.noise.value = 0.12 + (seed % 8) / 100
+        assert (picture.ax.get_xlim(), picture.ax.get_ylim()) == view
+        (x_lo, x_hi), (y_lo, y_hi) = view
+        x = explorer.current.x
+        assert x[:, 0].min() >= x_lo and x[:, 0].max() <= x_hi
+        assert x[:, 1].min() >= y_lo and x[:, 1].max() <= y_hi
+    explorer.noise.value = 0.5  # the next steps: a wider view
+    assert picture.ax.get_ylim()[1] > view[1][1]
+
+
+def test_points_beyond_the_view_widen_it(explorer):
+    import importlib
+
+    module = importlib.import_module("hlcourse.widgets.dataset_explorer")
+
+    picture = explorer._picture
+    key = ("xor", explorer.n_samples, 0.1)
+    picture.views[key] = (-0.5, 0.5, -0.5, 0.5)  # as if seed 0's points had all been close in
+    explorer.seed.value = 11
+    (x_lo, x_hi), (y_lo, y_hi) = picture.ax.get_xlim(), picture.ax.get_ylim()
+    x = explorer.current.x
+    assert x_lo <= x[:, 0].min() and x[:, 0].max() <= x_hi
+    assert y_lo <= x[:, 1].min() and x[:, 1].max() <= y_hi
+    assert len(picture.backgrounds) <= module.MAX_BACKGROUNDS
+
+
+def test_cached_backgrounds_are_bounded():
+    import importlib
+
+    module = importlib.import_module("hlcourse.widgets.dataset_explorer")
+
+    explorer = hlc.widgets.dataset_explorer("xor", n_samples=20)
+    for step in range(60):
+        explorer.dataset_name.value = hlc.data.CLASSIFICATION_SETS[
+            step % len(hlc.data.CLASSIFICATION_SETS)
+        ]
+        explorer.noise.value = (step * 7 % 51) / 100
+    assert len(explorer._picture.backgrounds) == module.MAX_BACKGROUNDS
+
+
 def test_every_control_is_labelled(explorer):
     for control in (explorer.dataset_name, explorer.noise, explorer.seed):
         assert control.description
