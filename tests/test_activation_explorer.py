@@ -154,6 +154,31 @@ def test_the_picture_cache_keeps_no_arrays(explorer):
     assert explorer.stats["outputs"].shape == (512, 64)  # still there for the learner
 
 
+def test_the_kept_left_panel_gives_the_whole_picture(explorer):
+    """A change of input scale puts back the left panel's pixels kept for the activation and
+    draws the other two: exactly what drawing the whole figure gives."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    picture = explorer._picture
+    for name, scale in [
+        ("tanh", 0.1),
+        ("tanh", 3.0),
+        ("relu", 0.5),
+        ("tanh", 0.3),
+        ("sigmoid", 10.0),
+        ("relu", 2.0),
+    ]:  # fmt: skip  (none seen before: drawn)
+        explorer.activation.value, explorer.input_scale.value = name, scale
+        shown = np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))))
+        picture.figure.canvas.draw()
+        whole = np.asarray(picture.figure.canvas.buffer_rgba())
+        assert np.array_equal(shown, whole), f"{name} at input scale {scale}"
+    assert set(picture._left_pixels) == {"tanh", "relu", "sigmoid"}
+
+
 def test_main_control_and_picture_are_marked_for_the_browser_test(explorer):
     assert "hlc-main-control" in explorer.activation._dom_classes
     assert "hlc-main-picture" in explorer.image._dom_classes

@@ -56,6 +56,15 @@ def test_advance_changes_a_control_every_time_and_visits_every_value():
     assert scale.value == pytest.approx(10**-0.5)
 
 
+def test_a_size_control_alternates_between_its_smallest_values():
+    epochs = widgets.SelectionSlider(options=[("50", 50), ("100", 100), ("200", 200)], value=50)
+    seen = []
+    for _ in range(4):
+        bench_soak.advance(epochs, 7, within=bench_soak.SMALLEST)
+        seen.append(epochs.value)
+    assert seen == [100, 50, 100, 50]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_short_soak_leaves_nothing_behind(name):
     if name not in bench_soak.SOAKS:

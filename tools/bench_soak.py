@@ -6,7 +6,9 @@
 
 Each widget of `hlcourse.widgets` is built at its smallest settings (the smallest data, network
 and epochs its controls allow), then driven through `changes` changes from code, cycling every
-control through its valid values as a learner would (`.value` set, buttons clicked). Training
+control through its valid values as a learner would (`.value` set, buttons clicked); controls of
+size alone (number of samples, epochs) stay at their smallest settings, alternating between
+their `SMALLEST` smallest values. Network shapes are cycled through in full. Training
 widgets get their changes a few milliseconds apart, so most changes arrive while a training is
 running and cancel it; every `WAIT_EVERY`-th change waits for the finished picture. The
 playground also plays, steps, resets and changes its structure (layers, neurons, features)
@@ -67,6 +69,9 @@ WARMUP = 20
 """Changes before the resident memory is first read (imports, traces, compilations)."""
 WAIT_EVERY = 50
 """A training widget waits for the finished picture after every this many changes."""
+SMALLEST = 2
+"""A size control (samples, epochs) alternates between its this many smallest values: the soak
+runs at the widget's smallest settings, and still changes every control."""
 PACE = 0.01
 """Seconds between a training widget's other changes: most land while a training runs."""
 SETTLE_TIMEOUT = 300.0  # seconds to wait for background work (never reached when all is well)
@@ -94,18 +99,21 @@ def values_of(control: Any) -> list[Any]:
     raise TypeError(f"no values known for {type(control).__name__}")  # a new kind of control
 
 
-def advance(control: Any, stride: int = 1) -> None:
+def advance(control: Any, stride: int = 1, within: int | None = None) -> None:
     """Set `control` to the value `stride` places after its current one (wrapping round), so
-    every change is a real change and the whole range is visited."""
+    every change is a real change and the whole range is visited; with `within`, only its
+    first `within` values (a size control kept at its smallest settings)."""
     import math
 
-    values = values_of(control)
+    values = values_of(control)[:within]
     current = control.value
     if isinstance(current, float):
         index = min(range(len(values)), key=lambda k: abs(values[k] - current))
-    else:
+    elif current in values:
         index = values.index(current)
-    stride = stride if math.gcd(stride, len(values)) == 1 else 1
+    else:  # beyond the first `within`: back to the smallest
+        index, stride = 0, 0
+    stride = stride if stride == 0 or math.gcd(stride, len(values)) == 1 else 1
     control.value = values[(index + stride) % len(values)]
 
 
@@ -155,9 +163,12 @@ class _Controls(Soak):
 
     controls: tuple[str, ...] = ()
     stride = 7
+    sizes: tuple[str, ...] = ()  # size controls: they alternate between their SMALLEST values
 
     def change(self, widget: Any, i: int) -> None:
-        advance(getattr(widget, self.controls[i % len(self.controls)]), self.stride)
+        name = self.controls[i % len(self.controls)]
+        within = SMALLEST if name in self.sizes else None
+        advance(getattr(widget, name), self.stride, within)
 
 
 class DatasetSoak(_Controls):
@@ -191,6 +202,7 @@ class ActivationSoak(_Controls):
 class ArchitectureSoak(_Controls):
     trains = True
     controls = ("hidden_layers", "neurons", "dataset", "activation", "learning_rate", "epochs")
+    sizes = ("epochs",)  # every architecture is visited: they are what the widget is about
 
     def build(self) -> Any:
         from hlcourse import widgets
@@ -219,7 +231,7 @@ class RegularizationSoak(Soak):
         if step in ("train", "clear"):
             getattr(widget, step).click()
         else:
-            advance(getattr(widget, step), 1)
+            advance(getattr(widget, step), 1, SMALLEST if step in ("samples", "epochs") else None)
 
     def answer(self, widget: Any) -> bool:
         before = widget.image.value
