@@ -782,8 +782,11 @@ def _resolve_optimizer(model: keras.Model, compiled: Any, learning_rate: float |
     if compiled is not None:
         config = dict(compiled.get_config(), learning_rate=learning_rate)
         return type(compiled).from_config(config)
+    # One name for every Adam made here: TensorFlow caches a kernel per variable name for the
+    # life of the process, and Keras' own names ("adam_7/...") are new for every optimizer.
     return keras.optimizers.Adam(
-        learning_rate=DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate
+        learning_rate=DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate,
+        name="train_fast_adam",
     )
 
 

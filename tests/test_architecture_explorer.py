@@ -297,3 +297,19 @@ def test_bad_input_gets_a_clear_error(args, kwargs, error, fragment):
     assert fragment in message
     assert "Received" in message, "errors say what they received"
     assert not _worker_threads()  # refused before any work started
+
+
+def test_every_model_built_has_the_same_variable_names(quick, make_explorer):
+    """TensorFlow caches a kernel per variable name for the life of the process: the models the
+    explorer builds reuse one name, so a model of a shape seen before adds nothing to it."""
+    from hlcourse.widgets.architecture_explorer import MODEL_NAME
+
+    explorer = make_explorer(dataset="xor", hidden_layers=1, neurons=4)
+    first = [w.path for w in explorer.model.weights]
+    explorer.neurons.value = 8
+    assert explorer.wait(timeout=120)
+    explorer.neurons.value = 4
+    assert explorer.wait(timeout=120)
+    assert explorer.model.name == MODEL_NAME
+    assert [w.path for w in explorer.model.weights] == first
+    assert all(path.startswith(MODEL_NAME + "/") for path in first)

@@ -378,3 +378,16 @@ def test_a_learners_own_custom_gradient_is_left_alone(xor, net, monkeypatch):
     train_fast(net((3,)), xor.x_train, xor.y_train, epochs=2)
     assert custom_gradient_names() == learners
     assert float(gradient_of_learners_op(tf.constant(4.0))) == 1.5
+
+
+def test_the_adam_train_fast_makes_has_one_name(net):
+    """For models of one name its variables' names repeat from one model to the next
+    (TensorFlow caches a kernel per variable name), instead of Keras' adam_1, adam_2, ..."""
+    from hlcourse import training
+
+    models = [net((3,), name="same_name") for _ in range(2)]
+    made = [training._resolve_optimizer(model, None, 0.1) for model in models]
+    for optimizer, model in zip(made, models, strict=True):
+        optimizer.build(model.trainable_variables)
+    assert [o.name for o in made] == ["train_fast_adam"] * 2
+    assert [v.path for v in made[0].variables] == [v.path for v in made[1].variables]
