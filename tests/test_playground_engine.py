@@ -591,3 +591,12 @@ def test_package_exports_the_engine():
 
     for name in en.__all__:
         assert getattr(pg, name) is getattr(en, name)
+
+
+def test_every_model_built_has_one_name():
+    """TensorFlow caches a kernel per variable name for the life of the process: rebuilt
+    networks reuse the names, so a structure seen before adds nothing to the cache."""
+    first = en.build_model(PlaygroundState(layers=(2,)))
+    again = en.build_model(PlaygroundState(layers=(2,)))
+    assert first.name == again.name == en.MODEL_NAME
+    assert [w.path for w in first.weights] == [w.path for w in again.weights]

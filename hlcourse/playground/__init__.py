@@ -29,6 +29,7 @@ Importing it loads NumPy but not TensorFlow (the first model built does).
 """
 
 from hlcourse.playground.engine import (
+    MODEL_NAME,
     TOO_LARGE_STDDEV,
     PlaygroundData,
     PlaygroundEngine,
@@ -80,6 +81,7 @@ from hlcourse.playground.state import (
 )
 
 __all__ = [
+    "MODEL_NAME",
     "TOO_LARGE_STDDEV",
     "PlaygroundData",
     "PlaygroundEngine",

@@ -59,6 +59,7 @@ from hlcourse import _validate as v
 from hlcourse.playground.state import PlaygroundState, _from_argument
 
 __all__ = [
+    "MODEL_NAME",
     "TOO_LARGE_STDDEV",
     "PlaygroundData",
     "PlaygroundEngine",
@@ -153,6 +154,10 @@ def _penalty(state: PlaygroundState) -> tuple[str | None, float | None]:
     return state.regularization, state.regularization_rate
 
 
+MODEL_NAME = "playground"
+"""The name of every model `build_model` makes."""
+
+
 def build_model(state: PlaygroundState | str) -> Any:
     """A Keras model of the state's network (uncompiled, fresh weights).
 
@@ -166,7 +171,8 @@ def build_model(state: PlaygroundState | str) -> Any:
         state: a `PlaygroundState`, or its configuration string.
 
     Returns:
-        A ``keras.Sequential`` mapping ``(batch, n_inputs)`` to ``(batch, 1)``.
+        A ``keras.Sequential`` named ``"playground"`` mapping ``(batch, n_inputs)`` to
+        ``(batch, 1)``.
     """
     state = _check_state(state)
     from hlcourse.models import build_dense_network
@@ -181,6 +187,9 @@ def build_model(state: PlaygroundState | str) -> Any:
         initializer=initializer,
         regularizer=regularizer,
         reg_strength=rate,
+        # One name for every model: TensorFlow caches a kernel per variable name for the life
+        # of the process, and Keras would name each rebuild anew ("sequential_7/hidden_1/...").
+        name=MODEL_NAME,
     )
     if state.init == "too_large":
         # One unseeded initializer object draws the same numbers on every call, so layers of
