@@ -53,6 +53,7 @@ VALIDATION = 1000  # validation points, the same for every run of a seed
 HIDDEN = (128, 128)
 """Units of the two hidden relu layers: far more weights than the training points need."""
 LEARNING_RATE = 0.01
+MODEL_NAME = "regularization_lab"  # the name of every model a run builds
 BN_MOMENTUM = 0.5
 """Momentum of batch normalization's moving averages (the statistics it uses in inference).
 Keras' default, 0.99, averages over about 100 steps, to smooth the noise of small batches. Here
@@ -233,7 +234,12 @@ def run_regularization(
         batch_norm=batch_norm,
         regularizer=regularizer,
         reg_strength=reg_strength,
-        initializer=keras.initializers.GlorotUniform(seed=keras.random.SeedGenerator(seed)),
+        initializer=keras.initializers.GlorotUniform(
+            seed=keras.random.SeedGenerator(seed, name=MODEL_NAME + "_seed")
+        ),
+        # One name for every run's model: TensorFlow caches a kernel per variable name for the
+        # life of the process, and Keras would name each model anew ("sequential_7/...").
+        name=MODEL_NAME,
     )
     _seed_dropout(model, seed)
     for layer in model.layers:  # before the first call traces it (see BN_MOMENTUM)

@@ -107,6 +107,16 @@ def test_the_same_seed_gives_the_same_run_whatever_the_global_seeds(keras_once):
     assert other.history != first.history
 
 
+def test_every_run_builds_a_model_of_one_name(keras_once):
+    """TensorFlow caches a kernel per variable name for the life of the process: runs reuse
+    the names, so a setting seen before adds nothing to the cache."""
+    from hlcourse import regularization
+
+    runs = [run_regularization(samples=30, epochs=2, seed=seed) for seed in (0, 1)]
+    assert [run.model.name for run in runs] == [regularization.MODEL_NAME] * 2
+    assert [w.path for w in runs[0].model.weights] == [w.path for w in runs[1].model.weights]
+
+
 def test_the_penalty_is_in_the_history_not_in_the_gap(keras_once):
     run = run_regularization(samples=30, regularizer="l2", reg_strength=0.03, epochs=10)
     assert run.history["val_loss"][-1] > run.val_loss + 1e-3  # fit adds the penalty
