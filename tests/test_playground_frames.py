@@ -355,3 +355,19 @@ def test_package_exports_the_frames():
 
     for name in fr.__all__:
         assert getattr(pg, name) is getattr(fr, name)
+
+
+def test_a_diverged_network_is_diagnosed_without_a_numpy_warning():
+    """Activations that overflowed (inf) must not print NumPy's "invalid value" warning under
+    the learner's cell: the diagnostics say what is wrong."""
+    import warnings
+
+    from hlcourse.playground import PlaygroundEngine, PlaygroundState
+    from hlcourse.playground import frames as fr
+
+    engine = PlaygroundEngine(PlaygroundState(layers=(2,)))
+    outputs = [np.array([[np.inf, 1.0], [-np.inf, 2.0], [np.inf, 0.5]], dtype=np.float32)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stats, _flags = fr._diagnose(engine._snapshot(), outputs)
+    assert not np.isfinite(stats["hidden_1"].mean)

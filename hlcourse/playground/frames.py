@@ -529,14 +529,16 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
         if act in diagnostics.RELU_ACTIVATIONS and finite:
             dead = activations.dead_units(as_float)
         spread = as_float.max(axis=1) - as_float.min(axis=1) if finite else None
+        with np.errstate(invalid="ignore", over="ignore"):  # a diverged network: inf, NaN
+            mean, std = float(np.mean(as_float)), float(np.std(as_float))
         rows.append(
             diagnostics.LayerStats(
                 layer=f"hidden_{i}",
                 kind="Dense",
                 activation=act,
                 units=int(values.shape[1]),
-                mean=float(np.mean(as_float)),
-                std=float(np.std(as_float)),
+                mean=mean,
+                std=std,
                 saturated=saturated,
                 dead=dead,
                 unit_difference=float(np.max(spread)) if finite else math.nan,
