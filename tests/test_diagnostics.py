@@ -602,3 +602,25 @@ def test_gradient_rows_follow_the_call_order_of_nested_blocks(keras_fresh):
     # and the statistics know what the layer inside the block is
     stats = diagnostics.activation_stats(model, x)
     assert stats["block/inner"].activation == "relu"
+
+
+def test_blown_up_activations_are_described_without_a_numpy_warning(keras_fresh):
+    """Outputs of inf (weights blown up) give a non-finite mean or std and a flag, not NumPy's
+    "invalid value encountered in subtract" printed under the learner's cell (tests turn
+    warnings into errors)."""
+    model = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(3, activation="relu", name="hidden_1"),
+         keras.layers.Dense(1, activation="sigmoid", name="output")]
+    )  # fmt: skip
+    model.layers[0].kernel.assign(np.full((2, 3), 10.0, np.float32))
+    huge = np.array([[3e38, 3e38], [1.0, 2.0]], np.float32)  # the first row overflows to inf
+    stats = diagnostics.activation_stats(model, huge)
+    assert not math.isfinite(stats["hidden_1"].std)
+    report = diagnostics.diagnose(model, huge)
+    assert any("NaN or infinite" in flag.problem for flag in report.flags)
+
+
+def test_diagnose_refuses_non_finite_inputs_before_running_the_model(keras_fresh):
+    model = build_dense_network(2, (3,))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        diagnostics.diagnose(model, np.full((6, 2), np.inf))

@@ -50,14 +50,16 @@ def diagnose(model: keras.Model, x: Any, y: Any = None, *, loss: Any = None) -> 
         problems found; ``report.flags`` lists them as (layer, problem, remedy) records.
     """
     model = _check_model("model", model)
-    stats = activation_stats(model, x)
+    if model.built and _style(model) != "subclassed" and len(model.inputs) == 1:
+        v.check_array("x", x)  # before the model runs on it: NaN or inf inputs refused here
+    stats = activation_stats(model, x)  # (an unbuilt model is refused here)
+    several_inputs = _style(model) != "subclassed" and len(model.inputs) > 1
     gradients = None
     if y is not None:
         gradients = gradient_norms(model, x, y, loss=loss)
     elif loss is not None:
         v._fail("loss", "None when no targets y are given", loss,
                 hint="The loss is only used for the gradients: pass y too")  # fmt: skip
-    several_inputs = _style(model) != "subclassed" and len(model.inputs) > 1
     flags: list[Flag] = []
     input_mean = input_std = None
     if not several_inputs:

@@ -145,13 +145,15 @@ def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
         saturated = activations.saturation_share(act, _pre_activations(act, as_float))
     if act in diagnostics.RELU_ACTIVATIONS and finite:
         dead = activations.dead_units(units)
+    with np.errstate(invalid="ignore", over="ignore"):  # blown-up weights: inf, NaN (flagged)
+        mean, std = float(np.mean(as_float)), float(np.std(as_float))
     return LayerStats(
         layer=name,
         kind=type(layer).__name__ if layer is not None else "?",
         activation=act,
         units=int(units.shape[1]),
-        mean=float(np.mean(as_float)),
-        std=float(np.std(as_float)),
+        mean=mean,
+        std=std,
         saturated=saturated,
         dead=dead,
         unit_difference=_unit_difference(units) if finite else math.nan,
