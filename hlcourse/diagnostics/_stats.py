@@ -145,8 +145,7 @@ def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
         saturated = activations.saturation_share(act, _pre_activations(act, as_float))
     if act in diagnostics.RELU_ACTIVATIONS and finite:
         dead = activations.dead_units(units)
-    with np.errstate(invalid="ignore", over="ignore"):  # blown-up weights: inf, NaN (flagged)
-        mean, std = float(np.mean(as_float)), float(np.std(as_float))
+    mean, std = _mean_std(as_float)
     return LayerStats(
         layer=name,
         kind=type(layer).__name__ if layer is not None else "?",
@@ -159,6 +158,13 @@ def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
         unit_difference=_unit_difference(units) if finite else math.nan,
         values=values,
     )
+
+
+def _mean_std(values: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of a layer's outputs; inf or NaN (weights blown up, which
+    the flags report) without NumPy's "invalid value" warning."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return float(np.mean(values)), float(np.std(values))
 
 
 def _pre_activations(act: str, y: np.ndarray) -> np.ndarray:

@@ -515,6 +515,7 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
         return None, ()
     from hlcourse import activations, diagnostics
     from hlcourse.diagnostics._report import _activation_flags
+    from hlcourse.diagnostics._stats import _mean_std
 
     act = snap.state.activation
     rows = []
@@ -529,8 +530,7 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
         if act in diagnostics.RELU_ACTIVATIONS and finite:
             dead = activations.dead_units(as_float)
         spread = as_float.max(axis=1) - as_float.min(axis=1) if finite else None
-        with np.errstate(invalid="ignore", over="ignore"):  # a diverged network: inf, NaN
-            mean, std = float(np.mean(as_float)), float(np.std(as_float))
+        mean, std = _mean_std(as_float)
         rows.append(
             diagnostics.LayerStats(
                 layer=f"hidden_{i}",
