@@ -34,6 +34,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
+from hlcourse import _dense_loop  # noqa: E402
 from hlcourse import _validate as v  # noqa: E402
 from hlcourse.models import _check_model, _last_layer_facts, _style  # noqa: E402
 
@@ -85,6 +86,7 @@ def train_fast(
     on_progress: Callable[[int, dict[str, list[float]]], Any] | None = None,
     patience: int | None = None,
     restore_best_weights: bool = True,
+    shared_loop: bool = False,
 ) -> dict[str, list[float]]:
     """Train `model` on (x, y) like ``model.fit``, with many steps in one compiled loop.
 
@@ -121,6 +123,13 @@ def train_fast(
             ``EarlyStopping`` does the same with ``restore_best_weights=True``, though there
             it defaults to False. The best epoch is the first lowest ``val_loss`` in the
             history, ``int(np.argmin(history["val_loss"])) + 1``.
+        shared_loop: True trains a plain Dense network (a ``keras.Sequential`` of Dense
+            layers with relu, tanh, sigmoid or linear, no regularizers, not compiled, no
+            `patience`) in a loop shared by networks of every width and up to 6 hidden layers:
+            a new shape costs no tracing (0.3-1 s) and no memory (about 1 MB each, kept by
+            TensorFlow for the life of the process), for 1.2-2 times the time per epoch.
+            Same history and weights to float32 rounding. Other models train as with False
+            (the default: a loop traced for the model).
 
     Calling `train_fast` again on the same model continues training, as a second ``fit``
     does: with unchanged settings and data shapes it reuses the optimizer (also the Adam it
@@ -161,6 +170,7 @@ def train_fast(
                 "y_val) or leave patience=None",
             )
     restore_best_weights = v.check_bool("restore_best_weights", restore_best_weights)
+    shared_loop = v.check_bool("shared_loop", shared_loop)
     _check_x_fits(model, x)
     if not model.built:
         model(x[:1])
@@ -202,6 +212,16 @@ def train_fast(
         # Past Keras' attribute tracking: a private cache, not part of the model's config.
         object.__setattr__(model, "_hlc_training_loops", loops)
     loop = loops.pop(cache_key, None)
+    if loop is None and shared_loop and compiled_optimizer is None and not stopping:
+        # A plain Dense chain: one loop for every layer size (see hlcourse._dense_loop).
+        run = _dense_loop.dense_run(
+            model, loss_fn, _accuracy_fn(kind, loss_fn),
+            (kind, bool(getattr(loss_fn, "from_logits", False))),
+            DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate,
+            (x, y, *val_arrays), batch,
+        )  # fmt: skip
+        if run is not None:
+            loop = {"run_chunk": run, "keys": run.keys, "keep": (compiled_optimizer, loss)}
     if loop is None and _POOLING:
         loop = _pooled_loop(
             model, compiled_optimizer, learning_rate, loss, loss_fn, kind, loss_key,

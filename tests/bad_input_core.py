@@ -59,6 +59,7 @@ CORE_EXEMPT = {
     ("hlcourse.representations.layer_separability", "include_output", "range"): _BOOL,
     ("hlcourse.sequences.make_text_task", "one_hot", "range"): _BOOL,
     ("hlcourse.training.train_fast", "restore_best_weights", "range"): _BOOL,
+    ("hlcourse.training.train_fast", "shared_loop", "range"): _BOOL,
 }
 
 _NO_HIDDEN = hlcourse.models.build_dense_network(2, (), name="bad_input_no_hidden")
@@ -888,4 +889,8 @@ CORE_ROWS = [
      {"restore_best_weights": "yes"}, TypeError, "restore_best_weights='yes'"),
     ("hlcourse.training.train_fast", "restore_best_weights", "type", (_net(), _X, _Y),
      {"restore_best_weights": None}, TypeError, "restore_best_weights=None"),
+    ("hlcourse.training.train_fast", "shared_loop", "type", (_net(), _X, _Y),
+     {"shared_loop": "yes"}, TypeError, "shared_loop='yes'"),
+    ("hlcourse.training.train_fast", "shared_loop", "type", (_net(), _X, _Y),
+     {"shared_loop": 1}, TypeError, "shared_loop=1"),
 ]  # fmt: skip

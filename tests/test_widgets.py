@@ -187,6 +187,27 @@ def test_more_hidden_units_fit_the_curve_better(width_explorer):
     assert explorer.last_mse < narrow / 4
 
 
+def test_width_explorer_trains_new_widths_without_tracing_a_loop(width_explorer):
+    """One loop shared by every width (train_fast's shared_loop=True): each trace would keep
+    about 1 MB for the life of the kernel."""
+    from hlcourse import _dense_loop
+
+    def traced():
+        return sum(
+            f["function"].experimental_get_tracing_count() for f in _dense_loop._LOOPS.values()
+        )
+
+    explorer = width_explorer(width=2, epochs=30)
+    before = traced()
+    for width in (5, 13, 41):
+        explorer.width.value = width
+        assert explorer.wait()
+        assert explorer.errors == [] and len(explorer.history["loss"]) == 30
+        (loop,) = explorer.model._hlc_training_loops.values()
+        assert isinstance(loop["run_chunk"], _dense_loop.DenseRun)
+    assert traced() == before
+
+
 def test_curve_and_activation_menus_retrain(width_explorer):
     explorer = width_explorer(width=3, epochs=30)
     for control, value, words in [

@@ -18,14 +18,17 @@ the finished one for long). The finished picture and its caption follow.
 
 Training runs in a background thread, all epochs of a chunk in one compiled TensorFlow loop
 (`hlcourse.training.train_fast`, full batch: one Adam step per epoch), so the notebook stays
-responsive. Every change starts a new "generation"; training for an older one stops at its
-next chunk and is never drawn, so only the newest setting reaches the picture.
+responsive. The loop is the one `train_fast(..., shared_loop=True)` shares between networks of
+every width and up to 6 hidden layers: a network of a new shape costs no tracing, and no
+memory kept for good (before, each new shape cost 0.3-1 s of tracing and about 1 MB). Every
+change starts a new "generation"; training for an older one stops at its next chunk and is
+never drawn, so only the newest setting reaches the picture.
 
 Speed on a 2-core machine (measured while other jobs shared it, load average about 1.5):
-the status line changes within a millisecond of a change. Building a new network and tracing
-its compiled loop takes 0.45-0.7 s (about 1 s for 6 x 64); after that, 250 full-batch epochs
-of 2 x 8 units take under 0.1 s, and one picture 0.2-0.3 s (matplotlib drawing the ticks and
-text of two panels). The default setting showed its first picture about 1.2 s and its
+the status line changes within a millisecond of a change. The first network with up to 2
+hidden layers, and the first with 3 to 6, wait 1-2.5 s for the shared loop to be traced (once
+per process); other networks train at once: 250 full-batch epochs of 2 x 8 units take about
+0.1 s, and one picture 0.2-0.3 s (matplotlib drawing the ticks and text of two panels). The default setting showed its first picture about 1.2 s and its
 finished picture about 2.1 s after a change (median of 5); 6 x 64, 1.7 s and 2.3 s. Full
 batch was chosen over mini-batches of 32: on the spiral (2 x 8 relu, learning rate 0.03, 300
 epochs, seeds 0-4) it reached the same test accuracy (0.64-0.78 against 0.63-0.76) in half
@@ -301,6 +304,7 @@ class ArchitectureExplorer(TrainsInBackground, widgets.VBox):
             chunk=-(-epochs // FRAMES),
             should_stop=lambda: self._is_stale(generation),
             on_progress=progress,
+            shared_loop=True,  # one compiled loop for every shape: no tracing per change
         )
         seconds = time.perf_counter() - started - drawing[0]
         if self._is_stale(generation):

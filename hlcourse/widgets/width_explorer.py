@@ -162,11 +162,13 @@ class WidthExplorer(TrainsInBackground, widgets.VBox):
             dataset.x_train,
             dataset.y_train,
             epochs=self.epochs,
-            learning_rate=LEARNING_RATES[activation],
-            loss="mse",
+            learning_rate=LEARNING_RATES[
+                activation
+            ],  # the loss: mean squared error (linear output)
             seed=self.seed,
             should_stop=lambda: self._is_stale(generation),
             on_progress=lambda done, h: self._report(generation, done, h),
+            shared_loop=True,  # one compiled loop for every width: no tracing per change
         )
         if self._is_stale(generation):
             return None
