@@ -13,6 +13,10 @@ from hlcourse import _validate as v
 __all__ = ["canvas_png", "figure_to_png", "new_figure"]
 
 MAX_PIXELS = 10_000  # per side: beyond it a PNG costs seconds and hundreds of megabytes
+# zlib's fastest level: a widget's picture encodes in 11-13 ms instead of 21-23 ms (a 960 x 296
+# three-panel figure), for files about 15% larger (45 kB instead of 39 kB), which a notebook on
+# the same machine receives in well under a millisecond.
+PNG_OPTIONS = {"compress_level": 1}
 
 
 def new_figure(width: float = 5.0, height: float = 4.0, dpi: int = 80):
@@ -65,7 +69,7 @@ def figure_to_png(figure) -> bytes:
             "`figure.set_size_inches(width, height)`, or lower its dpi."
         )
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", pil_kwargs=dict(PNG_OPTIONS))
     figure.clear()
     return buffer.getvalue()
 
@@ -99,5 +103,7 @@ def canvas_png(figure) -> bytes:
             "Received: a figure never drawn. Call `figure.canvas.draw()` first."
         )
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).save(buffer, format="png")
+    Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).save(
+        buffer, format="png", **PNG_OPTIONS
+    )
     return buffer.getvalue()

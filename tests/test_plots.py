@@ -10,7 +10,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.contour import ContourSet
 from matplotlib.image import AxesImage
 
-from hlcourse import data, plots
+from hlcourse import data, plots, render
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +260,19 @@ def test_plots_draw_on_figures_outside_pyplot_without_opening_any(xor, net):
     plots.plot_hidden_space(net(3), xor, axes[2])
     assert render.figure_to_png(figure).startswith(b"\x89PNG")
     assert plt.get_fignums() == open_before
+
+
+def _zlib_level_hint(png: bytes) -> int:
+    """FLEVEL of the PNG's zlib stream (0: fastest ... 3: best compression), from its header."""
+    start = png.index(b"IDAT") + 4
+    return png[start + 1] >> 6
+
+
+def test_widget_pictures_are_encoded_with_the_fastest_zlib_level():
+    """Widgets redraw on every change: PNGs use zlib level 1 (half the encoding time of the
+    default level 6, for files about 15% larger)."""
+    figure = render.new_figure(4, 3)
+    figure.add_subplot().plot([0, 1, 2], [1, 0, 1])
+    figure.canvas.draw()
+    assert _zlib_level_hint(render.canvas_png(figure)) == 0
+    assert _zlib_level_hint(render.figure_to_png(figure)) == 0
