@@ -335,7 +335,10 @@ def _compile_loop(
         hits = accuracy(yb, pred) if accuracy is not None else tf.constant(0.0)
         return tf.cast(value, tf.float32), tf.cast(hits, tf.float32)
 
-    signature = [tf.TensorSpec(a.shape, tf.as_dtype(a.dtype)) for a in arrays]
+    signature = [
+        tf.TensorSpec(shape, tf.as_dtype(a.dtype))
+        for shape, a in zip(_loop_shapes(arrays, full_batch), arrays, strict=True)
+    ]
     signature.insert(2, tf.TensorSpec([None, None if full_batch else n], tf.int32))
     best = wait = None
     watched: list = []
@@ -398,6 +401,17 @@ def _compile_loop(
 
     return {"run_chunk": _TracedOnFirstCall(run_chunk), "keys": keys, "best": best, "wait": wait,
             "snapshots": snapshots}  # fmt: skip
+
+
+def _loop_shapes(arrays: tuple[np.ndarray, ...], full_batch: bool) -> list[tuple]:
+    """The shapes a training loop is traced for: the number of samples is left open (None) for
+    the validation data, and for the training data when every step takes all of it, so one
+    loop serves every number of samples (the regularization lab's "Training samples"); with
+    mini-batches the loop's slicing needs it."""
+    return [
+        (None, *a.shape[1:]) if full_batch or i >= 2 else tuple(a.shape)
+        for i, a in enumerate(arrays)
+    ]
 
 
 class _TracedOnFirstCall:
@@ -488,8 +502,15 @@ def _pooled_loop(
         optimizer_part = (_keras_object_key(compiled_optimizer), learning_rate)
     if loss_part is None or optimizer_part[0] is None:
         return None
-    shapes = tuple((a.shape, a.dtype.str) for a in arrays)
-    key = (json.dumps(config, sort_keys=True), loss_part, optimizer_part, batch, stopping, shapes)
+    full_batch = batch == len(arrays[0])
+    shapes = tuple(
+        (shape, a.dtype.str)
+        for shape, a in zip(_loop_shapes(arrays, full_batch), arrays, strict=True)
+    )
+    key = (
+        json.dumps(config, sort_keys=True), loss_part, optimizer_part,
+        "full" if full_batch else batch, stopping, shapes,
+    )  # fmt: skip
     with _POOL_LOCK:
         if key in _POOL:
             twin = _POOL.pop(key)

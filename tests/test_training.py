@@ -240,6 +240,25 @@ def test_a_fresh_model_of_a_seen_architecture_traces_no_new_loop(xor, net, empty
     assert traces(empty_pool) == 2  # another architecture: a loop of its own
 
 
+def test_one_full_batch_loop_serves_every_number_of_samples(xor, net, empty_pool, monkeypatch):
+    """Full batch, the number of samples is left open in the traced loop: a model of a seen
+    architecture trained on fewer points traces nothing, and trains exactly as alone."""
+    from hlcourse import training
+
+    kwargs = {"epochs": 5, "learning_rate": 0.05, "validation_data": (xor.x_test, xor.y_test)}
+    few = (xor.x_train[:40], xor.y_train[:40])
+    monkeypatch.setattr(training, "_POOLING", False)
+    alone = net((6,), seed=2, dropout=0.2, batch_norm=True)
+    expected = train_fast(alone, *few, **kwargs)
+    monkeypatch.setattr(training, "_POOLING", True)
+    train_fast(net((6,), seed=1, dropout=0.2, batch_norm=True), xor.x_train, xor.y_train, **kwargs)
+    shared = net((6,), seed=2, dropout=0.2, batch_norm=True)
+    assert train_fast(shared, *few, **kwargs) == expected
+    assert traces(empty_pool) == 2  # the model alone, then one shared loop for 150 and 40 points
+    for ours, theirs in zip(state(shared), state(alone), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def run_twice(model, x, y, **kwargs) -> dict[str, list[float]]:
     """Two train_fast calls (the second continues the first), histories joined."""
     first = train_fast(model, x, y, **kwargs)
