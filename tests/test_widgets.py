@@ -208,6 +208,21 @@ def test_width_explorer_trains_new_widths_without_tracing_a_loop(width_explorer)
     assert traced() == before
 
 
+def test_width_explorer_models_all_have_one_name(width_explorer):
+    """TensorFlow caches a kernel per variable name for the life of the process: every model
+    the explorer builds has one name, so a width seen before adds nothing to that cache."""
+    from hlcourse.widgets.width_explorer import MODEL_NAME
+
+    explorer = width_explorer(width=2, epochs=20)
+    first = [w.path for w in explorer.model.weights]
+    explorer.width.value = 3
+    assert explorer.wait()
+    explorer.width.value = 2
+    assert explorer.wait()
+    assert explorer.model.name == MODEL_NAME
+    assert [w.path for w in explorer.model.weights] == first
+
+
 def test_curve_and_activation_menus_retrain(width_explorer):
     explorer = width_explorer(width=3, epochs=30)
     for control, value, words in [
