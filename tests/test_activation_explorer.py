@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -118,8 +121,6 @@ def test_going_back_to_a_setting_shows_the_same_picture(explorer):
 
 
 def test_the_picture_cache_is_bounded(explorer, monkeypatch):
-    import importlib
-
     # the module, not the function of the same name that hlcourse.widgets exports
     module = importlib.import_module("hlcourse.widgets.activation_explorer")
 
@@ -154,29 +155,151 @@ def test_the_picture_cache_keeps_no_arrays(explorer):
     assert explorer.stats["outputs"].shape == (512, 64)  # still there for the learner
 
 
-def test_the_kept_left_panel_gives_the_whole_picture(explorer):
-    """A change of input scale puts back the left panel's pixels kept for the activation and
-    draws the other two: exactly what drawing the whole figure gives."""
-    import io
-
-    import numpy as np
+def _shown(explorer) -> np.ndarray:
     from PIL import Image
 
+    return np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))))
+
+
+def _whole(picture) -> np.ndarray:
+    """The whole figure drawn at once, as the quick redraws must give it."""
+    picture.figure.canvas.draw()
+    return np.asarray(picture.figure.canvas.buffer_rgba()).copy()
+
+
+def _bars_under_legend(picture) -> bool:
+    """Whether some bar of the right panel reaches up under its legend."""
+    box = picture.right.get_legend().get_window_extent()
+    counts, edges = picture.out_bars.get_data().values, picture.out_bars.get_data().edges
+    tops = picture.right.transData.transform(
+        np.column_stack([(edges[:-1] + edges[1:]) / 2, counts])
+    )
+    return bool(np.any((tops[:, 0] > box.x0) & (tops[:, 0] < box.x1) & (tops[:, 1] > box.y0)))
+
+
+def test_the_kept_pixels_give_the_whole_picture(explorer, monkeypatch):
+    """A redraw puts back the pixels kept for what did not change (the left panel per
+    activation, the right legend's inside, above and below the other panels' axes per title and
+    per x-limits) and draws the rest: exactly what drawing the whole figure gives, for settings
+    drawn for the first time and for settings gone back to (each one drawn again: the picture
+    cache holds one)."""
+    module = importlib.import_module("hlcourse.widgets.activation_explorer")
+    monkeypatch.setattr(module, "CACHE_SIZE", 1)
     picture = explorer._picture
-    for name, scale in [
-        ("tanh", 0.1),
-        ("tanh", 3.0),
-        ("relu", 0.5),
-        ("tanh", 0.3),
-        ("sigmoid", 10.0),
-        ("relu", 2.0),
-    ]:  # fmt: skip  (none seen before: drawn)
+    settings = [
+        ("tanh", 0.1), ("tanh", 3.0), ("relu", 0.5), ("tanh", 0.3), ("sigmoid", 10.0),
+        ("relu", 2.0),  # none seen before
+        ("tanh", 0.1), ("sigmoid", 0.1), ("tanh", 10.0), ("tanh", 3.0), ("relu", 3.0),
+        ("relu", 2.0), ("sigmoid", 10.0), ("linear", 0.1), ("tanh", 0.1),  # and back
+    ]  # fmt: skip
+    under_legend = 0
+    for name, scale in settings:
         explorer.activation.value, explorer.input_scale.value = name, scale
-        shown = np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))))
-        picture.figure.canvas.draw()
-        whole = np.asarray(picture.figure.canvas.buffer_rgba())
-        assert np.array_equal(shown, whole), f"{name} at input scale {scale}"
-    assert set(picture._left_pixels) == {"tanh", "relu", "sigmoid"}
+        assert explorer.caption.value.startswith(f"{name} at input scale")
+        assert np.array_equal(_shown(explorer), _whole(picture)), f"{name} at input scale {scale}"
+        under_legend += _bars_under_legend(picture)
+    assert set(picture._left_pixels) == {"tanh", "relu", "sigmoid", "linear"}
+    assert under_legend >= 2  # saturated tanh and sigmoid pile up under it: drawn over, right
+    kept_titles, kept_axes, _ = picture._margins[picture.middle]
+    assert len(kept_axes) < len(settings) / 2  # most input scales share the limits ±6
+    assert len(kept_titles) < len(settings)  # settings gone back to show the same titles
+
+
+def test_a_redraw_draws_only_the_words_that_changed(explorer, monkeypatch):
+    """Text is what costs (about 0.15 ms a letter): the words that did not change are put back
+    as pixels. Here the middle panel's axis (the limits ±6 at input scales 1 and 0.5), the
+    right panel's axis label (its tick labels are new) and, for an activation with the same
+    share in hatched zones, the middle panel's title; the legend's entries and the left panel
+    (the same activation) always."""
+    picture = explorer._picture
+    renderer = picture.figure.canvas.get_renderer()
+    draw_text, drawn = renderer.draw_text, []
+
+    def spy(gc, x, y, s, *args, **kwargs):
+        drawn.append(s)
+        return draw_text(gc, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(renderer, "draw_text", spy)
+    explorer.input_scale.value = 0.5
+    right_ticks = {label.get_text() for label in picture.right.get_xticklabels()}
+    assert picture.middle.get_xlim() == (-6.0, 6.0)
+    assert picture.middle.get_title() in drawn
+    assert picture.right.get_title() in drawn
+    assert set(drawn) <= {picture.middle.get_title(), picture.right.get_title(), *right_ticks}
+    assert right_ticks & set(drawn)
+
+    drawn.clear()
+    title = picture.middle.get_title()
+    explorer.activation.value = "sigmoid"  # 0% in hatched zones at input scale 0.5, as tanh
+    assert picture.middle.get_title() == title
+    assert title not in drawn
+    assert {picture.right.get_title(), "sigmoid(z)"} <= set(drawn)  # new words
+    assert not {"outputs f(z)", "mean", "zero", "pre-activation z = x·W + b"} & set(drawn)
+
+    drawn.clear()
+    explorer.input_scale.value = 0.6
+    assert "sigmoid(z)" not in drawn
+
+
+def test_a_change_of_input_scale_leaves_the_left_panel_as_it_is(explorer):
+    """The left panel depends on the activation alone: its artists are not made again."""
+    picture = explorer._picture
+    legend, words = picture.left.get_legend(), list(picture._left_words)
+    explorer.input_scale.value = 3.0
+    assert picture.left.get_legend() is legend
+    assert picture._left_words == words
+    explorer.activation.value = "relu"
+    assert picture.left.get_legend() is not legend
+    assert picture.left.get_title() == "relu: function and slope"
+
+
+def test_the_hatched_zones_follow_the_activation(explorer):
+    """The hatched spans are moved, not made again; those left over are hidden."""
+    module = importlib.import_module("hlcourse.widgets.activation_explorer")
+    picture = explorer._picture
+
+    def hatched(ax) -> list[tuple[float, float]]:
+        return sorted(
+            (round(p.get_x(), 1), round(p.get_x() + p.get_width(), 1))
+            for p in ax.patches
+            if p.get_visible() and p.get_hatch()
+        )
+
+    spans = list(picture._middle_spans)
+    assert hatched(picture.middle) == [(-6.0, -2.2), (2.2, 6.0)]  # tanh's saturation
+    assert len(hatched(picture.left)) == 2
+    explorer.activation.value = "relu"
+    assert hatched(picture.middle) == hatched(picture.left) == [(-6.0, 0.0)]
+    explorer.activation.value = "linear"
+    assert hatched(picture.middle) == hatched(picture.left) == []
+    explorer.activation.value = "tanh"  # back to a picture kept whole: nothing drawn
+    module._zones_within.cache_clear()
+    explorer.input_scale.value = 0.5
+    explorer.input_scale.value = 0.6  # the same limits ±6: the zones are not worked out again
+    assert module._zones_within.cache_info()[:2] == (1, 1)  # hits, misses
+    assert hatched(picture.middle) == [(-6.0, -2.2), (2.2, 6.0)]
+    assert picture._middle_spans == spans
+
+
+def test_the_titles_stand_where_matplotlib_would_place_them(explorer):
+    """The histograms' titles are placed at the top of their axes outright (matplotlib then
+    skips looking for tick labels above the axes, a few milliseconds a redraw): where its
+    automatic placement puts them too."""
+    from hlcourse import render
+
+    picture = explorer._picture
+    figure = render.new_figure(12.0, 3.7, dpi=80)
+    figure.subplots_adjust(left=0.04, right=0.99, bottom=0.15, top=0.88, wspace=0.15)
+    axes = figure.subplots(1, 3)
+    figure.canvas.draw()
+    for ax, shown in zip(axes[1:], (picture.middle, picture.right), strict=True):
+        ax.set_title(shown.get_title(), fontsize=10)
+        ax.set_xlabel(shown.get_xlabel())
+    figure.canvas.draw()
+    renderer = picture.figure.canvas.get_renderer()
+    for ax, shown in zip(axes[1:], (picture.middle, picture.right), strict=True):
+        placed = ax.title.get_window_extent(figure.canvas.get_renderer())
+        assert np.allclose(shown.title.get_window_extent(renderer).bounds, placed.bounds)
 
 
 def test_main_control_and_picture_are_marked_for_the_browser_test(explorer):

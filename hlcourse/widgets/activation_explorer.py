@@ -26,6 +26,8 @@ so a newer change never waits behind unfinished work for an older one.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections import OrderedDict
 from typing import Any
 
@@ -45,6 +47,16 @@ CURVE_LIMIT = 6.0
 Y_RANGE = (-2.0, 3.0)  # of the function panel, before margins
 BINS = 60
 CACHE_SIZE = 64  # pictures kept for settings seen lately (about 50 kB each)
+# Of each histogram panel, kept as pixels: titles (about 15 kB each), what lies below the axes
+# per x-limits (about 55 kB each; the input-scale slider gives the middle panel 16 limits),
+# and the axis label (about 25 kB each).
+TITLE_CACHE_SIZE = 128
+AXIS_CACHE_SIZE = 16
+LABEL_CACHE_SIZE = 8
+# Pixels inside the right legend's box that its frame may touch: its edge (1 pt, half of it
+# inside: 0.6 pixels) and its rounded corners (radius 0.2 of the font size, 1.7 pixels: a point
+# 1.5 pixels in from both sides is 0.2 pixels from the corner's centre).
+LEGEND_EDGE = 1.5
 _NUMBERS = ("mean", "std", "saturated", "dead")  # the statistics the cache keeps (no arrays)
 FUNCTION_COLOR = "#0072B2"  # Okabe-Ito blue
 SLOPE_COLOR = "#E69F00"  # Okabe-Ito orange
@@ -172,30 +184,48 @@ class _Picture:
         self.out_outline = right.stairs(flat, edges, color="0.2", linewidth=0.8)
         self.mean_line = right.axvline(0, color="black", linewidth=1.8, label="mean")
         self.zero_line = right.axvline(0, color="0.35", linewidth=1.2, linestyle=":", label="zero")
+        # Opaque, so nothing under it shows through: its inside is the same picture every time,
+        # drawn once (see `_draw_histograms`).
         right.legend(
             handles=[self.out_bars, self.mean_line, self.zero_line],
-            loc="upper right", fontsize=7.5, framealpha=0.9,
+            loc="upper right", fontsize=7.5, framealpha=1.0,
         )  # fmt: skip
         for ax in (self.middle, right):  # histograms: the shape matters, not the counts
             ax.set_yticks([])
             ax.xaxis.set_major_locator(MaxNLocator(5))
-        self._transient: list[Any] = []  # zones and their names, redrawn for each change
+        self._left_name: str | None = None  # the activation the left panel's artists show
+        self._left_spans: list[Any] = []  # hatched zones, reused (see `_show_zones`)
+        self._left_words: list[Any] = []  # the zones' names
+        self._middle_spans: list[Any] = []  # the middle panel's
         self._strips: list[tuple[Any, Any]] | None = None  # (bbox, blank pixels) per panel
         self._left_pixels: dict[str, Any] = {}  # the left panel drawn, per activation
+        # Of the middle and right panels, pixels: the title's, per title; below the axes, per
+        # (x-limits, axis label); the axis label's, per (words, height, offset text).
+        self._margins: dict[Any, tuple[OrderedDict, OrderedDict, OrderedDict]] = {
+            ax: (OrderedDict(), OrderedDict(), OrderedDict()) for ax in (self.middle, self.right)
+        }
+        self._legend_inside: Any = None  # the right legend's inside, drawn once
 
     def update(self, name: str, scale: float, curve: tuple, stats: dict[str, Any]) -> bytes:
         """Redraw for one setting and return the picture as PNG bytes."""
-        for artist in self._transient:
-            artist.remove()
-        self._transient = []
+        if name != self._left_name:  # a change of input scale leaves the left panel as it is
+            self._show_curve(name, curve)
+            self._left_name = name
+        self._show_pre_activations(name, scale, stats)
+        self._show_outputs(name, stats)
+        return self._render(name)
 
-        # Left: the function and its slope, flat zones hatched.
+    def _show_curve(self, name: str, curve: tuple) -> None:
+        """Left: the function and its slope, flat zones hatched."""
+        for word in self._left_words:
+            word.remove()
+        self._left_words = []
         grid, f, df = curve
         zones = _flat_zones(grid, df)
+        _show_zones(self.left, self._left_spans, zones)
         for start, stop in zones:
-            self._hatch(self.left, start, stop)
             if stop - start >= 1.5:
-                self._transient.append(
+                self._left_words.append(
                     self.left.text(
                         (start + stop) / 2,
                         0.97,
@@ -223,19 +253,22 @@ class _Picture:
             handles.append(self.zone_key)
         self.left.legend(handles=handles, loc="center left", fontsize=7.5, framealpha=0.9)
 
-        # Middle: the pre-activations this input scale gives, over the same zones.
+    def _show_pre_activations(self, name: str, scale: float, stats: dict[str, Any]) -> None:
+        """Middle: the pre-activations this input scale gives, over the same zones."""
         z = stats["pre_activations"].ravel()
         limit = max(CURVE_LIMIT, float(np.quantile(np.abs(z), 0.999)))
-        zone_grid = np.linspace(-limit, limit, 801)
-        for start, stop in _flat_zones(zone_grid, activations._values(name, zone_grid)[1]):
-            self._hatch(self.middle, start, stop)
+        _show_zones(self.middle, self._middle_spans, _zones_within(name, limit))
         self._histogram(self.middle, self.pre_bars, self.pre_outline, z, (-limit, limit))
+        # y=1.0 is where matplotlib puts a title anyway, but given outright it does not first
+        # look for tick labels above the axes (a millisecond or two a draw). The same below.
         self.middle.set_title(
             f"z at input scale {_scale(scale)}: {stats['saturated']:.0%} in hatched zones",
             fontsize=10,
+            y=1.0,
         )
 
-        # Right: the layer's outputs, with 0 always in view (the zero-centring point).
+    def _show_outputs(self, name: str, stats: dict[str, Any]) -> None:
+        """Right: the layer's outputs, with 0 always in view (the zero-centring point)."""
         outputs = np.asarray(stats["outputs"]).ravel()
         lo, hi = min(float(outputs.min()), 0.0), max(float(outputs.max()), 0.0)
         margin = 0.03 * (hi - lo) if hi > lo else 0.5
@@ -243,28 +276,104 @@ class _Picture:
         self.mean_line.set_xdata([stats["mean"], stats["mean"]])
         self.right.set_xlabel(f"{name}(z)")
         self.right.set_title(
-            f"outputs: mean {_num(stats['mean'])}, std {_num(stats['std'])}", fontsize=10
+            f"outputs: mean {_num(stats['mean'])}, std {_num(stats['std'])}", fontsize=10, y=1.0
         )
-        return self._render(name)
 
     def _render(self, name: str) -> bytes:
-        """Draw the panels into the canvas and return it as PNG bytes. The left panel depends
-        on the activation alone, so its pixels are kept per activation and put back for a
-        change of input scale (matplotlib blitting); the others are drawn on a blank strip."""
+        """Draw the panels into the canvas and return it as PNG bytes.
+
+        Each panel is drawn on its own blank strip of the figure, and what did not change is
+        put back as pixels instead of drawn (matplotlib's blitting): the left panel depends on
+        the activation alone, so its pixels are kept per activation; the other two keep what
+        lies above and below their axes (see `_draw_histograms`). Drawing text is what costs
+        (about 0.15 ms a letter), and most of the text is put back. The result is exactly what
+        drawing the whole figure gives (tests/test_activation_explorer.py checks)."""
         canvas = self.figure.canvas
         if self._strips is None:
             self._strips = self._blank_strips()
         renderer = canvas.get_renderer()
-        for ax, (bbox, blank) in zip((self.left, self.middle, self.right), self._strips,
-                                     strict=True):  # fmt: skip
-            if ax is self.left and name in self._left_pixels:
-                canvas.restore_region(self._left_pixels[name])
-                continue
+        (left_box, left_blank), middle, right = self._strips
+        if name in self._left_pixels:
+            canvas.restore_region(self._left_pixels[name])
+        else:
+            canvas.restore_region(left_blank)
+            self.left.draw(renderer)
+            self._left_pixels[name] = canvas.copy_from_bbox(left_box)
+        for ax, (box, blank) in ((self.middle, middle), (self.right, right)):
             canvas.restore_region(blank)
-            ax.draw(renderer)
-            if ax is self.left:
-                self._left_pixels[name] = canvas.copy_from_bbox(bbox)
+            self._draw_histograms(ax, renderer, box)
         return render.canvas_png(self.figure)
+
+    def _draw_histograms(self, ax, renderer, strip) -> None:
+        """Draw the middle or right panel on its blank strip, putting back the pixels of its
+        title, its x axis and its axis label when they were drawn before.
+
+        Above the axes there is only the title, and below them only the x axis (ticks, their
+        labels, then the axis label); everything else is drawn inside the axes, clipped to
+        them. So the title's pixels follow from its words, those below the axes from the
+        x-limits and the axis label, and the axis label's rows from its words and height: the
+        last `TITLE_CACHE_SIZE`, `AXIS_CACHE_SIZE` and `LABEL_CACHE_SIZE` are kept. They
+        repeat: most input scales share the middle panel's limits ±`CURVE_LIMIT` (the others
+        depend on the input scale alone), activations giving the same share in hatched zones
+        share its title, and the right panel's limits change with every setting but not its
+        axis label. The right panel's legend, drawn last and opaque, always shows the same
+        entries: its frame is drawn (its edge and rounded corners blend with what lies under
+        them) and its inside put back."""
+        from matplotlib.transforms import Bbox
+
+        canvas = self.figure.canvas
+        kept_titles, kept_axes, kept_labels = self._margins[ax]
+        title_key = ax.get_title()
+        axis_key = (*(float(limit) for limit in ax.get_xlim()), ax.get_xlabel())
+        title, axis = kept_titles.get(title_key), kept_axes.get(axis_key)
+        legend = ax.get_legend()  # the right panel's
+        legend_kept = legend is not None and self._legend_inside is not None
+        hidden = [ax.title] if title is not None else []
+        # A kept x axis is left out whole; otherwise its label, drawn on its own below.
+        hidden.append(ax.xaxis if axis is not None else ax.xaxis.label)
+        if legend_kept:
+            hidden.append(legend)
+        with _left_out(hidden):
+            ax.draw(renderer)
+        if legend_kept:
+            legend.get_frame().draw(renderer)
+            canvas.restore_region(self._legend_inside)
+        elif legend is not None:  # its first drawing
+            self._legend_inside = canvas.copy_from_bbox(_inside(legend, renderer))
+
+        # The rows under the lowest one that anything clipped to the axes reaches (Agg rounds the
+        # axes' bottom to whole pixels); the ticks point down from it (snapped to whole pixels).
+        axis_box = Bbox([[strip.x0, strip.y0], [strip.x1, np.floor(ax.bbox.y0 + 0.5)]])
+        title_box = None
+        if title is None:  # the title's box, 2 pixels wider each way (letters may overhang it)
+            words = ax.title.get_window_extent(renderer).padded(2)
+            title_box = Bbox.from_extents(
+                np.floor(words.x0), np.floor(words.y0), np.ceil(words.x1), np.ceil(words.y1)
+            )
+        regions = [
+            (kept_titles, title_key, title, title_box, TITLE_CACHE_SIZE),
+            (kept_axes, axis_key, axis, axis_box, AXIS_CACHE_SIZE),
+        ]
+        if axis is None:  # the drawing just done placed the label under the tick labels
+            label = ax.xaxis.label
+            top = label.get_position()[1]  # in pixels; the label hangs from it
+            label_key = (label.get_text(), top, ax.xaxis.get_offset_text().get_text())
+            kept_label = kept_labels.get(label_key)
+            if kept_label is None:
+                label.draw(renderer)  # alone on its rows (with the offset text, if any)
+            # The tick labels' box ends 4 points (4.4 pixels) above the label's top, their
+            # digits higher still.
+            label_box = Bbox([[strip.x0, strip.y0], [strip.x1, np.floor(top) + 2]])
+            regions.append((kept_labels, label_key, kept_label, label_box, LABEL_CACHE_SIZE))
+        for kept, key, pixels, _, _ in regions:  # first all put back (they overlap) ...
+            if pixels is not None:
+                kept.move_to_end(key)
+                canvas.restore_region(pixels)
+        for kept, key, pixels, box, size in regions:  # ... then the new ones kept
+            if pixels is None:
+                kept[key] = canvas.copy_from_bbox(box)
+                while len(kept) > size:
+                    kept.popitem(last=False)
 
     def _blank_strips(self) -> list[tuple[Any, Any]]:
         """(bbox, blank pixels) of each panel's strip of the figure, split halfway between
@@ -288,19 +397,6 @@ class _Picture:
             strips.append((bbox, canvas.copy_from_bbox(bbox)))
         return strips
 
-    def _hatch(self, ax, start: float, stop: float) -> None:
-        self._transient.append(
-            ax.axvspan(
-                start,
-                stop,
-                facecolor=ZONE_FACE,
-                edgecolor=ZONE_EDGE,
-                hatch="//",
-                linewidth=0,
-                zorder=0,
-            )  # fmt: skip
-        )
-
     @staticmethod
     def _histogram(ax, bars, outline, values, limits: tuple[float, float], margin: float = 0.0):
         counts, edges = np.histogram(values, bins=BINS, range=limits)
@@ -308,6 +404,57 @@ class _Picture:
         outline.set_data(counts, edges)
         ax.set_xlim(limits[0] - margin, limits[1] + margin)
         ax.set_ylim(0, 1.12 * max(int(counts.max()), 1))
+
+
+def _show_zones(ax, spans: list[Any], zones) -> None:
+    """Hatch `zones` ((start, stop) pairs, data coordinates) full height on `ax`, behind the
+    rest, with the spans `spans` holds: they are moved, not made again (making one costs about
+    a millisecond), made when there are too few and hidden when there are too many."""
+    style = {"facecolor": ZONE_FACE, "edgecolor": ZONE_EDGE, "hatch": "//", "linewidth": 0}
+    while len(spans) < len(zones):
+        spans.append(ax.axvspan(0.0, 1.0, zorder=0, **style))
+    for span, (start, stop) in zip(spans, zones, strict=False):
+        span.set_x(start)
+        span.set_width(stop - start)
+        span.set_visible(True)
+    for span in spans[len(zones) :]:
+        span.set_visible(False)
+
+
+@contextlib.contextmanager
+def _left_out(artists: list[Any]):
+    """Inside the block, `artists` (visible ones) are not drawn: their pixels are put back
+    afterwards."""
+    for artist in artists:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist in artists:
+            artist.set_visible(True)
+
+
+def _inside(legend, renderer) -> Any:
+    """The box of whole pixels inside an opaque legend's frame that its edge does not touch:
+    they are the same whatever lies under the legend. Its entries all lie in it (they begin
+    ``borderpad``, 0.4 of the font size, inside the frame: 3.3 pixels)."""
+    from matplotlib.transforms import Bbox
+
+    box = legend.get_window_extent(renderer)
+    return Bbox.from_extents(
+        np.ceil(box.x0 + LEGEND_EDGE), np.ceil(box.y0 + LEGEND_EDGE),
+        np.floor(box.x1 - LEGEND_EDGE), np.floor(box.y1 - LEGEND_EDGE),
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=512)
+def _zones_within(name: str, limit: float) -> tuple[tuple[float, float], ...]:
+    """The flat zones of activation `name` from -`limit` to `limit` (the middle panel's).
+
+    Kept: the slopes come from TensorFlow (a few milliseconds), and the limits repeat (most
+    input scales share ±`CURVE_LIMIT`)."""
+    grid = np.linspace(-limit, limit, 801)
+    return tuple(_flat_zones(grid, activations._values(name, grid)[1]))
 
 
 def _flat_zones(grid: np.ndarray, slope: np.ndarray) -> list[tuple[float, float]]:
