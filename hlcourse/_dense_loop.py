@@ -37,7 +37,6 @@ Keras loop.
 from __future__ import annotations
 
 import functools
-import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -99,24 +98,10 @@ def dense_layers(model: keras.Model) -> list | None:
     return layers
 
 
-def _loss_config(loss_fn: Any) -> str | None:
-    """The loss object's config as text (its name left out), when it is a Keras Loss class
-    this loop can rebuild; else None."""
-    if not isinstance(loss_fn, keras.losses.Loss) or type(loss_fn).__module__.split(".")[0] != (
-        "keras"
-    ):
-        return None
-    try:
-        config = dict(loss_fn.get_config())
-        config.pop("name", None)
-        return json.dumps([type(loss_fn).__name__, config], sort_keys=True)
-    except (TypeError, ValueError, NotImplementedError):
-        return None
-
-
 def dense_run(
     model: keras.Model,
     loss_fn: Any,
+    loss_key: str | None,
     accuracy: Callable | None,
     accuracy_key: Any,
     learning_rate: float,
@@ -124,10 +109,16 @@ def dense_run(
     batch: int,
 ) -> DenseRun | None:
     """A `DenseRun` training `model` with a fresh Adam, or None when the model, loss or data
-    are not ones this loop trains exactly as the Keras loop would."""
+    are not ones this loop trains exactly as the Keras loop would. `loss_key` names the Keras
+    loss object `loss_fn` by class and config (`training._keras_object_key`), None for any
+    other loss."""
     layers = dense_layers(model)
-    loss_text = _loss_config(loss_fn)
-    if layers is None or loss_text is None or arrays[0].ndim != 2:
+    if (
+        layers is None
+        or loss_key is None
+        or not isinstance(loss_fn, keras.losses.Loss)
+        or arrays[0].ndim != 2
+    ):
         return None
     x = arrays[0]
     has_val = len(arrays) == 4
@@ -136,7 +127,7 @@ def dense_run(
     key = (
         slots,
         _activation_name(layers[-1].activation),
-        loss_text,
+        loss_key,
         accuracy_key,
         batch == len(x),
         has_val,

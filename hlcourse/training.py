@@ -215,7 +215,7 @@ def train_fast(
     if loop is None and shared_loop and compiled_optimizer is None and not stopping:
         # A plain Dense chain: one loop for every layer size (see hlcourse._dense_loop).
         run = _dense_loop.dense_run(
-            model, loss_fn, _accuracy_fn(kind, loss_fn),
+            model, loss_fn, _keras_object_key(loss_fn), _accuracy_fn(kind, loss_fn),
             (kind, bool(getattr(loss_fn, "from_logits", False))),
             DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate,
             (x, y, *val_arrays), batch,
