@@ -123,10 +123,11 @@ def test_points_beyond_the_view_widen_it(explorer):
     assert len(picture.backgrounds) <= module.MAX_BACKGROUNDS
 
 
-def test_cached_backgrounds_are_bounded():
+def test_cached_backgrounds_are_bounded(monkeypatch):
     import importlib
 
     module = importlib.import_module("hlcourse.widgets.dataset_explorer")
+    monkeypatch.setattr(module, "MAX_BACKGROUNDS", 5)  # fewer than the views visited below
 
     explorer = hlc.widgets.dataset_explorer("xor", n_samples=20)
     for step in range(60):
@@ -134,7 +135,23 @@ def test_cached_backgrounds_are_bounded():
             step % len(hlc.data.CLASSIFICATION_SETS)
         ]
         explorer.noise.value = (step * 7 % 51) / 100
-    assert len(explorer._picture.backgrounds) == module.MAX_BACKGROUNDS
+    assert len(explorer._picture.backgrounds) == 5
+
+
+def test_every_view_of_every_data_set_stays_cached():
+    """5 data sets x 6 noise steps: back at a view, its axes are not drawn again."""
+    explorer = hlc.widgets.dataset_explorer("xor", n_samples=20)
+    picture = explorer._picture
+    drawn = []
+    draw = picture._draw_background
+    picture._draw_background = lambda *args: (drawn.append(args), draw(*args))
+    for _ in range(2):
+        for name in hlc.data.CLASSIFICATION_SETS:
+            explorer.dataset_name.value = name
+            for tenth in range(6):
+                explorer.noise.value = tenth / 10
+    views = {(name, view) for name, view in drawn}
+    assert len(drawn) == len(views) <= len(picture.backgrounds)  # each drawn once, all kept
 
 
 def test_every_control_is_labelled(explorer):
