@@ -238,3 +238,24 @@ def test_the_mixin_waits_and_raises_the_first_error_of_the_first_picture():
     fine = Widget(lambda g, p: "ok")
     fine._first_picture(lambda: fine._background.request())
     assert fine.errors == []
+
+
+def test_an_idle_worker_gives_freed_memory_back_once_per_burst(monkeypatch):
+    """When the thread runs out of requests it returns the C heap's free pages (before `wait`
+    returns), once per burst of work, not once per request."""
+    from hlcourse.widgets import _background
+
+    trims: list[int] = []
+    monkeypatch.setattr(_background, "return_freed_memory", lambda: trims.append(1) or True)
+    recorder = Recorder(hold=True)
+    for payload in ("a", "b", "c"):  # three requests while the first is held: one burst
+        recorder.worker.request(payload)
+    assert recorder.entered.wait(GATE)
+    assert trims == []  # busy: nothing returned yet
+    recorder.release.set()
+    assert recorder.worker.wait(GATE)
+    assert trims == [1]
+    assert [payload for _, payload, _ in recorder.shown] == ["c"]
+    recorder.worker.request("d")
+    assert recorder.worker.wait(GATE)
+    assert trims == [1, 1]

@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
+from hlcourse._memory import return_freed_memory
 from hlcourse.playground.state import PlaygroundState, _from_argument
 
 __all__ = [
@@ -549,26 +550,11 @@ def _compile_xla(key: tuple, compile_now: Callable[[], Any]) -> bool:
         ok = True
     except Exception:  # XLA missing or refusing an op: the graph keeps training
         ok = False
-    _return_freed_memory()
+    return_freed_memory()  # XLA's tens of MB of scratch, freed, given back
     with _XLA_LOCK:
         (_XLA_READY if ok else _XLA_FAILED).add(key)
         _XLA_LOCK.notify_all()
     return ok
-
-
-def _return_freed_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc only; elsewhere nothing).
-
-    An XLA compilation allocates tens of MB of scratch and frees it, but glibc keeps the
-    freed pages: measured, about 45 MB of the resident growth over 100 changes of the
-    playground, returned in a few milliseconds by `malloc_trim`.
-    """
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
-        pass
 
 
 def _join_xla(timeout: float = 60.0) -> bool:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hlcourse import _validate as v
+from hlcourse._memory import return_freed_memory
 
 __all__ = ["BackgroundWorker", "TrainsInBackground"]
 
@@ -150,7 +151,7 @@ class BackgroundWorker:
                 if self._finished == generation:
                     self._thread = None
                     self.lock.notify_all()
-                    return
+                    break
             error: BaseException | None = None
             outcome: Any = None
             try:
@@ -175,6 +176,9 @@ class BackgroundWorker:
                 finally:
                     self._finished = generation
                     self.lock.notify_all()
+        # Idle: what the work freed (a traced loop's scratch, models, pictures) goes back to the
+        # system rather than staying resident in the kernel (`wait` joins the thread after it).
+        return_freed_memory()
 
 
 class TrainsInBackground:
