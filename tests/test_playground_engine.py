@@ -479,6 +479,22 @@ def test_play_trains_in_the_background_and_pause_stops_it(engine):
     assert play_threads() == []
 
 
+def test_pausing_gives_freed_memory_back_once_the_thread_has_stopped(engine, monkeypatch):
+    from hlcourse.playground import engine as module
+
+    trims: list[bool] = []  # per call: was training still going on?
+    monkeypatch.setattr(module, "return_freed_memory", lambda: trims.append(engine._stop.is_set()))
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 2)
+    assert trims == []  # playing: nothing returned yet
+    engine.pause()
+    assert trims == [True]  # once, after the stop, before pause returned
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 4)
+    engine.close()
+    assert trims == [True, True]
+
+
 def test_step_and_reset_pause_a_playing_engine(engine):
     engine.play()
     assert wait_until(lambda: engine.epoch >= 1)

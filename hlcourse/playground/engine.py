@@ -858,6 +858,8 @@ class PlaygroundEngine:
         except BaseException as err:  # kept for the notebook; the thread must end cleanly
             self.error = err
             stop.set()
+        finally:  # paused: what training freed goes back to the system (before `pause` returns)
+            return_freed_memory()
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
