@@ -5,7 +5,7 @@ Jupyter kernel that once needed a lot (tracing a training loop, an XLA compilati
 burst of trainings) keeps that much resident for good, although it is free. On a Binder pod,
 which has a memory limit, that is memory the learner's next lesson cannot have. `malloc_trim`
 returns the free pages in a few milliseconds; the widgets call it when their background work
-goes idle, and the playground after an XLA compilation.
+goes idle, and the playground when it pauses and after an XLA compilation.
 """
 
 from __future__ import annotations

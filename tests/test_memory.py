@@ -5,16 +5,9 @@ from __future__ import annotations
 import ctypes
 
 from hlcourse._memory import return_freed_memory
+from tools.bench_soak import resident_mb
 
 BLOCK = 64 * 1024  # below glibc's mmap threshold: taken from the heap
-
-
-def _resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS in /proc/self/status")
 
 
 def test_freed_heap_pages_are_given_back():
@@ -33,9 +26,9 @@ def test_freed_heap_pages_are_given_back():
     try:
         for block in blocks[::2]:
             libc.free(block)
-        before = _resident_mb()
+        before = resident_mb()
         assert return_freed_memory() is True
-        after = _resident_mb()
+        after = resident_mb()
         assert before - after > 50, (before, after)
     finally:
         for block in blocks[1::2]:
