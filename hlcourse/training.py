@@ -34,7 +34,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
-from hlcourse import _dense_loop  # noqa: E402
+from hlcourse import _dense_loop, _memory  # noqa: E402
 from hlcourse import _validate as v  # noqa: E402
 from hlcourse.models import _check_model, _last_layer_facts, _style  # noqa: E402
 
@@ -521,7 +521,9 @@ def _pooled_loop(
             )  # fmt: skip
         _POOL[key] = twin  # newest last (a None remembers that this one cannot be shared)
         while len(_POOL) > POOLED_ARCHITECTURES:
-            _POOL.popitem(last=False)
+            _, evicted = _POOL.popitem(last=False)
+            if evicted is not None and evicted.loop["run_chunk"].traced:
+                _memory.note_freed_loop()  # its kernel stays in TensorFlow's cache: bounded
     if twin is None or not _same_shapes(model.variables, twin.model.variables):
         return None
     if compiled_optimizer is not None and learning_rate is None:

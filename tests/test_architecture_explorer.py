@@ -8,6 +8,7 @@ import re
 import threading
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from hlcourse import models
@@ -334,3 +335,29 @@ def test_networks_of_new_shapes_train_without_tracing_a_loop(quick, make_explore
         assert isinstance(loop["run_chunk"], _dense_loop.DenseRun)
     after = sum(f["function"].experimental_get_tracing_count() for f in _dense_loop._LOOPS.values())
     assert after == traced
+
+
+def test_new_widths_keep_tensorflows_kernel_cache_bounded(quick, make_explorer, monkeypatch):
+    """Every model's variable shapes are noted in hlcourse._memory, which clears TensorFlow's
+    kernel cache past its bound (each new shape kept about 70 kB there for good; 64 widths
+    kept 40-60 MB). A network trained right after a clearing is the one trained without it."""
+    from hlcourse import _memory
+
+    cleared = []
+    clear = _memory._clear_kernel_cache
+    monkeypatch.setattr(_memory, "_shapes_seen", set())
+    monkeypatch.setattr(_memory, "_freed_loops", [0])
+    monkeypatch.setattr(_memory, "KERNEL_SHAPES", 6)  # fewer than two widths' shapes
+    monkeypatch.setattr(_memory, "_clear_kernel_cache", lambda: cleared.append(1) or clear())
+    explorer = make_explorer(dataset="xor", hidden_layers=1, neurons=3)
+    first = explorer.caption.value, [w.copy() for w in explorer.model.get_weights()]
+    for neurons in (4, 5, 3):  # 4 shapes a width: (2, n), (n,), (n, 1), (1,)
+        explorer.neurons.value = neurons
+        assert explorer.wait(timeout=120)
+        assert explorer.errors == []
+    assert len(cleared) == 3  # each new width: 4 + 3 new shapes > 6
+    assert _memory._shapes_seen == {(2, 3), (3,), (3, 1), (1,)}
+    again = explorer.caption.value, explorer.model.get_weights()
+    assert again[0] == first[0]
+    for a, b in zip(again[1], first[1], strict=True):
+        np.testing.assert_array_equal(a, b)

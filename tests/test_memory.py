@@ -1,10 +1,13 @@
-"""hlcourse._memory.return_freed_memory gives the C heap's free pages back to the system."""
+"""hlcourse._memory: the C heap's free pages go back to the system, and TensorFlow's kernel cache
+stays bounded."""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 
-from hlcourse._memory import return_freed_memory
+from hlcourse import _memory
+from hlcourse._memory import KERNEL_SHAPES, bound_kernel_cache, return_freed_memory
 from tools.bench_soak import resident_mb
 
 BLOCK = 64 * 1024  # below glibc's mmap threshold: taken from the heap
@@ -33,3 +36,58 @@ def test_freed_heap_pages_are_given_back():
     finally:
         for block in blocks[1::2]:
             libc.free(block)
+
+
+def _grown_mb(make) -> float:
+    """Resident memory `make()` keeps, in MB (freed pages given back before both readings)."""
+    gc.collect()
+    return_freed_memory()
+    before = resident_mb()
+    make()
+    gc.collect()
+    return_freed_memory()
+    return resident_mb() - before
+
+
+def test_new_variable_shapes_keep_memory_until_the_kernel_cache_is_bounded(monkeypatch):
+    """TensorFlow's eager kernel cache keeps a kernel per new variable shape for good: 400 new
+    shapes keep tens of MB (both sides asserted: if TensorFlow stops keeping them, this says
+    so). Noting the shapes with `bound_kernel_cache` first keeps at most `KERNEL_SHAPES` of
+    them: the next 400 new shapes keep a few MB, and the cache is cleared once per
+    `KERNEL_SHAPES` new shapes, not per variable."""
+    import tensorflow as tf
+
+    tf.Variable(tf.zeros((3, 3)))  # TensorFlow's one-time start, before any reading
+    monkeypatch.setattr(_memory, "_shapes_seen", set())
+    monkeypatch.setattr(_memory, "_freed_loops", [0])
+
+    def variables(rows: range, bounded: bool):
+        def make():
+            for row in rows:
+                shape = (row, 7)
+                if bounded:
+                    clears.append(bound_kernel_cache([shape]))
+                tf.Variable(tf.zeros(shape))
+
+        return make
+
+    clears: list[bool] = []
+    unbounded = _grown_mb(variables(range(1000, 1400), bounded=False))
+    assert unbounded > 15, unbounded
+    bounded = _grown_mb(variables(range(2000, 2400), bounded=True))
+    assert bounded < 6, (bounded, unbounded)  # the first clearing freed the earlier 400 too
+    assert sum(clears) == 400 // (KERNEL_SHAPES + 1)  # once per KERNEL_SHAPES + 1 new shapes
+    assert clears[KERNEL_SHAPES] and not any(clears[:KERNEL_SHAPES])
+
+
+def test_shapes_seen_again_are_not_counted_twice(monkeypatch):
+    cleared = []
+    monkeypatch.setattr(_memory, "_shapes_seen", set())
+    monkeypatch.setattr(_memory, "_freed_loops", [0])
+    monkeypatch.setattr(_memory, "_clear_kernel_cache", lambda: cleared.append(1) or True)
+    shapes = [(k, 1) for k in range(KERNEL_SHAPES)]
+    for _ in range(3):
+        assert bound_kernel_cache(shapes) is False  # exactly the bound, three times over
+    assert bound_kernel_cache([(0, 1), (KERNEL_SHAPES, 1)]) is True  # one more than the bound
+    assert cleared == [1]
+    assert _memory._shapes_seen == {(0, 1), (KERNEL_SHAPES, 1)}  # counted afresh from these

@@ -240,6 +240,36 @@ def test_a_fresh_model_of_a_seen_architecture_traces_no_new_loop(xor, net, empty
     assert traces(empty_pool) == 2  # another architecture: a loop of its own
 
 
+def test_loops_pushed_out_of_the_pool_are_counted_towards_clearing_kernels(
+    xor, net, empty_pool, monkeypatch
+):
+    """A traced loop pushed out of the pool leaves its kernel in TensorFlow's cache; every
+    `FREED_LOOPS` of them the cache is cleared (hlcourse._memory). A loop never traced left
+    nothing there and is not counted; trainings after a clearing train as before."""
+    from hlcourse import _memory, training
+
+    cleared = []
+    clear = _memory._clear_kernel_cache
+    monkeypatch.setattr(training, "POOLED_ARCHITECTURES", 2)
+    monkeypatch.setattr(_memory, "FREED_LOOPS", 2)
+    monkeypatch.setattr(_memory, "_freed_loops", [0])
+    monkeypatch.setattr(_memory, "_clear_kernel_cache", lambda: cleared.append(1) or clear())
+    losses = []
+    for width in (3, 4, 5, 6, 3):  # five architectures through a pool of two
+        history = train_fast(net((width,)), xor.x_train, xor.y_train, epochs=3, learning_rate=0.05)
+        losses.append(history["loss"])
+    assert len(empty_pool) == 5 and len(training._POOL) == 2
+    assert len(cleared) == 1 and _memory._freed_loops == [1]  # 3 pushed out: 3, 4 | 5
+    assert losses[-1] == losses[0]  # width 3 again, traced again after the clearing
+    # Width 7 is cancelled before its first chunk: its twin is made, never traced. It pushes
+    # out 6 (the second freed since the clearing: cleared again); 8 pushes out 3 (one freed);
+    # 9 pushes out 7's twin, which left nothing in the cache (not counted).
+    train_fast(net((7,)), xor.x_train, xor.y_train, epochs=2, should_stop=lambda: True)
+    for width in (8, 9):
+        train_fast(net((width,)), xor.x_train, xor.y_train, epochs=1, learning_rate=0.05)
+    assert len(cleared) == 2 and _memory._freed_loops == [1]
+
+
 def test_one_full_batch_loop_serves_every_number_of_samples(xor, net, empty_pool, monkeypatch):
     """Full batch, the number of samples is left open in the traced loop: a model of a seen
     architecture trained on fewer points traces nothing, and trains exactly as alone."""

@@ -45,8 +45,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from hlcourse import _memory, data, plots, render
 from hlcourse import _validate as v
-from hlcourse import data, plots, render
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -273,6 +273,8 @@ class ArchitectureExplorer(TrainsInBackground, widgets.VBox):
             ),
             name=MODEL_NAME,
         )
+        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._memory).
+        _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         drawing = [0.0]  # seconds spent drawing while training, not counted as training time
         last_picture = [changed]
 
