@@ -123,6 +123,27 @@ def test_points_beyond_the_view_widen_it(explorer):
     assert len(picture.backgrounds) <= module.MAX_BACKGROUNDS
 
 
+def test_new_seeds_seldom_widen_the_view():
+    """A view fits 8 seeds' points at its step's top noise, and grows well past points that
+    reach beyond it: 40 more seeds at the top noise of every data set widen it at most 4 times
+    (each a 0.05 s full draw; fitting seed 0 alone and growing just past the points: 11)."""
+    explorer = hlc.widgets.dataset_explorer("xor", n_samples=20, noise=0.5)
+    picture = explorer._picture
+    drawn = []
+    draw = picture._draw_background
+    picture._draw_background = lambda *args: (drawn.append(args), draw(*args))
+    for name in hlc.data.CLASSIFICATION_SETS:
+        explorer.dataset_name.value = name
+        for seed in range(1, 280, 7):
+            explorer.seed.value = seed
+            x = explorer.current.x
+            (x_lo, x_hi), (y_lo, y_hi) = picture.ax.get_xlim(), picture.ax.get_ylim()
+            assert x_lo <= x[:, 0].min() and x[:, 0].max() <= x_hi  # every point still shown
+            assert y_lo <= x[:, 1].min() and x[:, 1].max() <= y_hi
+    widened = len(drawn) - len(hlc.data.CLASSIFICATION_SETS)
+    assert widened <= 4, widened
+
+
 def test_cached_backgrounds_are_bounded(monkeypatch):
     import importlib
 

@@ -1,11 +1,12 @@
 """A first widget: pick a data set and its noise, and see the points move (lesson 00).
 
 Speed: the axes stay put while the seed changes and while the noise moves within a step of
-0.1 (the view fits the points at the step's top noise), so most changes redraw only the
-points, the frame and the legend over a cached picture of the rest (matplotlib's blitting):
-about 20 ms instead of the 0.15 s a whole new figure took. A learner also sees the points
-spread out as the noise grows, rather than the axes rescaling under them at every step. Points
-beyond the view (a rare seed) widen it, and the picture is then drawn in full for the new view.
+0.1 (the view fits the points of seeds 0 to 7 at the step's top noise), so most changes redraw
+only the points, the frame and the legend over a cached picture of the rest (matplotlib's
+blitting): about 20 ms instead of the 0.15 s a whole new figure took. A learner also sees the
+points spread out as the noise grows, rather than the axes rescaling under them at every step.
+Points beyond the view (a rare seed) widen it, well past them so that the next such seed
+seldom widens it again, and the picture is then drawn in full for the new view.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ __all__ = ["DatasetExplorer", "dataset_explorer"]
 
 NOISE_MAX = 0.5  # the noise slider's top
 VIEW_STEP = 0.1  # the view stays put while the noise changes within one such step
+VIEW_SEEDS = 8  # a view fits the points of this many seeds (0, 1, ...) at its top noise
+GROWTH_MARGIN = 0.3  # a view the points reach beyond grows this much past them (of the span).
+# Fitting seed 0 alone and growing by the 0.1 of a first view drew 108 views in the 500 changes
+# of tools/bench_soak.py (0.05 s each, 7 s); these two settings, 49.
 MAX_BACKGROUNDS = 32  # cached pictures of axes without points (0.5 MB each): 5 data sets x 6
 # noise steps fit, so going back to a view never draws its axes again (16 did not: 0.04 s)
 
@@ -108,17 +113,22 @@ class _Picture:
         self, dataset: data.Dataset, n_samples: int, noise: float
     ) -> tuple[float, float, float, float]:
         """The square view: the same for every seed and for noise within a step of
-        `VIEW_STEP` (it fits seed 0's points at the step's top noise, with a margin), widened
-        when the points reach beyond it."""
+        `VIEW_STEP` (it fits the points of `VIEW_SEEDS` seeds at the step's top noise, with a
+        margin), widened by `GROWTH_MARGIN` when the points reach beyond it."""
         top = min(math.ceil(round(noise / VIEW_STEP, 6)) * VIEW_STEP, NOISE_MAX)
         key = (dataset.name, n_samples, round(top, 2))
         if key not in self.views:
-            widest = data.make_classification(dataset.name, n_samples, noise=top, seed=0)
-            self.views[key] = tuple(round(b, 2) for b in plots._plane_bounds(widest.x))
+            widest = np.vstack([
+                data.make_classification(dataset.name, n_samples, noise=top, seed=seed).x
+                for seed in range(VIEW_SEEDS)
+            ])  # fmt: skip
+            self.views[key] = tuple(round(b, 2) for b in plots._plane_bounds(widest))
         x_lo, x_hi, y_lo, y_hi = self.views[key]
         lo, hi = dataset.x.min(axis=0), dataset.x.max(axis=0)
         if lo[0] < x_lo or lo[1] < y_lo or hi[0] > x_hi or hi[1] > y_hi:
-            grown = plots._plane_bounds(np.vstack([dataset.x, [[x_lo, y_lo], [x_hi, y_hi]]]))
+            grown = plots._plane_bounds(
+                np.vstack([dataset.x, [[x_lo, y_lo], [x_hi, y_hi]]]), margin=GROWTH_MARGIN
+            )
             self.views[key] = tuple(round(b, 2) for b in grown)
         return self.views[key]
 
