@@ -12,14 +12,16 @@ distinct set of attributes an op has run with, and a variable's shape is one of 
 new variable shape a process creates keeps about 70 kB, and a Keras model of a new width about
 0.6-0.9 MB, for the life of the process (measured: 400 new shapes, +28 MB). A widget that builds
 a model of another width on every change (the architecture explorer: 64 widths) grows by tens
-of MB that way. A traced training loop, once freed, leaves its kernel there too (about
-0.3-1 MB): a widget that traces a loop for new settings (the regularization lab) grows with
-every one. `bound_kernel_cache` clears that cache once more than `KERNEL_SHAPES` new shapes
-have been seen since it was last cleared, and `note_freed_loop` once `FREED_LOOPS` loops have
-been let go. TensorFlow clears the same cache itself whenever its
-global seed is set (``tf.random.set_seed``, ``keras.utils.set_random_seed``); what a clearing
-costs is time: each compiled function builds its kernel again on its next call (0.4-0.8 s for a
-training loop; an eager op's, well under a millisecond).
+of MB that way. A traced training loop, once let go, leaves its kernel there too (about
+0.3-1 MB), so a widget that traces a loop for new settings (the regularization lab) grows with
+every one. `bound_kernel_cache` clears the cache once more than `KERNEL_SHAPES` new shapes have
+been noted since it was last cleared, and `note_freed_loop` once `FREED_LOOPS` loops have been
+let go. TensorFlow clears the same cache itself whenever its global seed is set
+(``tf.random.set_seed``, ``keras.utils.set_random_seed``), with the same two effects: each
+compiled function builds its kernel again on its next call (0.4-0.8 s for a training loop; an
+eager op's, well under a millisecond), and a TensorFlow 1-style random op given its own seed
+(``tf.random.uniform(..., seed=1)``) starts its sequence again. Keras' random numbers, which
+the course uses, are stateless and do not change.
 """
 
 from __future__ import annotations
