@@ -333,10 +333,10 @@ def _empty_picture(seed: int) -> tuple[bytes, str]:
     return _picture([], None, None, seed)
 
 
-def _draw(earlier: list[RegularizationRun], training: tuple | None, seed: int):
-    """The picture and caption while run `training` = (number, settings, history) trains
-    (or, with `training` None and no runs, the empty picture)."""
-    first = (training[0] if training else 1) - len(earlier)
+def _draw(earlier: list[RegularizationRun], training: tuple, seed: int):
+    """The picture and caption while run `training` = (number, settings, history) trains (the
+    empty picture is `_empty_picture`'s)."""
+    first = training[0] - len(earlier)
     curves = [
         (first + i, run.label, run.history, run.best_epoch if run.patience else None, run.gap)
         for i, run in enumerate(earlier)
