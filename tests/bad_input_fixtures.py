@@ -15,7 +15,7 @@ _UNDER_A_FILE = os.path.join(hlcourse.__file__, "lessons")  # can never be creat
 _FINDING = Finding("Python", True, "3.11.7")
 
 # Modules without their own API table: the exercise checkers (reached through `check`, tested
-# in test_exercises.py) and the command line (tested in test_cli.py).
+# in tests/exercises/) and the command line (tested in test_cli.py).
 NOT_API = ("hlcourse.cli", "hlcourse.__main__", "hlcourse.exercises.lesson")
 
 
