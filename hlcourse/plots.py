@@ -20,6 +20,7 @@ __all__ = [
     "decision_grid",
     "plot_dataset",
     "plot_decision_map",
+    "plot_hidden_plane",
     "plot_hidden_space",
     "plot_history",
 ]
@@ -35,6 +36,7 @@ PROBABILITY_COLORS = ("#E69F00", "#F7F7F7", "#0072B2")
 RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 GRID_COLOR = "0.72"
+GRID_SAMPLES = 101  # points along each grid line drawn in a hidden layer's space
 
 
 def plot_dataset(dataset, ax=None, *, show_test: bool = True, title: str | None = None):
@@ -259,12 +261,14 @@ def plot_hidden_space(
 
     The data points and a grid of straight lines over the input plane (light grey) go through
     the network up to the chosen hidden layer and are drawn at the coordinates that layer
-    gives them. Bent and folded grid lines show how the layer re-draws the plane; classes
-    that the layer has pulled apart can be split by a straight line, which is all the output
-    layer can draw. With 2 units the axes are the units themselves; with more, the two
-    directions along which the data's activations vary most (PCA); with 1 unit, the unit
+    gives them: bent grid lines show how the layer re-draws the plane; classes that the layer
+    has pulled apart can be split by a straight line, which is all the output layer can draw.
+    With 2 units the axes are the units themselves (an exact picture); with more, the two
+    directions along which the data's activations vary most (PCA), a projection: grid lines
+    that cross in it may pass each other in the layer's own space. With 1 unit, the unit
     against a small vertical jitter. When the layer feeds a single sigmoid output unit (in a
-    Sequential model) and has 1 or 2 units, the output's boundary is drawn as a dashed line.
+    Sequential model) and has 1 or 2 units, the output's boundary is drawn as a dashed line
+    (`plot_hidden_plane` draws the 2-unit case with the output's probability too).
 
     Args:
         model: a built Keras model taking 2 inputs, with at least one hidden layer.
@@ -278,7 +282,7 @@ def plot_hidden_space(
     Returns:
         The axes drawn on.
     """
-    from hlcourse import models, probe
+    from hlcourse import models
 
     model = models._check_model("model", model)
     _check_plane_dataset(dataset)
@@ -299,38 +303,9 @@ def plot_hidden_space(
             hint=f"Its input shape is {tuple(model.inputs[0].shape)}",
         )
 
-    # The data first, then each grid line sampled densely, all through the network at once.
+    name, hidden = _through_hidden_layer(model, dataset, layer, grid_lines)
     n_train, n_test = len(dataset.x_train), len(dataset.x_test)
-    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
-    samples = 101
-    t_x, t_y = np.linspace(x_lo, x_hi, samples), np.linspace(y_lo, y_hi, samples)
-    lines = [
-        np.column_stack([np.full(samples, c), t_y]) for c in np.linspace(x_lo, x_hi, grid_lines)
-    ]
-    lines += [
-        np.column_stack([t_x, np.full(samples, c)]) for c in np.linspace(y_lo, y_hi, grid_lines)
-    ]
-    points = np.concatenate([dataset.x_train, dataset.x_test, *lines]).astype(np.float32)
-    activations = probe.hidden_activations(model, points)
-    if not activations:
-        v._fail("model", "a model with at least one hidden layer", model)
-    name = _pick_hidden_layer(list(activations), layer)
-    hidden = np.asarray(activations[name], dtype=np.float64)
-    if hidden.ndim != 2:
-        v._fail(
-            "layer",
-            "a layer whose output is one row of units per sample",
-            layer,
-            hint=f"{name!r} outputs shape {hidden.shape[1:]} per sample",
-        )
-    if not np.isfinite(hidden).all():
-        v._fail(
-            "model",
-            "a model whose hidden layer outputs finite numbers",
-            model,
-            hint=f"{name!r} outputs NaN or infinity: its weights have blown up (lesson 07); "
-            "retrain it with a smaller learning rate",
-        )
+    samples = GRID_SAMPLES
     units = hidden.shape[1]
     n_data = n_train + n_test
     boundary = _output_boundary(model, name, units) if units <= 2 else None
@@ -374,6 +349,125 @@ def plot_hidden_space(
     if units >= 2:
         ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="best", fontsize=8, framealpha=0.8)
+    return ax
+
+
+def plot_hidden_plane(
+    model: Any,
+    dataset,
+    ax=None,
+    *,
+    grid_lines: int = 11,
+    show_test: bool = True,
+    title: str | None = None,
+    legend: bool = True,
+):
+    """Draw a 2-unit hidden layer's plane exactly, with the output layer's straight cut in it.
+
+    For a network whose last hidden layer has 2 units feeding one sigmoid output unit,
+    ``p = sigmoid(w1 h1 + w2 h2 + b)``, each input point gets two hidden coordinates
+    ``(h1, h2)``, and the output is a logistic regression on them: its boundary there is the
+    straight line ``w1 h1 + w2 h2 + b = 0``. This draws that plane with no projection: the
+    data points at their hidden coordinates (training filled, test hollow), a grid of
+    straight lines over the input plane as the network maps it (grey), the output's
+    probability of class 1 as shading (orange 0, white 0.5, blue 1) and its line (black).
+    When every hidden value lies in [-1, 1] (tanh or sigmoid units) the view is the square
+    from -1.08 to 1.08, so pictures of one layer at different times share their scale;
+    otherwise it fits the points.
+
+    Args:
+        model: a built ``keras.Sequential`` taking 2 inputs whose last layer is a Dense layer
+            with one sigmoid unit, fed by a hidden layer of 2 units (any layers before that).
+        dataset: a 2-D classification `Dataset`.
+        ax: matplotlib axes to draw on; a new figure when None.
+        grid_lines: how many horizontal and how many vertical grid lines, 2 to 41.
+        show_test: also draw the test points (hollow markers).
+        title: axes title; defaults to the layer's name and the line's equation.
+        legend: draw the legend (small multiples may want it on one panel only).
+
+    Returns:
+        The axes drawn on.
+    """
+    from hlcourse import models
+
+    model = models._check_model("model", model)
+    _check_plane_dataset(dataset)
+    grid_lines = v.check_int("grid_lines", grid_lines, low=2, high=41)
+    show_test = v.check_bool("show_test", show_test)
+    if title is not None:
+        v.check_str("title", title, nonempty=False)
+    legend = v.check_bool("legend", legend)
+    if ax is not None:
+        _axes(ax)  # refuse a wrong `ax` before running the model
+    models._require_built(model, "its hidden plane can be drawn")
+    cut = _sigmoid_output(model)
+    if cut is None:
+        v._fail(
+            "model",
+            "a keras.Sequential whose last layer is Dense(1, activation='sigmoid') with a "
+            "bias, fed by a hidden layer of 2 units",
+            model,
+            hint="For other models, plot_hidden_space shows any hidden layer",
+        )
+    w, b = cut
+    if w.shape != (2,):
+        v._fail(
+            "model",
+            "a model whose last hidden layer has 2 units (a plane that can be drawn exactly)",
+            model,
+            hint=f"Its last hidden layer has {w.shape[0]} units; plot_hidden_space shows it "
+            "through a projection",
+        )
+    if tuple(model.inputs[0].shape[1:]) != (2,):
+        v._fail(
+            "model",
+            "a model taking 2 inputs (x1, x2), like the data set's points",
+            model,
+            hint=f"Its input shape is {tuple(model.inputs[0].shape)}",
+        )
+    name, hidden = _through_hidden_layer(model, dataset, -1, grid_lines)
+    n_train, n_test = len(dataset.x_train), len(dataset.x_test)
+    n_data = n_train + n_test
+    coords, grid_coords = hidden[:n_data], hidden[n_data:]
+
+    if hidden.min() >= -1.0 and hidden.max() <= 1.0:  # tanh or sigmoid units: a fixed view
+        x_lo = y_lo = -1.08
+        x_hi = y_hi = 1.08
+    else:
+        lo, hi = hidden.min(axis=0), hidden.max(axis=0)
+        pad = 0.06 * np.maximum(hi - lo, 1e-3)
+        (x_lo, y_lo), (x_hi, y_hi) = lo - pad, hi + pad
+    ax = _axes(ax)
+    # The output's probability over the plane: sigmoid of a linear function, so its contours
+    # are straight lines parallel to the cut.
+    hh1, hh2 = np.meshgrid(np.linspace(x_lo, x_hi, 120), np.linspace(y_lo, y_hi, 120))
+    z = np.clip(w[0] * hh1 + w[1] * hh2 + b, -30.0, 30.0)
+    ax.imshow(
+        1.0 / (1.0 + np.exp(-z)), origin="lower", extent=(x_lo, x_hi, y_lo, y_hi),
+        cmap=_probability_cmap(), vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto",
+        interpolation="bilinear", zorder=0,
+    )  # fmt: skip
+    from matplotlib.collections import LineCollection
+
+    segments = grid_coords.reshape(2 * grid_lines, GRID_SAMPLES, 2)
+    ax.add_collection(LineCollection(segments, colors=GRID_COLOR, linewidths=0.8, zorder=1))
+    ax.plot([], [], color=GRID_COLOR, linewidth=0.8, label="grid lines of the input plane")
+    test = (coords[n_train:], dataset.y_test) if show_test else None
+    _scatter_classes(ax, (coords[:n_train], dataset.y_train), test)
+    if np.any(w):
+        line = {"color": "black", "linewidth": 1.6, "zorder": 3}
+        label = "output's line (p = 0.5)"
+        if w[1] == 0:
+            ax.axvline(-b / w[0], label=label, **line)
+        else:
+            ax.axline((0.0, -b / w[1]), slope=-w[0] / w[1], label=label, **line)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    default = f"{name}: line {w[0]:.2g}·h1 + {w[1]:.2g}·h2 + {b:.2g} = 0".replace("+ -", "- ")
+    ax.set(xlabel="h1 (unit 1)", ylabel="h2 (unit 2)", title=default if title is None else title)
+    ax.set_aspect("equal", adjustable="box")
+    if legend:
+        ax.legend(loc="best", fontsize=7, framealpha=0.8)
     return ax
 
 
@@ -536,6 +630,49 @@ def _pick_hidden_layer(names: list[str], layer: str | int | None) -> str:
     return names[index]
 
 
+def _through_hidden_layer(
+    model: Any, dataset, layer: str | int | None, grid_lines: int
+) -> tuple[str, np.ndarray]:
+    """(layer name, its outputs) for the data (training, then test) followed by `grid_lines`
+    vertical and `grid_lines` horizontal lines over the input plane, `GRID_SAMPLES` points
+    each, all through the network in one batch; refuses layers it cannot draw."""
+    from hlcourse import probe
+
+    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
+    t_x = np.linspace(x_lo, x_hi, GRID_SAMPLES)
+    t_y = np.linspace(y_lo, y_hi, GRID_SAMPLES)
+    lines = [
+        np.column_stack([np.full(GRID_SAMPLES, c), t_y])
+        for c in np.linspace(x_lo, x_hi, grid_lines)
+    ]
+    lines += [
+        np.column_stack([t_x, np.full(GRID_SAMPLES, c)])
+        for c in np.linspace(y_lo, y_hi, grid_lines)
+    ]
+    points = np.concatenate([dataset.x_train, dataset.x_test, *lines]).astype(np.float32)
+    activations = probe.hidden_activations(model, points)
+    if not activations:
+        v._fail("model", "a model with at least one hidden layer", model)
+    name = _pick_hidden_layer(list(activations), layer)
+    hidden = np.asarray(activations[name], dtype=np.float64)
+    if hidden.ndim != 2:
+        v._fail(
+            "layer",
+            "a layer whose output is one row of units per sample",
+            layer,
+            hint=f"{name!r} outputs shape {hidden.shape[1:]} per sample",
+        )
+    if not np.isfinite(hidden).all():
+        v._fail(
+            "model",
+            "a model whose hidden layer outputs finite numbers",
+            model,
+            hint=f"{name!r} outputs NaN or infinity: its weights have blown up (lesson 07); "
+            "retrain it with a smaller learning rate",
+        )
+    return name, hidden
+
+
 def _pca_pair(data: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Both sets projected on the data's two main directions, and the variance share kept."""
     centred = data - data.mean(axis=0)
@@ -547,21 +684,33 @@ def _pca_pair(data: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return pca.transform(data), pca.transform(grid), float(pca.explained_variance_ratio_.sum())
 
 
-def _output_boundary(model: Any, name: str, units: int) -> tuple[np.ndarray, float] | None:
-    """(w, b) of a sigmoid output unit fed directly by layer `name`, else None."""
+def _sigmoid_output(model: Any) -> tuple[np.ndarray, float] | None:
+    """(w, b) of a Sequential model's last layer when it is one sigmoid unit with a bias that
+    reads the layer before it (w has one weight per unit of that layer), else None."""
     from hlcourse import models
 
     if models._style(model) != "sequential" or len(model.layers) < 2:
         return None
-    last, before = model.layers[-1], model.layers[-2]
+    last = model.layers[-1]
     activation = getattr(getattr(last, "activation", None), "__name__", None)
     kernel = getattr(last, "kernel", None)
-    if before.name != name or activation != "sigmoid" or kernel is None:
+    if activation != "sigmoid" or kernel is None or not getattr(last, "use_bias", False):
         return None
     w = np.asarray(kernel.numpy(), dtype=float)
-    if w.shape != (units, 1) or not getattr(last, "use_bias", False) or not np.any(w):
+    if w.ndim != 2 or w.shape[1] != 1:
         return None
     return w[:, 0], float(np.asarray(last.bias.numpy())[0])
+
+
+def _output_boundary(model: Any, name: str, units: int) -> tuple[np.ndarray, float] | None:
+    """(w, b) of a sigmoid output unit fed directly by layer `name`, else None."""
+    cut = _sigmoid_output(model)
+    if cut is None or model.layers[-2].name != name:
+        return None
+    w, b = cut
+    if w.shape != (units,) or not np.any(w):
+        return None
+    return w, b
 
 
 def _check_plane_dataset(dataset, name: str = "dataset") -> None:

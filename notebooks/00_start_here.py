@@ -46,10 +46,11 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # ## Setup
 #
-# Every lesson starts with the same cell. `hlc.setup()` seeds every random number generator
-# (so your numbers match the text), starts a fresh Keras session, quiets TensorFlow's start-up
-# messages, sets readable plot defaults and prints one line about your environment. It
-# returns the seed it used; lessons pass it on wherever randomness enters.
+# Every lesson starts with the same cell. `hlc.setup()` seeds the random number generators of
+# Python, NumPy and Keras (so running a lesson again gives the same numbers), starts a fresh
+# Keras session, quiets TensorFlow's start-up messages, sets readable plot defaults and prints
+# one line about your environment. It returns the seed it used; lessons pass it on wherever
+# randomness enters.
 
 # %%
 import hlcourse as hlc
@@ -75,16 +76,18 @@ import numpy as np
 #   your answer and run the cell: you get ✔ *passed* or ✘ *try again* with a hint about what
 #   is wrong. Left as `...`, the check only says *not attempted*, and the rest of the lesson
 #   still runs. The cell after each exercise hides a solution: open it when you are stuck.
-# - **Lessons check themselves.** When a lesson says "the hidden layer reaches 95 %", a
-#   line of code checks it; if that ever fails, the message says what went wrong.
-# - **Training is kept short** (small data, few epochs) so every lesson runs in well under a
-#   minute on a laptop CPU. The text says what a full-size run would need.
+# - **Lessons check themselves.** When a lesson says "the hidden layer reaches at least 90 %",
+#   a line of code checks it; if that ever fails, the message says what went wrong.
+# - **Training is kept short** (small data, few epochs): on the two-core machine the course
+#   is tested on, each lesson runs from top to bottom in under a minute. The text says what a
+#   full-size run would need.
 
 # %% [markdown]
 # ## Is your environment ready?
 #
 # The course needs Python 3.11 or newer, TensorFlow with Keras 3, and about 1 GB of memory
-# per open lesson. This cell reads what your machine has and lists anything to fix.
+# per open lesson. This cell reads what your machine has and lists what it finds to fix (a
+# Keras older than 3, less than 2 GB of memory).
 
 # %%
 info = hlc.environment_info()
@@ -100,10 +103,11 @@ hlc.expect(
 )
 
 # %% [markdown]
-# TensorFlow spreads its work over your **CPU threads**; more threads train faster, but
-# every lesson is sized for two. Each lesson stays below 0.8 GB of memory, so two open
-# lessons and JupyterLab fit in the 2 GB that free services such as Binder give you. Close
-# lessons you are done with from the *Running Terminals and Kernels* panel on the left.
+# TensorFlow can spread its work over your **CPU threads**; every lesson is sized to run on
+# two. A lesson's kernel peaks at 0.6 to 0.85 GB of memory (the course's benchmark records
+# each one). Binder gives a session between 1 and 2 GB, so there keep one lesson open at a
+# time: close lessons you are done with from the *Running Terminals and Kernels* panel on
+# the left.
 
 # %% [markdown]
 # ## Prerequisites: a short self-check
@@ -127,25 +131,27 @@ hlc.check("00.1", answer)
 hlc.solution("00.1")
 
 # %% [markdown]
-# ### Exercise 00.2: one dense layer by hand
+# ### Exercise 00.2: a dense layer on a batch, by hand
 #
-# A dense layer with 2 units receives 3 inputs `x`. Each unit computes a weighted sum of the
-# inputs plus its bias, then applies the ReLU activation, which keeps positive numbers and
-# turns negative ones into 0:
+# A dense layer with 2 units reads 3 inputs. Each unit computes a weighted sum of the inputs
+# plus its bias, then applies the ReLU activation, which keeps positive numbers and turns
+# negative ones into 0:
 #
 # $$ \text{output} = \mathrm{relu}(x W + b), \qquad \mathrm{relu}(z) = \max(z, 0) $$
 #
-# 🤔 **Predict:** `W` has shape (3, 2). What shape will the output have?
+# Networks process many inputs at once: here `x` holds a batch of four inputs, one per row.
+#
+# 🤔 **Predict:** `x` has shape (4, 3) and `W` shape (3, 2). What shape will the output have?
 
 # %%
-x = np.array([1.0, -2.0, 0.5])
+x = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0], [0.5, 1.0, 1.0], [-1.0, -1.0, 1.0]])
 W = np.array([[1.0, -1.0], [0.25, 0.5], [0.5, 2.0]])
 b = np.array([0.5, -0.25])
 print("x:", x.shape, " W:", W.shape, " b:", b.shape)
 
 # %% [markdown]
-# Compute the layer's output with NumPy (`@` is the matrix product, `np.maximum(z, 0)` is
-# ReLU) and store it in `answer`.
+# Compute the layer's output for all four inputs with NumPy, in one expression if you can,
+# and store it in `answer`: one row per input, one column per unit.
 
 # %%
 answer = ...
@@ -173,7 +179,7 @@ explorer = hlc.widgets.dataset_explorer("xor", noise=0.1)
 explorer
 
 # %% [markdown]
-# The caption under the picture puts a number on the mixing: the share of points whose
+# The caption under the picture puts a number on the mixing: the share of points whose 5
 # nearest neighbours are mostly of the other class. Whatever the widget shows, code can
 # compute too. Here is that share for every noise level, on five different seeds:
 
@@ -208,13 +214,15 @@ hlc.expect(
 
 # %% [markdown]
 # Read the grey lines as the spread between seeds: the same recipe with different random
-# points. Every claim a lesson checks is checked across seeds like this, not on one lucky run.
+# points. Every bound a lesson checks on a measured number was set from such a sweep over
+# five seeds, not from one lucky run.
 #
-# ### Exercise 00.3: making a data set
+# ### Exercise 00.3: when noise mixes the classes
 #
-# Lessons make their data with `hlc.data`. Make the `"circles"` data set with 300 points in
-# total, noise 0.05 and seed 7, and store it in `answer`. (Type `hlc.data.make_classification?`
-# in a cell to read its help.)
+# Lessons make their data with `hlc.data` (type `hlc.data.make_classification?` in a cell to
+# read its help). For the `"circles"` data set with 300 points and seed 0, find the lowest
+# noise level among 0.0, 0.05, 0.1, ..., 0.5 at which at least 10 % of the points are mixed,
+# as `hlc.data.class_overlap` measures it. Store that noise level in `answer`.
 
 # %%
 answer = ...
@@ -226,7 +234,7 @@ hlc.solution("00.3")
 # %% [markdown]
 # ## The course map
 #
-# Twelve lessons, each 15 to 45 minutes. Take them in order: each builds on the ones before.
+# Every lesson, with the minutes it takes. Take them in order: each builds on the ones before.
 
 # %%
 hlc.lessons.course_map()
@@ -236,25 +244,28 @@ hlc.lessons.course_map()
 #
 # | Word | Meaning in this course |
 # |---|---|
-# | neuron, unit | one number-producing element of a layer: a weighted sum of its inputs plus a bias, passed through an activation |
-# | layer | a group of units that all read the same inputs |
+# | neuron, unit | one number-producing element of a layer; in a dense layer, a weighted sum of its inputs plus a bias, passed through an activation |
+# | layer | one step of the network: it turns the values it receives into new ones; in a dense layer, a group of units that all read the same inputs |
 # | input layer | the data as it enters the network; it computes nothing |
 # | output layer | the last layer; its values are the network's answer |
-# | hidden layer | any layer between input and output: its values are never shown as an answer |
+# | hidden layer | any layer between input and output: the training data say what the output should be, never what a hidden layer should produce |
 # | dense (fully connected) layer | a layer whose every unit reads every input |
 # | weights, biases | the numbers a layer learns: `W` mixes the inputs, `b` shifts the result |
-# | parameters | all weights and biases of a model; `count_params()` counts them |
-# | activation function | the non-linear function a unit applies to its weighted sum (ReLU, tanh, ...) |
-# | depth, width | number of hidden layers; number of units per hidden layer |
+# | parameters | the numbers a model holds; training changes the trainable ones (weights, biases); `count_params()` counts them all, including a few that are updated but not trained (batch normalization's running averages, lesson 06) |
+# | activation function | the function a unit applies to its weighted sum; hidden layers need a non-linear one (ReLU, tanh, ...) |
+# | depth, width | number of hidden layers; number of units per hidden layer (some authors count the output layer in the depth too) |
 # | forward pass | computing the output from the input, layer by layer |
-# | logits | a layer's raw outputs before softmax or sigmoid turns them into probabilities |
-# | loss | one number saying how wrong the model's outputs are; training lowers it |
-# | gradient | how much the loss changes when one parameter changes a little |
-# | backpropagation | computing all gradients from the output back to the first layer |
+# | logits | the output layer's raw scores, before softmax or sigmoid turns them into probabilities |
+# | softmax | turns a row of scores $z_k$ into probabilities $e^{z_k} / \sum_j e^{z_j}$, each between 0 and 1, adding up to 1 |
+# | loss | one number saying how wrong the model's outputs are on some data; training lowers it on the training data |
+# | cross-entropy | the usual classification loss: minus the log of the probability the model gives the true class, averaged over the examples |
+# | gradient | for each parameter, the rate at which the loss changes as that parameter changes (the partial derivatives, all together) |
+# | backpropagation | computing all gradients with the chain rule, from the output back to the first layer |
+# | optimizer | the rule that turns gradients into parameter updates: plain gradient descent (SGD), Adam, ... |
 # | epoch, batch | one pass over the training data; the slice of data used for one update |
-# | overfitting | learning the training data's quirks: training loss falls, validation loss rises |
-# | regularization | anything that discourages overfitting: dropout, L1/L2 penalties, early stopping |
-# | batch normalization | re-centring and re-scaling a layer's outputs batch by batch, to steady training |
+# | overfitting | fitting the training data's quirks, so the model does worse on new data than on its training data; typically the training loss keeps falling while the validation loss rises |
+# | regularization | anything that discourages overfitting without aiming at a lower training loss: dropout, L1/L2 penalties, early stopping |
+# | batch normalization | during training, re-centring and re-scaling each unit's values with the batch's mean and standard deviation (then a learned scale and shift; running averages replace the batch's at inference); it often makes training faster and steadier, measured in lesson 06 |
 
 # %% [markdown]
 # ## Summary

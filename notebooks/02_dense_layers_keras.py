@@ -15,16 +15,17 @@
 # # 02 · Dense layers in Keras
 #
 # The classic first network: two hidden Dense layers that read handwritten digits. You will
-# build it exactly as most tutorials write it, count every parameter yourself, train it,
-# and see what the backward pass computes for each hidden layer.
+# build it as the article this course grows from writes it (with one update, `keras.Input`),
+# count every parameter yourself, train it, and write the backward pass for each hidden layer
+# in NumPy.
 #
-# **Time:** about 35 minutes
+# **Time:** about 40 minutes
 #
 # **Objectives**
 # - Build, compile, train and evaluate a two-hidden-layer Sequential model on digits.
 # - Count its parameters by hand and read `summary()`.
 # - Declare the input with `keras.Input` instead of the old `input_shape=` argument.
-# - See what backpropagation computes for each hidden layer.
+# - Write the backward pass for each hidden layer in NumPy and match `GradientTape`.
 
 # %%
 # In Google Colab this installs the course's helper package (and nothing else: Colab already
@@ -62,9 +63,11 @@ import tensorflow as tf
 # %% [markdown]
 # ## The data: 8x8 digits
 #
-# scikit-learn ships 1,797 small scans of handwritten digits, 8x8 pixels each. Flattened,
-# every image is a row of 64 numbers (scaled to 0-1): the network's **64 inputs**. There are
-# **10 classes**, the digits 0 to 9.
+# scikit-learn ships 1,797 small images of handwritten digits, 8x8 pixels each (each pixel
+# counts the inked dots in a 4x4 block of a 32x32 bitmap, 0 to 16). Flattened, every image
+# is a row of 64 numbers (divided by 16, so they lie between 0 and 1): the network's
+# **64 inputs**. There are **10 classes**, the digits 0 to 9. A quarter of the images are
+# held back as a test set.
 
 # %%
 digits = hlc.data.load_digits(seed=seed)
@@ -80,7 +83,8 @@ plt.show()
 # ## The article's model
 #
 # Two hidden layers, 64 and then 32 ReLU units, and an output layer with one unit per class
-# and the softmax activation, which turns 10 scores into 10 probabilities that add up to 1.
+# and the softmax activation, which turns the 10 scores $z_k$ of an image into 10
+# probabilities $e^{z_k} / \sum_j e^{z_j}$: each between 0 and 1, adding up to 1.
 
 # %%
 input_dim, num_classes = 64, 10
@@ -95,19 +99,53 @@ model = keras.Sequential(
 model.summary()
 
 # %% [markdown]
+# `summary()` shows one row per layer: its name and type, the shape of its output, where
+# `None` stands for the batch size (any number of images can go through at once), and its
+# number of parameters. Below them: the total, split into trainable parameters (the ones
+# training changes) and non-trainable ones (stored but not trained, such as batch
+# normalization's running averages in lesson 06).
+#
+# 🤔 **Predict:** the model has not been trained yet. What do the 10 outputs it gives for one
+# image add up to?
+
+# %%
+probabilities = model(digits.x_train[:5]).numpy()
+print("first image, 10 outputs:", np.round(probabilities[0], 3))
+print("sum of the 10 outputs, for each of 5 images:", np.round(probabilities.sum(axis=1), 6))
+hlc.expect(
+    np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5),
+    "A softmax layer's outputs should add up to 1 for every image, trained or not.",
+)
+
+# %% [markdown]
 # ## What a Dense layer computes
 #
 # "Dense" means *fully connected*: each of a layer's units reads every value of the layer
 # before it. A Dense layer keeps a weight matrix `kernel` of shape (inputs, units) and a
 # `bias` vector of shape (units,), and computes `activation(x @ kernel + bias)`. ReLU,
-# $\max(z, 0)$, is the usual choice for hidden layers: cheap, and its slope is 1 wherever it
-# is active, so gradients pass through it without shrinking.
+# $\max(z, 0)$, is the usual choice for hidden layers: cheap to compute, and its slope is 1
+# wherever a unit is active, so a gradient passes through an active unit unchanged. That is
+# one reason deep ReLU networks suffer less from vanishing gradients than sigmoid or tanh ones
+# (Glorot, Bordes and Bengio, 2011); lesson 07 measures it.
 
 # %%
 for layer in model.layers:
     kernel, bias = layer.get_weights()
     print(f"{layer.name:>8}: kernel {kernel.shape}, bias {bias.shape}, "
           f"activation {layer.activation.__name__}")  # fmt: skip
+
+# %% [markdown]
+# The same computation in NumPy gives the first hidden layer's output:
+
+# %%
+kernel, bias = model.get_layer("hidden_1").get_weights()
+computed = np.maximum(digits.x_train[:5] @ kernel + bias, 0)
+from_keras = model.get_layer("hidden_1")(digits.x_train[:5]).numpy()
+print("largest difference:", float(np.abs(computed - from_keras).max()))
+hlc.expect(
+    np.allclose(computed, from_keras, atol=1e-6),
+    "hidden_1 should compute relu(x @ kernel + bias), up to float32 rounding.",
+)
 
 # %% [markdown]
 # ## Counting parameters by hand
@@ -126,10 +164,20 @@ hlc.models.parameter_table(model)
 hlc.expect(by_hand == model.count_params(), "The hand count should equal count_params().")
 
 # %% [markdown]
-# ### Exercise 02.1: counting parameters by hand
+# ### Exercise 02.1: reading a summary backwards
 #
-# How many parameters does `Input(20) → Dense(16) → Dense(8) → Dense(4)` have? Store the
-# number in `answer` (work it out; don't build the model).
+# Someone sends you the summary of their model, without its code, and with two counts
+# smudged:
+#
+# ```
+#  Layer (type)        Output Shape        Param #
+#  dense (Dense)       (None, 16)              336
+#  dense_1 (Dense)     (None, 8)                 ?
+#  dense_2 (Dense)     (None, 3)                 ?
+# ```
+#
+# How many input features does the model read, and how many parameters does it have in
+# all? Set `answer = (features, total)`.
 
 # %%
 answer = ...
@@ -141,12 +189,21 @@ hlc.solution("02.1")
 # %% [markdown]
 # ## Compile, fit, evaluate
 #
-# `compile` chooses how the model learns: the **optimizer** (Adam adapts each parameter's
-# step size), the **loss** (sparse categorical crossentropy: the labels are integers 0-9, the
-# output a probability per class) and the **metrics** to report. `fit` trains; we hold back
-# 20 % of the training images as a validation set to watch for overfitting.
+# `compile` chooses how the model learns:
 #
-# 🤔 **Predict:** after 15 passes over about 1,000 images, what test accuracy do you expect?
+# - the **optimizer**, here Adam, which scales each parameter's step by running averages of
+#   its recent gradients and of their squares (Kingma and Ba, 2015); `"adam"` uses Keras'
+#   default learning rate, 0.001;
+# - the **loss**, sparse categorical crossentropy: minus the log of the probability the
+#   model gives an image's true class, averaged over the batch. "Sparse" means the labels
+#   are class numbers (0 to 9), not one-hot rows like `[0, 0, 1, 0, ...]`;
+# - the **metrics** to report, here the share of images classified right.
+#
+# `fit` trains. `validation_split=0.2` holds back the last 20 % of the training images
+# (Keras takes them before it shuffles) as a validation set, to watch for overfitting.
+#
+# 🤔 **Predict:** after 15 passes over the 1,077 images left for training, what test accuracy
+# do you expect?
 
 # %%
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -163,19 +220,45 @@ plt.show()
 
 # %%
 hlc.claim("test accuracy on digits", test_accuracy, at_least=0.93)
+gap = history.history["accuracy"][-1] - history.history["val_accuracy"][-1]
+loss_ratio = history.history["val_loss"][-1] / history.history["loss"][-1]
+print(f"after 15 epochs: training minus validation accuracy {gap:+.3f}, "
+      f"validation loss / training loss {loss_ratio:.2f}")  # fmt: skip
+hlc.claim("training minus validation accuracy on digits", gap, at_most=0.10)
+hlc.claim("validation over training loss on digits", loss_ratio, at_least=1.0)
 
 # %% [markdown]
-# Solid lines are the training data, dashed the validation data. The two stay close: with
-# 6,570 parameters and about a thousand images, this model has not started to memorise yet
-# (lesson 06 shows what happens when it does). A real project would train until the
-# validation loss stops improving, with early stopping, and tune the widths.
+# Solid lines are the training data, dashed the validation data. After 15 epochs the
+# validation accuracy is a few points below the training accuracy (the claim bounds the gap
+# across the five seeds of the course's sweep), and the validation loss sits above the
+# training loss: the model already does a little better on images it trained on, the
+# beginning of what lesson 06 calls overfitting. A real project would train until the
+# validation loss stops improving (early stopping) and tune the widths.
+#
+# 🤔 **Predict:** call `summary()` again, now that the model is compiled and trained. Will
+# its total change?
+
+# %%
+model.summary()
+adam_numbers = sum(int(np.prod(variable.shape)) for variable in model.optimizer.variables)
+print(f"Adam's numbers: {adam_numbers} = 2 x {model.count_params()} + 2")
+hlc.expect(
+    adam_numbers == 2 * model.count_params() + 2,
+    "Adam should keep two numbers per parameter, plus its step counter and learning rate.",
+)
+
+# %% [markdown]
+# The total now includes **Optimizer params**: Adam keeps two running averages for every
+# parameter (of its gradients and of their squares), plus a step counter and its learning
+# rate. They belong to the optimizer, not to the network: `count_params()` still says 6,570.
 
 # %% [markdown]
 # ## Declaring the input
 #
 # Many tutorials, and the article this course grows from, tell the first layer the input's
-# size with `input_shape=(input_dim,)`. Keras 3 still accepts that, with a warning; the
-# current way is a separate `keras.Input(shape=...)` at the start, as above.
+# size with `input_shape=(input_dim,)`. Keras 3 still accepts that, with a warning.
+#
+# 🤔 **Predict:** is the model built that way any different from ours?
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -187,22 +270,47 @@ with warnings.catch_warnings(record=True) as caught:
             keras.layers.Dense(num_classes, activation="softmax"),
         ]
     )
-messages = [str(w.message) for w in caught if "input_shape" in str(w.message)]
-print("Keras warns:", messages[0][:160], "...")
-print("Same number of parameters:", old_style.count_params() == model.count_params())
-hlc.expect(len(messages) == 1, "Keras 3 should warn once about `input_shape`.")
+found = [w for w in caught if "input_shape" in str(w.message)]
+print(f"Keras warns ({found[0].category.__name__}): {found[0].message}")
+print(f"built: {old_style.built}, input shape: {tuple(old_style.inputs[0].shape)}, "
+      f"parameters: {old_style.count_params()}")  # fmt: skip
+hlc.expect(len(found) == 1 and found[0].category is UserWarning,
+           "Keras 3 should warn once about `input_shape`, with a UserWarning.")  # fmt: skip
+hlc.expect(
+    old_style.built
+    and tuple(old_style.inputs[0].shape) == (None, input_dim)
+    and old_style.count_params() == model.count_params(),
+    "With `input_shape=` the model should be built at once, with the same input and size.",
+)
 
 # %% [markdown]
-# Both give the same network. `keras.Input` keeps the input separate from the layers, which
-# is why it is preferred: the first layer is then an ordinary layer like the others, and
-# the model is built (its weights exist) as soon as it is declared. What happens if you
-# give no input shape at all is a pitfall lesson 07 takes apart.
+# Both give the same network, built (its weights exist) as soon as it is declared:
+# `Sequential` turns its first layer's `input_shape` into an input layer of its own, the
+# one `keras.Input` makes. Why prefer `keras.Input`, then? Only `Sequential` reads
+# `input_shape`, and only from its first layer. Anywhere else the layer warns and then
+# ignores it: here a layer told `input_shape=(64,)` builds itself for the 10 features it is
+# actually given.
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the same warning as above
+    layer = keras.layers.Dense(4, input_shape=(64,))
+layer(keras.Input(shape=(10,)))  # the layer used on a 10-feature input (the Functional style)
+print("kernel shape:", tuple(layer.kernel.shape))
+hlc.expect(tuple(layer.kernel.shape) == (10, 4), "Outside Sequential, `input_shape` is ignored.")
+
+# %% [markdown]
+# `keras.Input` works the same in a Sequential model and in the Functional style (lesson
+# 05), and keeps the input separate from the layers. What happens if you give no input shape
+# at all is a pitfall lesson 07 takes apart.
 #
-# ### Exercise 02.2: building and compiling a classifier
+# ### Exercise 02.2: a classifier for one-hot labels
 #
-# A data set has 20 features and 3 classes labelled 0, 1 and 2. Build a model with two ReLU
-# hidden layers of 16 and 8 units and a suitable output layer, compile it with Adam, a loss
-# that fits integer labels and the accuracy metric, and store it in `answer`.
+# A data set `x` has shape (500, 12). Its labels arrive **one-hot**: the first three rows of
+# `y` are `[0, 1, 0]`, `[1, 0, 0]` and `[0, 0, 1]`. Build a model with two ReLU hidden layers
+# of 16 and 8 units and the output layer these labels call for, compile it with Adam, the
+# crossentropy that fits labels written this way and the accuracy metric, and store it in
+# `answer`.
 
 # %%
 answer = ...
@@ -214,25 +322,26 @@ hlc.solution("02.2")
 # %% [markdown]
 # ## Backpropagation in one picture
 #
-# Training lowers the loss by nudging every parameter against its **gradient**: how much the
-# loss would change if that one parameter grew a little. Backpropagation computes all of
-# these in one backward sweep: the output layer's gradients first, then, by the chain rule,
-# each hidden layer's from the layer after it.
+# Training lowers the loss by nudging every parameter against its **gradient**: the rate at
+# which the loss changes as that one parameter grows (a partial derivative). Backpropagation
+# computes all of them in one backward sweep: the output layer's gradients first, then, by
+# the chain rule, each hidden layer's from the layer after it (Rumelhart, Hinton and
+# Williams, 1986; Goodfellow, Bengio and Courville, *Deep Learning*, section 6.5).
 #
-# Below are the gradients for one batch of 64 images. Each panel is one layer's kernel;
-# each pixel one weight (rows: inputs, columns: units), its brightness the size of the
-# gradient.
+# Below are the gradients for one batch of 64 training images. Each panel is one layer's
+# kernel; each pixel one weight (rows: inputs, columns: units), its brightness the size of
+# the gradient.
 
 # %%
 images, labels = digits.x_train[:64], digits.y_train[:64]
 loss_function = keras.losses.SparseCategoricalCrossentropy()
 with tf.GradientTape() as tape:
-    loss = loss_function(labels, model(images, training=True))
-kernels = [layer.kernel for layer in model.layers]
-gradients = tape.gradient(loss, kernels)
+    loss = loss_function(labels, model(images))
+gradients = tape.gradient(loss, model.trainable_variables)  # kernel, bias, kernel, bias, ...
+kernel_gradients = gradients[0::2]
 
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[64, 32, 10])
-for ax, layer, gradient in zip(axes, model.layers, gradients, strict=True):
+for ax, layer, gradient in zip(axes, model.layers, kernel_gradients, strict=True):
     magnitude = np.abs(gradient.numpy())
     ax.imshow(magnitude, cmap="viridis", aspect="auto")
     ax.set(title=f"{layer.name}\n|gradient| norm {np.linalg.norm(magnitude):.3f}",
@@ -240,28 +349,94 @@ for ax, layer, gradient in zip(axes, model.layers, gradients, strict=True):
 plt.show()
 norms = {
     layer.name: float(np.linalg.norm(g.numpy()))
-    for layer, g in zip(model.layers, gradients, strict=True)
+    for layer, g in zip(model.layers, kernel_gradients, strict=True)
 }
 print({name: round(value, 4) for name, value in norms.items()})
 hlc.expect(all(value > 0 for value in norms.values()), "Every layer should receive a gradient.")
 
 # %% [markdown]
-# Reading the picture: in `hidden_1`, whole rows are dark. Those are pixels at the border of
-# the images, always blank, so their weights cannot change the loss. Whole dark columns
-# would be hidden units that are switched off (ReLU outputs 0) for every image of the
-# batch: they get no gradient at all, the "dead unit" problem of lesson 03. The gradient of
-# a hidden layer is its share of the blame for the output's error, passed back through the
-# layers above it; lesson 07 measures how that share can shrink or explode in deep networks.
+# Reading the picture: in `hidden_1`, some whole rows are dark. They are pixels that are blank
+# (0) in every image of this batch, mostly at the borders: a weight that multiplies 0 cannot
+# change the loss, so its gradient is exactly 0. Whole dark columns are hidden units that
+# ReLU switched off (output 0) for every image of the batch: no gradient reaches their
+# weights. A unit that is off for every input would never learn again: lesson 03's dead
+# units. Both readings, checked:
+
+# %%
+blank_pixels = np.all(images == 0, axis=0)
+silent_units = np.all(model.get_layer("hidden_1")(images).numpy() == 0, axis=0)
+first = np.abs(kernel_gradients[0].numpy())
+print(f"{blank_pixels.sum()} of 64 pixels are blank in all 64 images; "
+      f"{silent_units.sum()} of 64 units of hidden_1 are off for all of them.")  # fmt: skip
+hlc.expect(np.array_equal(first.max(axis=1) == 0, blank_pixels),
+           "The rows with no gradient should be exactly the blank pixels.")  # fmt: skip
+hlc.expect(np.array_equal(first.max(axis=0) == 0, silent_units),
+           "The columns with no gradient should be exactly the switched-off units.")  # fmt: skip
+
+# %% [markdown]
+# ### The backward pass, by hand
+#
+# For a batch of $B$ images, with $Y$ the one-hot rows of their labels and $P$ the softmax
+# outputs, the loss is $L = -\frac{1}{B} \sum_b \log P_{b, y_b}$. Softmax and crossentropy
+# together have a simple gradient with respect to the output layer's weighted sums $Z_3$:
+# $\partial L / \partial Z_3 = (P - Y) / B$ (d2l.ai, section 4.1.2). From there, each layer
+# works the same way, from the top down: with $H$ the layer's input and $W$ its kernel,
+#
+# $$ \frac{\partial L}{\partial W} = H^\top \frac{\partial L}{\partial Z}, \qquad
+#    \frac{\partial L}{\partial b} = \textstyle\sum_{\text{rows}} \frac{\partial L}{\partial Z}, \qquad
+#    \frac{\partial L}{\partial H} = \frac{\partial L}{\partial Z} W^\top, $$
+#
+# and the step through a ReLU below multiplies by its slope: 1 where the unit was active,
+# 0 where it was off. In NumPy:
+
+# %%
+(K1, c1), (K2, c2), (K3, c3) = (layer.get_weights() for layer in model.layers)
+Z1 = images @ K1 + c1  # forward pass, keeping what the backward pass needs
+H1 = np.maximum(Z1, 0)
+Z2 = H1 @ K2 + c2
+H2 = np.maximum(Z2, 0)
+Z3 = H2 @ K3 + c3
+P = np.exp(Z3 - Z3.max(axis=1, keepdims=True))
+P /= P.sum(axis=1, keepdims=True)  # softmax
+Y = np.eye(num_classes)[labels]  # one-hot rows of the labels
+
+dZ3 = (P - Y) / len(images)  # softmax + crossentropy, averaged over the batch
+dZ2 = (dZ3 @ K3.T) * (Z2 > 0)  # back through the output's kernel, then hidden_2's ReLU
+dZ1 = (dZ2 @ K2.T) * (Z1 > 0)  # back through hidden_2's kernel, then hidden_1's ReLU
+mine = [
+    images.T @ dZ1, dZ1.sum(axis=0),  # hidden_1's kernel and bias
+    H1.T @ dZ2, dZ2.sum(axis=0),  # hidden_2's
+    H2.T @ dZ3, dZ3.sum(axis=0),  # the output layer's
+]  # fmt: skip
+
+for variable, ours, theirs in zip(model.trainable_variables, mine, gradients, strict=True):
+    print(f"{variable.path:>24}: largest difference {np.abs(ours - theirs.numpy()).max():.1e}")
+hlc.expect(
+    all(np.allclose(ours, theirs.numpy(), rtol=1e-4, atol=1e-7)
+        for ours, theirs in zip(mine, gradients, strict=True)),
+    "The NumPy backward pass should give GradientTape's gradients, up to float32 rounding.",
+)  # fmt: skip
+
+# %% [markdown]
+# Every gradient agrees with `GradientTape` to float32 rounding. The gradient a hidden layer
+# receives is its share of the blame for the output's error, passed back through the
+# kernels and the ReLU slopes above it; lesson 07 measures how that share can shrink or
+# explode in deep networks.
 
 # %% [markdown]
 # ## Summary
 #
 # - `keras.Sequential([keras.Input(...), Dense(64, "relu"), Dense(32, "relu"), Dense(10, "softmax")])`
-#   is the article's two-hidden-layer network; it reads 8x8 digits with about 96 % accuracy.
+#   is the article's two-hidden-layer network; after 15 epochs it classified 95-97 % of the
+#   held-out digits in the course's five-seed sweep.
 # - A Dense layer holds a kernel (inputs × units) and a bias (units): 6,570 parameters here,
-#   countable by hand.
-# - `compile` picks optimizer, loss and metrics; `fit` trains; `evaluate` measures on unseen data.
-# - Declare inputs with `keras.Input`; `input_shape=` still works but warns.
-# - Backpropagation gives every weight its gradient, layer by layer from the output back.
+#   countable by hand; once the model is trained, `summary()` adds Adam's two numbers per
+#   parameter.
+# - `compile` picks optimizer, loss and metrics; `fit` trains; `evaluate` measures on unseen
+#   data. Sparse categorical crossentropy takes class numbers; one-hot rows take categorical.
+# - Declare inputs with `keras.Input`. `input_shape=` still works on a Sequential model's
+#   first layer (with a warning) and is ignored anywhere else.
+# - Backpropagation is a few matrix products: $(P - Y)/B$ at the output, then each layer's
+#   kernel and ReLU slope on the way down, equal to what `GradientTape` computes.
 #
 # **Next:** [03 · Activation functions](03_activation_functions.ipynb)

@@ -243,6 +243,76 @@ def test_hidden_space_picks_the_last_hidden_layer_by_default(xor, net):
         plots.plot_hidden_space(model, xor, layer="output")
 
 
+def test_hidden_plane_draws_the_points_where_the_layer_puts_them(xor, net):
+    model = net(2)
+    _, ax = plt.subplots()
+    assert plots.plot_hidden_plane(model, xor, ax, grid_lines=5) is ax
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("h1 (unit 1)", "h2 (unit 2)")
+    grids = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(grids) == 1 and len(grids[0].get_segments()) == 10  # 5 across + 5 down
+    from hlcourse.probe import hidden_activations
+
+    hidden = hidden_activations(model, xor.x_train)["hidden_1"]
+    # After the grid: class 0 training, class 0 test, class 1 training, class 1 test.
+    drawn = np.concatenate([np.asarray(ax.collections[i].get_offsets()) for i in (1, 3)])
+    expected = np.concatenate([hidden[xor.y_train == k] for k in (0, 1)])
+    np.testing.assert_allclose(drawn, expected, rtol=1e-5, atol=1e-6)
+    assert "output's line (p = 0.5)" in legend_texts(ax)
+
+
+def test_hidden_plane_draws_the_outputs_line_and_its_probability(xor, net):
+    model = net(2)
+    model.get_layer("output").set_weights([np.array([[2.0], [-1.0]], np.float32),
+                                           np.array([0.5], np.float32)])  # fmt: skip
+    ax = plots.plot_hidden_plane(model, xor)
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == "output's line (p = 0.5)"]
+    # axline's two points: (0, -b / w2) and one step along the slope -w1 / w2.
+    (x0, y0), slope = line.get_xy1(), line.get_slope()
+    x1, y1 = x0 + 1.0, y0 + slope
+    for h1, h2 in ((x0, y0), (x1, y1)):
+        assert 2.0 * h1 - 1.0 * h2 + 0.5 == pytest.approx(0.0, abs=1e-9)
+    (image,) = ax.get_images()
+    values = np.asarray(image.get_array())
+    (x_lo, x_hi, y_lo, y_hi) = image.get_extent()
+    # The shading is sigmoid(w . h + b): at the lower-right corner of the view, h1 is large
+    # and h2 small, so the output leans to class 1 there.
+    corner = 1 / (1 + np.exp(-(2.0 * x_hi - 1.0 * y_lo + 0.5)))
+    assert values[0, -1] == pytest.approx(corner, abs=0.02)
+    assert 0.0 <= values.min() and values.max() <= 1.0
+    assert ax.get_title() == "hidden_1: line 2·h1 - 1·h2 + 0.5 = 0"
+
+
+def test_hidden_plane_hides_test_points_and_legend_on_request(xor, net):
+    ax = plots.plot_hidden_plane(net(2), xor, show_test=False, title="t", legend=False)
+    offsets = [c for c in ax.collections if not isinstance(c, LineCollection)]
+    assert len(offsets) == 2 and ax.get_title() == "t"  # training points of the two classes
+    assert ax.get_legend() is None
+
+
+def test_hidden_plane_of_tanh_units_keeps_one_view(xor, net):
+    """tanh values lie in (-1, 1): every picture of such a layer shares the same square."""
+    ax = plots.plot_hidden_plane(net(2), xor)
+    assert ax.get_xlim() == pytest.approx((-1.08, 1.08)) == ax.get_ylim()
+    relu = plots.plot_hidden_plane(net(2, activation="relu"), xor)
+    assert relu.get_xlim()[0] > -1.0  # ReLU values are >= 0: the view fits them instead
+
+
+def test_hidden_plane_uses_the_last_hidden_layer_of_a_deeper_model(xor, net):
+    ax = plots.plot_hidden_plane(net(5, 2), xor)
+    assert ax.get_title().startswith("hidden_2: line")
+
+
+def test_hidden_plane_refuses_what_it_cannot_draw_exactly(xor, net, keras_fresh):
+    with pytest.raises(ValueError, match="has 3 units; plot_hidden_space"):
+        plots.plot_hidden_plane(net(3), xor)
+    regression = keras_fresh.Sequential(
+        [keras_fresh.Input((2,)), keras_fresh.layers.Dense(2, activation="tanh"),
+         keras_fresh.layers.Dense(1)]
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="sigmoid"):
+        plots.plot_hidden_plane(regression, xor)
+
+
 def test_plot_dataset_still_draws_classes_with_markers(xor):
     ax = plots.plot_dataset(xor)
     assert legend_texts(ax) == ["class 0", "class 1"]
@@ -258,6 +328,7 @@ def test_plots_draw_on_figures_outside_pyplot_without_opening_any(xor, net):
     plots.plot_decision_map(xor_rule, xor, axes[0], resolution=20)
     plots.plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, axes[1])
     plots.plot_hidden_space(net(3), xor, axes[2])
+    plots.plot_hidden_plane(net(2), xor, figure.add_subplot(2, 3, 4))
     assert render.figure_to_png(figure).startswith(b"\x89PNG")
     assert plt.get_fignums() == open_before
 

@@ -73,7 +73,8 @@ class DatasetExplorer(widgets.VBox):
         mixed = data.class_overlap(self.current)
         self.caption.value = (
             f"{self.dataset_name.value}: {self.n_samples} points, noise {self.noise.value:.2f}. "
-            f"{mixed:.0%} of the points sit among neighbours of the other class."
+            f"{mixed:.0%} of the points have mostly other-class points among their 5 "
+            "nearest neighbours."
         )
 
 
