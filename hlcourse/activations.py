@@ -16,10 +16,11 @@ Two ways for a unit to stop learning, both measured here:
 - **saturation** (`saturation_share`): the pre-activation ``z`` sits where the function is
   flat, ``|f'(z)| < threshold``, so almost no gradient flows back through it. For sigmoid and
   tanh this happens for large ``|z|``, on both sides; the unit recovers when ``z`` moves back.
-- **dead units** (`dead_units`): a ReLU unit whose ``z`` is negative for *every* sample outputs
-  exactly 0 and gets no gradient from any of them, so training never moves it again.
-  For ReLU, `saturation_share` counts the samples with ``z <= 0`` (zero gradient for *that
-  input*); a unit is dead only when that holds for all inputs at once.
+- **dead units** (`dead_units` for one layer's outputs, `dead_unit_share` for every hidden
+  layer of a model): a ReLU unit whose ``z`` is at most 0 for *every* sample outputs exactly 0
+  and gets no gradient from any of them, so no training step on those samples moves its
+  incoming weights again. For ReLU, `saturation_share` counts the samples with ``z <= 0``
+  (zero gradient for *that input*); a unit is dead only when that holds for all inputs at once.
 
 Nothing heavy happens at import: TensorFlow and Keras load on the first call that needs them.
 """
@@ -28,24 +29,30 @@ from __future__ import annotations
 
 import numbers
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hlcourse import _validate as v
 
+if TYPE_CHECKING:  # annotations only: Keras loads on the first call that needs it
+    import keras
+
 __all__ = [
     "ACTIVATIONS",
     "SATURATION_THRESHOLD",
     "activation_values",
+    "dead_unit_share",
     "dead_units",
     "output_statistics",
     "saturation_share",
 ]
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "swish", "sigmoid", "tanh", "linear")
-"""Hidden-layer activations of lesson 03, as Keras names them (defaults: leaky_relu's negative
-slope is 0.2, elu's alpha is 1, gelu is the exact ``x * Phi(x)``, swish is ``x * sigmoid(x)``)."""
+"""Hidden-layer activations of lesson 03, as Keras names them. Their defaults as functions
+(what ``Dense(..., activation=name)`` applies): leaky_relu's negative slope is 0.2 (the layer
+``keras.layers.LeakyReLU()`` defaults to 0.3 instead), elu's alpha is 1, gelu is the exact
+``x * Phi(x)``, swish is ``x * sigmoid(x)``."""
 
 SATURATION_THRESHOLD = 0.05
 """A slope below this (in absolute value) counts as saturated: less than 5% of the gradient
@@ -107,8 +114,9 @@ def dead_units(activations: Any) -> float:
     """The share of units (columns) that output exactly 0 for every sample (rows).
 
     For a ReLU layer these units are dead on these inputs: no sample gives them a gradient, so
-    training cannot revive them. (For activations that are rarely exactly 0, such as tanh or
-    sigmoid, the share is 0.)
+    training does not change their weights (only a change in the layers below, which alters
+    their inputs, can revive them). For activations that are rarely exactly 0, such as tanh
+    or sigmoid, the share is 0.
 
     Args:
         activations: a hidden layer's outputs, shape ``(n_samples, n_units)``, e.g.
@@ -126,6 +134,51 @@ def dead_units(activations: Any) -> float:
             hint="Pass one layer's outputs, one row per sample and one column per unit",
         )
     return float(np.mean(np.all(array == 0, axis=0)))
+
+
+def dead_unit_share(
+    model: keras.Model, x: Any, *, layers: str | int | list | None = None
+) -> dict[str, float]:
+    """The share of dead units in each hidden layer of `model`, on the inputs `x`.
+
+    A unit is dead on `x` when it outputs exactly 0 for every sample (`dead_units` of the
+    layer's outputs). The layers run as in ``model.predict`` (read through
+    `hlcourse.probe.hidden_activations`), so the function fits between training steps, e.g. in
+    `hlcourse.training.train_fast`'s ``on_progress``, to follow the shares epoch by epoch. For
+    outputs with more than two axes (a convolution's feature maps) a unit is a channel (the last
+    axis), dead when it is 0 at every position of every sample. In a network with batch
+    normalization (``hlcourse.models.build_dense_network(..., batch_norm=True)``: Dense ->
+    BatchNormalization -> Activation) only the Activation layers can output exact zeros: pass
+    ``layers=["hidden_1_act", ...]``.
+
+    Args:
+        model: a built Keras model of any style (Sequential, Functional, subclassed).
+        x: inputs, shape ``(n_samples, n_features)`` (or the model's input shape), at least
+            one sample; typically the training inputs.
+        layers: which layers, by name or position in ``model.layers`` (as for
+            `hlcourse.probe.hidden_activations`); None means every hidden layer.
+
+    Returns:
+        A dict from layer name to the share (0 to 1) of its units that are dead on `x`, in
+        forward order: ``{"hidden_1": 0.0, "hidden_2": 0.25}``.
+    """
+    from hlcourse import probe
+
+    outputs = probe.hidden_activations(model, x, layers=layers)
+    if not outputs:
+        v._fail(
+            "model",
+            "a model with at least one hidden layer",
+            model,
+            hint="Its only layer is the output; dead units are counted in hidden layers",
+        )
+    shares = {}
+    for name, values in outputs.items():
+        array = np.asarray(values)
+        # Units along the last axis; a layer that outputs one number per sample is one unit.
+        units = array.reshape(-1, array.shape[-1]) if array.ndim >= 2 else array.reshape(-1, 1)
+        shares[name] = float(np.mean(np.all(units == 0, axis=0)))
+    return shares
 
 
 def output_statistics(

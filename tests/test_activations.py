@@ -21,6 +21,7 @@ from hlcourse import activations
 from hlcourse.activations import (
     ACTIVATIONS,
     activation_values,
+    dead_unit_share,
     dead_units,
     output_statistics,
     saturation_share,
@@ -147,6 +148,79 @@ def test_saturation_for_relu_is_not_death():
     assert stats["dead"] == 0.0  # ... but no unit has z < 0 for every sample
 
 
+# --- dead_unit_share ------------------------------------------------------------------------
+
+
+def _relu_net(hidden=(3, 4)):
+    from hlcourse.models import build_dense_network
+
+    return build_dense_network(2, hidden, activation="relu")
+
+
+def test_dead_unit_share_counts_units_that_never_fire(keras_fresh):
+    model = _relu_net()
+    x = np.random.default_rng(0).normal(size=(50, 2)).astype("float32")
+    assert dead_unit_share(model, x)["hidden_1"] == 0.0  # centred inputs switch every unit on
+    first = model.get_layer("hidden_1")
+    kernel = first.kernel.numpy()
+    kernel[:, 0] = 0.0
+    first.kernel.assign(kernel)
+    first.bias.assign(np.array([-1.0, 0.0, 0.0], np.float32))  # unit 0: z = -1 for every input
+    model.get_layer("hidden_2").bias.assign(np.full(4, -100.0, np.float32))  # all of hidden_2
+    shares = dead_unit_share(model, x)
+    assert list(shares) == ["hidden_1", "hidden_2"]
+    assert shares == {"hidden_1": pytest.approx(1 / 3), "hidden_2": 1.0}
+    assert dead_unit_share(model, x, layers="hidden_1") == {"hidden_1": pytest.approx(1 / 3)}
+
+
+def test_dead_unit_share_agrees_with_dead_units_on_the_probed_outputs(keras_fresh):
+    from hlcourse import probe
+
+    model = _relu_net(hidden=(8, 8, 8))
+    model.get_layer("hidden_2").bias.assign(np.linspace(-3, 0, 8).astype("float32"))
+    x = np.random.default_rng(1).normal(size=(40, 2)).astype("float32")
+    outputs = probe.hidden_activations(model, x)
+    assert dead_unit_share(model, x) == {name: dead_units(out) for name, out in outputs.items()}
+
+
+def test_a_dead_unit_depends_on_the_inputs(keras_fresh):
+    # z = x1 - 1: off for inputs below 1, on for the others; dead only on a batch of the former.
+    model = _relu_net(hidden=(1,))
+    layer = model.get_layer("hidden_1")
+    layer.kernel.assign(np.array([[1.0], [0.0]], np.float32))
+    layer.bias.assign(np.array([-1.0], np.float32))
+    low = np.array([[0.0, 5.0], [0.5, -5.0]], np.float32)
+    assert dead_unit_share(model, low) == {"hidden_1": 1.0}
+    assert dead_unit_share(model, np.vstack([low, [[2.0, 0.0]]])) == {"hidden_1": 0.0}
+
+
+def test_dead_unit_share_counts_channels_of_feature_maps(keras_fresh):
+    keras = keras_fresh
+    model = keras.Sequential(
+        [
+            keras.Input((4, 4, 1)),
+            keras.layers.Conv2D(2, 1, activation="relu", name="conv"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(1, name="output"),
+        ]
+    )
+    model.get_layer("conv").kernel.assign(np.ones((1, 1, 1, 2), np.float32))
+    model.get_layer("conv").bias.assign(np.array([-100.0, 0.0], np.float32))
+    x = np.random.default_rng(2).uniform(0.1, 1.0, size=(3, 4, 4, 1)).astype("float32")
+    assert dead_unit_share(model, x, layers="conv") == {"conv": 0.5}
+
+
+def test_dead_unit_share_with_batch_norm_names_the_activation_layers(keras_fresh):
+    from hlcourse.models import build_dense_network
+
+    model = build_dense_network(2, (4, 4), activation="relu", batch_norm=True)
+    model.get_layer("hidden_2_act")  # the names the docstring tells learners to pass
+    x = np.random.default_rng(3).normal(size=(30, 2)).astype("float32")
+    shares = dead_unit_share(model, x, layers=["hidden_1_act", "hidden_2_act"])
+    assert list(shares) == ["hidden_1_act", "hidden_2_act"]
+    assert all(0.0 <= share <= 1.0 for share in shares.values())
+
+
 # --- output_statistics ----------------------------------------------------------------------
 
 
@@ -229,6 +303,18 @@ def test_importing_loads_no_tensorflow():
 
 # --- bad input ------------------------------------------------------------------------------
 
+
+def _models():
+    from hlcourse.models import build_dense_network
+
+    return (
+        build_dense_network(2, (3,), name="bad_input_relu_net"),
+        build_dense_network(2, (), name="bad_input_no_hidden_net"),
+    )
+
+
+_NET, _NO_HIDDEN = _models()
+
 BAD = [
     (activation_values, ("ReLU", [0.0]), {}, ValueError, "Did you mean 'relu'"),
     (activation_values, ("softmax", [0.0]), {}, ValueError, "expected one of 'relu'"),
@@ -261,6 +347,13 @@ BAD = [
     (output_statistics, ("tanh", 1.0), {"seed": -1}, ValueError, "seed=-1"),
     (output_statistics, ("tanh", 1.0), {"bias": math.nan}, ValueError, "bias=nan"),
     (output_statistics, ("tanh", 1.0), {"bias": "-5"}, TypeError, "bias='-5'"),
+    (dead_unit_share, ("model", np.zeros((3, 2))), {}, TypeError, "model='model'"),
+    (dead_unit_share, (_NET, "x"), {}, TypeError, "x='x'"),
+    (dead_unit_share, (_NET, np.zeros((3, 5))), {}, ValueError, "(n_samples, 2)"),
+    (dead_unit_share, (_NET, np.zeros((0, 2))), {}, ValueError, "at least one sample"),
+    (dead_unit_share, (_NET, np.zeros((3, 2))), {"layers": 1.5}, TypeError, "layers=1.5"),
+    (dead_unit_share, (_NET, np.zeros((3, 2))), {"layers": "nope"}, ValueError, "'nope'"),
+    (dead_unit_share, (_NO_HIDDEN, np.zeros((3, 2))), {}, ValueError, "at least one hidden"),
 ]  # fmt: skip
 
 

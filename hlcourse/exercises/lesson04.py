@@ -1,4 +1,5 @@
-"""Exercises of lesson 04: deep versus wide parameter counts, and a small network that works."""
+"""Exercises of lesson 04: deep versus wide parameter counts, the fewest units that solve
+circles, and what a forward pass costs."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import numbers
 
 from hlcourse.exercises import Wrong, exercise
 
-MAX_PARAMETERS = 100
-TARGET_ACCURACY = 0.9
+MAX_PARAMETERS = 20
+TARGET_ACCURACY = 0.95
 
 
 def _dense_parameters(sizes: list[int]) -> int:
@@ -53,9 +54,11 @@ def deep_or_wide(answer) -> str:
 
 @exercise(
     "04.2",
-    "A small network that solves circles",
+    "The fewest units that close a ring",
     solution="""
-    answer = [8]   # one hidden layer of 8 tanh units: 33 parameters
+    # Each tanh unit contributes one straight line; three lines are the fewest that can
+    # fence in the centre (a triangle, rounded off by tanh): 13 parameters.
+    answer = [3]
     """,
 )
 def small_network(answer) -> str:
@@ -69,22 +72,98 @@ def small_network(answer) -> str:
     parameters = _dense_parameters([2, *answer, 1])
     if parameters > MAX_PARAMETERS:
         raise Wrong(
-            f"{answer} has {parameters:,} parameters; the budget is {MAX_PARAMETERS}. "
-            "Fewer or narrower layers."
+            f"{answer} has {parameters:,} parameters; the budget is {MAX_PARAMETERS}. Think "
+            "about what each unit draws: how few straight lines can fence in the centre?"
         )
     if not answer:
         raise Wrong(
             "With no hidden layer the model draws a straight line, and no line separates a "
             "ring from its centre. Add a hidden layer."
         )
+    first_wide = next((i for i, width in enumerate(answer) if width > 2), len(answer))
+    if 1 in answer[:first_wide]:
+        raise Wrong(
+            f"{answer} squeezes every point through a layer of 1 unit before any layer can draw "
+            "a closed boundary: one number per point, which cannot say where a point lies on a "
+            "ring. Spend the budget on one layer."
+        )
+    if max(answer) <= 2:
+        raise Wrong(
+            f"{answer} has no layer wider than its 2 inputs. Two units draw two lines, which "
+            "make a strip or a wedge, open on some side; stacking such layers does not close "
+            "it either (no network this narrow can enclose a region, Johnson 2019). How many "
+            "lines does it take to close a shape around the centre?"
+        )
     accuracy = circles_accuracy(answer)
     if accuracy < TARGET_ACCURACY:
         raise Wrong(
             f"{answer} ({parameters} parameters) reached {accuracy:.2f} test accuracy; the goal "
-            f"is {TARGET_ACCURACY}. A ring needs a few units to bend a closed boundary: try "
-            "more units in one layer."
+            f"is {TARGET_ACCURACY}. Put the units in one layer, where each draws a line around "
+            "the centre."
         )
-    return f"{answer}: {parameters} parameters, {accuracy:.2f} test accuracy on circles."
+    return (
+        f"{answer}: {parameters} parameters, {accuracy:.2f} test accuracy on circles. Each unit "
+        "draws a line; three are the fewest that close around the centre."
+    )
+
+
+WIDE_WIDTH = 256  # 04.3's reference: one hidden layer of this many units
+DEEP_LAYERS = 4
+
+
+def multiply_adds(sizes: list[int]) -> int:
+    """Multiply-adds of one forward pass of one example through Dense layers of these sizes
+    (inputs first, outputs last): a layer with n inputs and u units does n * u of them."""
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+
+@exercise(
+    "04.3",
+    "Four layers for the price of one",
+    solution="""
+    # One layer of 256: 2 * 256 + 256 * 1 = 768 multiply-adds per example.
+    # Four layers of w:  2w + 3 * w * w + w = 3w^2 + 3w, at most 768 for w up to 15.
+    answer = [15, 15, 15, 15]   # 720 multiply-adds
+    """,
+)
+def four_for_one(answer) -> str:
+    if not isinstance(answer, list) or not all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in answer
+    ):
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for a list of hidden-layer widths, "
+            "like `[8, 8, 8, 8]` (positive whole numbers)."
+        )
+    if len(answer) != DEEP_LAYERS:
+        raise Wrong(
+            f"Your network has {len(answer)} hidden layer{'s' if len(answer) != 1 else ''}; "
+            f"the exercise asks for exactly {DEEP_LAYERS}."
+        )
+    budget = multiply_adds([2, WIDE_WIDTH, 1])
+    cost = multiply_adds([2, *answer, 1])
+    if cost <= budget:
+        return (
+            f"{answer}: {cost:,} multiply-adds per example, no more than one layer of "
+            f"{WIDE_WIDTH} units ({budget:,}), in {DEEP_LAYERS} layers that must run one after "
+            "another."
+        )
+    if sum(answer) >= WIDE_WIDTH:
+        raise Wrong(
+            f"{answer} shares out the {WIDE_WIDTH} units, but not the cost: a layer does "
+            "(its inputs) × (its units) multiply-adds, so a layer after a wide layer pays for "
+            "both widths at once. The single wide layer's inputs and outputs are tiny (2 and 1)."
+        )
+    if cost <= 1.15 * budget:
+        raise Wrong(
+            f"{answer} costs {cost:,} multiply-adds per example, just over what the single "
+            f"layer of {WIDE_WIDTH} costs. Count each layer's inputs × units for both networks, "
+            "the output layer too (biases are additions, not multiply-adds)."
+        )
+    raise Wrong(
+        f"{answer} costs {cost:,} multiply-adds per example, more than one layer of "
+        f"{WIDE_WIDTH} units does. Each layer costs its inputs × its units: between two hidden "
+        "layers that is width × width, which grows fast. Narrower layers."
+    )
 
 
 def circles_accuracy(hidden: list[int], seed: int = 0) -> float:

@@ -14,20 +14,16 @@ The numbers are those of `hlcourse.activations.output_statistics(name, input_sca
 
 Speed: the layer is built once, and a change only re-applies the activation to the cached
 pre-activations (a few milliseconds). The figure, too, is built once (with
-`hlcourse.render.new_figure`, outside pyplot, so nothing is left open) and updated in place:
-rebuilding three panels for every change took about 0.2-0.3 s on a 2-core machine, updating
-them about 0.15 s, almost all of it matplotlib drawing text (about 0.15 ms a letter). So each
-panel is drawn on its own blank strip of the figure, and what did not change is put back as
-pixels instead of drawn (matplotlib's blitting): the left panel, per activation; the inside of
-the right legend (opaque); the titles, x axes (per x-limits: most input scales share the middle
-panel's) and axis labels of the other two. A change then draws the histograms, a title or two
-and the right panel's tick labels: about 0.05 s with the PNG (0.035-0.04 s without), where
-keeping the left panel alone took 0.10 s (the changes of tools/bench_soak.py's soak after 20
-warm-up ones, on an otherwise idle 2-core machine); that soak's 500 changes, building the
-widget included, take 33 s instead of 61 s. The pictures are the same, pixel for pixel, as
-drawing the whole figure (the tests check). The kept pixels take at most about 9 MB. The last
-64 pictures are kept (PNG bytes, caption and four numbers: no arrays, which would add 0.5 MB a
-setting), so going back to a setting needs no drawing. That is fast enough to redraw
+`hlcourse.render.new_figure`, outside pyplot, so nothing is left open) and updated in place.
+Most of a redraw is matplotlib drawing text, so each panel is drawn on its own blank strip of
+the figure, and what did not change is put back as pixels instead of drawn (matplotlib's
+blitting): the left panel, per activation; the inside of the right legend (opaque); the
+titles, x axes (per x-limits: most input scales share the middle panel's) and axis labels of
+the other two. A change then draws the histograms, a title or two and the right panel's tick
+labels (tools/bench_soak.py times it). The pictures are the same, pixel for pixel, as drawing
+the whole figure (the tests check). The kept pixels take at most about 9 MB. The last 64
+pictures are kept (PNG bytes, caption and four numbers: no arrays, which would add 0.5 MB a
+setting), so going back to a setting needs no drawing. Redrawing is fast enough to do
 synchronously, so a newer change never waits behind unfinished work for an older one.
 """
 

@@ -20,19 +20,17 @@ Training runs in a background thread, all epochs of a chunk in one compiled Tens
 (`hlcourse.training.train_fast`, full batch: one Adam step per epoch), so the notebook stays
 responsive. The loop is the one `train_fast(..., shared_loop=True)` shares between networks of
 every width and up to 6 hidden layers: a network of a new shape costs no tracing, and no
-memory kept for good (before, each new shape cost 0.3-1 s of tracing and about 1 MB). Every
+memory kept for good (a loop of its own would cost 0.3-1 s of tracing and about 1 MB). Every
 change starts a new "generation"; training for an older one stops at its next chunk and is
 never drawn, so only the newest setting reaches the picture.
 
-Speed on a 2-core machine (measured while other jobs shared it, load average about 1.5):
-the status line changes within a millisecond of a change. The first network with up to 2
-hidden layers, and the first with 3 to 6, wait 1-2.5 s for the shared loop to be traced (once
-per process); other networks train at once: 250 full-batch epochs of 2 x 8 units take about
-0.1 s, and one picture 0.2-0.3 s (matplotlib drawing the ticks and text of two panels). The default setting showed its first picture about 1.2 s and its
-finished picture about 2.1 s after a change (median of 5); 6 x 64, 1.7 s and 2.3 s. Full
-batch was chosen over mini-batches of 32: on the spiral (2 x 8 relu, learning rate 0.03, 300
-epochs, seeds 0-4) it reached the same test accuracy (0.64-0.78 against 0.63-0.76) in half
-the time.
+Speed: the status line changes within a millisecond of a change. The first network with up
+to 2 hidden layers, and the first with 3 to 6, wait for the shared loop to be traced (once
+per process, 1-2.5 s); other networks train at once (250 full-batch epochs of 2 x 8 units in
+about 0.1 s), and drawing a picture, mostly the ticks and text of two panels, takes most of
+the rest (tools/bench_soak.py and the bench's widget latencies time it). Full batch was
+chosen over mini-batches of 32: on the spiral (2 x 8 relu, learning rate 0.03, 300 epochs,
+seeds 0-4) it reached the same test accuracy (0.64-0.78 against 0.63-0.76) in half the time.
 """
 
 from __future__ import annotations
@@ -68,8 +66,8 @@ N_SAMPLES = 400
 NOISE = 0.1
 INPUTS = 2  # the data sets are points in the plane
 # Pictures per run: up to FRAMES - 1 drawn while training (after every 1/FRAMES of the
-# epochs), then the finished one. Each costs 0.2-0.3 s on a 2-core machine (up to 0.45 s on a
-# busy one), far more than the epochs between them (50 epochs of 2 x 8 units: 0.02 s). So that
+# epochs), then the finished one. Each costs far more than the epochs between them (a picture
+# 0.2-0.45 s, 50 epochs of 2 x 8 units 0.02 s, as the bench measures them). So that
 # pictures drawn while training cannot push the finished one far beyond 3 s when tracing is
 # slow or the machine busy, after SOFT_DEADLINE seconds a picture is drawn only if the last
 # one is FRAME_GAP seconds old: a long run still shows its progress about once a second. The

@@ -13,9 +13,16 @@ WRONG_ANSWERS = [
     ("04.1", (257, 337), "three 16 × 16 layers"),
     ("04.1", 257, "pair of whole numbers"),
     ("04.2", [], "no hidden layer"),
-    ("04.2", [64, 64], "4,417 parameters"),
-    ("04.2", [1], "goal is 0.9"),
+    ("04.2", [8], "33 parameters; the budget is 20"),
+    ("04.2", [2], "strip or a wedge"),
+    ("04.2", [2, 2], "stacking such layers"),
+    ("04.2", [1, 3], "layer of 1 unit"),
     ("04.2", "8", "list of hidden-layer widths"),
+    ("04.3", [64, 64, 64, 64], "shares out the 256 units"),
+    ("04.3", [16, 16, 16, 16], "just over"),
+    ("04.3", [20, 20, 20, 20], "width × width"),
+    ("04.3", [15, 15, 15], "exactly 4"),
+    ("04.3", (15, 15, 15, 15), "list of hidden-layer widths"),
 ]  # fmt: skip
 
 
