@@ -74,16 +74,19 @@ def build_dense_network(
     reg_strength: float | None = None,
     dropout: float = 0.0,
     batch_norm: bool = False,
+    batch_norm_position: str | None = None,
     name: str | None = None,
 ) -> keras.Sequential:
     """Build an uncompiled fully connected network, ``keras.Input`` first.
 
     Layer names: hidden Dense layers are ``hidden_1``, ``hidden_2``, ...; the last layer is
-    ``output``. With ``batch_norm=True`` each hidden layer becomes Dense (no activation) ->
-    ``hidden_i_bn`` (BatchNormalization) -> ``hidden_i_act`` (Activation), the common modern
-    order; the Dense keeps its bias (BatchNormalization's beta makes it redundant, which costs
-    a few parameters but keeps parameter counts easy to follow). With ``dropout > 0`` a
-    ``hidden_i_dropout`` layer follows each hidden layer's activation.
+    ``output``. With ``batch_norm=True`` each hidden layer becomes Dense without activation
+    or bias -> ``hidden_i_bn`` (BatchNormalization) -> ``hidden_i_act`` (Activation), the
+    order of Ioffe & Szegedy (2015), who normalize ``Wu`` before the nonlinearity. The Dense
+    has no bias because batch normalization subtracts the batch mean of each unit, which
+    removes any constant added before it; its learned shift beta takes the bias's place. With
+    ``batch_norm_position="after"`` each hidden layer is Dense (with activation and bias) ->
+    ``hidden_i_bn``. With ``dropout > 0`` a ``hidden_i_dropout`` layer ends each hidden layer.
 
     Args:
         input_dim: number of input features, 1 to 100,000. Inputs have shape ``(batch, input_dim)``.
@@ -104,7 +107,10 @@ def build_dense_network(
         reg_strength: the penalty's factor (greater than 0, default 0.01); only with a
             regularizer.
         dropout: dropout rate after each hidden layer, from 0 (no Dropout layers) to below 1.
-        batch_norm: add BatchNormalization after each hidden Dense layer, before its activation.
+        batch_norm: add BatchNormalization to each hidden layer (Keras' default momentum,
+            0.99).
+        batch_norm_position: ``"before"`` (the default with `batch_norm`) or ``"after"`` the
+            hidden layers' activation; only with ``batch_norm=True``.
         name: the model's name; None lets Keras choose (``"sequential"``, ...).
 
     Returns:
@@ -140,6 +146,7 @@ def build_dense_network(
     if dropout == 1:
         v._fail("dropout", "a number from 0 to below 1", dropout, hint="1 would drop every unit")
     batch_norm = v.check_bool("batch_norm", batch_norm)
+    batch_norm_position = check_batch_norm_position(batch_norm_position, batch_norm)
     if name is not None:
         name = v.check_str("name", name)
     if not hidden and (dropout > 0 or batch_norm):
@@ -162,10 +169,16 @@ def build_dense_network(
             hidden_kwargs["kernel_regularizer"] = keras.regularizers.L1(reg_strength)
         elif regularizer == "l2":
             hidden_kwargs["kernel_regularizer"] = keras.regularizers.L2(reg_strength)
-        if batch_norm:
-            stack.append(layers.Dense(units, name=f"hidden_{i}", **hidden_kwargs))
+        if batch_norm_position == "before":
+            # No bias: the normalization subtracts each unit's batch mean, bias and all.
+            stack.append(layers.Dense(units, use_bias=False, name=f"hidden_{i}", **hidden_kwargs))
             stack.append(layers.BatchNormalization(name=f"hidden_{i}_bn"))
             stack.append(layers.Activation(activation, name=f"hidden_{i}_act"))
+        elif batch_norm_position == "after":
+            stack.append(
+                layers.Dense(units, activation=activation, name=f"hidden_{i}", **hidden_kwargs)
+            )
+            stack.append(layers.BatchNormalization(name=f"hidden_{i}_bn"))
         else:
             stack.append(
                 layers.Dense(units, activation=activation, name=f"hidden_{i}", **hidden_kwargs)
@@ -175,6 +188,37 @@ def build_dense_network(
     out_activation = {"binary": "sigmoid", "classes": "softmax"}.get(output)
     stack.append(layers.Dense(n_outputs, activation=out_activation, name="output", **dense_kwargs))
     return keras.Sequential(stack, name=name)
+
+
+BATCH_NORM_POSITIONS = ("before", "after")
+"""Where `build_dense_network` puts BatchNormalization: before or after the activation."""
+
+
+def check_batch_norm_position(position: Any, batch_norm: bool) -> str | None:
+    """The batch normalization position to build: ``"before"`` or ``"after"`` the activation,
+    None without batch normalization (also used by `hlcourse.regularization`).
+
+    Args:
+        position: ``"before"``, ``"after"`` or None (``"before"`` when `batch_norm`).
+        batch_norm: whether the network has batch normalization at all.
+
+    Returns:
+        ``"before"``, ``"after"``, or None when `batch_norm` is False.
+    """
+    if position is None:
+        return "before" if batch_norm else None
+    position = v.check_choice(
+        "batch_norm_position", position, BATCH_NORM_POSITIONS, hint="Or None for 'before'"
+    )
+    if not batch_norm:
+        v._fail(
+            "batch_norm",
+            "True when `batch_norm_position` is given",
+            batch_norm,
+            hint=f"batch_norm_position={position!r} places batch normalization; add "
+            "batch_norm=True or leave the position out",
+        )
+    return position
 
 
 def _check_n_outputs(output: str, n_outputs: Any) -> int:

@@ -4,12 +4,15 @@ cure for overfitting as a setting.
 A wide network (2 inputs -> 128 relu -> 128 relu -> 1 sigmoid, 17,025 weights) learns the
 "moons" data set from only a few noisy points (noise 0.25, so the two classes overlap). With
 nothing to stop it, it memorizes them: its training loss falls towards 0 while its validation
-loss, measured on 1,000 other points of the same two moons, bottoms out after a few dozen
-epochs and then climbs. `run_regularization` trains it once with the settings given (more
-training samples, dropout, an L1 or L2 penalty, early stopping, batch normalization) and
-returns a `RegularizationRun` with the history, the losses and the train-validation gap.
-Lessons call it directly; the lab widget (`hlcourse.widgets.regularization_lab`) calls it in a
-background thread.
+loss, measured on 1,000 other points of the same two moons, bottoms out early (within 41
+epochs on seeds 0-4) and then climbs. `run_regularization` trains it once with the settings
+given (more training samples, dropout, an L1 or L2 penalty, early stopping, batch
+normalization before or after the activation, with a chosen momentum) and returns a
+`RegularizationRun` with the history, the losses and the train-validation gap, and, with
+``track_every``, what the hidden layers' activations received along the way.
+`overfitting_data` hands out the same points for a model of your own. Lessons call these
+directly; the lab widget (`hlcourse.widgets.regularization_lab`) calls `run_regularization`
+in a background thread.
 
 What is measured (``gap``): the validation loss minus the training loss, both binary
 cross-entropy of the kept weights, in inference mode (dropout off, batch normalization on its
@@ -23,17 +26,24 @@ about 3) a run of 300 epochs took 0.8-2.3 s, most of it tracing the compiled loo
 in a process added about 8 MB.
 
 A sweep over seeds 0-4 (60 samples, 300 epochs; gap = validation minus training loss):
-no regularization 1.03-2.40 (training loss 0.001-0.023, the validation loss ending 3.3-7.8
-times its minimum); dropout 0.5 0.19-1.35 (at most 0.56 of the same seed's gap, at least 0.55
-narrower); L2 0.001 0.31-0.55 (at most 0.30 of it); L2 0.01 0.06-0.31 (at most 0.15); 200
-samples 0.32-0.69 (at most 0.42); 1000 samples 0.02-0.13 (at most 0.12); early stopping with
-patience 20 -0.01-0.16 (stopping after 24-61 epochs). Batch normalization reached a training
-loss of 0.3 after 2-19 epochs against 6-32 without it (at most 0.59 of the same seed's count),
-0.2 after 3-52 against 12-63.
+no regularization 1.03-2.40 (training loss 0.001-0.023 and accuracy 1.0, the validation loss
+lowest at epoch 4-41 and ending 3.3-7.8 times that); dropout 0.5 at most 0.56 of the same
+seed's gap; L2 0.001 at most 0.30 of it; L2 0.01 at most 0.15; L1 0.001 at most 0.28 (99 % of
+the second layer's weights within 0.01 of zero, none exactly 0); L1 0.01 and L2 0.03 gaps
+under 0.22 with validation accuracy 0.79-0.88; L1 0.03 predicts one class everywhere
+(validation accuracy 0.50); 200 samples at most 0.42; 400 at most 0.21; 1000 at most 0.13;
+early stopping with patience 20 -0.01-0.16 (stopping after 24-61 epochs). Batch normalization
+before the activation (momentum 0.5) reached a training loss of 0.3 in 0.21-0.59 of the
+epochs the same seed needed without it, with a mean training loss over the first 100 epochs
+0.76-0.88 of the baseline's; from epoch 60 to 300 the spread of the second layer's
+pre-activations grew 1.25-1.37 times (1.97-2.84 without it), none of its units died (16-34 %
+without it), and its gap was 0.49-0.65 of the baseline's. After the activation it trained
+as fast: 0.83-1.01 times the mean training loss of "before" over 100 epochs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +54,15 @@ import numpy as np
 from hlcourse import _validate as v
 from hlcourse import data
 
-__all__ = ["HIDDEN", "MAX_DROPOUT", "MAX_PATIENCE", "RegularizationRun", "run_regularization"]
+__all__ = [
+    "BN_MOMENTUM",
+    "HIDDEN",
+    "MAX_DROPOUT",
+    "MAX_PATIENCE",
+    "RegularizationRun",
+    "overfitting_data",
+    "run_regularization",
+]
 
 DATASET = "moons"
 NOISE = 0.25
@@ -56,14 +74,14 @@ LEARNING_RATE = 0.01
 MODEL_NAME = "regularization_lab"  # the name of every model a run builds
 BN_MOMENTUM = 0.5
 """Momentum of batch normalization's moving averages (the statistics it uses in inference).
-Keras' default, 0.99, averages over about 100 steps, to smooth the noise of small batches. Here
-every step sees the whole training set, so its statistics are exact and only lag behind the
-changing weights: with 0.99 the network scored a training loss of 0.34-1.01 in inference mode
-against 0.002-0.055 while training (seeds 0-4, 60 samples, 300 epochs) and its validation
-accuracy fell to 0.73-0.82 (0.79-0.90 without batch normalization); with 0.9 the validation
-loss still rose over the first 5-20 epochs while the averages caught up, so early stopping with
-patience 20 stopped at epoch 23 and kept epoch 3 (seeds 0 and 3). With 0.5 neither happens.
-Training itself (the training loss in the history) does not depend on it."""
+Keras' default, 0.99, averages over about 1 / (1 - 0.99) = 100 steps, to smooth the noise of
+small batches. Here every step sees the whole training set, so its statistics are exact and
+only lag behind the changing weights. With 0.99 (seeds 0-4, 60 samples): after 100 epochs
+the network scored a training loss of 0.65-1.83 in inference mode against 0.03-0.12 while
+training, with validation accuracy 0.47-0.60, and its validation loss averaged over those
+epochs was 1.4-2.6 times that with 0.5; after 300 epochs, 0.21-1.71 in inference mode. With
+0.5 the two agree (0.001-0.054 after 300 epochs). Training itself (the training loss in the
+history) does not depend on it: only inference uses the moving averages."""
 MAX_DROPOUT = 0.6
 MAX_PATIENCE = 100
 
@@ -89,6 +107,16 @@ class RegularizationRun:
         gap: ``val_loss - train_loss``, the train-validation gap (large: overfitting).
         seconds: time spent training (tracing the compiled loop included).
         model: the trained Keras model.
+        batch_norm_position, batch_norm_momentum: ``"before"`` or ``"after"`` the activation
+            and the moving averages' momentum, with batch normalization; None without it.
+        activation_history: with ``track_every``, what each hidden layer's activation
+            function receives (its pre-activations: the Dense output, or the batch
+            normalization output placed before the activation) on the training samples, in
+            inference mode, every ``track_every`` epochs: ``{"epoch": [...],
+            "hidden_1_std": [...], "hidden_1_dead": [...], "hidden_2_std": [...],
+            "hidden_2_dead": [...]}``, one value per record (``std``: standard deviation over
+            samples and units; ``dead``: share of units whose pre-activation is at most 0 for
+            every training sample, so their relu outputs 0 for all of them); else None.
     """
 
     samples: int
@@ -110,6 +138,9 @@ class RegularizationRun:
     gap: float
     seconds: float
     model: Any = field(repr=False, compare=False)
+    batch_norm_position: str | None = None
+    batch_norm_momentum: float | None = None
+    activation_history: dict[str, list[float]] | None = field(default=None, repr=False)
 
     @property
     def accuracy_gap(self) -> float:
@@ -126,6 +157,8 @@ class RegularizationRun:
             "reg_strength": self.reg_strength,
             "patience": self.patience,
             "batch_norm": self.batch_norm,
+            "batch_norm_position": self.batch_norm_position,
+            "batch_norm_momentum": self.batch_norm_momentum,
             "epochs": self.epochs,
             "seed": self.seed,
         }
@@ -134,7 +167,8 @@ class RegularizationRun:
     def label(self) -> str:
         """The settings in a few words, e.g. ``"60 samples · dropout 0.3 · L2 0.001"``."""
         return _label(self.samples, self.dropout, self.regularizer, self.reg_strength,
-                      self.patience, self.batch_norm)  # fmt: skip
+                      self.patience, self.batch_norm, self.batch_norm_position,
+                      self.batch_norm_momentum)  # fmt: skip
 
     def epochs_to(self, loss: float) -> int | None:
         """The first epoch (1-based) whose training loss (``history["loss"]``) is at most
@@ -159,8 +193,11 @@ def run_regularization(
     reg_strength: float | None = None,
     patience: int | None = None,
     batch_norm: bool = False,
+    batch_norm_position: str | None = None,
+    batch_norm_momentum: float | None = None,
     epochs: int = 300,
     seed: int = 0,
+    track_every: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[int, dict[str, list[float]]], Any] | None = None,
 ) -> RegularizationRun:
@@ -181,9 +218,18 @@ def run_regularization(
         patience: early stopping: stop once the validation loss has not improved for this
             many epochs (1 to 100) and keep the weights of its best epoch; None: train all
             epochs.
-        batch_norm: batch normalization after each hidden layer (before its activation).
+        batch_norm: batch normalization in each hidden layer.
+        batch_norm_position: ``"before"`` the activation (the default with `batch_norm`:
+            Dense without bias -> BatchNormalization -> relu) or ``"after"`` it (Dense with
+            relu -> BatchNormalization); only with ``batch_norm=True``.
+        batch_norm_momentum: momentum of batch normalization's moving averages, 0 to 0.999
+            (default `BN_MOMENTUM`, 0.5; Keras' own default is 0.99); only with
+            ``batch_norm=True``.
         epochs: full-batch Adam steps at most, 1 to 2,000.
         seed: seed of the data, the starting weights and the dropout masks, 0 to 9,999.
+        track_every: record the hidden layers' pre-activation statistics (the run's
+            ``activation_history``) every this many epochs, 1 to 2,000; None (default): no
+            record. Training is the same either way.
         should_stop: a function of no arguments asked between chunks of epochs; True stops
             training (the record then holds the epochs done). None: never asked.
         on_progress: called as ``on_progress(epochs_done, history)`` after every chunk.
@@ -212,14 +258,33 @@ def run_regularization(
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_PATIENCE, hint="Or None")
     batch_norm = v.check_bool("batch_norm", batch_norm)
+    from hlcourse import models
+
+    batch_norm_position = models.check_batch_norm_position(batch_norm_position, batch_norm)
+    if batch_norm_momentum is not None:
+        batch_norm_momentum = v.check_number(
+            "batch_norm_momentum", batch_norm_momentum, low=0, high=0.999
+        )
+        if not batch_norm:
+            v._fail(
+                "batch_norm",
+                "True when `batch_norm_momentum` is given",
+                batch_norm,
+                hint=f"batch_norm_momentum={batch_norm_momentum!r} sets batch normalization's "
+                "moving averages; add batch_norm=True or leave the momentum out",
+            )
+    elif batch_norm:
+        batch_norm_momentum = BN_MOMENTUM
     epochs = v.check_int("epochs", epochs, low=1, high=2000)
     seed = v.check_int("seed", seed, low=0, high=9999)
+    if track_every is not None:
+        track_every = v.check_int("track_every", track_every, low=1, high=2000, hint="Or None")
     v.check_callable("should_stop", should_stop, 0, "should_stop()")
     v.check_callable("on_progress", on_progress, 2, "on_progress(epochs_done, history)")
 
     import keras
 
-    from hlcourse import models, training
+    from hlcourse import training
 
     pool = _pool(seed)
     x_train, y_train = pool.x_train[:samples], pool.y_train[:samples]
@@ -232,6 +297,7 @@ def run_regularization(
         output="binary",
         dropout=dropout,
         batch_norm=batch_norm,
+        batch_norm_position=batch_norm_position,
         regularizer=regularizer,
         reg_strength=reg_strength,
         initializer=keras.initializers.GlorotUniform(
@@ -244,7 +310,17 @@ def run_regularization(
     _seed_dropout(model, seed)
     for layer in model.layers:  # before the first call traces it (see BN_MOMENTUM)
         if isinstance(layer, keras.layers.BatchNormalization):
-            layer.momentum = BN_MOMENTUM
+            layer.momentum = batch_norm_momentum
+    tracked = None
+    progress = on_progress
+    if track_every is not None:
+        tracked = _ActivationTracker(model, x_train)
+
+        def progress(done: int, history: dict[str, list[float]]) -> None:
+            tracked.record(done)
+            if on_progress is not None:
+                on_progress(done, history)
+
     started = time.perf_counter()
     history = training.train_fast(
         model,
@@ -256,8 +332,9 @@ def run_regularization(
         seed=seed,
         patience=patience,
         restore_best_weights=True,
+        chunk=track_every,
         should_stop=should_stop,
-        on_progress=on_progress,
+        on_progress=progress,
     )
     seconds = time.perf_counter() - started
     epochs_run = len(history["loss"])
@@ -274,7 +351,80 @@ def run_regularization(
         stopped_epoch=epochs_run if stopped else None, train_loss=train_loss,
         val_loss=val_loss, train_accuracy=train_accuracy, val_accuracy=val_accuracy,
         gap=val_loss - train_loss, seconds=seconds, model=model,
+        batch_norm_position=batch_norm_position, batch_norm_momentum=batch_norm_momentum,
+        activation_history=None if tracked is None else tracked.history,
     )  # fmt: skip
+
+
+def overfitting_data(samples: int = 60, seed: int = 0) -> data.Dataset:
+    """The data of the overfitting experiment: the training samples and validation points
+    `run_regularization` trains and scores on, for a model of your own.
+
+    Args:
+        samples: training points, 10 to 1,000: the first `samples` of the seed's pool (so
+            more samples add points and keep the first ones).
+        seed: seed of the points, 0 to 9,999.
+
+    Returns:
+        A `hlcourse.data.Dataset` of noisy "moons" (noise 0.25): ``x_train`` ``(samples, 2)``
+        and ``y_train`` ``(samples,)`` (labels 0 and 1), and 1,000 validation points as
+        ``x_test`` ``(1000, 2)`` and ``y_test``, the same for every `samples` of a seed.
+    """
+    samples = v.check_int("samples", samples, low=10, high=POOL)
+    seed = v.check_int("seed", seed, low=0, high=9999)
+    pool = _pool(seed)
+    return dataclasses.replace(pool, x_train=pool.x_train[:samples], y_train=pool.y_train[:samples])
+
+
+class _ActivationTracker:
+    """Records what each hidden layer's activation receives while a model trains.
+
+    A NumPy forward pass in inference mode (Dropout passes values through, batch
+    normalization uses its moving statistics), reading each layer's current weights: a few
+    milliseconds per record, where calling Keras layer by layer takes about 100.
+    """
+
+    def __init__(self, model: Any, x: np.ndarray):
+        import keras
+
+        self.keras = keras
+        self.model, self.x = model, np.asarray(x, np.float64)
+        self.history: dict[str, list[float]] = {"epoch": []}
+        for i in range(1, len(HIDDEN) + 1):
+            self.history[f"hidden_{i}_std"] = []
+            self.history[f"hidden_{i}_dead"] = []
+
+    def record(self, epoch: int) -> None:
+        layers = self.keras.layers
+        h = self.x
+        pre: dict[str, np.ndarray] = {}
+        for layer in self.model.layers[:-1]:  # every layer but the output
+            if isinstance(layer, layers.Dense):
+                h = h @ layer.kernel.numpy().astype(np.float64)
+                if layer.use_bias:
+                    h = h + layer.bias.numpy().astype(np.float64)
+                if layer.activation is not self.keras.activations.linear:
+                    pre[layer.name] = h  # the activation's input
+                    h = _activate(layer.activation, h)
+            elif isinstance(layer, layers.BatchNormalization):
+                gamma, beta, mean, variance = (
+                    w.numpy().astype(np.float64)
+                    for w in (layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance)
+                )
+                h = gamma * (h - mean) / np.sqrt(variance + layer.epsilon) + beta
+            elif isinstance(layer, layers.Activation):
+                pre[layer.name.removesuffix("_act")] = h
+                h = _activate(layer.activation, h)
+            # Dropout: identity in inference mode
+        self.history["epoch"].append(epoch)
+        for i in range(1, len(HIDDEN) + 1):
+            z = pre[f"hidden_{i}"]
+            self.history[f"hidden_{i}_std"].append(float(z.std()))
+            self.history[f"hidden_{i}_dead"].append(float(np.mean(np.all(z <= 0, axis=0))))
+
+
+def _activate(activation: Callable, z: np.ndarray) -> np.ndarray:
+    return np.asarray(activation(z.astype(np.float32)), dtype=np.float64)
 
 
 _POOLS: dict[int, data.Dataset] = {}
@@ -314,14 +464,22 @@ def _score(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return loss, float(np.mean((p > 0.5) == (y == 1)))
 
 
-def _label(samples, dropout, regularizer, reg_strength, patience, batch_norm) -> str:
+def _label(
+    samples, dropout, regularizer, reg_strength, patience, batch_norm,
+    batch_norm_position=None, batch_norm_momentum=None,
+) -> str:  # fmt: skip
     parts = [f"{samples} samples"]
     if dropout > 0:
         parts.append(f"dropout {dropout:g}")
     if regularizer is not None:
         parts.append(f"{regularizer.upper()} {reg_strength:g}")
     if batch_norm:
-        parts.append("batch norm")
+        words = "batch norm"
+        if batch_norm_position == "after":
+            words += " after relu"
+        if batch_norm_momentum is not None and batch_norm_momentum != BN_MOMENTUM:
+            words += f" (momentum {batch_norm_momentum:g})"
+        parts.append(words)
     if patience is not None:
         parts.append(f"early stop ({patience})")
     if len(parts) == 1:

@@ -19,11 +19,12 @@
 # three-hidden-layer model that way, then does what the article leaves out: makes it save
 # and load, writes a layer from scratch, and compares it with the Functional API.
 #
-# **Time:** about 35 minutes
+# **Time:** about 40 minutes
 #
 # **Objectives**
 # - Write a three-hidden-layer model by subclassing `keras.Model`.
-# - Know when a subclassed model is built and what `training` does.
+# - Know when a subclassed model is built, and how `training` reaches its layers.
+# - Write a layer of your own, with `build` and `call`.
 # - Save and load it with `get_config` and registration; compare with the Functional API.
 
 # %%
@@ -58,6 +59,7 @@ from pathlib import Path
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf  # for a training loop written by hand
 
 digits = hlc.data.load_digits(seed=seed)
 print(f"digits: {digits.x_train.shape[0]} training and {digits.x_test.shape[0]} test images, "
@@ -147,8 +149,7 @@ hlc.solution("05.1")
 # Some layers behave differently while training. **Dropout** switches off a random share of
 # a layer's units at every training step (lesson 06 shows why that helps), and does nothing
 # when the model predicts. Keras tells layers which case it is through a `training`
-# argument: `fit` calls the model with `training=True`, `predict` and `evaluate` with
-# `training=False`. A subclassed model passes it on in `call`:
+# argument of `call`. Here is a model that declares it and hands it to its dropout layer:
 
 
 # %%
@@ -160,7 +161,7 @@ class DropoutProbe(keras.Model):
         self.hidden = keras.layers.Dense(128, activation="relu", name="hidden")
         self.dropout = keras.layers.Dropout(rate, name="dropout")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=None):
         return self.dropout(self.hidden(inputs), training=training)
 
 
@@ -193,10 +194,139 @@ hlc.claim("share of active units dropped at rate 0.5", float(np.mean(dropped)), 
 
 # %% [markdown]
 # While training, about half of the active units are zeroed, different ones at each call;
-# the survivors are scaled up by 1 / (1 − 0.5) = 2, so the layer's average output stays the
-# same. With `training=False` every unit takes part. Forget to pass `training` on in your
-# own `call`, and dropout layers fall back to their default: in a subclass that is an easy
-# bug to miss.
+# Keras scales the survivors up by 1 / (1 − rate), here 2, so that the layer's average
+# output stays the same (lesson 06 writes this by hand). With `training=False` every unit
+# takes part.
+#
+# ### Who passes `training` on?
+#
+# When `call` runs a layer without saying `training=...`, Keras fills it in. `Layer.__call__`
+# (in Keras' `layers/layer.py`) takes, in this order: the value passed to this call, else
+# the value of the *outer* call it runs inside (Keras keeps it in a call context while the
+# outer `call` runs), else the default in the layer's `call` signature (Dropout's is
+# `training=False`). And `fit` passes `training=True`, `evaluate` and `predict` pass
+# `training=False`, but only to a model whose `call` declares a `training` parameter; to
+# any other model they pass nothing (Keras' `backend/tensorflow/trainer.py`).
+#
+# 🤔 **Predict:** three variants of `DropoutProbe`, each changing one line. *Not passed on*
+# declares `training` but calls dropout without it; *not declared* has no `training`
+# parameter at all; *always off* passes `training=False` to dropout. In which of them does
+# dropout act when the model is called with `training=True`, and during `fit`?
+
+
+# %%
+class NotPassedOn(DropoutProbe):
+    def call(self, inputs, training=None):
+        return self.dropout(self.hidden(inputs))  # training not handed to dropout
+
+
+class NotDeclared(DropoutProbe):
+    def call(self, inputs):  # no training parameter
+        return self.dropout(self.hidden(inputs))
+
+
+class AlwaysOff(DropoutProbe):
+    def call(self, inputs, training=None):
+        return self.dropout(self.hidden(inputs), training=False)
+
+
+def where_dropout_acts(model, x):
+    """Does dropout change `model`'s output: called with training=True, called plainly,
+    in predict, and in one step of fit (learning rate 0, so nothing is learned)?"""
+    clean = np.asarray(model.hidden(x))  # the output with no unit dropped
+
+    def changed(output):  # dropout zeroes and doubles: far beyond rounding differences
+        return not np.allclose(output, clean, rtol=1e-4, atol=1e-4)
+
+    acts = {
+        "model(x, training=True)": changed(model(x, training=True)),
+        "model(x)": changed(model(x)),
+        "predict": changed(model.predict(x, verbose=0)),
+    }
+    # With the target 0, fit reports the mean square of the output. Dropout at rate 0.5
+    # doubles the survivors and zeroes half the units: that mean square doubles.
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    fit_loss = model.fit(x, np.zeros_like(clean), batch_size=len(x), verbose=0).history["loss"][0]
+    acts["fit"] = fit_loss > 1.5 * float(np.mean(clean**2))
+    return acts
+
+
+table = {}
+for variant in (DropoutProbe, NotPassedOn, NotDeclared, AlwaysOff):
+    keras.utils.set_random_seed(seed)
+    variant_model = variant(rate=0.5, name=variant.__name__.lower())
+    table[variant.__name__] = where_dropout_acts(variant_model, digits.x_train[:200])
+print(f"{'dropout acts in':14}" + "".join(f"{column:>25}" for column in table["DropoutProbe"]))
+for name, acts in table.items():
+    print(f"{name:14}" + "".join(f"{'yes' if on else 'no':>25}" for on in acts.values()))
+hlc.expect(list(table["NotPassedOn"].values()) == [True, False, False, True],
+           "an inner layer takes the outer call's training value")  # fmt: skip
+hlc.expect(list(table["NotDeclared"].values()) == [True, False, False, False],
+           "fit passes training only to a call that declares it")  # fmt: skip
+hlc.expect(not any(table["AlwaysOff"].values()), "an explicit training=False always wins")
+
+# %% [markdown]
+# Passing `training` on to built-in layers is optional: *not passed on* behaves exactly like
+# `DropoutProbe`, because dropout inherits the outer call's value. Declaring it is not:
+# *not declared* drops units when you call it with `training=True` yourself, but `fit`
+# never tells it that it is training, so **dropout silently never acts during training**.
+# Declare `training` in every `call` of a model with such layers. Where the value matters:
+#
+# - **Your own code in `call`.** A branch such as `if training: inputs = inputs + noise`
+#   needs the parameter; Keras hands it the resolved value (the outer call's, if you passed
+#   none).
+# - **An explicit value wins.** *always off* never drops. That is how you freeze a batch
+#   normalization layer while fine-tuning a model around it: call it with `training=False`
+#   and it keeps normalizing with its stored statistics and stops updating them.
+# - **A plain call, `model(x)`,** gets the signature's default: None here, and Dropout then
+#   uses its own default, False: no dropout, as in `predict`.
+# - **Your own training loop.** Outside `fit`, nobody passes `training=True` for you.
+#
+# 🤔 **Predict:** a training step written with `tf.GradientTape` calls `net(x)` and forgets
+# `training=True`. The network has batch normalization and dropout. Will the step still
+# update batch normalization's moving mean, and drop units?
+
+# %%
+keras.utils.set_random_seed(seed)
+net = keras.Sequential([
+    keras.Input(shape=(64,)),
+    keras.layers.Dense(32, use_bias=False),
+    keras.layers.BatchNormalization(name="norm"),
+    keras.layers.Activation("relu"),
+    keras.layers.Dropout(0.5),
+    keras.layers.Dense(10, activation="softmax"),
+])  # fmt: skip
+loss_fn = keras.losses.SparseCategoricalCrossentropy()
+optimizer = keras.optimizers.SGD(learning_rate=0.1)
+x_batch, y_batch = digits.x_train[:64], digits.y_train[:64]
+
+
+def train_step(**training):
+    """One gradient step; returns (moving mean changed?, output differs from prediction mode?)."""
+    before = net.get_layer("norm").moving_mean.numpy().copy()
+    predicted = np.asarray(net(x_batch, training=False))
+    with tf.GradientTape() as tape:
+        output = net(x_batch, **training)
+        loss = loss_fn(y_batch, output)
+    gradients = tape.gradient(loss, net.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, net.trainable_variables, strict=True))
+    moved = not np.allclose(net.get_layer("norm").moving_mean.numpy(), before)
+    return moved, not np.allclose(output, predicted, atol=1e-6)
+
+
+forgot = train_step()  # net(x): the mistake
+right = train_step(training=True)
+for label, (moved, differs) in (("net(x)", forgot), ("net(x, training=True)", right)):
+    print(f"{label:22} moving mean updated: {moved!s:5}  output differs from prediction "
+          f"mode (batch statistics, dropout): {differs}")  # fmt: skip
+hlc.expect(forgot == (False, False), "without training=True the step runs in inference mode")
+hlc.expect(right == (True, True), "with training=True batch norm and dropout train")
+
+# %% [markdown]
+# No error and no warning: the step runs, but the network trains without dropout, and its
+# batch normalization normalizes with its starting statistics (mean 0, variance 1) instead
+# of the batch's, and never updates them. In a custom loop, write `training=True` in the
+# training step, and leave it out (or write `False`) when you evaluate.
 
 # %% [markdown]
 # ## Saving and loading: registration and `get_config`
@@ -234,8 +364,10 @@ hlc.expect(isinstance(error, TypeError) and "Could not locate class" in str(erro
 # %% [markdown]
 # Saving worked; loading did not. The file records the model's *class name* and its
 # configuration, not its Python code. To rebuild the model, Keras must map that name back to
-# a class, and it only knows classes that were **registered** with
-# `@keras.saving.register_keras_serializable()`.
+# a class. It knows its own classes, classes **registered** with
+# `@keras.saving.register_keras_serializable()`, and classes you hand to
+# `load_model(..., custom_objects={"ArticleModel": ArticleModel})` each time you load;
+# registration is the one that travels with the class.
 #
 # Registration is not all. Our model takes an argument, `n_classes`. Let's register a copy
 # of the class and save a three-class model.
@@ -258,8 +390,9 @@ hlc.expect(isinstance(error, ValueError) and "could not be loaded" in str(error)
            "loading a model without get_config fails")  # fmt: skip
 
 # %% [markdown]
-# Without a `get_config` method, Keras fills the saved configuration from the constructor's
-# *default* values (here `n_classes=10`), so loading builds a ten-class model and the saved
+# Without a `get_config` method, Keras fills a subclassed *model's* saved configuration
+# from its constructor's *default* values (here `n_classes=10`; `keras.Model.__new__` does
+# not hand it the arguments you passed), so loading builds a ten-class model and the saved
 # three-class weights no longer fit. The fix is a `get_config` that returns the arguments
 # the model was really made with; Keras then calls `cls(**config)` to rebuild it.
 #
@@ -282,10 +415,12 @@ print("identical predictions on all test images:", same)
 hlc.expect(same, "the loaded model predicts exactly what the saved one did")
 
 # %% [markdown]
-# **Safe mode.** `keras.models.load_model` refuses files that would run arbitrary Python
-# code when loaded (a `Lambda` layer holding a Python function), unless you pass
-# `safe_mode=False`. Keep it on for files you did not make yourself; registered classes
-# like ours load with it on.
+# **Safe mode.** `keras.models.load_model` refuses to rebuild Python functions stored in a
+# file (the lambda of a `Lambda` layer, which could run any code when loaded), unless you
+# pass `safe_mode=False`. Keep it on for files you did not make yourself; registered
+# classes like ours load with it on, because their code comes from your own installation,
+# not from the file. (Safe mode guards against code in the file, not against what your own
+# environment imports.)
 #
 # ### Exercise 05.2: a subclassed model that saves and loads
 #
@@ -368,10 +503,48 @@ hlc.expect(difference < 1e-5, "the hand-written layer computes what Dense comput
 
 # %% [markdown]
 # Same numbers as Keras' `Dense`: there is no magic in a layer, only weights made in `build`
-# and arithmetic in `call`. From here you can write what `Dense` cannot do (a layer with a
-# learned scale per unit, a distance to learned prototypes, a custom gate). To save a model
-# that uses it, the layer needs the same two things as the model: registration and
-# `get_config` (`hlc.subclassed.PlainDense` is this layer with both).
+# and arithmetic in `call`. To save a model that uses it, the layer must be registered,
+# like the model. Its configuration behaves differently from a model's, though:
+#
+# 🤔 **Predict:** `ScratchDense` has no `get_config`. Will its configuration record
+# `units=32`, or the constructor's default?
+
+# %%
+config = scratch.get_config()
+print({key: config[key] for key in ("units", "activation") if key in config})
+hlc.expect(config.get("units") == 32 and config.get("activation") == "relu",
+           "a layer's automatic configuration records the arguments it was made with")  # fmt: skip
+
+# %% [markdown]
+# For a layer, Keras records the constructor's arguments automatically when they are plain
+# values (numbers, strings, booleans, None, and lists or dicts of them); a `get_config` is
+# needed when an argument is anything else (an initializer object, another layer) or when
+# you want to control what is saved. For a model subclass it records only the defaults, as
+# we saw. `hlc.subclassed.PlainDense` is this layer, registered and with a `get_config`.
+#
+# From here you can write what `Dense` cannot do. A Dense unit adds up weighted inputs; a
+# unit that measures how *far* the input is from a learned point in input space (a
+# prototype) cannot be built from weighted sums alone, since a squared distance contains
+# the square of every input. Networks of such units (radial basis function networks) are
+# older than deep learning; your turn to write one.
+#
+# ### Exercise 05.3: a layer of learned prototypes
+#
+# Write a layer class `Prototypes(keras.layers.Layer)` whose constructor takes
+# `n_prototypes`. In `build`, make one trainable weight, the prototypes, of shape
+# `(n_prototypes, n_features)` (one point in input space per output unit; any
+# initializer). In `call`, return each input's **squared** Euclidean distance to each
+# prototype, shape `(batch, n_prototypes)`, computed with `keras.ops` so that gradients
+# reach the prototypes. End with `answer = Prototypes`. (Hint:
+# `keras.ops.expand_dims(inputs, 1) - self.prototypes` has shape
+# `(batch, n_prototypes, n_features)`.)
+
+# %%
+answer = ...
+hlc.check("05.3", answer)
+
+# %%
+hlc.solution("05.3")
 
 # %% [markdown]
 # ## The same network, Functional
@@ -417,7 +590,7 @@ hlc.expect(gap < 1e-5, "the Functional twin predicts what the subclassed model p
 # models: they train, evaluate and predict the same way, and you can mix them (a subclassed
 # layer inside a Functional model, a Sequential block inside a subclass).
 #
-# ### Exercise 05.3: which style?
+# ### Exercise 05.4: which style?
 #
 # For each scenario choose `"sequential"`, `"functional"` or `"subclassed"`, the simplest
 # style that fits, and store them in a dict `answer = {"a": ..., "b": ..., "c": ..., "d": ...}`.
@@ -432,22 +605,25 @@ hlc.expect(gap < 1e-5, "the Functional twin predicts what the subclassed model p
 
 # %%
 answer = ...
-hlc.check("05.3", answer)
+hlc.check("05.4", answer)
 
 # %%
-hlc.solution("05.3")
+hlc.solution("05.4")
 
 # %% [markdown]
 # ## Summary
 #
 # - A subclassed model creates its layers in `__init__` and uses them in `call`; it is built,
 #   and shows parameters in `summary()`, on its first call.
-# - `fit` passes `training=True`, prediction `training=False`; pass it on to dropout (and
-#   batch normalization) in your own `call`.
-# - To save and load a subclassed model or layer: register the class and give it a
-#   `get_config` that returns its constructor's arguments; load with safe mode on.
+# - Declare `training` in the `call` of any model with dropout or batch normalization:
+#   `fit` passes `training=True` (and `predict` `False`) only to a `call` that declares
+#   it. Layers called inside take the outer call's value; an explicit value wins. In your
+#   own training loop, call the model with `training=True` yourself.
+# - To save and load a subclassed model: register the class and give it a `get_config`
+#   that returns its constructor's arguments (a layer with plain arguments gets one
+#   automatically; register it too); load with safe mode on.
 # - A layer is weights made in `build` plus arithmetic in `call`; write your own when Keras
-#   lacks the operation.
+#   lacks the operation (a distance to learned prototypes, for one).
 # - Sequential for stacks, Functional for graphs, subclassing for code: pick the simplest
 #   that fits.
 #

@@ -124,8 +124,42 @@ def test_batch_norm_and_dropout_layers_sit_after_each_hidden_dense():
     assert model.get_layer("hidden_1").activation.__name__ == "linear"
     assert model.get_layer("hidden_1_act").activation.__name__ == "tanh"
     assert model.get_layer("hidden_2_dropout").rate == 0.25
-    # 2*4+4 + 4*4 + 4*3+3 + 4*3 + 3*1+1 (4 BatchNormalization vectors per unit)
+    # The Dense before batch normalization has no bias (beta shifts instead); the output has one.
+    assert [model.get_layer(f"hidden_{i}").use_bias for i in (1, 2)] == [False, False]
+    assert model.get_layer("output").use_bias
+    # 2*4 + 4*4 + 4*3 + 4*3 + 3*1+1 (4 BatchNormalization vectors per unit)
+    assert model.count_params() == 8 + 16 + 12 + 12 + 4
+
+
+def test_a_bias_before_batch_normalization_changes_nothing_it_outputs():
+    """Why the builder drops it: BatchNormalization subtracts each unit's batch mean."""
+    model = build_dense_network(2, (4,), batch_norm=True, output="regression")
+    dense, norm = model.get_layer("hidden_1"), model.get_layer("hidden_1_bn")
+    x = _x(16)
+    z = dense(x)
+    shifted = z + np.array([3.0, -1.0, 0.5, 7.0], dtype="float32")
+    np.testing.assert_allclose(norm(shifted, training=True), norm(z, training=True), atol=1e-4)
+
+
+def test_batch_norm_can_follow_the_activation_instead():
+    model = build_dense_network(
+        2, (4, 3), batch_norm=True, batch_norm_position="after", dropout=0.5
+    )
+    kinds = [(layer.name, type(layer).__name__) for layer in model.layers]
+    assert kinds == [
+        ("hidden_1", "Dense"),
+        ("hidden_1_bn", "BatchNormalization"),
+        ("hidden_1_dropout", "Dropout"),
+        ("hidden_2", "Dense"),
+        ("hidden_2_bn", "BatchNormalization"),
+        ("hidden_2_dropout", "Dropout"),
+        ("output", "Dense"),
+    ]
+    assert model.get_layer("hidden_1").activation.__name__ == "relu"
+    assert model.get_layer("hidden_1").use_bias  # after the activation a bias still matters
     assert model.count_params() == 12 + 16 + 15 + 12 + 4
+    before = build_dense_network(2, (4, 3), batch_norm=True, batch_norm_position="before")
+    assert "hidden_1_act" in [layer.name for layer in before.layers]
 
 
 def test_no_dropout_or_batch_norm_layers_by_default():
@@ -183,6 +217,7 @@ def test_initializer_object_and_activation_function_are_accepted():
         {},
         {"hidden": ()},
         {"hidden": (6, 5), "batch_norm": True, "dropout": 0.5},
+        {"hidden": (6, 5), "batch_norm": True, "batch_norm_position": "after"},
         {"regularizer": "l1", "reg_strength": 0.1, "initializer": "he_uniform"},
         {"output": "classes", "n_outputs": 3, "activation": "tanh"},
         {"output": "logits", "n_outputs": 3},
@@ -304,8 +339,8 @@ def test_parameter_table_explains_dense_and_batch_norm_rows():
     table = parameter_table(model)
     assert isinstance(table, ParameterTable)
     rows = {row.name: row for row in table}
-    assert rows["hidden_1"].formula == "64 inputs × 32 units + 32 biases = 2,080"
-    assert rows["hidden_1"].params == rows["hidden_1"].trainable == 2080
+    assert rows["hidden_1"].formula == "64 inputs × 32 units = 2,048"  # no bias before BN
+    assert rows["hidden_1"].params == rows["hidden_1"].trainable == 2048
     assert (rows["hidden_1"].input_shape, rows["hidden_1"].output_shape) == (
         "(None, 64)",
         "(None, 32)",
@@ -316,7 +351,7 @@ def test_parameter_table_explains_dense_and_batch_norm_rows():
     assert rows["hidden_1_dropout"].formula == "no weights = 0"
     assert rows["hidden_1_act"].params == 0
     assert rows["output"].formula == "32 inputs × 1 unit + 1 bias = 33"
-    assert (table.total, table.trainable, table.non_trainable) == (2241, 2177, 64)
+    assert (table.total, table.trainable, table.non_trainable) == (2209, 2145, 64)
     assert table.total == model.count_params()
     assert len(table) == 5 and table[0].name == "hidden_1"
 
@@ -406,6 +441,9 @@ def test_parameter_table_counts_a_subclassed_models_own_weights():
         ({"dropout": -0.1}, ValueError, "from 0 to 1"),
         ({"dropout": "0.5"}, TypeError, "dropout='0.5'"),
         ({"batch_norm": 1}, TypeError, "True or False"),
+        ({"batch_norm": True, "batch_norm_position": "middle"}, ValueError, "'before', 'after'"),
+        ({"batch_norm": True, "batch_norm_position": 1}, TypeError, "batch_norm_position=1"),
+        ({"batch_norm_position": "after"}, ValueError, "add batch_norm=True"),
         ({"hidden": (), "dropout": 0.5}, ValueError, "dropout=0.5 acts after hidden layers"),
         ({"hidden": (), "batch_norm": True}, ValueError, "batch_norm=True acts after hidden"),
         ({"name": ""}, ValueError, "non-empty string"),

@@ -58,7 +58,9 @@ def test_the_record_holds_settings_history_and_scores(short_run):
     run = short_run
     assert run.settings == {"samples": 30, "dropout": 0.0, "regularizer": None,
                             "reg_strength": None, "patience": None, "batch_norm": False,
+                            "batch_norm_position": None, "batch_norm_momentum": None,
                             "epochs": 40, "seed": 0}  # fmt: skip
+    assert run.activation_history is None  # recorded only with track_every
     assert set(run.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert all(len(values) == 40 for values in run.history.values())
     assert run.epochs_run == 40 and run.stopped_epoch is None
@@ -90,6 +92,8 @@ def test_the_network_is_the_wide_one_built_by_the_models_module(keras_once):
     assert names == [*per_layer, "output"]
     assert [run.model.get_layer(f"hidden_{i}").units for i in (1, 2)] == list(module.HIDDEN)
     assert run.model.get_layer("hidden_1_bn").momentum == module.BN_MOMENTUM
+    assert (run.batch_norm_position, run.batch_norm_momentum) == ("before", module.BN_MOMENTUM)
+    assert not run.model.get_layer("hidden_1").use_bias  # beta shifts instead
     assert run.reg_strength == 0.001  # the default factor with a penalty
     assert run.label == "30 samples · dropout 0.3 · L2 0.001 · batch norm"
 
@@ -695,6 +699,13 @@ RUN_BAD_INPUT = [
     ({"patience": "5"}, TypeError, "patience='5'"),
     ({"batch_norm": 0}, TypeError, "batch_norm=0"),
     ({"batch_norm": "on"}, TypeError, "batch_norm='on'"),
+    ({"batch_norm_position": "after"}, ValueError, "add batch_norm=True"),
+    ({"batch_norm": True, "batch_norm_position": "inside"}, ValueError, "'before', 'after'"),
+    ({"batch_norm_momentum": 0.9}, ValueError, "add batch_norm=True"),
+    ({"batch_norm": True, "batch_norm_momentum": -0.1}, ValueError, "0 to 0.999"),
+    ({"batch_norm": True, "batch_norm_momentum": "0.9"}, TypeError, "batch_norm_momentum='0.9'"),
+    ({"track_every": 0}, ValueError, "track_every=0"),
+    ({"track_every": 10.0}, TypeError, "track_every=10.0"),
     ({"epochs": 0}, ValueError, "epochs=0"),
     ({"epochs": 2001}, ValueError, "1 to 2000"),
     ({"epochs": "300"}, TypeError, "epochs='300'"),

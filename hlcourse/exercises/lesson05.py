@@ -1,5 +1,6 @@
 """Exercises of lesson 05: the article model's parameter count, a subclassed model that saves
-and loads, and choosing among Sequential, Functional and subclassed models."""
+and loads, a custom layer Dense cannot replace, and choosing among Sequential, Functional and
+subclassed models."""
 
 from __future__ import annotations
 
@@ -123,6 +124,133 @@ def saveable_model(answer) -> str:
     )
 
 
+PROTOTYPES, FEATURES_IN, BATCH = 3, 4, 5
+
+PROTOTYPES_SOLUTION = """
+class Prototypes(keras.layers.Layer):
+    def __init__(self, n_prototypes, **kwargs):
+        super().__init__(**kwargs)
+        self.n_prototypes = n_prototypes
+
+    def build(self, input_shape):
+        # one learned point in input space per output unit
+        self.prototypes = self.add_weight(
+            shape=(self.n_prototypes, input_shape[-1]), initializer="random_normal"
+        )
+
+    def call(self, inputs):
+        # (batch, 1, features) - (n_prototypes, features) -> (batch, n_prototypes, features)
+        differences = keras.ops.expand_dims(inputs, 1) - self.prototypes
+        return keras.ops.sum(differences**2, axis=-1)
+
+
+answer = Prototypes
+"""
+
+
+def _prototype_weight(layer, n_features: int):
+    """The layer's weight of shape (n_prototypes, n_features), else `Wrong` saying why."""
+    shapes = [tuple(int(d) for d in w.shape) for w in layer.weights]
+    for weight, shape in zip(layer.weights, shapes, strict=True):
+        if shape == (PROTOTYPES, n_features):
+            return weight
+    if (n_features, PROTOTYPES) in shapes:
+        raise Wrong(
+            f"Your layer's weight has shape {(n_features, PROTOTYPES)}, the shape of a Dense "
+            "kernel. Each prototype is a point in input space: one row per prototype, one "
+            "column per input feature."
+        )
+    raise Wrong(
+        f"After a call on inputs with {n_features} features, the layer holds weights of shapes "
+        f"{shapes}; `build` should make one of shape (n_prototypes, n_features) = "
+        f"{(PROTOTYPES, n_features)}."
+    )
+
+
+@exercise("05.3", "A layer of learned prototypes", solution=PROTOTYPES_SOLUTION)
+def prototype_layer(answer) -> str:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    if not (isinstance(answer, type) and issubclass(answer, keras.layers.Layer)):
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for the class itself, a subclass "
+            "of `keras.layers.Layer`: `answer = Prototypes`."
+        )
+    try:
+        layer = answer(n_prototypes=PROTOTYPES)
+    except TypeError as error:
+        raise Wrong(
+            f"`{answer.__name__}(n_prototypes={PROTOTYPES})` failed ({error}); give the "
+            "constructor an argument `n_prototypes`."
+        ) from error
+    if layer.weights:
+        raise Wrong(
+            "The layer has weights before its first call. It cannot know the input width in "
+            "`__init__`: make the prototypes in `build(self, input_shape)`, which Keras calls "
+            "on the first call with the input's shape."
+        )
+    x = np.random.default_rng(5).normal(size=(BATCH, FEATURES_IN)).astype("float32")
+    try:
+        layer(x)
+    except Exception as error:
+        raise Wrong(
+            f"Calling the layer on a batch of shape {x.shape} failed: {type(error).__name__}: "
+            f"{str(error)[:200]}"
+        ) from error
+    weight = _prototype_weight(layer, FEATURES_IN)
+    if not any(weight is w for w in layer.trainable_weights):
+        raise Wrong("The prototypes should be learned: make them a trainable weight.")
+    points = np.random.default_rng(7).normal(size=(PROTOTYPES, FEATURES_IN)).astype("float32")
+    weight.assign(points)
+    out = np.asarray(layer(x), dtype=np.float64)
+    expected = ((x[:, None, :] - points[None, :, :]).astype(np.float64) ** 2).sum(axis=-1)
+    if out.shape != expected.shape:
+        raise Wrong(
+            f"For {BATCH} inputs and {PROTOTYPES} prototypes the output should have shape "
+            f"{expected.shape} (one distance per input and prototype); yours has {out.shape}."
+        )
+    if np.allclose(out, np.sqrt(expected), rtol=1e-4, atol=1e-5):
+        raise Wrong(
+            "These are the distances themselves; the exercise asks for *squared* distances "
+            "(which need no square root, and have simpler gradients)."
+        )
+    if np.allclose(out, x @ points.T, rtol=1e-4, atol=1e-5):
+        raise Wrong(
+            "That is a dot product of each input with each prototype, which is what a Dense "
+            "unit computes. A distance compares the input with the prototype coordinate by "
+            "coordinate: their difference, squared and summed."
+        )
+    if not np.allclose(out, expected, rtol=1e-4, atol=1e-4):
+        raise Wrong(
+            "The output is not the squared distance from each input to each prototype; for "
+            "an input x and a prototype p it is Σ (x_i − p_i)² over the input features."
+        )
+    with tf.GradientTape() as tape:
+        total = keras.ops.sum(layer(x))
+    gradient = tape.gradient(total, weight.value)
+    if gradient is None or not np.any(np.asarray(gradient)):
+        raise Wrong(
+            "The output is right, but no gradient reaches the prototypes, so training could "
+            "not move them: compute with `keras.ops` (not NumPy) inside `call`."
+        )
+    try:
+        model = keras.Sequential([keras.Input(shape=(FEATURES_IN,)), answer(n_prototypes=2)])
+    except Exception as error:
+        raise Wrong(
+            "The layer works on arrays but not inside a model built from `keras.Input` "
+            f"({type(error).__name__}: {str(error)[:200]}); use `keras.ops` in `call`, which "
+            "also works on the symbolic inputs Keras builds models with."
+        ) from error
+    return (
+        f"Your layer made its {PROTOTYPES} × {FEATURES_IN} prototypes in `build`, returns "
+        f"squared distances of shape {expected.shape}, and trains (a model built with it has "
+        f"{model.count_params()} parameters). No Dense unit computes this: a squared distance "
+        "contains the square of every input, and Dense only adds weighted inputs."
+    )
+
+
 STYLES = ("sequential", "functional", "subclassed")
 # scenario -> (best style, why; what to say to each other choice)
 SCENARIOS = {
@@ -152,7 +280,7 @@ SCENARIOS = {
 
 
 @exercise(
-    "05.3",
+    "05.4",
     "Which style?",
     solution="""
     answer = {"a": "sequential", "b": "functional", "c": "subclassed", "d": "functional"}

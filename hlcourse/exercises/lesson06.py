@@ -1,128 +1,319 @@
-"""Exercises of lesson 06: dropout's scaling, a regularization recipe for the overfitting
-lab, and the parameters of a batch normalization layer."""
+"""Exercises of lesson 06: inverted dropout written in NumPy, a regularized Keras model that
+must meet a validation target, and what batch normalization's moving mean remembers."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
+from typing import Any
+
+import numpy as np
 
 from hlcourse.exercises import Wrong, exercise
 
-RATE = 0.25
-RECIPE_SAMPLES = 60
-RECIPE_GAP = 0.3
-RECIPE_ACCURACY = 0.85
-RECIPE_KEYS = ("dropout", "regularizer", "reg_strength", "patience", "batch_norm")
-BN_UNITS = 128
+# --- 06.1: dropout by hand ---------------------------------------------------------------
+
+DROPOUT_RATES = (0.25, 0.6)  # two rates, so "the share kept" and "the share dropped" differ
+DROPOUT_SHAPE = (400, 50)  # 20,000 entries: the zeroed share is within ±0.02 of the rate
+SHARE_TOLERANCE = 0.02
 
 
 @exercise(
     "06.1",
-    "Dropout's scaling",
+    "Dropout by hand",
     solution="""
-    answer = 1 / (1 - 0.25)   # the kept units are divided by the share kept
+    def dropout(x, rate):
+        keep = np.random.default_rng().random(np.shape(x)) >= rate   # True with probability 1 - rate
+        return np.where(keep, x / (1 - rate), 0.0)   # survivors scaled up: the mean is unchanged
+
+    answer = dropout
     """,
 )
-def dropout_scaling(answer) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one number.")
-    right = 1 / (1 - RATE)
-    if math.isclose(answer, right, rel_tol=1e-3):
-        return (
-            f"× {right:.3g}: three units in four are kept, so each is multiplied by 4/3 and the "
-            "layer's average output is the same in training and in prediction."
-        )
-    if math.isclose(answer, 1 - RATE, rel_tol=1e-3):
+def dropout_by_hand(answer) -> str:
+    if not callable(answer) or isinstance(answer, type):
         raise Wrong(
-            "0.75 is the share of units kept. The kept units are *divided* by it, to make up "
-            "for the ones dropped."
+            f"Your answer is {answer!r}; this exercise asks for the function itself: "
+            "`answer = dropout` (no parentheses)."
         )
-    if math.isclose(answer, 1 / RATE, rel_tol=1e-3):
-        raise Wrong("1 / 0.25 divides by the share dropped; divide by the share kept instead.")
-    if math.isclose(answer, 1.0):
-        raise Wrong(
-            "Without scaling, the layer's average output would be a quarter lower while "
-            "training than when predicting. Keras scales the kept units up."
-        )
-    raise Wrong(f"Not {answer}. A quarter of the units are dropped; what are the rest scaled by?")
-
-
-@exercise(
-    "06.2",
-    "A regularization recipe",
-    solution="""
-    answer = {"dropout": 0.0, "regularizer": "l2", "reg_strength": 0.01, "patience": None,
-              "batch_norm": False}
-    """,
-)
-def recipe(answer) -> str:
-    from hlcourse.regularization import run_regularization
-
-    if not isinstance(answer, dict):
-        raise Wrong(
-            f"Your answer is a {type(answer).__name__}; this exercise asks for a dict of "
-            f"settings, with keys among {', '.join(RECIPE_KEYS)}."
-        )
-    if "samples" in answer:
-        raise Wrong(
-            "More data would be the best cure, but here the data is fixed at 60 samples: leave "
-            "`samples` out and regularize instead."
-        )
-    unknown = sorted(set(answer) - set(RECIPE_KEYS))
-    if unknown:
-        raise Wrong(f"Unknown setting(s) {', '.join(unknown)}; use {', '.join(RECIPE_KEYS)}.")
     try:
-        run = run_regularization(samples=RECIPE_SAMPLES, seed=0, **answer)
+        inspect.signature(answer).bind(np.zeros(2), 0.5)
     except (TypeError, ValueError) as error:
-        raise Wrong(f"Those settings were refused: {error}") from error
-    if run.gap > RECIPE_GAP:
         raise Wrong(
-            f"{run.label}: the gap is {run.gap:.2f} (validation loss {run.val_loss:.2f}, "
-            f"training loss {run.train_loss:.2f}); bring it to at most {RECIPE_GAP}. "
-            "Stronger dropout, a larger penalty or early stopping."
-        )
-    if run.val_accuracy < RECIPE_ACCURACY:
+            "The check calls `answer(x, rate)` with an array and a rate; your function does "
+            f"not take those two arguments ({error})."
+        ) from error
+    x = np.random.default_rng(6).uniform(0.5, 2.0, size=DROPOUT_SHAPE)
+    original = x.copy()
+    for rate in DROPOUT_RATES:
+        out = np.asarray(answer(x, rate), dtype=float)
+        if not np.array_equal(x, original):
+            raise Wrong(
+                "Your function changed the array it was given. Dropout returns a new array "
+                "and leaves its input alone (the same input is used again for predictions)."
+            )
+        if out.shape != x.shape:
+            raise Wrong(f"For an input of shape {x.shape} your function returned {out.shape}.")
+        zeroed = float(np.mean(out == 0))
+        if abs(zeroed - (1 - rate)) <= SHARE_TOLERANCE and abs(zeroed - rate) > SHARE_TOLERANCE:
+            raise Wrong(
+                f"At rate {rate} your function zeroed {zeroed:.0%} of the entries: that is the "
+                "share to keep. The rate is the probability of *dropping* an entry."
+            )
+        if abs(zeroed - rate) > SHARE_TOLERANCE:
+            raise Wrong(
+                f"At rate {rate} your function zeroed {zeroed:.0%} of the entries; each entry "
+                f"should be dropped with probability {rate}, independently."
+            )
+        kept = out != 0
+        factor = np.median(out[kept] / x[kept])
+        if not np.allclose(out[kept], x[kept] * factor, rtol=1e-6):
+            raise Wrong(
+                "The entries you kept are not all scaled by the same factor; dropout scales "
+                "every surviving entry alike."
+            )
+        if math.isclose(factor, 1.0, rel_tol=1e-6):
+            raise Wrong(
+                f"The entries you kept are unchanged, so at rate {rate} the average output "
+                f"falls to {1 - rate:.0%} of its value while training and is back to 100% when "
+                "predicting. Inverted dropout scales the survivors so that the average "
+                "stays the same."
+            )
+        if math.isclose(factor, 1 - rate, rel_tol=1e-6):
+            raise Wrong(
+                "You multiplied the kept entries by the share kept, which lowers the average "
+                "twice over. They must make up for the dropped ones: what factor brings the "
+                "average back?"
+            )
+        if math.isclose(factor, 1 / rate, rel_tol=1e-6):
+            raise Wrong(
+                "You divided by the rate, the share dropped. Think about which share of the "
+                "entries carries the whole average after dropping."
+            )
+        if not math.isclose(factor, 1 / (1 - rate), rel_tol=1e-6):
+            raise Wrong(
+                f"At rate {rate} you scaled the kept entries by {factor:.3g}; with that the "
+                "average output changes. Which factor keeps it where it was?"
+            )
+    again = np.asarray(answer(x, DROPOUT_RATES[0]), dtype=float)
+    first = np.asarray(answer(x, DROPOUT_RATES[0]), dtype=float)
+    if np.array_equal(again == 0, first == 0):
         raise Wrong(
-            f"{run.label}: the gap is small ({run.gap:.2f}) but validation accuracy is only "
-            f"{run.val_accuracy:.2f}; the goal is {RECIPE_ACCURACY}. Too strong a "
-            "regularization underfits: ease off a little."
+            "Two calls dropped exactly the same entries. Dropout draws a new random mask at "
+            "every training step; create the generator without a fixed seed (or outside the "
+            "function) so that each call differs."
         )
     return (
-        f"{run.label}: gap {run.gap:.2f}, validation accuracy {run.val_accuracy:.2f}. The "
-        "network still fits the moons, without memorizing its 60 points."
+        "That is Keras' inverted dropout: each entry dropped with probability `rate`, the "
+        "survivors divided by 1 − rate, so the expected output is unchanged and prediction "
+        "needs no correction."
     )
+
+
+# --- 06.2: a regularized model of your own ---------------------------------------------------
+
+MODEL_SEED = 0  # data and starting weights of the check
+MODEL_EPOCHS = 300
+VAL_LOSS_TARGET = 0.30
+VAL_ACCURACY_TARGET = 0.85
+UNDERFIT_TRAIN_LOSS = 0.35
+
+
+def _regularizing_parts(model: Any) -> list[str]:
+    """What in `model` regularizes: noise or normalization layers, and weight penalties."""
+    import keras
+
+    noisy = (
+        keras.layers.Dropout,  # SpatialDropout too
+        keras.layers.GaussianDropout,
+        keras.layers.GaussianNoise,
+        keras.layers.AlphaDropout,
+        keras.layers.BatchNormalization,
+        keras.layers.ActivityRegularization,
+    )
+
+    def layers_of(container: Any) -> list:
+        found = []
+        for layer in getattr(container, "layers", []):  # nested models and blocks too
+            found += [layer, *layers_of(layer)]
+        return found
+
+    parts = []
+    for layer in layers_of(model):
+        if isinstance(layer, noisy):
+            parts.append(type(layer).__name__)
+        for attribute in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+            if getattr(layer, attribute, None) is not None:
+                parts.append(attribute)
+    return parts
+
+
+def _is_binary_crossentropy(loss: Any) -> bool:
+    import keras
+
+    if isinstance(loss, str):
+        return loss.lower().replace("_", "") in ("binarycrossentropy", "bce")
+    if isinstance(loss, keras.losses.BinaryCrossentropy):
+        return True
+    return getattr(loss, "__name__", "") == "binary_crossentropy"
+
+
+def _score(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Binary cross-entropy and accuracy in prediction mode, without any penalty."""
+    import keras
+
+    out = model(x, training=False)
+    loss = float(keras.losses.BinaryCrossentropy()(y.reshape(-1, 1).astype("float32"), out))
+    return loss, float(np.mean((np.asarray(out)[:, 0] > 0.5) == (y == 1)))
+
+
+MODEL_SOLUTION = """
+def build():
+    model = keras.Sequential([
+        keras.Input(shape=(2,)),
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+answer = build
+"""
+
+
+@exercise("06.2", "A regularized model of your own", solution=MODEL_SOLUTION)
+def regularized_model(answer) -> str:
+    import keras
+
+    from hlcourse import regularization, training
+
+    if isinstance(answer, keras.Model):
+        raise Wrong(
+            "Your answer is a model; this exercise asks for the function that builds one "
+            "(`answer = build`, no parentheses), so the check can train a fresh copy."
+        )
+    if not callable(answer):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for a function `build()`.")
+    keras.utils.set_random_seed(MODEL_SEED)
+    try:
+        model = answer()
+    except TypeError as error:
+        raise Wrong(f"`build()` could not be called without arguments ({error}).") from error
+    if not isinstance(model, keras.Model):
+        raise Wrong(
+            f"`build()` returned {type(model).__name__}, not a Keras model; end it with "
+            "`return model`."
+        )
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        raise Wrong(
+            "The model is not compiled: Keras needs to know the loss to minimize and the "
+            "optimizer to do it before it can train. Call `model.compile(...)` in `build()`."
+        )
+    data = regularization.overfitting_data(samples=60, seed=MODEL_SEED)
+    try:
+        out = np.asarray(model(data.x_train[:4], training=False))
+    except Exception as error:
+        raise Wrong(
+            "The model cannot take the moons points as input: each point has 2 features, so "
+            f"its input shape is (2,). Keras said: {type(error).__name__}: {str(error)[:200]}"
+        ) from error
+    if out.shape != (4, 1):
+        raise Wrong(
+            f"For 4 points the model outputs shape {out.shape}; a binary classifier outputs "
+            "one number per point: the probability of class 1, from a single sigmoid unit."
+        )
+    if np.any(out < 0) or np.any(out > 1):
+        raise Wrong(
+            "The model's outputs are not between 0 and 1, so they are not probabilities: end "
+            "it with a sigmoid unit, as binary cross-entropy expects."
+        )
+    if not _is_binary_crossentropy(model.loss):
+        raise Wrong(
+            f"The model is compiled with loss={model.loss!r}. It predicts one probability for "
+            "two classes; the loss that scores such a probability is binary cross-entropy."
+        )
+    parts = _regularizing_parts(model)
+    training.train_fast(
+        model, data.x_train, data.y_train, epochs=MODEL_EPOCHS,
+        validation_data=(data.x_test, data.y_test), seed=MODEL_SEED,
+    )  # fmt: skip
+    train_loss, _ = _score(model, data.x_train, data.y_train)
+    val_loss, val_accuracy = _score(model, data.x_test, data.y_test)
+    measured = (
+        f"training loss {train_loss:.2f}, validation loss {val_loss:.2f} (gap "
+        f"{val_loss - train_loss:.2f}), validation accuracy {val_accuracy:.2f}"
+    )
+    if not parts:
+        raise Wrong(
+            f"Nothing in this model regularizes ({measured}). The exercise asks for at least "
+            "one of the lesson's cures inside the model: a Dropout layer or a "
+            "kernel_regularizer, for example."
+        )
+    if val_accuracy < VAL_ACCURACY_TARGET or train_loss > UNDERFIT_TRAIN_LOSS:
+        raise Wrong(
+            f"This model underfits: {measured}. It no longer fits even its training points "
+            "well; the regularization is too strong for this network. Ease it off."
+        )
+    if val_loss > VAL_LOSS_TARGET:
+        raise Wrong(
+            f"Close, but it still overfits: {measured}; the target is a validation loss of "
+            f"at most {VAL_LOSS_TARGET}. Strengthen the cure, or combine two of them."
+        )
+    return (
+        f"{measured}, with {', '.join(sorted(set(parts)))}. The network still fits the moons "
+        "without memorizing its 60 points."
+    )
+
+
+# --- 06.3: the moving mean ---------------------------------------------------------------------
+
+MOMENTUM, STEPS, BATCH_MEAN = 0.99, 100, 2.0
 
 
 @exercise(
     "06.3",
-    "What a batch normalization layer holds",
+    "What the moving mean remembers",
     solution="""
-    # gamma and beta (trained), moving mean and moving variance (updated, not trained)
-    answer = (2 * 128, 2 * 128)
+    # each step: moving = 0.99 * moving + 0.01 * 2.0, starting from 0
+    moving = 0.0
+    for step in range(100):
+        moving = 0.99 * moving + (1 - 0.99) * 2.0
+    answer = moving   # = 2.0 * (1 - 0.99 ** 100)
     """,
 )
-def batch_norm_parameters(answer) -> str:
-    right = (2 * BN_UNITS, 2 * BN_UNITS)
-    if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a pair "
-            "`(trainable, non_trainable)`."
-        )
-    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
-        raise Wrong("Both counts should be whole numbers.")
-    if answer == right:
+def moving_mean(answer) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one number.")
+    right = BATCH_MEAN * (1 - MOMENTUM**STEPS)
+    if math.isclose(answer, right, rel_tol=1e-3):
         return (
-            "256 trainable (a scale gamma and a shift beta per unit) and 256 non-trainable (the "
-            "moving mean and variance per unit, updated while training and used in prediction)."
+            f"{right:.3f}: after 100 steps the average has covered only {1 - MOMENTUM**STEPS:.0%} "
+            "of the way from its start (0) to the batch mean. With momentum 0.99 it needs "
+            "several hundred steps to forget where it started."
         )
-    if answer == (4 * BN_UNITS, 0):
+    if math.isclose(answer, BATCH_MEAN, rel_tol=1e-3):
         raise Wrong(
-            "512 in all is right, but not all are trained by gradient descent: the moving "
-            "mean and variance are averages updated on the side."
+            "2.0 is where the average is heading, not where it is after 100 steps: it started "
+            "at 0, and each step moves it only a small part of the remaining way."
         )
-    if answer == (BN_UNITS, BN_UNITS):
-        raise Wrong("Each unit has two trained numbers and two averaged ones: count again.")
+    if math.isclose(answer, BATCH_MEAN * (1 - MOMENTUM), rel_tol=1e-3):
+        raise Wrong("That is the moving mean after one step; the layer took 100.")
+    if math.isclose(answer, BATCH_MEAN * MOMENTUM**STEPS, rel_tol=1e-3):
+        raise Wrong(
+            "That is the distance still left to go. Momentum is the weight kept by the *old* "
+            "value at each step; the batch mean gets the rest."
+        )
+    if math.isclose(answer, BATCH_MEAN * MOMENTUM, rel_tol=1e-3):
+        raise Wrong(
+            "Each step mixes the old moving mean (weight 0.99) with the batch mean (weight "
+            "0.01), starting from 0; repeat that 100 times."
+        )
     raise Wrong(
-        "Not yet. Per unit: a trained scale and shift, and a moving mean and variance that are "
-        "not trained."
+        f"Not {answer}. Start at 0 and apply moving = 0.99 × moving + 0.01 × 2.0 a hundred "
+        "times (a loop is fine)."
     )

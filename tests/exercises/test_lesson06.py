@@ -2,24 +2,85 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from .answers import assert_says_what_is_wrong
+from .answers import assert_says_what_is_wrong, keras_module
 
-# (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
+# --- 06.1: dropout written the ways a learner gets it wrong -------------------------------------
+
+
+def _mask(x, rate, seed=None):
+    return np.random.default_rng(seed).random(np.shape(x)) >= rate  # True: kept
+
+
+def unscaled(x, rate):
+    return np.where(_mask(x, rate), x, 0.0)
+
+
+def keep_and_drop_swapped(x, rate):
+    return np.where(~_mask(x, rate), x / rate, 0.0)  # keeps a share `rate`
+
+
+def scaled_down(x, rate):
+    return np.where(_mask(x, rate), x * (1 - rate), 0.0)
+
+
+def same_mask_every_call(x, rate):
+    return np.where(_mask(x, rate, seed=0), x / (1 - rate), 0.0)
+
+
+def in_place(x, rate):
+    x *= _mask(x, rate) / (1 - rate)
+    return x
+
+
+# --- 06.2: build functions a learner might write --------------------------------------------------
+
+
+def builder(*, dropout=0.0, l2=None, compile=True, loss="binary_crossentropy", inputs=2,
+            outputs=1, activation="sigmoid"):  # fmt: skip
+    """A `build()` for the moons network, with the given cure and compile settings."""
+    keras = keras_module()
+
+    def build():
+        layers = [keras.Input(shape=(inputs,))]
+        for _ in range(2):
+            penalty = keras.regularizers.L2(l2) if l2 else None
+            layers.append(keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty))
+            if dropout:
+                layers.append(keras.layers.Dropout(dropout))
+        layers.append(keras.layers.Dense(outputs, activation=activation))
+        model = keras.Sequential(layers)
+        if compile:
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss)
+        return model
+
+    return build
+
+
+# (exercise id, a wrong answer a learner might give, a fragment the feedback must contain);
+# a callable is called at test time to build the answer.
 WRONG_ANSWERS = [
-    ("06.1", 0.75, "share of units kept"),
-    ("06.1", 4.0, "share dropped"),
-    ("06.1", 1, "scales the kept units up"),
-    ("06.1", "4/3", "one number"),
-    ("06.2", {}, "bring it to at most 0.3"),
-    ("06.2", {"samples": 1000}, "data is fixed at 60 samples"),
-    ("06.2", {"dropout": 0.9}, "refused"),
-    ("06.2", {"regularizer": "l2", "reg_strength": 1.0}, "underfits"),
-    ("06.2", {"learning_rate": 0.1}, "Unknown setting"),
-    ("06.3", (512, 0), "not all are trained"),
-    ("06.3", (128, 128), "count again"),
-    ("06.3", 512, "a pair"),
+    ("06.1", lambda: unscaled, "scales the survivors"),
+    ("06.1", lambda: keep_and_drop_swapped, "share to keep"),
+    ("06.1", lambda: scaled_down, "lowers the average twice over"),
+    ("06.1", lambda: same_mask_every_call, "exactly the same entries"),
+    ("06.1", lambda: in_place, "changed the array it was given"),
+    ("06.1", 0.75, "the function itself"),
+    ("06.2", lambda: builder(), "Nothing in this model regularizes"),
+    ("06.2", lambda: builder(dropout=0.5), "still overfits"),
+    ("06.2", lambda: builder(l2=1.0), "underfits"),
+    ("06.2", lambda: builder(l2=0.01, compile=False), "not compiled"),
+    ("06.2", lambda: builder(l2=0.01, loss="mse"), "binary cross-entropy"),
+    ("06.2", lambda: builder(l2=0.01, inputs=3), "input shape is (2,)"),
+    ("06.2", lambda: builder(l2=0.01, outputs=2, activation="softmax",
+                             loss="sparse_categorical_crossentropy"), "one number per point"),
+    ("06.2", lambda: builder(l2=0.01)(), "the function that builds one"),
+    ("06.3", 2.0, "where the average is heading"),
+    ("06.3", 0.02, "after one step"),
+    ("06.3", 2.0 * 0.99**100, "distance still left"),
+    ("06.3", "1.27", "one number"),
 ]  # fmt: skip
 
 
