@@ -177,9 +177,10 @@ def plot_gradient_norms(norms: Any, ax=None, *, labels: Sequence[str] | None = N
 def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
     """Lines of each layer's log10 update-to-weight (or grad-to-weight) ratio over training.
 
-    The dashed line at -3 is the usual healthy level of the update ratio (one step changes the
-    weights by about 1/1000 of their spread): far below it a layer barely learns, far above it
-    training is unstable. Each layer has its own colour, marker and line style.
+    The dashed line at -3 is the healthy level of the update ratio by a rule of thumb
+    (nn-zero-to-hero: one step changes the weights by about 1/1000 of their spread): far below
+    it a layer barely learns, far above it training may be unstable. Each layer has its own
+    colour, marker and line style.
 
     Args:
         tracker: an `hlcourse.diagnostics.UpdateRatioTracker` that has recorded (or its
@@ -233,7 +234,7 @@ def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
             label=f"reference 1e{level:.0f} (log10 = {level:.0f})",
         )
         ax.annotate(
-            f"healthy level, 1e{level:.0f}",
+            f"rule of thumb, 1e{level:.0f}",
             xy=(1.0, level),
             xycoords=("axes fraction", "data"),
             xytext=(-4, 3),

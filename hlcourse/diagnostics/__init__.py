@@ -15,7 +15,8 @@ The pieces, each usable alone:
   gradient-to-weight ratio ``std(grad) / std(weight)`` (nn-zero-to-hero's "grad:data").
 - `UpdateRatioTracker`: a callback for ``model.fit`` (or `hlcourse.training.train_fast`'s
   ``on_progress``) recording ``log10(std(weight change) / std(weight))`` per layer while
-  training. A healthy rate of learning sits near ``1e-3`` (`REFERENCE_LOG10_RATIO` = -3).
+  training. A rule of thumb (Karpathy's nn-zero-to-hero) puts a healthy rate of learning near
+  ``1e-3`` (`REFERENCE_LOG10_RATIO` = -3): a heuristic for where to look, not a law.
 - `max_unit_difference` / `units_identical`: are a layer's units copies of each other (the
   symmetry an all-zero initialization never breaks)?
 - `diagnose`: all of it in one call, with problems named in plain words and their remedies.
@@ -100,8 +101,9 @@ INPUT_MEAN_LIMIT = 5.0
 and standard deviation 1; pixel values 0-255 or prices in thousands are far outside."""
 
 REFERENCE_UPDATE_RATIO = 1e-3
-"""The usual healthy size of one optimizer step relative to the weights (nn-zero-to-hero's
-"update:data ratio"): much below, the layer learns slowly; much above, training is unstable."""
+"""A rule of thumb for the size of one optimizer step relative to the weights (nn-zero-to-hero's
+"update:data ratio"): much below, the layer learns slowly; much above, training may be unstable.
+A heuristic: the best ratio depends on the optimizer and the model."""
 
 REFERENCE_LOG10_RATIO = -3.0
 """``log10(REFERENCE_UPDATE_RATIO)``, the reference line of `UpdateRatioTracker` plots."""

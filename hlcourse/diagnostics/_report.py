@@ -132,7 +132,7 @@ def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[F
                 Flag(
                     row.layer,
                     f"{_percent(row.dead)} of its ReLU units are dead (output 0 for every "
-                    "sample, so they never learn again)",
+                    "sample, so no gradient reaches their weights from this batch)",
                     "try a smaller learning rate, leaky ReLU or He initialization",
                 )
             )

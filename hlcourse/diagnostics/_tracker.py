@@ -27,9 +27,10 @@ class UpdateRatioTracker(keras.callbacks.Callback):
 
     For every layer with a weight matrix (Dense's kernel) it records
     ``log10(std(W_after - W_before) / std(W_before))`` for one optimizer step: the
-    "update:data ratio" of nn-zero-to-hero. Around -3 (`REFERENCE_LOG10_RATIO`) a layer learns
-    at a healthy pace; far below it barely moves (vanishing gradients, a learning rate too
-    small), far above it thrashes. With `probe_data` it also records
+    "update:data ratio" of nn-zero-to-hero. By that course's rule of thumb, around -3
+    (`REFERENCE_LOG10_RATIO`) a layer learns at a healthy pace; far below it barely moves
+    (vanishing gradients, a learning rate too small), far above it thrashes. With
+    `probe_data` it also records
     ``log10(std(gradient) / std(W))`` on that fixed batch (the "grad:data ratio").
 
     With ``model.fit``::

@@ -1,173 +1,415 @@
-"""Exercises of lesson 07: one per pitfall (vanishing and exploding gradients, all-zero
-initialization, the input shape, logits and their loss, unscaled inputs)."""
+"""Exercises of lesson 07: per-layer gradient norms computed by hand, gradient clipping, symmetric
+starting weights, an initialization scale from the variance argument, the input shape of
+images, losses for logits and probabilities, and standardization with a constant feature."""
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
 from hlcourse.exercises import Wrong, exercise
 
-DEEP_HIDDEN = (16,) * 8
-HEALTHY_RATIO = 1e-2  # first-layer gradient norm over the last layer's
-EXPLODING_EPOCHS = 50
-EXPLODING_LOSS = 2.0
+# 07.1: the small model and batch the learner's gradient function is run on.
+TAPE_FEATURES, TAPE_CLASSES, TAPE_SAMPLES = 6, 3, 32
+TAPE_KERNEL_LAYERS = ("hidden_1", "hidden_2", "output")
 
 
-def _spiral():
-    from hlcourse import data
-
-    return data.make_classification("spiral", n_samples=400, noise=0.05, seed=0)
-
-
-def first_to_last_gradient_ratio(activation: str, initializer, batch_norm: bool) -> float:
-    """First hidden layer's kernel gradient norm over the output layer's, for the lesson's
-    8 x 16 network on the spiral (seed 0)."""
+def tape_model():
+    """07.1's model, the same fresh weights on every call: Dense 8 (no bias) -> batch norm ->
+    ReLU -> Dense 8 ReLU -> Dense 3 softmax. Batch normalization makes training mode matter."""
     import keras
 
-    from hlcourse import diagnostics, models
+    def kernel(seed):
+        return keras.initializers.GlorotUniform(seed=seed)
 
-    spiral = _spiral()
-    keras.utils.set_random_seed(0)
-    model = models.build_dense_network(
-        2, DEEP_HIDDEN, activation=activation, initializer=initializer, batch_norm=batch_norm
-    )
-    norms = diagnostics.gradient_norms(model, spiral.x_train[:256], spiral.y_train[:256])
-    rows = [row for row in norms.rows if row.weight == "kernel"]
-    return rows[0].kernel_norm / rows[-1].kernel_norm
+    def bias(seed):
+        return keras.initializers.RandomNormal(stddev=0.1, seed=seed)
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(TAPE_FEATURES,)),
+            # No bias before batch normalization: it would subtract it again.
+            keras.layers.Dense(8, use_bias=False, kernel_initializer=kernel(1), name="hidden_1"),
+            keras.layers.BatchNormalization(name="hidden_1_bn"),
+            keras.layers.Activation("relu", name="hidden_1_act"),
+            keras.layers.Dense(8, activation="relu", kernel_initializer=kernel(3),
+                               bias_initializer=bias(4), name="hidden_2"),
+            keras.layers.Dense(TAPE_CLASSES, activation="softmax", kernel_initializer=kernel(5),
+                               bias_initializer=bias(6), name="output"),
+        ],
+        name="tape_check",
+    )  # fmt: skip
+
+
+def tape_batch() -> tuple[np.ndarray, np.ndarray]:
+    """07.1's batch: 32 samples of 6 features on different scales, labels 0-2."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(0.5, 1.0, (TAPE_SAMPLES, TAPE_FEATURES)) * np.arange(1, TAPE_FEATURES + 1)
+    return x.astype("float32"), rng.integers(0, TAPE_CLASSES, TAPE_SAMPLES)
+
+
+def tape_references() -> dict[str, dict[str, float]]:
+    """07.1's right answer and the likeliest wrong ones, by what went wrong, each
+    ``{layer name: number}``; every one measured on a fresh copy of the model."""
+    import keras
+
+    from hlcourse import diagnostics
+
+    x, y = tape_batch()
+
+    def rows(training: bool):
+        norms = diagnostics.gradient_norms(
+            tape_model(), x, y, loss=keras.losses.SparseCategoricalCrossentropy(),
+            training=training,
+        )  # fmt: skip
+        return {row.layer: row for row in norms if row.layer in TAPE_KERNEL_LAYERS}
+
+    right, inference = rows(True), rows(False)
+    return {
+        "right": {name: r.kernel_norm for name, r in right.items()},
+        "inference mode": {name: r.kernel_norm for name, r in inference.items()},
+        "with biases": {name: r.norm for name, r in right.items()},
+        "squared": {name: r.kernel_norm**2 for name, r in right.items()},
+        "weights": {name: r.weight_norm for name, r in right.items()},
+        "summed loss": {name: r.kernel_norm * TAPE_SAMPLES for name, r in right.items()},
+    }
+
+
+def _same(got: dict[str, float], want: dict[str, float]) -> bool:
+    return all(math.isclose(got[k], want[k], rel_tol=1e-4, abs_tol=1e-9) for k in want)
 
 
 @exercise(
     "07.1",
-    "Wake up the first layer",
+    "Gradient norms by hand",
     solution="""
-    answer = {"activation": "relu", "initializer": "he_normal", "batch_norm": False}
+    import tensorflow as tf
+
+    def answer(model, x, y):
+        loss_fn = keras.losses.SparseCategoricalCrossentropy()
+        layers = [layer for layer in model.layers if hasattr(layer, "kernel")]
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))   # run the layers as fit does
+        grads = tape.gradient(loss, [layer.kernel for layer in layers])
+        return {layer.name: float(tf.norm(g)) for layer, g in zip(layers, grads)}
     """,
 )
-def vanishing(answer) -> str:
-    keys = {"activation", "initializer", "batch_norm"}
-    if not isinstance(answer, dict) or set(answer) != keys:
+def gradients_by_hand(answer) -> str:
+    if not callable(answer):
         raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a dict with the keys "
-            '"activation", "initializer" and "batch_norm", e.g. '
-            '`{"activation": "tanh", "initializer": None, "batch_norm": False}`.'
+            f"Your answer is a {type(answer).__name__}; this exercise asks for a function "
+            "`def answer(model, x, y): ... return {layer name: norm}`."
         )
-    if not isinstance(answer["batch_norm"], bool):
-        raise Wrong('"batch_norm" should be True or False.')
+    x, y = tape_batch()
     try:
-        ratio = first_to_last_gradient_ratio(**answer)
-    except (TypeError, ValueError) as error:
-        raise Wrong(f"That network cannot be built: {error}") from error
-    if ratio >= HEALTHY_RATIO:
-        return (
-            f"The first layer now gets {ratio:.2g} of the last layer's gradient (the sigmoid "
-            "stack got about 3e-6): its weights can learn."
+        result = answer(tape_model(), x.copy(), y.copy())
+    except Exception as error:  # the learner's code, run on the check's model
+        raise Wrong(
+            f"Your function raised {type(error).__name__}: {error}. It is called as "
+            "answer(model, x, y) with a small Sequential model, x of shape "
+            f"({TAPE_SAMPLES}, {TAPE_FEATURES}) and integer labels y."
+        ) from error
+    if not isinstance(result, dict):
+        raise Wrong(
+            f"Your function returned a {type(result).__name__}; return a dict "
+            '{layer name: norm}, e.g. {"hidden_1": 0.12, ...}.'
         )
-    hint = (
-        " Sigmoid's slope is at most 0.25, so eight layers shrink the gradient by 0.25^8 "
-        "whatever the initializer: change the activation."
-        if answer["activation"] == "sigmoid" and not answer["batch_norm"]
-        else " Try ReLU with He initialization, or batch normalization."
+    names = set(TAPE_KERNEL_LAYERS)
+    keys = {str(k) for k in result}
+    if keys != names:
+        extra = sorted(keys - names)
+        why = (
+            " Only layers with a weight matrix (a `kernel`) count: batch normalization's gamma "
+            "and beta are not asked for."
+            if any("bn" in k or "act" in k for k in extra)
+            else " Key the dict by layer name (`layer.name`), not by weight name."
+            if any("/" in k or "kernel" in k for k in extra)
+            else ""
+        )
+        raise Wrong(
+            f"Your dict has the keys {sorted(keys)}; the model's layers with a kernel are "
+            f"{sorted(names)}.{why}"
+        )
+    try:
+        got = {str(k): float(np.asarray(v)) for k, v in result.items()}
+    except (TypeError, ValueError) as error:
+        raise Wrong(
+            "Each value should be one number, the norm of one kernel's gradient."
+        ) from error
+    refs = tape_references()
+    if _same(got, refs["right"]):
+        first, last = got["hidden_1"], got["output"]
+        return (
+            f"Right: {', '.join(f'{k} {v:.3g}' for k, v in got.items())}, the numbers "
+            "hlc.diagnostics.gradient_norms reports. The first layer's gradient is "
+            f"{first / last:.2g} times the output layer's here; in the deep sigmoid stack it "
+            "was a few millionths."
+        )
+    hints = {
+        "inference mode": (
+            "These are the gradients with the layers run as in prediction. The model has a "
+            "BatchNormalization layer, which normalizes with the batch's own statistics "
+            "while training but with its moving averages when predicting: run the model as "
+            "`fit` does."
+        ),
+        "with biases": (
+            "Your norms include the biases' gradients. The question asks for each kernel's "
+            "alone (how hard training pushes on the weight matrix)."
+        ),
+        "squared": "These are squared norms: the L2 norm is the square root of the sum of squares.",
+        "weights": (
+            "These are the norms of the weights themselves. The question asks how large the "
+            "loss's gradient with respect to each kernel is: what the tape returns."
+        ),
+        "summed loss": (
+            f"Your norms are {TAPE_SAMPLES} times too large: your loss is the sum of the "
+            "per-sample losses. Training uses one number, their mean over the batch (what a "
+            "Keras loss object returns)."
+        ),
+    }
+    for kind, hint in hints.items():
+        if _same(got, refs[kind]):
+            raise Wrong(hint)
+    want = refs["right"]
+    yours = ", ".join(f"{k} {v:.3g}" for k, v in got.items())
+    raise Wrong(
+        f"Not the gradient norms yet (you have {yours}). "
+        "Record the forward pass and the loss on a tape, ask it for the gradient of the loss "
+        f"with respect to each kernel, and take each one's L2 norm. (The first layer's should "
+        f"come out near {want['hidden_1']:.2g}.)"
     )
-    raise Wrong(f"The first layer gets only {ratio:.1e} of the last layer's gradient.{hint}")
 
 
-def exploding_final_loss(optimizer) -> float:
-    """Train the lesson's exploding network (6 x 32 ReLU, weights ~ N(0, 0.5)) with `optimizer`
-    on the plane regression for 50 epochs; return the last epoch's loss (NaN if it blew up)."""
+# 07.2: one step of the learner's optimizer on gradients known in advance.
+CLIP_LEARNING_RATE, CLIP_MAX_STEP = 0.05, 0.01
+CLIP_KERNEL_GRADIENT = np.array([[6.0, -8.0, 0.0], [0.0, 0.0, 0.0]], "float32")  # norm 10
+CLIP_BIAS_GRADIENT = np.array([0.06, -0.08, 0.0], "float32")  # norm 0.1
+
+
+def clipped_steps(optimizer) -> tuple[np.ndarray, np.ndarray]:
+    """The step a fresh copy of `optimizer` takes on a kernel and a bias from these gradients
+    (kernel gradient of norm 10, bias gradient of norm 0.1), as positive numbers."""
     import keras
 
-    from hlcourse import data, models, training
-
-    plane = data.make_regression("plane", n_samples=400, seed=0)
-    keras.utils.set_random_seed(0)
-    model = models.build_dense_network(
-        2, (32,) * 6, output="regression",
-        initializer=keras.initializers.RandomNormal(stddev=0.5, seed=0),
-    )  # fmt: skip
-    model.compile(optimizer=optimizer, loss="mse")
-    with np.errstate(all="ignore"):
-        history = training.train_fast(
-            model, plane.x_train, plane.y_train, epochs=EXPLODING_EPOCHS, batch_size=32, seed=0
-        )
-    return float(history["loss"][-1])
+    fresh = type(optimizer).from_config(optimizer.get_config())
+    weights = [
+        keras.Variable(np.zeros_like(CLIP_KERNEL_GRADIENT)),
+        keras.Variable(np.zeros_like(CLIP_BIAS_GRADIENT)),
+    ]
+    fresh.apply([CLIP_KERNEL_GRADIENT, CLIP_BIAS_GRADIENT], weights)
+    return -np.asarray(weights[0].numpy(), np.float64), -np.asarray(weights[1].numpy(), np.float64)
 
 
 @exercise(
     "07.2",
-    "Tame exploding gradients",
+    "A bound on every step",
     solution="""
-    answer = keras.optimizers.SGD(learning_rate=0.01, clipnorm=1.0)
+    # the step is learning rate x clipped gradient: 0.05 x 0.2 = 0.01
+    answer = keras.optimizers.SGD(learning_rate=0.05, clipnorm=0.2)
     """,
 )
-def exploding(answer) -> str:
+def step_bound(answer) -> str:
     import keras
 
     if not isinstance(answer, keras.optimizers.Optimizer):
         raise Wrong(
             f"Your answer is {answer!r}; this exercise asks for an optimizer object, e.g. "
-            "`keras.optimizers.SGD(learning_rate=0.01, clipnorm=1.0)`."
+            "`keras.optimizers.SGD(...)`."
         )
-    clipped = any(getattr(answer, k, None) for k in ("clipnorm", "global_clipnorm", "clipvalue"))
-    loss = exploding_final_loss(answer)
-    if not np.isfinite(loss):
+    if not isinstance(answer, keras.optimizers.SGD):
         raise Wrong(
-            "The loss still became NaN: the first steps are huge. Give the optimizer "
-            "`clipnorm=1.0` so no step is longer than that."
-            if not clipped
-            else "The loss still became NaN. Clip harder (a smaller clipnorm) or lower the "
-            "learning rate."
+            f"{type(answer).__name__} scales each step by its own running statistics, so its "
+            "step is not the learning rate times the gradient. This exercise is about plain "
+            "SGD: `keras.optimizers.SGD(...)`."
         )
-    if loss > EXPLODING_LOSS:
+    config = answer.get_config()
+    rate = config.get("learning_rate")
+    if not isinstance(rate, numbers.Real) or not math.isclose(
+        rate, CLIP_LEARNING_RATE, rel_tol=1e-6
+    ):
         raise Wrong(
-            f"No NaN now, but after {EXPLODING_EPOCHS} epochs the loss is {loss:.3g}; aim for "
-            f"at most {EXPLODING_LOSS}. A larger learning rate with clipping gets further."
+            f"Keep the learning rate at {CLIP_LEARNING_RATE} and bound the step by clipping: a "
+            "smaller learning rate shrinks every step, also those that needed no bound."
         )
-    how = "clipping keeps every step bounded" if clipped else "small steps survive the start"
-    return f"The loss ends at {loss:.3g} after {EXPLODING_EPOCHS} epochs: {how}."
+    if config.get("momentum") or config.get("nesterov"):
+        raise Wrong("Use plain SGD, without momentum: then one step is learning rate × gradient.")
+    kernel, bias = clipped_steps(answer)
+    size = float(np.linalg.norm(kernel))
+    cosine = float(kernel.ravel() @ CLIP_KERNEL_GRADIENT.ravel()) / max(
+        size * float(np.linalg.norm(CLIP_KERNEL_GRADIENT)), 1e-30
+    )
+    if size > 0 and cosine < 0.9999:
+        raise Wrong(
+            "The kernel's step no longer points along its gradient. clipvalue cuts each number "
+            "of the gradient on its own, so large entries lose more than small ones and the "
+            "direction turns; the exercise asks to keep the direction."
+        )
+    if size > CLIP_MAX_STEP * (1 + 1e-3):
+        clipped = any(config.get(k) for k in ("clipnorm", "global_clipnorm", "clipvalue"))
+        raise Wrong(
+            f"A kernel gradient of norm 10 moves the kernel by {size:.3g}, more than "
+            f"{CLIP_MAX_STEP}. "
+            + (
+                "Clip harder: the clipped gradient is then multiplied by the learning rate."
+                if clipped
+                else "Nothing bounds the step yet: clip the gradient before the step."
+            )
+        )
+    if size < CLIP_MAX_STEP * (1 - 1e-3):
+        raise Wrong(
+            f"Now the kernel's step is {size:.3g}, well below the {CLIP_MAX_STEP} allowed: the "
+            "clip bounds the gradient, and the step is the learning rate times the clipped "
+            "gradient. What gradient norm gives a step of exactly the bound?"
+        )
+    if not np.allclose(bias, CLIP_LEARNING_RATE * CLIP_BIAS_GRADIENT, rtol=1e-4, atol=1e-9):
+        raise Wrong(
+            f"The bias's gradient has norm 0.1, so its step ({CLIP_LEARNING_RATE * 0.1:g}) was "
+            f"within the bound, yet it came out as {np.linalg.norm(bias):.3g}: your clipping "
+            "shrinks all gradients by one factor, computed from all of them together. The "
+            "exercise asks to leave a weight alone when its own step is small."
+        )
+    return (
+        f"The kernel moves by {size:.3g} along its gradient and the bias by "
+        f"{np.linalg.norm(bias):.3g}, untouched: clipnorm cuts each weight's gradient to "
+        "norm 0.2 when it is longer, and 0.05 × 0.2 = 0.01."
+    )
 
 
 @exercise(
     "07.3",
-    "How many different units?",
+    "Equal, but not zero",
     solution="""
-    answer = 1   # equal starts get equal gradients, so the 8 units stay copies of one
+    # equal starting weights give equal gradients (symmetry), but here gradients do flow:
+    # the hidden units output tanh(0.5 x1 + 0.5 x2), and the output weights are 0.5, not 0
+    answer = {"different units": 1, "hidden weights changed": True}
     """,
 )
-def symmetric_units(answer) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise Wrong(f"Your answer is {answer!r}; this exercise asks for a whole number.")
-    if answer == 1:
-        return (
-            "One: every unit starts equal, so every unit gets the same gradient, so they stay "
-            "equal. Eight copies of one unit can only draw what one unit draws."
-        )
-    if answer == 8:
+def equal_start(answer) -> str:
+    keys = {"different units", "hidden weights changed"}
+    if not isinstance(answer, dict) or set(answer) != keys:
         raise Wrong(
-            "There are 8 units, but are they different? They all start at zero: what does "
-            "that make their gradients?"
+            f"Your answer is {answer!r}; this exercise asks for a dict with the keys "
+            '"different units" (a whole number) and "hidden weights changed" (True or False).'
         )
-    if answer == 0:
-        raise Wrong(
-            "The units do change during training, so they are not nothing; but do they ever "
-            "differ from each other?"
+    units, changed = answer["different units"], answer["hidden weights changed"]
+    if isinstance(units, bool) or not isinstance(units, numbers.Integral):
+        raise Wrong('"different units" should be a whole number.')
+    if not isinstance(changed, (bool, np.bool_)):
+        raise Wrong('"hidden weights changed" should be True or False.')
+    problems = []
+    if units == 8:
+        problems.append(
+            "Not zero is not enough to make units differ. Two units with the same weights "
+            "compute the same output; what does that make their gradients, and their next step?"
         )
-    raise Wrong(f"Not {answer}. All eight start equal; what does that make their gradients?")
+    elif units == 0:
+        problems.append("A layer always has at least one kind of unit; how many *kinds* are there?")
+    elif units != 1:
+        problems.append(
+            f"Not {units}: the eight units start exactly equal. What does that make their "
+            "gradients?"
+        )
+    if not changed:
+        problems.append(
+            "In the all-zero network nothing reached the hidden weights, because the hidden "
+            "units output tanh(0) = 0 and the output weights were 0. Is either true here?"
+        )
+    if problems:
+        raise Wrong(" ".join(problems))
+    return (
+        "One kind of unit, eight copies: equal weights get equal gradients, so they move in "
+        "step. And they do move: the hidden outputs and the output weights are not zero, so "
+        "gradient reaches the hidden layer. Symmetry, not zero, is the problem."
+    )
+
+
+# 07.4: leaky ReLU with this negative slope, layers of this many inputs.
+LEAKY_SLOPE, LEAKY_FAN_IN, LEAKY_LAYERS = 0.5, 64, 10
+LEAKY_RIGHT = math.sqrt(2 / ((1 + LEAKY_SLOPE**2) * LEAKY_FAN_IN))
+LEAKY_SPREAD_WINDOW = (0.8, 1.25)  # tenth layer's spread over the first's that counts as kept
+
+
+def leaky_spread_ratio(std: float) -> float:
+    """The tenth layer's spread over the first's predicted by the variance argument for
+    weights of standard deviation `std` (each layer multiplies the variance by
+    ``fan_in * std**2 * (1 + slope**2) / 2``)."""
+    gain = LEAKY_FAN_IN * std**2 * (1 + LEAKY_SLOPE**2) / 2
+    return gain ** ((LEAKY_LAYERS - 1) / 2)
 
 
 @exercise(
     "07.4",
-    "Give the model its input shape",
+    "A starting spread for leaky units",
+    solution="""
+    # E[f(z)^2] = (1 + 0.5**2) / 2 * Var(z), so 64 * Var(w) * 1.25 / 2 = 1
+    answer = (2 / (1.25 * 64)) ** 0.5
+    """,
+)
+def leaky_scale(answer) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one number.")
+    if not answer > 0 or not math.isfinite(answer):
+        raise Wrong("A standard deviation is a positive number.")
+    std = float(answer)
+    ratio = leaky_spread_ratio(std)
+    low, high = LEAKY_SPREAD_WINDOW
+    if low <= ratio <= high:
+        return (
+            f"σ = {std:.4f}: each layer multiplies the variance by "
+            f"{LEAKY_FAN_IN} × {std:.4f}² × 1.25 / 2 ≈ {ratio ** (2 / (LEAKY_LAYERS - 1)):.3f}, "
+            "so the spread holds over ten layers. He et al. (2015) give this rule for any "
+            "negative slope a: Var(w) = 2 / ((1 + a²) · fan_in)."
+        )
+    effect = (
+        f" With σ = {std:.4g}, the variance argument says each layer multiplies the variance "
+        f"by {ratio ** (2 / (LEAKY_LAYERS - 1)):.3g}, so the tenth layer's spread would be "
+        f"{ratio:.3g} times the first's."
+    )
+    near = [
+        (math.sqrt(2 / LEAKY_FAN_IN),
+         "That is He's scale, made for ReLU, which zeroes the negative half of its inputs. "
+         "This leaky ReLU lets the negative half through at half size: what is E[f(z)²] now?"),
+        (math.sqrt(1 / LEAKY_FAN_IN),
+         "That scale keeps the variance of a layer whose activation keeps all of it (slope 1 "
+         "everywhere). This activation shrinks the negative half: how much of the variance "
+         "does it keep?"),
+        (math.sqrt(2 / ((1 + LEAKY_SLOPE) * LEAKY_FAN_IN)),
+         "Close: you counted the negative half at half its size. But the variance argument "
+         "needs E[f(z)²], and a value scaled by 0.5 has its square scaled by 0.25."),
+        (LEAKY_RIGHT**2,
+         "That looks like a variance (σ²); the exercise asks for the standard deviation σ."),
+        (math.sqrt(3) * LEAKY_RIGHT,
+         "That is the limit of a uniform distribution, ±√3·σ; the weights here are drawn from a "
+         "normal distribution: give its standard deviation."),
+    ]  # fmt: skip
+    for value, hint in near:
+        if math.isclose(std, value, rel_tol=0.02):
+            raise Wrong(hint + effect)
+    raise Wrong(
+        "Not yet." + effect + " Find σ for which the factor is 1: Var(z) = fan_in · Var(w) · "
+        "E[f(z_prev)²], and E[f(z)²] counts the positive and the negative halves."
+    )
+
+
+IMAGE_SHAPE = (8, 8)
+IMAGE_PARAMETERS = (64 * 32 + 32) + (32 * 10 + 10)
+
+
+@exercise(
+    "07.5",
+    "Images, not vectors",
     solution="""
     answer = keras.Sequential([
-        keras.Input(shape=(64,)),
+        keras.Input(shape=(8, 8)),        # one sample: an 8 x 8 image (no batch axis)
+        keras.layers.Flatten(),           # Dense works on the last axis only
         keras.layers.Dense(32, activation="relu"),
         keras.layers.Dense(10, activation="softmax"),
     ])
     """,
 )
-def input_shape(answer) -> str:
+def image_input(answer) -> str:
     import keras
 
     if not isinstance(answer, keras.Model):
@@ -175,78 +417,169 @@ def input_shape(answer) -> str:
             f"Your answer is a {type(answer).__name__}; this exercise asks for a Keras model, "
             "e.g. `keras.Sequential([...])`."
         )
-    if not answer.built:
+    if not answer.built or not getattr(answer, "inputs", None):
         raise Wrong(
-            "The model is not built: it does not know its input width, so summary() and "
-            "count_params() cannot work yet. Start it with `keras.Input(shape=(64,))`."
+            "The model is not built: it does not know what one sample looks like, so it has no "
+            "weights yet. Tell it the shape of its input before any data arrives."
         )
-    width = answer.inputs[0].shape[-1] if getattr(answer, "inputs", None) else None
-    if width != 64:
-        raise Wrong(f"The model expects {width} input features; digits images have 64 pixels.")
-    expected = (64 * 32 + 32) + (32 * 10 + 10)
-    if answer.count_params() != expected:
+    shape = tuple(answer.inputs[0].shape)
+    if shape == (None, 64):
         raise Wrong(
-            f"It is built, but has {answer.count_params():,} parameters; the model of the "
-            f"lesson (Dense 32 relu, Dense 10 softmax) has {expected:,}."
+            "This model expects flat vectors of 64 numbers, but here each image arrives as an "
+            "8 × 8 array. What is the shape of one sample?"
         )
-    return f"Built before it has seen data: {expected:,} parameters, shapes known at once."
+    if len(shape) > 1 + len(IMAGE_SHAPE):
+        raise Wrong(
+            f"Your input shape {shape[1:]} has an extra axis. `shape=` describes one sample; "
+            "Keras puts the batch axis in front by itself, and these images have no channel "
+            "axis."
+        )
+    if shape[1:] != IMAGE_SHAPE:
+        raise Wrong(f"The model expects samples of shape {shape[1:]}; one image is {IMAGE_SHAPE}.")
+    out = tuple(answer.outputs[0].shape)
+    if out == (None, 8, 10):
+        raise Wrong(
+            "The output has shape (8, 10) per image: Dense works on the last axis only, so "
+            "each of the 8 rows got its own 10 outputs. Turn each image into one vector first."
+        )
+    if out != (None, 10):
+        raise Wrong(f"The output has shape {out[1:]} per image; one image needs 10 outputs.")
+    if answer.count_params() != IMAGE_PARAMETERS:
+        raise Wrong(
+            f"It has {answer.count_params():,} parameters; the model asked for (Dense 32 ReLU, "
+            f"then Dense 10 softmax, on the image's 64 pixels) has {IMAGE_PARAMETERS:,}."
+        )
+    probabilities = answer.predict(np.zeros((2, *IMAGE_SHAPE), "float32"), verbose=0)
+    if not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4):
+        raise Wrong("The outputs do not sum to 1: the last layer should give probabilities.")
+    return (
+        f"Built before any data: input (None, 8, 8), output (None, 10), {IMAGE_PARAMETERS:,} "
+        "parameters. A single image still needs its batch axis: `image[None]` has shape "
+        "(1, 8, 8)."
+    )
 
 
-@exercise(
-    "07.5",
-    "A loss for raw scores",
-    solution="""
-    answer = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    """,
-)
-def logits_loss(answer) -> str:
+LOSS_CASES = {
+    "a": "Dense(10) with no activation, integer labels 0-9",
+    "b": "Dense(10, activation='softmax'), one-hot labels",
+    "c": "Dense(1) with no activation, labels 0 or 1",
+}
+_LOSS_NAMES = {
+    "sparse_categorical_crossentropy": "sparse",
+    "categorical_crossentropy": "categorical",
+    "binary_crossentropy": "binary",
+}
+
+
+def _loss_kind(loss) -> tuple[str, bool] | None:
+    """(kind, from_logits) of a loss object or name; None for anything else."""
     import keras
 
-    if isinstance(answer, str):
-        raise Wrong(
-            f"The string {answer!r} means the loss with its default settings, which expects "
-            "probabilities. Make a loss object and say the outputs are logits: "
-            "`keras.losses.SomeLoss(from_logits=True)`."
-        )
-    if not isinstance(answer, keras.losses.Loss):
-        raise Wrong(
-            f"Your answer is a {type(answer).__name__}; this exercise asks for a loss object "
-            "from keras.losses."
-        )
-    config = answer.get_config()
-    if isinstance(answer, keras.losses.CategoricalCrossentropy):
-        raise Wrong(
-            "CategoricalCrossentropy expects one-hot labels; digits' labels are integers "
-            "(0 to 9). Use the sparse version."
-        )
-    if not isinstance(answer, keras.losses.SparseCategoricalCrossentropy):
-        raise Wrong(
-            f"{type(answer).__name__} is not a classification loss for integer labels; use "
-            "SparseCategoricalCrossentropy."
-        )
-    if not config.get("from_logits"):
-        raise Wrong(
-            "Right loss, but by default it expects probabilities (outputs of a softmax). The "
-            "last layer has no activation: pass `from_logits=True`."
-        )
-    return "Right: integer labels, raw scores in, and the loss applies the softmax itself."
-
-
-TRAIN_SHAPE, TEST_SHAPE = (6, 2), (4, 2)
-
-
-def _standardize_data():
-    rng = np.random.default_rng(7)
-    scale = np.array([1.0, 1000.0])
-    return rng.normal(3, 2, TRAIN_SHAPE) * scale, rng.normal(3, 2, TEST_SHAPE) * scale
+    if isinstance(loss, str):
+        kind = _LOSS_NAMES.get(loss)
+        return None if kind is None else (kind, False)
+    if not isinstance(loss, keras.losses.Loss):
+        return None
+    from_logits = bool(loss.get_config().get("from_logits", False))
+    for cls, kind in [
+        (keras.losses.SparseCategoricalCrossentropy, "sparse"),
+        (keras.losses.CategoricalCrossentropy, "categorical"),
+        (keras.losses.BinaryCrossentropy, "binary"),
+    ]:
+        if isinstance(loss, cls):
+            return kind, from_logits
+    return "other", from_logits
 
 
 @exercise(
     "07.6",
-    "Standardize the inputs",
+    "Which loss for which output?",
+    solution="""
+    answer = {
+        "a": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "b": keras.losses.CategoricalCrossentropy(),
+        "c": keras.losses.BinaryCrossentropy(from_logits=True),
+    }
+    """,
+)
+def losses_for_outputs(answer) -> str:
+    if not isinstance(answer, dict) or set(answer) != set(LOSS_CASES):
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for a dict with the keys "
+            '"a", "b" and "c", each a loss object from keras.losses.'
+        )
+    kinds = {key: _loss_kind(loss) for key, loss in answer.items()}
+    for key, kind in kinds.items():
+        if kind is None:
+            raise Wrong(
+                f"({key}): {answer[key]!r} is not a Keras loss; give an object such as "
+                "`keras.losses.SomeLoss(...)`."
+            )
+    hints = []
+    kind, logits = kinds["a"]
+    if kind == "categorical":
+        hints.append("(a): its labels are integers, one per sample; this loss wants one-hot rows.")
+    elif kind != "sparse":
+        hints.append("(a): ten classes, integer labels: which cross-entropy takes class numbers?")
+    elif not logits:
+        hints.append(
+            "(a): the last layer has no activation, so it outputs raw scores, but this loss "
+            "reads its input as probabilities unless told otherwise."
+        )
+    kind, logits = kinds["b"]
+    if kind == "sparse":
+        hints.append("(b): its labels are one-hot rows, not class numbers.")
+    elif kind != "categorical":
+        hints.append("(b): ten classes with one-hot labels: which cross-entropy takes those?")
+    elif logits:
+        hints.append(
+            "(b): a softmax layer outputs probabilities, not scores. Keras on TensorFlow "
+            "notices, warns and uses the scores behind the softmax, but the loss should be "
+            "told the truth."
+        )
+    kind, logits = kinds["c"]
+    if kind in ("sparse", "categorical"):
+        hints.append(
+            "(c): one output unit gives one number per sample, the score of class 1; a "
+            "cross-entropy over several outputs does not fit it."
+        )
+    elif kind != "binary":
+        hints.append("(c): two classes from one output number: which cross-entropy is that?")
+    elif not logits:
+        hints.append(
+            "(c): with no sigmoid at the end, the output is a raw score that can be any number, "
+            "not a probability."
+        )
+    if hints:
+        raise Wrong(" ".join(hints))
+    return (
+        "All three match: integer labels go with the sparse loss, one-hot labels with the "
+        "plain categorical one, a single output with the binary one; and from_logits=True "
+        "exactly when the last layer has no activation."
+    )
+
+
+TRAIN_SHAPE, TEST_SHAPE = (6, 3), (4, 3)
+CONSTANT_COLUMN = 2  # the same value in every training row, not in the test rows
+
+
+def _standardize_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    scale = np.array([1.0, 1000.0, 1.0])
+    x_train = rng.normal(3, 2, TRAIN_SHAPE) * scale
+    x_test = rng.normal(3, 2, TEST_SHAPE) * scale
+    x_train[:, CONSTANT_COLUMN] = 0.0  # e.g. a pixel blank in every training image
+    x_test[:, CONSTANT_COLUMN] = [0.0, 0.5, 0.0, 1.0]
+    return x_train, x_test
+
+
+@exercise(
+    "07.7",
+    "Standardize, with a blank pixel",
     solution="""
     def answer(x_train, x_test):
         mean, std = x_train.mean(axis=0), x_train.std(axis=0)   # training data only
+        std = np.where(std > 0, std, 1.0)   # a constant feature is only centred
         return (x_train - mean) / std, (x_test - mean) / std
     """,
 )
@@ -257,7 +590,8 @@ def standardize(answer) -> str:
             "`def answer(x_train, x_test): ... return train_scaled, test_scaled`."
         )
     x_train, x_test = _standardize_data()
-    result = answer(x_train.copy(), x_test.copy())
+    with np.errstate(all="ignore"):  # a learner's 0/0 is reported below, not warned about
+        result = answer(x_train.copy(), x_test.copy())
     if not isinstance(result, tuple) or len(result) != 2:
         raise Wrong("Your function should return a pair: (scaled training data, scaled test data).")
     got_train, got_test = (np.asarray(r, dtype=float) for r in result)
@@ -266,26 +600,58 @@ def standardize(answer) -> str:
             f"Shapes {got_train.shape} and {got_test.shape}; expected {TRAIN_SHAPE} and "
             f"{TEST_SHAPE}: scale each column (feature), keep every row."
         )
-    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    want_train, want_test = (x_train - mean) / std, (x_test - mean) / std
-    if np.allclose(got_train, want_train) and np.allclose(got_test, want_test):
-        return (
-            "Both features now have mean 0 and spread 1 on the training data, and the test "
-            "data went through the very same shift and scale."
-        )
-    if np.allclose(got_train, want_train) and np.allclose(
-        got_test, (x_test - x_test.mean(axis=0)) / x_test.std(axis=0)
-    ):
+    if not (np.isfinite(got_train).all() and np.isfinite(got_test).all()):
         raise Wrong(
-            "The test data was scaled with its own mean and spread. Use the training data's, "
-            "so the model sees test points exactly as it would have seen them in training."
+            "Your result holds NaN or infinity. Look at the third feature: it is 0 in every "
+            "training row. What is its standard deviation, and what happens when you divide by "
+            "it?"
         )
+    varying = [c for c in range(TRAIN_SHAPE[1]) if c != CONSTANT_COLUMN]
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    want_train = (x_train[:, varying] - mean[varying]) / std[varying]
+    want_test = (x_test[:, varying] - mean[varying]) / std[varying]
+    if np.allclose(got_train[:, varying], want_train) and not np.allclose(
+        got_test[:, varying], want_test
+    ):
+        own = (x_test - x_test.mean(axis=0))[:, varying] / x_test.std(axis=0)[varying]
+        if np.allclose(got_test[:, varying], own):
+            raise Wrong(
+                "The test data was scaled with its own mean and spread. Use the training "
+                "data's, so the model sees test points exactly as it would have seen them in "
+                "training."
+            )
     if np.allclose(got_train, (x_train - x_train.mean()) / x_train.std()):
         raise Wrong(
             "One mean and spread for all the numbers leaves the features on different scales: "
             "compute them per column (`axis=0`)."
         )
-    raise Wrong(
-        "Not standardized yet: subtract the training data's mean of each column and divide by "
-        "its standard deviation, for both arrays."
+    if not (
+        np.allclose(got_train[:, varying], want_train)
+        and np.allclose(got_test[:, varying], want_test)
+    ):
+        raise Wrong(
+            "Not standardized yet: subtract the training data's mean of each column and divide "
+            "by its standard deviation, for both arrays."
+        )
+    constant_test = got_test[:, CONSTANT_COLUMN]
+    centred = x_test[:, CONSTANT_COLUMN] - mean[CONSTANT_COLUMN]
+    if np.abs(constant_test).max() > 100:
+        raise Wrong(
+            "The features that vary are right, but the blank feature's test values come out "
+            f"as large as {np.abs(constant_test).max():.3g}: dividing by a tiny number instead "
+            "of 0 still blows up a value the training data never showed. A feature with no "
+            "spread has nothing to rescale."
+        )
+    kept_at_zero = np.allclose(got_train[:, CONSTANT_COLUMN], 0)
+    if not (
+        kept_at_zero and (np.allclose(constant_test, centred) or np.allclose(constant_test, 0))
+    ):
+        raise Wrong(
+            "The features that vary are right; the third one, constant in training, should "
+            "come out centred (0 for every training row), with no rescaling."
+        )
+    return (
+        "Every varying feature has mean 0 and spread 1 on the training data, the test data went "
+        "through the same shift and scale, and the constant feature is centred, not divided "
+        "by 0 (scikit-learn's StandardScaler does the same)."
     )
