@@ -1,5 +1,6 @@
 """Pictures of convolutional networks (lesson 09): the images, the learned filters, the feature
-maps layer by layer, and how much of the image one unit sees.
+maps layer by layer, how much of the image one unit sees, and the image patches that excite
+each channel most.
 
 As in `hlcourse.hidden_plots`, each function draws on the Figure you give it
 (``fig=hlcourse.render.new_figure(...)`` draws without pyplot) or on a new pyplot figure that a
@@ -11,6 +12,8 @@ feature maps that are never negative (after ReLU or max pooling) run through vir
     >>> plot_filters(model)                   # the first Conv2D layer's kernels
     >>> plot_feature_maps(model, ds.x_test[0])
     >>> receptive_field(model, "conv_2")      # 8: one unit of conv_2 sees an 8x8 patch
+    >>> top_patches(model, ds, "conv_2")["patches"].shape   # (16, 8, 8, 8, 1)
+    >>> plot_top_patches(model, ds, "conv_2")  # one row of 8 patches per channel
 """
 
 from __future__ import annotations
@@ -25,12 +28,20 @@ import numpy as np
 from hlcourse import _validate as v
 from hlcourse import hidden_plots as hp
 
-__all__ = ["plot_feature_maps", "plot_filters", "plot_images", "receptive_field"]
+__all__ = [
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_images",
+    "plot_top_patches",
+    "receptive_field",
+    "top_patches",
+]
 
 MAX_PANELS = hp.MAX_PANELS
 MAX_COLUMNS = 16
 MAX_CHANNELS = 32
 MAX_FEATURE_ROWS = 12
+GAP_COLOR = "#56B4E9"  # sky blue (Okabe-Ito) between patches: neither black nor white ink
 SEPARATOR = " · "
 
 _CONV_NAMES = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
@@ -272,23 +283,7 @@ def receptive_field(model: Any, layer: str | int) -> int:
     _check_layer_type(layer, "a layer's name or its position among the Conv2D and pooling layers")
     chain, names = _chain(model)
     target = _target_in_chain(chain, names, layer)
-    size = [1, 1]
-    jump = [1, 1]
-    for found, path in zip(chain, names, strict=True):
-        kind = type(found).__name__
-        if kind in _UNSUPPORTED_NAMES:
-            v._fail(
-                "layer",
-                "a layer reached through Conv2D, pooling and pointwise layers only",
-                layer,
-                hint=f"{path!r} ({kind}) comes first; a receptive field is only defined up to it",
-            )
-        window, stride = _window(found)
-        for axis in range(2):
-            size[axis] += (window[axis] - 1) * jump[axis]
-            jump[axis] *= stride[axis]
-        if found is target:
-            break
+    size = _field_geometry(chain, names, target, layer, None)[0]
     if size[0] != size[1]:
         v._fail(
             "layer",
@@ -298,6 +293,169 @@ def receptive_field(model: Any, layer: str | int) -> int:
             "strides before it)",
         )
     return int(size[0])
+
+
+def top_patches(
+    model: Any,
+    images: Any,
+    layer: str | int,
+    *,
+    labels: Any = None,
+    k: int = 8,
+) -> dict[str, np.ndarray]:
+    """For each channel of a layer, the `k` images that excite it most, cut to what it sees.
+
+    Every unit of a convolution or pooling layer looks at one patch of the image, its
+    receptive field (see `receptive_field`). For each channel this finds, in every image, the
+    unit with the largest value, keeps the `k` images where that value is largest (one patch
+    per image, largest first, ties broken by image order) and cuts each image to the winning
+    unit's receptive field. The field's place comes from the layers before it: kernel and pool
+    sizes, strides, dilation and padding (with ``padding="same"`` Keras pads ``total // 2``
+    pixels before and the rest after, so a field can reach past the border; those pixels are
+    filled with 0, which is what a zero-padded convolution sees there). The box is the field
+    as the layers' sizes and strides lay it out; where a layer inside the network padded its
+    input, a unit near the border gets part of that box from padding, not from the image.
+
+    Args:
+        model: a built Sequential model, or a Functional model whose layers form a chain up to
+            `layer` (as `receptive_field` takes), with channels-last image inputs.
+        images: pictures ``(n_images, height, width)`` or ``(n_images, height, width,
+            channels)`` that fit the model's input, or a `hlcourse.data.Dataset` of images (its
+            test pictures, with their labels).
+        layer: a layer whose output is ``(height, width, channels)`` per image, by name (a path
+            ``"inner/conv"`` inside a nested Sequential model) or by position among the
+            model's Conv2D and pooling layers (``0``, ``-1``).
+        labels: one class label per image ``(n_images,)``, or None (a Dataset's own labels).
+        k: patches per channel, 1 to 64 (fewer when there are fewer images).
+
+    Returns:
+        A dict of NumPy arrays, channels first, best patch first:
+        ``"patches"`` ``(channels, k, field_height, field_width, image_channels)``;
+        ``"values"`` ``(channels, k)``, the winning unit's value (all 0 for a channel that
+        never fires after ReLU); ``"images"`` ``(channels, k)``, which image;
+        ``"boxes"`` ``(channels, k, 4)``, the field as ``(top, left, bottom, right)`` input
+        pixels (bottom and right excluded); and, with labels, ``"labels"`` ``(channels, k)``.
+    """
+    model = _check_built_model(model)
+    if layer is None:
+        v._fail("layer", "a layer's name or its position among the Conv2D and pooling layers",
+                layer, hint="Say which layer, e.g. top_patches(model, images, 0)",
+                error=TypeError)  # fmt: skip
+    _check_layer_type(layer, "a layer's name or its position among the Conv2D and pooling layers")
+    k = v.check_int("k", k, low=1, high=MAX_PANELS)
+    pictures, labels, _ = _images_and_labels(images, labels, None)
+    _check_fits_model(model, pictures, images)
+    chain, names = _chain(model)
+    target = _target_in_chain(chain, names, layer)
+    path = names[chain.index(target)]
+    size, jump, start = _field_geometry(chain, names, target, layer, pictures.shape[1:3])
+    return _top_patches(model, pictures, labels, path, k, size, jump, start)
+
+
+def plot_top_patches(
+    model: Any,
+    images: Any,
+    layer: str | int,
+    *,
+    labels: Any = None,
+    class_names: Sequence[str] | None = None,
+    k: int = 8,
+    channels: int = 8,
+    fig=None,
+):
+    """Draw, for each channel of a layer, the image patches that excite it most: one row each.
+
+    Each row is one channel; its `k` pictures are the receptive fields of the units that fired
+    most, one per image, strongest on the left (`top_patches` finds them), each labelled below
+    with the image's class. All patches share one grey scale, so a faint patch is faint. A
+    channel that never fires (a dead ReLU channel) is labelled so; its patches mean nothing.
+    Each row is drawn as one picture (the patches side by side, with sky-blue gaps that
+    neither black nor white ink can be mistaken for), so the figure draws quickly even with
+    many patches.
+
+    Args:
+        model: a built Sequential model, or a Functional chain of layers, taking images.
+        images: pictures ``(n_images, height, width[, channels])`` or a `hlcourse.data.Dataset`
+            of images (its test pictures, labels and class names).
+        layer: a layer with image-shaped output, by name or position among the Conv2D and
+            pooling layers.
+        labels: one class label per image, for the titles; None: a Dataset's own, or none.
+        class_names: the name of each class number; None: a Dataset's own, or the number.
+        k: patches per channel, 1 to 16.
+        channels: how many channels (the first ones) to draw, 1 to 32.
+        fig: a matplotlib Figure to draw on (cleared first); a new pyplot figure when None.
+
+    Returns:
+        The Figure drawn on.
+    """
+    k = v.check_int("k", k, low=1, high=MAX_COLUMNS)
+    channels = v.check_int("channels", channels, low=1, high=MAX_CHANNELS)
+    hp._check_fig(fig)
+    pictures, labels, class_names = _images_and_labels(images, labels, class_names)
+    found = top_patches(model, pictures, layer, labels=labels, k=k)
+    name = layer if isinstance(layer, str) else _layer_name(model, layer)
+    patches, values = found["patches"], found["values"]
+    rows, cols = min(channels, len(patches)), patches.shape[1]
+    field_h, field_w = patches.shape[2:4]
+    low = min(float(pictures.min()), 0.0)
+    high = float(pictures.max())
+    high = high if high > low else low + 1.0
+    gap = max(1, field_w // 4)
+    width = max(6.5, 1.4 + cols * max(0.55, 0.07 * field_w))
+    fig = hp._figure(fig, width, 0.75 * rows + 0.9)
+    fig_w, fig_h = fig.get_size_inches()
+    grid = fig.add_gridspec(rows, 1, left=1.1 / fig_w, right=1 - 0.15 / fig_w,
+                            bottom=0.1 / fig_h, top=1 - 0.7 / fig_h, hspace=0.6)  # fmt: skip
+    centres = [c * (field_w + gap) + (field_w - 1) / 2 for c in range(cols)]
+    for r in range(rows):
+        ax = fig.add_subplot(grid[r, 0])
+        ax.imshow(_strip(patches[r], gap, low, high), cmap=_grey_with_gaps(),
+                  vmin=low, vmax=high, interpolation="nearest", aspect="equal")  # fmt: skip
+        ax.set_yticks([])
+        ax.set_xticks(centres)
+        if "labels" in found:
+            ax.set_xticklabels(_titles(found["labels"][r], class_names, cols), fontsize=7)
+        else:
+            ax.set_xticklabels([""] * cols)
+        ax.tick_params(axis="x", length=0, pad=2)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        dead = not np.any(values[r] > 0)
+        ax.set_ylabel(f"channel {r}" + ("\n(never fires)" if dead else ""), fontsize=8,
+                      rotation=0, ha="right", va="center")  # fmt: skip
+    more = f"; channels 0-{rows - 1} of {len(patches)}" if rows < len(patches) else ""
+    fig.suptitle(
+        f"{name}: the {cols} images that excite each channel most,\n"
+        f"each cut to the winning unit's receptive field ({field_h}x{field_w} pixels{more})",
+        fontsize=10,
+    )
+    return fig
+
+
+def _strip(patches: np.ndarray, gap: int, low: float, high: float) -> np.ndarray:
+    """Patches ``(k, h, w, c)`` side by side with `gap` blank columns between them: grey as
+    ``(h, width)`` with NaN in the gaps (drawn in GAP_COLOR), colour as ``(h, width, 3)`` scaled
+    to 0-1 with GAP_COLOR gaps."""
+    k, h, w, c = patches.shape
+    width = k * w + (k - 1) * gap
+    if c == 3:
+        import matplotlib.colors as mcolors
+
+        strip = np.empty((h, width, 3), np.float32)
+        strip[:] = mcolors.to_rgb(GAP_COLOR)
+        scaled = (patches - low) / (high - low)
+    else:
+        strip = np.full((h, width), np.nan, np.float32)
+        scaled = patches[..., 0]
+    for j in range(k):
+        strip[:, j * (w + gap) : j * (w + gap) + w] = scaled[j]
+    return strip
+
+
+def _grey_with_gaps():
+    import matplotlib as mpl
+
+    return mpl.colormaps["gray"].with_extremes(bad=GAP_COLOR)
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,3 +765,126 @@ def _window(layer: Any) -> tuple[tuple[int, int], tuple[int, int]]:
         strides = layer.strides if layer.strides is not None else pool
         return pool, tuple(int(s) for s in strides)  # type: ignore[return-value]
     return (1, 1), (1, 1)
+
+
+def _field_geometry(
+    chain: list[Any], names: list[str], target: Any, layer: Any, image_hw: tuple[int, int] | None
+) -> tuple[list[int], list[int], list[int]]:
+    """(size, jump, start) per axis (rows, columns) of the receptive fields of `target`'s units.
+
+    Unit ``(i, j)`` sees input rows ``start[0] + i * jump[0]`` up to (not including) that plus
+    ``size[0]``, and likewise for columns. Each layer, in the order the data flows: a window
+    of span w (a kernel k with dilation d spans ``d * (k - 1) + 1``) widens the field by
+    ``(w - 1) * jump``; its stride multiplies the jump; padding moves the start back by the
+    pixels padded before (``padding="same"``: ``total // 2`` of
+    ``total = max((out - 1) * stride + w - n, 0)``, with ``out = ceil(n / stride)``, as
+    TensorFlow pads). `image_hw` is needed for the start only (None: start left at 0).
+    """
+    size, jump, start = [1, 1], [1, 1], [0, 0]
+    n = list(image_hw) if image_hw is not None else None
+    for found, path in zip(chain, names, strict=True):
+        kind = type(found).__name__
+        if kind in _UNSUPPORTED_NAMES:
+            v._fail(
+                "layer",
+                "a layer reached through Conv2D, pooling and pointwise layers only",
+                layer,
+                hint=f"{path!r} ({kind}) comes first; a receptive field is only defined up to it",
+            )
+        if getattr(found, "data_format", "channels_last") == "channels_first":
+            v._fail("layer", "a layer reached through channels-last layers only", layer,
+                    hint=f"{path!r} uses data_format='channels_first'")  # fmt: skip
+        shift = _grid_shift(found)
+        window, stride = _window(found)
+        padding = str(getattr(found, "padding", "valid")).lower()
+        for axis in range(2):
+            before = shift[axis][0]
+            if n is not None:
+                length = n[axis] + shift[axis][0] + shift[axis][1]
+                if padding == "same" and shift == ((0, 0), (0, 0)):
+                    out = -(-length // stride[axis])
+                    total = max((out - 1) * stride[axis] + window[axis] - length, 0)
+                    before = total // 2
+                    length_out = out
+                else:
+                    length_out = (length - window[axis]) // stride[axis] + 1
+                n[axis] = length_out
+            start[axis] -= before * jump[axis]
+            size[axis] += (window[axis] - 1) * jump[axis]
+            jump[axis] *= stride[axis]
+        if found is target:
+            break
+    return size, jump, start
+
+
+def _grid_shift(layer: Any) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Pixels a layer adds (positive) or cuts (negative) before and after, per axis:
+    ZeroPadding2D adds them, Cropping2D cuts them; other layers keep the grid."""
+    kind = type(layer).__name__
+    if kind == "ZeroPadding2D":
+        (top, bottom), (left, right) = layer.padding
+        return (int(top), int(bottom)), (int(left), int(right))
+    if kind == "Cropping2D":
+        (top, bottom), (left, right) = layer.cropping
+        return (-int(top), -int(bottom)), (-int(left), -int(right))
+    return (0, 0), (0, 0)
+
+
+def _check_fits_model(model: Any, pictures: np.ndarray, given: Any) -> None:
+    """Refuse pictures whose (height, width, channels) the model's input does not take."""
+    from hlcourse import models
+
+    if models._style(model) == "subclassed" or len(model.inputs) != 1:
+        return
+    shape = tuple(model.inputs[0].shape[1:])
+    fits = len(shape) == 3 and all(
+        d is None or d == a for d, a in zip(shape, pictures.shape[1:], strict=True)
+    )
+    if not fits:
+        wanted = "(" + ", ".join("?" if d is None else str(d) for d in shape) + ")"
+        v._fail("images.shape", f"(n_images, {wanted[1:]}, pictures the model takes",
+                np.shape(given.x_test if hasattr(given, "x_test") else given),
+                hint="For flat rows of pixels use x.reshape(-1, height, width, 1)")  # fmt: skip
+
+
+def _layer_name(model: Any, layer: int) -> str:
+    chain, names = _chain(model)
+    target = _target_in_chain(chain, names, layer)
+    return names[chain.index(target)]
+
+
+def _top_patches(model, pictures, labels, path, k, size, jump, start) -> dict[str, np.ndarray]:
+    from hlcourse import probe
+
+    values = np.asarray(probe.hidden_activations(model, pictures, layers=[path])[path],
+                        dtype=np.float32)  # fmt: skip
+    if values.ndim != 4:
+        v._fail("layer", "a layer whose output is (height, width, channels) per image", path,
+                hint=f"{path!r} outputs shape {values.shape[1:]} per image")  # fmt: skip
+    n, _, width, n_channels = values.shape
+    k = min(k, n)
+    flat = values.reshape(n, -1, n_channels)
+    best_place = flat.argmax(axis=1)  # (n, channels): each image's strongest unit
+    best_value = flat.max(axis=1)
+    order = np.argsort(-best_value, axis=0, kind="stable")[:k].T  # (channels, k)
+    top_values = np.take_along_axis(best_value.T, order, axis=1)
+    places = np.take_along_axis(best_place.T, order, axis=1)
+    rows, cols = places // width, places % width
+    tops = start[0] + rows * jump[0]
+    lefts = start[1] + cols * jump[1]
+    boxes = np.stack([tops, lefts, tops + size[0], lefts + size[1]], axis=-1)
+    height_px, width_px = pictures.shape[1:3]
+    padded = np.zeros(
+        (n, height_px + 2 * size[0], width_px + 2 * size[1], pictures.shape[-1]), np.float32
+    )
+    padded[:, size[0] : size[0] + height_px, size[1] : size[1] + width_px] = pictures
+    patches = np.empty((n_channels, k, size[0], size[1], pictures.shape[-1]), np.float32)
+    for c in range(n_channels):
+        for j in range(k):
+            top, left = boxes[c, j, 0] + size[0], boxes[c, j, 1] + size[1]
+            patches[c, j] = padded[order[c, j], top : top + size[0], left : left + size[1]]
+    found = {"patches": patches, "values": top_values.astype(np.float32), "images": order,
+             "boxes": boxes.astype(np.int64)}  # fmt: skip
+    if labels is not None:
+        found["labels"] = np.asarray(labels)[order]
+    return found

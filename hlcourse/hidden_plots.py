@@ -215,8 +215,9 @@ def plot_layer_projections(
     """Draw every layer's representation of `x` in 2-D, one panel per layer, input first.
 
     Each panel's title gives the layer's `hlcourse.representations.separability` score,
-    measured on all its units (the 2-D view only illustrates it). In a trained classifier the
-    classes gather into separate clusters as depth grows, and the score rises with them.
+    measured on all its units (the 2-D view only illustrates it). In the course's trained
+    classifiers the classes gather into tighter, more separate clusters from layer to layer,
+    and the score rises with them (lesson 08 asserts it).
 
     Args:
         model: a built Keras model (any style `hlcourse.probe.hidden_activations` handles).

@@ -2,9 +2,12 @@
 
 The recipe found in many tutorials,
 ``keras.Model(inputs=model.input, outputs=[layer.output for layer in model.layers])``,
-works in Keras 3 only for Functional models: a Sequential model has no ``model.input`` ("has
-never been called and thus has no defined input") and a subclassed model has no symbolic graph
-at all. This module works for all of them:
+works in Keras 3 only for Functional models. A Sequential model inherits ``.input`` from
+Keras' ``Operation``, where it is what the model itself was first called on symbolically; building
+a Sequential model calls only its layers on a symbolic input (the graph they form is
+``model.inputs``), so ``model.input`` raises "has never been called and thus has no defined
+input". A subclassed model's layers are never called on Keras' symbolic tensors, so they have no
+``.output`` at all. This module works for all of them:
 
 - **Sequential** (declared with ``keras.Input``, with the older ``input_shape=`` argument, or
   built by calling it once): the layers run one after another on the data, and each output is

@@ -7,9 +7,10 @@ about them:
 - **Where do the samples lie?** `layer_projections` squeezes each layer's representation into
   two coordinates you can scatter (PCA, or LDA when labels may steer the view).
 - **How far apart are the classes?** `separability` scores one representation from 0 to 1;
-  `layer_separability` scores every layer. In a trained classifier the score rises with depth:
-  each layer pulls the classes further apart, until the last one only has to draw straight
-  lines between them.
+  `layer_separability` scores every layer. In the course's trained classifiers the Fisher score
+  rises from layer to layer (figures below): the class averages move apart relative to the
+  spread within each class, and the output layer draws straight boundaries in the last hidden
+  layer's space.
 - **What does one neuron respond to?** `neuron_response_maps` evaluates every neuron of a layer
   over a grid of the input plane (for models with two inputs).
 
@@ -127,17 +128,36 @@ def _score(features: np.ndarray, labels: np.ndarray, method: str) -> float:
 
 
 def _fisher_share(features: np.ndarray, labels: np.ndarray) -> float:
-    """tr(S_between) / tr(S_total), from 0 to 1 (0 when every sample is the same)."""
-    f = np.asarray(features, dtype=np.float64)
-    centred = f - f.mean(axis=0)
-    total = float(np.sum(centred**2))
+    """tr(S_between) / tr(S_total), from 0 to 1 (0 when every sample is the same).
+
+    Sums run in float64 over blocks of rows, so a wide layer (a convolution's maps, thousands
+    of values per sample) never needs a float64 copy of all of it at once."""
+    f = np.asarray(features)
+    n = len(f)
+    mean = _block_sum(f, np.arange(n)) / n
+    total = 0.0
+    for start in range(0, n, _BLOCK):
+        centred = f[start : start + _BLOCK].astype(np.float64) - mean
+        total += float(np.sum(centred * centred))
     if total <= 1e-12 * max(1, f.size):
         return 0.0
     between = 0.0
     for label in np.unique(labels):
-        members = centred[labels == label]
-        between += len(members) * float(np.sum(members.mean(axis=0) ** 2))
+        rows = np.flatnonzero(labels == label)
+        class_mean = _block_sum(f, rows) / len(rows)
+        between += len(rows) * float(np.sum((class_mean - mean) ** 2))
     return float(min(max(between / total, 0.0), 1.0))
+
+
+_BLOCK = 64  # rows per float64 block in _fisher_share
+
+
+def _block_sum(f: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The float64 sum of the given rows of `f`, a block of rows at a time."""
+    total = np.zeros(f.shape[1], dtype=np.float64)
+    for start in range(0, len(rows), _BLOCK):
+        total += f[rows[start : start + _BLOCK]].sum(axis=0, dtype=np.float64)
+    return total
 
 
 def _linear_probe(features: np.ndarray, labels: np.ndarray) -> float:

@@ -6,8 +6,9 @@ noise on top. Shapes are drawn from distance fields without anti-aliasing: a pix
 its centre lies within half a stroke width of the shape's outline (a ring is the set
 ``|r - R| <= w``), so the same seed gives the same pixels on every machine.
 
-At 28 x 28 pixels (the default) a small Conv2D network finds edge detectors in its first layer
-and corner or curve detectors after pooling.
+At 28 x 28 pixels (the default) a small Conv2D network learns first-layer filters that respond
+to bits of stroke and edge, and second-layer channels that respond to combinations of them over
+8 x 8 patches (lesson 09 shows their top patches and measures how tied to one shape they are).
 
     >>> ds = make_shapes(200, seed=0)
     >>> ds.x_train.shape, ds.class_names

@@ -18,7 +18,8 @@
 # every place it can appear. A convolutional layer slides one small set of weights over the
 # whole picture instead: the same detector everywhere. This lesson builds that idea from a
 # single hand-made filter up to a trained network, then looks inside it: the filters it
-# learned, and its feature maps layer by layer, from strokes to whole shapes.
+# learned, its feature maps layer by layer, and the parts of pictures that each layer's
+# units respond to most.
 #
 # **Time:** about 40 minutes
 #
@@ -67,9 +68,9 @@ print("classes:", shapes.class_names)
 # %% [markdown]
 # ## Pictures of shapes
 #
-# The course draws its own pictures (nothing is downloaded): 28x28 pixels, one white outline
-# on black, a bar, a cross, a ring or a square, each placed, sized and turned at random, with
-# some pixel noise. The task is to name the shape, wherever it is.
+# The course draws its own pictures (nothing is downloaded): 28x28 pixels, one white line
+# drawing on black (a bar, a cross, a ring or a square outline), placed, sized and turned at
+# random, with some pixel noise. The task is to name the shape, wherever it is.
 
 # %%
 hlc.conv_plots.plot_images(shapes, n=16)
@@ -107,17 +108,23 @@ hlc.claim("Dense network, training accuracy", dense_train, at_least=0.95)
 hlc.claim("Dense network, test accuracy", dense_test, at_most=0.85)
 
 # %% [markdown]
-# It learns the training pictures by heart and gets new ones wrong about a third of the
-# time. Each of its first-layer units looks at the whole picture through 784 weights of its
-# own: a ring in the top left corner and the same ring in the bottom right light up
-# entirely different pixels, and 600 examples cannot show every shape at every place.
+# It gets (nearly) every training picture right and many new ones wrong: the printout gives
+# both accuracies, and the cell asserts at least 0.95 on the training pictures and at most
+# 0.85 on the test pictures. Each of its first-layer units looks at the whole picture
+# through 784 weights of its own: a ring in the top left corner and the same ring in the
+# bottom right light up different pixels, so what it learns about one place does not carry
+# over to another, and 600 examples cannot show every shape at every place, size and angle.
 #
 # ## A convolution by hand
 #
 # A convolution takes a small grid of weights, a **filter** (here 3x3), lays it on the
 # picture at one position, multiplies it with the 9 pixels under it and adds them up; then
 # it moves one pixel and does it again, everywhere. The result is a new picture, a **feature
-# map**, that is bright wherever the patch under the filter looks like the filter.
+# map**, that is large wherever the patch under the filter has the filter's pattern: bright
+# where the filter is positive, dark where it is negative. (Strictly, this is a
+# cross-correlation: the convolution of mathematics flips the filter first. Keras, like
+# other deep-learning libraries, does not flip, and since the filter is learned it makes no
+# difference; Goodfellow et al., 2016, §9.1.)
 #
 # The filter below weighs the pixels on the left of a window against those on its right: it
 # answers to vertical edges. We slide it by hand with NumPy and compare with Keras'
@@ -166,10 +173,11 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# The square's left and right sides light up, with opposite signs (a dark-to-bright edge
-# and a bright-to-dark one); its top and bottom, horizontal, stay near zero. The map is
-# 26x26: a 3x3 window fits 26 times across 28 pixels (Keras' default `padding="valid"`;
-# `padding="same"` pads the border with zeros to keep 28).
+# Where the outline runs up and down, the map shows a pair of lines of opposite signs (the
+# dark-to-bright edge on one side of the stroke, the bright-to-dark edge on the other);
+# where it runs across, the map stays near zero. The map is 26x26: a 3x3 window fits 26
+# times across 28 pixels (Keras' default `padding="valid"`; `padding="same"` pads the
+# border with zeros so that, with the default stride of 1, the map keeps 28).
 #
 # Two things make this cheap. The filter has **9 weights whatever the picture's size**,
 # and it is **the same at every position**, so an edge is found wherever it is. A Conv2D
@@ -178,8 +186,9 @@ plt.show()
 #
 # ### Exercise 09.1: the parameters of a convolution
 #
-# A `Conv2D(16, 3)` layer receives feature maps with 8 channels. How many parameters
-# (weights and biases) does it have? Store the number in `answer`.
+# A `Conv2D(12, 5)` layer (12 filters of 5x5) receives feature maps of 20x20 pixels with 6
+# channels. How many parameters (weights and biases) does it have? Store the number in
+# `answer`.
 
 # %%
 answer = ...
@@ -192,10 +201,12 @@ hlc.solution("09.1")
 # ## A convolutional network
 #
 # Now the network learns its own filters. Two convolution layers of 8 and 16 filters, each
-# followed by **max pooling** (keep the largest value of every 2x2 block: the map halves,
-# and a feature that moves by a pixel mostly stays in the same block), then a **global max
-# pooling** that keeps each channel's strongest response anywhere in the picture ("is
-# there a corner somewhere?"), and a Dense softmax layer naming the shape.
+# followed by **max pooling** (keep the largest value of each 2x2 block: the map halves,
+# rounding down, and a block's largest value stays put while a feature moves inside the
+# block, which makes the pooled map approximately invariant to small shifts; Goodfellow et
+# al., 2016, §9.3), then a **global max pooling** that keeps each channel's strongest
+# response anywhere in the picture ("is this pattern somewhere?"), and a Dense softmax
+# layer naming the shape.
 #
 # 🤔 **Predict:** this network has about 1,300 parameters, 80 times fewer than the Dense
 # network. Will it do better or worse on the test pictures?
@@ -242,10 +253,32 @@ ax.legend(loc="lower right")
 plt.show()
 
 # %% [markdown]
-# Sharing the filter over all positions is a strong assumption, that what matters in a
-# picture is local and can be anywhere, and for pictures it is right. The network cannot
-# memorize one pixel pattern per training picture even if it wanted to; it has to find
-# strokes, corners and curves, and those carry over to new pictures.
+# Sharing one filter over all positions builds in an assumption: what matters in a picture
+# is local and can be anywhere (Goodfellow et al., 2016, §9.4, call convolution and pooling
+# an infinitely strong prior). On these pictures the assumption holds, and the cell above
+# asserts what it buys: every one of its 1,316 parameters is used at every position, so
+# what it learns are patterns that can turn up anywhere in a picture, and such patterns
+# carry over to new pictures.
+#
+# Pooling adds some tolerance for position. Shift every test picture one pixel to the right
+# and measure how much each layer's output changes, as a share of the output itself.
+
+# %%
+shifted = np.roll(shapes.x_test, 1, axis=2)  # every test picture, one pixel to the right
+change = {}
+for name in ("conv_1", "pool_1"):
+    before = hlc.probe.hidden_activations(cnn, shapes.x_test, layers=[name])[name]
+    after = hlc.probe.hidden_activations(cnn, shifted, layers=[name])[name]
+    change[name] = float(np.abs(after - before).sum() / np.abs(before).sum())
+for name, value in change.items():
+    print(f"{name}: a one-pixel shift changes it by {value:.0%} (summed absolute change)")
+hlc.claim("pool_1's change under a one-pixel shift, as a share of conv_1's",
+          change["pool_1"] / change["conv_1"], at_most=0.8)  # fmt: skip
+
+# %% [markdown]
+# The pooled maps change clearly less than the maps under them, but they do change: a
+# feature that crosses into the next 2x2 block moves in the pooled map too. "Approximately
+# invariant" means exactly this.
 #
 # ## Learned filters
 #
@@ -261,11 +294,12 @@ plt.suptitle("conv_1 after training")
 plt.show()
 
 # %% [markdown]
-# Training turned random grids into two kinds of detectors. Some are **steps**, orange on
-# one side and blue on the other: they answer to an edge in one direction, as our
-# hand-made filter did. Others are **mostly one sign**: they answer to a bright stroke of
-# any direction. With 3x3 weights there is little else a first layer *can* be: it sees only
-# 9 pixels. Larger structures have to be built from these by the layers after it.
+# Compare the two rows. Look for **steps**, orange on one side and blue on the other, which
+# answer to an edge that runs one way, as our hand-made filter did, and for filters that
+# are **mostly one sign**, which answer to a bright stroke whichever way it runs; how many
+# of each a run produces varies. A 3x3 filter sees 9 pixels: it can tell whether there is
+# ink and which way an edge runs in that window, not which shape the window belongs to.
+# Larger structures have to be built by the layers after it.
 #
 # ## Feature maps, layer by layer
 #
@@ -278,22 +312,105 @@ hlc.conv_plots.plot_feature_maps(cnn, ring, channels=8)
 plt.show()
 
 # %% [markdown]
-# `conv_1`'s maps are the ring's outline seen through each filter: the one-sign filters
-# trace all of it, the step filters mostly the arcs facing their direction. After pooling,
-# `conv_2` combines 3x3 windows of all 8 of those maps, so each of its units sees a
-# larger part of the picture, its **receptive field**:
+# `conv_1`'s maps are the ring's outline seen through each filter: a filter of one sign
+# traces all of it, a step filter mostly the arcs whose edge runs its way. After pooling,
+# `conv_2` combines 3x3 windows of all 8 of those maps, so each of its units sees a larger
+# part of the picture, its **receptive field**. The rule, layer by layer: a 3x3
+# convolution widens the field by 2 *steps*, a 2x2 pooling by 1 step, and each pooling
+# (stride 2) doubles the step, the distance in pixels between neighbouring units. So
+# `conv_1` sees 3 pixels across; `pool_1` 3 + 1 = 4, its units 2 pixels apart; `conv_2`
+# 4 + 2 x 2 = 8; `pool_2` 8 + 1 x 2 = 10, its units 4 pixels apart.
 
 # %%
-for name in ["conv_1", "pool_1", "conv_2", "pool_2"]:
-    side = hlc.conv_plots.receptive_field(cnn, name)
+fields = {name: hlc.conv_plots.receptive_field(cnn, name)
+          for name in ["conv_1", "pool_1", "conv_2", "pool_2"]}  # fmt: skip
+for name, side in fields.items():
     print(f"{name}: one unit sees {side}x{side} pixels")
+hlc.expect(list(fields.values()) == [3, 4, 8, 10], "the receptive fields follow the rule")
 
 # %% [markdown]
-# Edges first, then combinations of edges (corners, bends, crossings) over larger patches,
-# then, after the global pooling, whole shapes: "a bend somewhere and no corner anywhere"
-# is a ring. This is the article's picture of hidden layers as feature extractors, and it
-# can be measured: how well a straight line separates the classes in each layer's output
-# (lesson 08's separability score, 0 for none and 1 for perfect).
+# A feature map shows what the layers make of one picture. To see what one *channel*
+# responds to in general, run all the test pictures through the network, find where each
+# picture excites that channel most, and cut the picture to that unit's receptive field:
+# the pictures with the highest values show what the channel looks for. Zeiler and Fergus
+# (2014) looked inside a large network trained on photographs this way.
+# `hlc.conv_plots.plot_top_patches` draws, for each channel, the 8 pictures that excite it
+# most (one patch per picture, strongest on the left), titled with the picture's shape.
+#
+# 🤔 **Predict:** a `conv_2` unit sees 8x8 pixels of a 28x28 picture. Will the 8 pictures
+# that excite a `conv_2` channel most all show the same shape?
+
+# %%
+hlc.conv_plots.plot_top_patches(cnn, shapes, "conv_1")
+plt.show()
+hlc.conv_plots.plot_top_patches(cnn, shapes, "conv_2")
+plt.show()
+
+# %% [markdown]
+# A number for "the same shape": a channel's **purity** is the share of its 8 top pictures
+# that show its most common shape (1: all the same shape). The cell compares it with the
+# purity of 8 test pictures drawn at random, and leaves out channels that never fire.
+
+
+# %%
+def purity(found):
+    """Mean over the channels that fire of the share of their top pictures with the most
+    common class among them."""
+    fires = found["values"][:, 0] > 0
+    return float(np.mean([np.bincount(row).max() / len(row) for row in found["labels"][fires]]))
+
+
+top = {name: hlc.conv_plots.top_patches(cnn, shapes, name, k=8) for name in ("conv_1", "conv_2")}
+draws = np.random.default_rng(seed).choice(shapes.y_test, size=(2000, 8))
+chance = float(np.mean([np.bincount(row).max() / 8 for row in draws]))
+for name, found in top.items():
+    fires = int(np.sum(found["values"][:, 0] > 0))
+    print(f"{name}: {fires} of {len(found['values'])} channels fire, purity {purity(found):.2f}")
+print(f"8 pictures drawn at random: purity {chance:.2f}")
+hlc.claim("top-picture purity gain, conv_1 -> conv_2", purity(top["conv_2"]) - purity(top["conv_1"]),
+          at_least=0.06)  # fmt: skip
+hlc.claim("top-picture purity of conv_2", purity(top["conv_2"]), at_most=0.92)
+
+# %% [markdown]
+# On these pictures the story is modest, and worth stating exactly. `conv_1`'s patches are
+# bits of stroke (bright ones, or edges that run one way), and each channel's top pictures
+# come from several shapes: a bit of stroke looks alike in a bar, a cross or a square, and
+# `conv_1`'s purity is nearer that of random draws than `conv_2`'s. `conv_2`'s 8x8 patches
+# hold combinations of strokes: look for corners, crossings, the end of a bar, a piece of
+# arc. Its channels lean towards one or two shapes (purity clearly above `conv_1`'s, as the
+# cell asserts), but they mix shapes too: no channel here is a "ring detector". The shapes
+# are told apart only after the global pooling and the Dense layer have combined all 16
+# channels.
+#
+# The article's picture, edges in the first layer, then shapes, then objects, comes from
+# much deeper networks trained on about a million photographs: Zeiler and Fergus (2014),
+# with the top patches used above and a projection back to the pixels, found edges and
+# colours in the first layer, corners and textures next, parts of objects deeper and whole
+# objects in the fifth; Olah et al. (2017) made a similar progression visible by optimising
+# an input to excite a unit, and also found many units that respond to several unrelated
+# things. Two convolution layers on 28x28 line drawings show the first step of it: what a
+# layer can respond to grows with its receptive field.
+#
+# ### Exercise 09.2: how far a third layer sees
+#
+# Suppose we added a third 3x3 convolution, `conv_3`, right after `pool_2`. How many pixels
+# across is the patch that one `conv_3` unit sees? Work it out with the rule above and store
+# the number in `answer`.
+
+# %%
+answer = ...
+hlc.check("09.2", answer)
+
+# %%
+hlc.solution("09.2")
+
+# %% [markdown]
+# ## Separability, layer by layer
+#
+# The article calls hidden layers feature extractors. One way to measure what each layer's
+# output does for the task is lesson 08's separability score: the share of a layer's spread
+# that lies between the class averages (0 when every shape has the same average, 1 when
+# every picture sits on its shape's average).
 #
 # 🤔 **Predict:** will the score rise at every layer, or jump only at the end?
 
@@ -306,6 +423,8 @@ hlc.expect(all(b > a for a, b in itertools.pairwise(steps)),
            "the classes separate a little more at every layer")  # fmt: skip
 hlc.claim("separability of the pixels", scores["input"], at_most=0.1)
 hlc.claim("separability after global pooling", scores["global_max"], at_least=0.35)
+hlc.claim("separability gain at the global pooling", scores["global_max"] - scores["pool_2"],
+          at_least=0.2)  # fmt: skip
 
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(list(scores), steps, marker="o")
@@ -314,20 +433,23 @@ ax.set_title("the shapes come apart layer by layer")
 plt.show()
 
 # %% [markdown]
-# The score creeps up through the convolutions and jumps at the global pooling, where
-# "where" is thrown away and only "what, anywhere" is kept.
+# The score rises at every layer, a little through the convolutions and most at the global
+# pooling (the cell asserts both), where "where" is thrown away and only "what, anywhere"
+# is kept. The convolution layers' outputs still say where each stroke is, so pictures of
+# the same shape in different places differ a lot there.
 #
-# ### Exercise 09.2: a picture's shape, layer by layer
+# ### Exercise 09.3: a picture's shape, layer by layer
 #
-# A 28x28x1 picture enters `cnn`. What is the shape of `pool_2`'s output for one picture,
-# as `(height, width, channels)`? Work it out by hand before you look at the summary above.
+# Suppose the pictures were 40x40 instead of 28x28, and `conv_1` had `padding="same"`
+# (everything else as in `cnn`). What would the shape of `pool_2`'s output be for one
+# picture, as `(height, width, channels)`? Work it out by hand.
 
 # %%
 answer = ...
-hlc.check("09.2", answer)
+hlc.check("09.3", answer)
 
 # %%
-hlc.solution("09.2")
+hlc.solution("09.3")
 
 # %% [markdown]
 # ## The feature-map explorer
@@ -341,39 +463,41 @@ hlc.widgets.feature_map_explorer(cnn, shapes, layer="conv_1")
 # %% [markdown]
 # ## The digits, and when convolution matters
 #
-# The 8x8 digits from lessons 02 and 08 are tiny and already centred, so a Dense network
-# does well on them (about 0.95 with some 3,000 parameters). A convolutional network still
-# reaches more with few parameters, but the difference is much smaller than on the shapes:
-# convolution pays off when pictures are large and what matters can be anywhere.
+# The 8x8 digits from lessons 02 and 08 are small, and each digit fills most of its frame,
+# so a Dense network does well on them: lesson 08's, with 2,778 parameters, scored above
+# 0.93 on the test digits. Convolution has less room to help there than on the shapes,
+# where a shape can be anywhere in a larger picture.
 #
-# ### Exercise 09.3: a small convolutional network for the digits
+# ### Exercise 09.4: a small convolutional network for the digits
 #
 # Build an uncompiled `keras.Sequential` model that takes `(8, 8, 1)` pictures and gives 10
 # softmax scores, with at least one `Conv2D` layer and fewer than 6,000 parameters. The
-# check trains it for 20 epochs and wants a test accuracy of at least 0.95. Hint:
-# `padding="same"` keeps the small pictures from shrinking.
+# check trains it for 10 epochs and wants a test accuracy of at least 0.95. Mind what each
+# layer does to an 8x8 picture: the network above would shrink it to nothing.
 
 # %%
 answer = ...
-hlc.check("09.3", answer)
+hlc.check("09.4", answer)
 
 # %%
-hlc.solution("09.3")
+hlc.solution("09.4")
 
 # %% [markdown]
 # ## Summary
 #
 # - A convolutional layer slides small filters over the picture: the same weights at every
 #   position, so a pattern is found wherever it is, with parameters that do not grow with
-#   the picture (3 x 3 x input channels x filters, plus a bias per filter).
-# - Pooling shrinks the maps and tolerates small shifts; global pooling keeps "what" and
-#   drops "where".
-# - On shapes placed anywhere, a network of about 1,300 parameters beat a Dense one with 80
-#   times as many, which memorized its training pictures.
-# - First-layer filters are edge and stroke detectors; later layers combine them over
-#   growing receptive fields, and the classes separate layer by layer.
-# - Real image networks stack many more such layers (and use `padding="same"`, batch
-#   normalization and more filters), trained for hours on millions of pictures; the ideas
-#   are the ones here.
+#   the picture (kernel height x kernel width x input channels x filters, plus a bias per
+#   filter).
+# - Pooling shrinks the maps and makes them approximately invariant to small shifts; global
+#   pooling keeps "what" and drops "where".
+# - On shapes placed anywhere, a network of 1,316 parameters beat a Dense one with about 80
+#   times as many, which fitted its training pictures and did much worse on new ones.
+# - First-layer filters respond to bits of stroke and edge; each later layer sees a larger
+#   receptive field and responds to combinations (corners, crossings), more tied to one
+#   shape but not "object detectors"; the classes separate more at every layer.
+# - The edges-to-objects progression of the article is what much deeper networks, trained
+#   on millions of photographs, show (Zeiler and Fergus, 2014); the mechanism, growing
+#   receptive fields over shared filters, is the one here.
 #
 # **Next:** [10 · Recurrent hidden layers](10_recurrent_layers.ipynb)

@@ -1,5 +1,5 @@
-"""Exercises of lesson 08: an activation model built by hand for a Functional model, and reading
-an activation heatmap.
+"""Exercises of lesson 08: an activation model built by hand for Sequential and Functional models,
+reading an activation heatmap, and what pictures of hidden layers can support.
 
 The models made here use fixed weights (constant or seeded initializers), so checking an answer
 draws nothing from Keras' global random state and a lesson's later cells are unaffected.
@@ -15,10 +15,20 @@ import numpy as np
 from hlcourse.exercises import Wrong, exercise
 
 # --------------------------------------------------------------------------------------------
-# 08.1: the activation model, by hand
+# 08.1: the activation model, by hand, for Sequential and Functional models
 # --------------------------------------------------------------------------------------------
 
 CHECK_FEATURES = 5
+
+
+def _dense(name: str, units: int, activation: str | None, seed: int):
+    import keras
+
+    return keras.layers.Dense(
+        units, activation=activation, name=name,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        bias_initializer=keras.initializers.Constant(0.1),
+    )  # fmt: skip
 
 
 def _functional(name: str, hidden: tuple[tuple[str, int, str], ...]):
@@ -28,23 +38,32 @@ def _functional(name: str, hidden: tuple[tuple[str, int, str], ...]):
     inputs = keras.Input(shape=(CHECK_FEATURES,), name=f"{name}_features")
     h = inputs
     for k, (layer_name, units, activation) in enumerate(hidden):
-        h = keras.layers.Dense(
-            units, activation=activation, name=layer_name,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=80 + k),
-            bias_initializer=keras.initializers.Constant(0.1),
-        )(h)  # fmt: skip
-    outputs = keras.layers.Dense(
-        3, activation="softmax", name=f"{name}_scores",
-        kernel_initializer=keras.initializers.GlorotUniform(seed=89),
-    )(h)  # fmt: skip
+        h = _dense(layer_name, units, activation, 80 + k)(h)
+    outputs = _dense(f"{name}_scores", 3, "softmax", 89)(h)
     return keras.Model(inputs, outputs, name=name)
 
 
+def _sequential(name: str, hidden: tuple[tuple[str, int, str], ...], *, declared: bool):
+    """A small Sequential model: declared with keras.Input, or built by a call on data."""
+    import keras
+
+    layers = [_dense(n, units, act, 70 + k) for k, (n, units, act) in enumerate(hidden)]
+    layers.append(_dense(f"{name}_scores", 3, "softmax", 79))
+    if declared:
+        return keras.Sequential([keras.Input(shape=(CHECK_FEATURES,)), *layers], name=name)
+    model = keras.Sequential(layers, name=name)
+    model(_check_inputs()[:1])  # built by its first call, as fit or predict would build it
+    return model
+
+
 def checking_models():
-    """The two Functional models an answer to 08.1 is tried on: three hidden layers, then one."""
+    """The three models an answer to 08.1 is tried on, in this order: a Functional model with
+    three hidden layers, a Sequential model declared with keras.Input (two hidden layers) and a
+    Sequential model built by a call (two hidden layers)."""
     return [
         _functional("checked", (("first", 6, "relu"), ("second", 4, "tanh"), ("third", 5, "relu"))),
-        _functional("other", (("only", 7, "tanh"),)),
+        _sequential("stacked", (("alpha", 7, "tanh"), ("beta", 4, "relu")), declared=True),
+        _sequential("called", (("gamma", 6, "relu"), ("delta", 5, "tanh")), declared=False),
     ]
 
 
@@ -69,6 +88,26 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and np.allclose(a, b, atol=1e-5)
 
 
+def _raised(error: Exception) -> str:
+    """What to say when the learner's function raised `error`."""
+    found = f"your function raised {type(error).__name__}: {_first_line(error).rstrip('.')}"
+    text = str(error)
+    if isinstance(error, AttributeError) and "no defined input" in text:
+        return (
+            f"{found}. A Sequential model has no `.input` of its own: `.input` returns what the "
+            "model itself was first called on symbolically, and building or training a "
+            "Sequential model never does that. The graph Keras built from its layers has an "
+            "input all the same; the lesson showed where the model lists it"
+        )
+    if "not connected" in text:
+        return (
+            f"{found}. The layers' outputs belong to the graph Keras built when the model was "
+            "built; a new keras.Input is not part of that graph. Start from that graph's own "
+            "input"
+        )
+    return found
+
+
 def _judge_activation_model(build, model) -> str | None:
     """None when `build(model)` gives the right activation model, else what is wrong."""
     import keras
@@ -83,13 +122,7 @@ def _judge_activation_model(build, model) -> str | None:
     except Wrong:
         raise
     except Exception as error:
-        found = f"your function raised {type(error).__name__}: {_first_line(error)}"
-        if "not connected" in str(error):
-            found += (
-                ". The layers' outputs belong to the model's own graph: start from its input, "
-                "`inputs=model.input`, not from a new keras.Input"
-            )
-        return found
+        return _raised(error)
     if isinstance(made, (list, tuple, dict)):
         return (
             "your function returns the layers' outputs themselves; hand them to "
@@ -99,6 +132,11 @@ def _judge_activation_model(build, model) -> str | None:
         return "your function returns numbers; it should return a keras.Model that computes them"
     if not isinstance(made, keras.Model):
         return f"your function returns a {type(made).__name__}, not a keras.Model"
+    if made.name == f"{model.name}_activations":
+        return (
+            "that is the course's helper, hlc.probe.activation_model; this exercise asks you "
+            "to build the model yourself with keras.Model(inputs=..., outputs=...)"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -118,12 +156,18 @@ def _judge_activation_model(build, model) -> str | None:
         return (
             "its outputs start with the input itself and end with the model's prediction. In a "
             "Functional model, model.layers[0] is the InputLayer and model.layers[-1] the "
-            "output layer: keep model.layers[1:-1]"
+            "output layer: neither is a hidden layer"
         )
     if with_input:
         return (
             "its first output is the input itself: in a Functional model, model.layers[0] is "
-            "the InputLayer. Start from model.layers[1]"
+            "the InputLayer, which is not a hidden layer"
+        )
+    if len(got) == len(want) - 1 and got and _same(got[0], want[1]):
+        return (
+            f"its first output is what {names[1]!r} computes, so {names[0]!r} is missing. A "
+            "Sequential model's `model.layers` does not list its InputLayer (a Functional "
+            "model's does), so the first entry there is already a hidden layer"
         )
     if with_output:
         return (
@@ -145,39 +189,58 @@ def _judge_activation_model(build, model) -> str | None:
     return None
 
 
+_DESCRIBED = {  # model name: (what it is, in full; in short)
+    "checked": (
+        "a Functional model with hidden layers 'first', 'second', 'third'",
+        "a Functional model",
+    ),
+    "stacked": (
+        "a Sequential model declared with keras.Input, hidden layers 'alpha', 'beta'",
+        "a Sequential model declared with keras.Input",
+    ),
+    "called": (
+        "a Sequential model built by a call (no keras.Input), hidden layers 'gamma', 'delta'",
+        "a Sequential model built by a call",
+    ),
+}
+
+
 @exercise(
     "08.1",
     "The activation model by hand",
     solution="""
     def answer(model):
-        hidden = model.layers[1:-1]   # skip the InputLayer (first) and the output layer (last)
-        return keras.Model(inputs=model.input, outputs=[layer.output for layer in hidden])
+        # A Functional model lists its InputLayer in model.layers, a Sequential model does not.
+        hidden = [layer for layer in model.layers[:-1]
+                  if not isinstance(layer, keras.layers.InputLayer)]
+        # model.inputs[0]: the input of the graph Keras built from the layers (in both styles);
+        # a Sequential model has no model.input.
+        return keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in hidden])
     """,
 )
 def activation_model_by_hand(answer) -> str:
     if not callable(answer) or isinstance(answer, type):
         raise Wrong(
             f"Your answer is {answer!r}; this exercise asks for a function "
-            "`def answer(model): ... return keras.Model(...)` that works for any Functional "
-            "model."
+            "`def answer(model): ... return keras.Model(...)` that works for any built "
+            "Sequential or Functional model."
         )
-    first, other = checking_models()
-    problem = _judge_activation_model(answer, first)
-    if problem:
-        raise Wrong(
-            f"On a model with hidden layers 'first', 'second', 'third': {problem.rstrip('.')}."
-        )
-    problem = _judge_activation_model(answer, other)
-    if problem:
-        raise Wrong(
-            "It works for the model with three hidden layers, but not for another Functional "
-            f"model with a single hidden layer 'only': {problem.rstrip('.')}. Do not name the "
-            "layers; take them from model.layers."
-        )
+    passed: list[str] = []
+    for model in checking_models():
+        problem = _judge_activation_model(answer, model)
+        if problem:
+            before = f"It works for {' and '.join(passed)}, but not for " if passed else "On "
+            named = "does not hold" in problem or "No such layer" in problem
+            hint = (
+                " Do not name the layers; take them from model.layers." if passed and named else ""
+            )
+            raise Wrong(f"{before}{_DESCRIBED[model.name][0]}: {problem.rstrip('.')}.{hint}")
+        passed.append(_DESCRIBED[model.name][1])
     return (
-        "Your activation model gives every hidden layer's output, in order, for two different "
-        "Functional models. It reuses the model's own graph, so it shares its weights: "
-        "retrain the model and the activation model sees the new weights."
+        "Your activation model gives every hidden layer's output, in order, for a Functional "
+        "model and for two Sequential ones. It reuses the graph Keras built from the model's "
+        "layers, so it shares their weights: retrain the model and the activation model sees "
+        "the new weights."
     )
 
 
@@ -294,4 +357,110 @@ def read_heatmap(answer) -> str:
         f"Unit {dead} never fires, so it passes nothing on and gets no gradient: a dead unit. "
         f"Unit {class_2} fires for class 2 only: on its own it tells class 2 from the rest. "
         "Heatmaps make both jump out; real layers are rarely this tidy."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 08.3: what the pictures support
+# --------------------------------------------------------------------------------------------
+
+# The statements of exercise 08.3, as the lesson lists them; True: this lesson's cells measured
+# or asserted it.
+STATEMENTS = {
+    "A": (
+        True,
+        "On the test digits, hidden_2 separates the classes more than the pixels do, by the Fisher separability score.",
+    ),
+    "B": (
+        False,
+        "The network called one test image a 7 because the hidden_2 unit that fires most for 7s "
+        "fired for it.",
+    ),
+    "C": (
+        True,
+        "Switching off the hidden_2 unit most specific to one digit left at least half of that "
+        "digit's test images recognised.",
+    ),
+    "D": (
+        False,
+        "The network is as accurate on digits written by children as on digits written by adults.",
+    ),
+    "E": (
+        True,
+        "Renumbering hidden_1's units (and the next layer's weights to match) changes no "
+        "prediction.",
+    ),
+    "F": (
+        False,
+        "A saliency map that lights up a digit's strokes shows that the network relies on those "
+        "strokes.",
+    ),
+}
+_LOOK_AGAIN = {
+    "B": (
+        "Look again at B: it gives a reason for one decision. Which cell of this lesson tested "
+        "why a decision was made, rather than which units fire together, and what did it find?"
+    ),
+    "D": (
+        "Look again at D: it compares two groups of people. What would you have to record and "
+        "measure to compare them, and does this data set record who wrote each digit?"
+    ),
+    "F": (
+        "Look again at F: would the highlighted strokes look any different if the network had "
+        "learned nothing at all? Ask what result would have shown the opposite."
+    ),
+}
+
+
+def _letters(answer) -> set[str]:
+    if isinstance(answer, str):
+        items = [c for c in answer if not c.isspace() and c not in ",;"]
+    elif isinstance(answer, (set, frozenset, list, tuple)):
+        items = list(answer)
+    else:
+        items = None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for the letters of the statements "
+            'the lesson supports, as a set of strings like `{"A", "B"}` (or a string "AB").'
+        )
+    letters = {item.strip().upper() for item in items}
+    unknown = sorted(letters - set(STATEMENTS))
+    if unknown:
+        raise Wrong(
+            f"{', '.join(unknown)} is not one of the statements; they are lettered "
+            f"{', '.join(STATEMENTS)}."
+        )
+    return letters
+
+
+@exercise(
+    "08.3",
+    "What the pictures support",
+    solution="""
+    # A: the separability scores; C: the ablation; E: the renumbering, all computed above.
+    # B needs a test of cause for one decision, D data about groups of writers, F a check
+    # that the map depends on what the network learned: none of them is in this lesson.
+    answer = {"A", "C", "E"}
+    """,
+)
+def what_pictures_support(answer) -> str:
+    letters = _letters(answer)
+    for letter in sorted(letters):
+        if not STATEMENTS[letter][0]:
+            raise Wrong(_LOOK_AGAIN[letter])
+    supported = {letter for letter, (ok, _) in STATEMENTS.items() if ok}
+    if letters != supported:
+        missing = len(supported - letters)
+        raise Wrong(
+            f"Every statement you chose is supported, but you left out {missing} that a cell of "
+            "this lesson measured or asserted. For each statement you left out, look for a "
+            "cell that computed it."
+        )
+    return (
+        "A, C and E were measured here. B asks why one decision was made (a cause, for one "
+        "case), D asks about groups of people the data does not record, and F trusts a picture "
+        "nobody checked against a network that learned nothing (Adebayo et al., 2018, found "
+        "saliency maps that barely changed when they did). A person affected by a decision "
+        "asks questions like B and D, and pictures of hidden layers cannot answer them."
     )

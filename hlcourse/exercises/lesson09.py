@@ -1,5 +1,6 @@
-"""Exercises of lesson 09: counting a convolution's parameters, following a picture's shape
-through the lesson's network, and a small convolutional network for the 8x8 digits.
+"""Exercises of lesson 09: counting a convolution's parameters, how far a deeper unit sees,
+following a picture's shape through a variant of the lesson's network, and a small
+convolutional network for the 8x8 digits.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from hlcourse.exercises import Wrong, _as_shape, exercise
 # 09.1: the parameters of one Conv2D layer
 # --------------------------------------------------------------------------------------------
 
-IN_CHANNELS, FILTERS, KERNEL = 8, 16, 3
+IN_CHANNELS, FILTERS, KERNEL, MAP_SIZE = 6, 12, 5, 20
+OUT_SIZE = MAP_SIZE - KERNEL + 1  # positions of the 5x5 window along one side (no padding)
+# A Dense layer from the same 20x20x6 values to the same 16x16x12 outputs: weights and biases.
+DENSE_SAME_MAP = MAP_SIZE**2 * IN_CHANNELS * OUT_SIZE**2 * FILTERS + OUT_SIZE**2 * FILTERS
 
 
 def _whole_number(answer, what: str) -> int:
@@ -27,8 +31,9 @@ def _whole_number(answer, what: str) -> int:
     "09.1",
     "The parameters of a convolution",
     solution="""
-    # one 3x3 window over each of the 8 input channels, for each of 16 filters, plus a bias each
-    answer = 3 * 3 * 8 * 16 + 16
+    # each of the 12 filters: a 5x5 window on each of the 6 input channels, plus one bias;
+    # the 20x20 size of the maps does not appear: the same filters slide over every position
+    answer = 5 * 5 * 6 * 12 + 12
     """,
 )
 def conv_parameters(answer) -> str:
@@ -37,38 +42,102 @@ def conv_parameters(answer) -> str:
     right = per_filter * FILTERS + FILTERS
     if answer == right:
         return (
-            f"{right:,}: each of the 16 filters has a 3x3 window on each of the 8 input channels "
-            f"({per_filter} weights) and one bias. The picture's size does not appear: the same "
-            "filters slide over every position."
+            f"{right:,}: each of the 12 filters has a 5x5 window on each of the 6 input channels "
+            f"({per_filter} weights) and one bias. The maps' size (20x20) does not appear: the "
+            "same filters slide over every position. A Dense layer from those 20x20x6 values to "
+            f"the same 16x16x12 outputs would need {DENSE_SAME_MAP:,}."
         )
-    if answer == KERNEL * KERNEL * FILTERS + FILTERS:
+    positions = {OUT_SIZE * OUT_SIZE, MAP_SIZE * MAP_SIZE}
+    if answer > right and any(answer % n == 0 for n in positions):
         raise Wrong(
-            "That counts one 3x3 window per filter. The layer's input has 8 channels, and each "
-            "filter has its own 3x3 window on every one of them."
+            "Your count grows with the size of the maps. A convolution uses the same filters "
+            "at every position, so its parameter count does not depend on where, or how often, "
+            "the window is laid down."
+        )
+    if answer in (KERNEL * KERNEL * FILTERS + FILTERS, KERNEL * KERNEL * FILTERS):
+        raise Wrong(
+            "That counts one 5x5 window per filter. The layer's input has 6 channels, and each "
+            "filter has its own window on every one of them."
         )
     if answer == per_filter * FILTERS:
         raise Wrong("Almost: the weights are right, but each filter also has a bias.")
-    if answer == KERNEL * KERNEL * IN_CHANNELS + 1:
-        raise Wrong("That is one filter's parameters; the layer has 16 filters.")
+    if answer in (per_filter + 1, per_filter):
+        raise Wrong("That is one filter's parameters; the layer has 12 filters.")
+    if answer in (3 * 3 * IN_CHANNELS * FILTERS + FILTERS, 3 * 3 * IN_CHANNELS * FILTERS):
+        raise Wrong("That counts 3x3 windows; this layer's filters are 5x5.")
     raise Wrong(
-        "Count per filter: a 3x3 window on each input channel, plus one bias; then multiply by "
-        "the number of filters."
+        "Count per filter: a window on each input channel, plus one bias; then multiply by the "
+        "number of filters."
     )
 
 
 # --------------------------------------------------------------------------------------------
-# 09.2: a picture's shape through the lesson's network
+# 09.2: how far a third convolution sees
 # --------------------------------------------------------------------------------------------
 
-SIZE = 28
+FIELD_BEFORE, STEP_BEFORE, CONV_3 = 10, 4, 3  # pool_2: a 10x10 field, units 4 pixels apart
 
 
 @exercise(
     "09.2",
+    "How far a third layer sees",
+    solution="""
+    # pool_2's units see 10x10 pixels and sit 4 input pixels apart (two poolings of stride 2);
+    # a 3x3 window over them reaches (3 - 1) more units, each 4 pixels further
+    answer = 10 + (3 - 1) * 4
+    """,
+)
+def third_layer_field(answer) -> str:
+    answer = _whole_number(answer, "one whole number: the side of the patch in pixels")
+    right = FIELD_BEFORE + (CONV_3 - 1) * STEP_BEFORE
+    if answer == right:
+        return (
+            f"{right}: a conv_3 unit combines 3x3 neighbouring pool_2 units, which sit 4 pixels "
+            "apart and each see 10x10 pixels, so it sees 10 + 2 x 4 = 18 pixels across, most of "
+            "a 28x28 picture. Each pooling makes every later window reach further."
+        )
+    if answer == FIELD_BEFORE + CONV_3 - 1:
+        raise Wrong(
+            "That adds 2 pixels, as conv_1 did on the picture itself. But conv_3's window slides "
+            "over pool_2's units, and neighbouring pool_2 units do not sit 1 pixel apart in the "
+            "picture: each pooling spread them further."
+        )
+    if answer == FIELD_BEFORE + (CONV_3 - 1) * 2:
+        raise Wrong(
+            "That spaces pool_2's units 2 pixels apart, as pool_1's are. pool_2 halves the grid "
+            "once more: count how far apart its neighbouring units sit in the picture."
+        )
+    if answer in (2 * FIELD_BEFORE, 2 * 8, CONV_3 * FIELD_BEFORE):
+        raise Wrong(
+            "A field does not double or triple with each layer: neighbouring units' patches "
+            "overlap. Start from pool_2's field and add what the 3x3 window adds, in pixels."
+        )
+    if answer in (FIELD_BEFORE, 8):
+        raise Wrong(
+            "That is the field of a layer the lesson printed; conv_3 comes after pool_2, and its "
+            "3x3 window widens the patch further."
+        )
+    raise Wrong(
+        "Start from pool_2's patch and add what a 3x3 window adds: 2 more neighbours on each "
+        "axis, each as far from the last as pool_2's units are apart in the picture."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 09.3: a picture's shape through a variant of the lesson's network
+# --------------------------------------------------------------------------------------------
+
+VARIANT_SIZE = 40  # conv_1 with padding="same"; everything else as in the lesson's `cnn`
+VARIANT_SHAPE = (9, 9, 16)  # 40 -> same 40 -> pool 20 -> valid 18 -> pool 9
+
+
+@exercise(
+    "09.3",
     "A picture's shape, layer by layer",
     solution="""
-    # 28 -> conv 3x3 (no padding) 26 -> pool 13 -> conv 3x3 11 -> pool 5 (floor of 11 / 2)
-    answer = (5, 5, 16)
+    # 40 -> conv_1, padding="same": 40 -> pool 20 -> conv_2 3x3, no padding: 18 -> pool 9;
+    # the channels are conv_2's 16 filters
+    answer = (9, 9, 16)
     """,
 )
 def pooled_shape(answer) -> str:
@@ -77,36 +146,47 @@ def pooled_shape(answer) -> str:
         answer = answer[1:]
     if len(answer) != 3:
         raise Wrong("Give three numbers, `(height, width, channels)`, without the batch size.")
-    if answer == (5, 5, 16):
+    if answer == VARIANT_SHAPE:
         return (
-            "(5, 5, 16): each 3x3 convolution without padding trims one pixel from every "
-            "border (28 -> 26, 13 -> 11) and each pooling halves the size, rounding down "
-            "(26 -> 13, 11 -> 5). The channels are conv_2's 16 filters."
+            '(9, 9, 16): padding="same" keeps conv_1\'s maps at 40x40, pooling halves them '
+            "to 20, conv_2 without padding trims a pixel from each border (18) and pool_2 "
+            "halves again. The channels are conv_2's 16 filters, whatever the picture's size."
         )
-    if answer[:2] == (7, 7):
+    if answer[:2] == (5, 5):
         raise Wrong(
-            '7 would be right with `padding="same"`, which keeps the size. These layers use '
-            'Keras\' default, `padding="valid"`: a 3x3 window fits 26 times across 28 pixels.'
+            "That is pool_2's size for the lesson's 28x28 pictures. Follow 40x40 pictures "
+            'through the layers, with conv_1 now keeping its size (padding="same").'
         )
-    if answer[:2] == (6, 6) or answer[:2] == (5.5, 5.5):
-        raise Wrong("Pooling rounds down: 11 pixels make 5 pairs, and the last pixel is dropped.")
-    if answer[2] in (1, 8):
+    if answer[:2] == (8, 8):
+        raise Wrong(
+            'That treats conv_1 as unpadded. With padding="same" a 3x3 convolution (stride 1) '
+            "pads the border so that its maps keep the picture's size."
+        )
+    if answer[:2] == (10, 10):
+        raise Wrong(
+            'Only conv_1 has padding="same" here; conv_2 keeps Keras\' default, '
+            '`padding="valid"`, so a 3x3 window fits two fewer times than the map is wide.'
+        )
+    if answer[:2] in ((18, 18), (20, 20), (40, 40)):
+        raise Wrong("Check the poolings: each 2x2 max pooling halves the maps (rounding down).")
+    if answer[2] != 16:
         raise Wrong(
             "Check the channels: after conv_2 there are as many channels as conv_2 has filters."
         )
     raise Wrong(
-        "Follow it layer by layer: a 3x3 convolution without padding gives size - 2, a 2x2 "
-        "pooling gives size // 2, and the channels are the last convolution's filters."
+        'Follow it layer by layer: padding="same" keeps the size, a 3x3 convolution without '
+        "padding gives size - 2, a 2x2 pooling gives size // 2, and the channels are the last "
+        "convolution's filters."
     )
 
 
 # --------------------------------------------------------------------------------------------
-# 09.3: a small convolutional network for the digits
+# 09.4: a small convolutional network for the digits
 # --------------------------------------------------------------------------------------------
 
 MAX_PARAMETERS = 6000
 MIN_ACCURACY = 0.95
-EPOCHS = 20
+EPOCHS = 10
 
 
 def _conv_types() -> tuple[type, ...]:
@@ -116,7 +196,7 @@ def _conv_types() -> tuple[type, ...]:
 
 
 @exercise(
-    "09.3",
+    "09.4",
     "A small convolutional network for the digits",
     solution="""
     answer = keras.Sequential([
@@ -172,8 +252,8 @@ def digits_cnn(answer) -> str:
             "(an 8x8 picture has few pixels to lose) help."
         )
     return (
-        f"{accuracy:.3f} test accuracy with {n_params:,} parameters. A Dense network of about "
-        "3,000 parameters scores about 0.95 on these digits: on 8x8 pictures, centred by "
-        "whoever scanned them, convolution buys less than on the 28x28 shapes, where a shape "
-        "can be anywhere."
+        f"{accuracy:.3f} test accuracy with {n_params:,} parameters. Lesson 08's Dense network, "
+        "with 2,778 parameters, also scored above 0.93 on these digits: on 8x8 pictures that "
+        "a digit fills, convolution has less room to help than on the 28x28 shapes, where a "
+        "shape can be anywhere."
     )

@@ -5,8 +5,8 @@ Choose an image, a convolution or pooling layer and a channel. The picture shows
 network is given (left) next to what the chosen layer makes of it (right): one channel's
 feature map, or, with "All channels", every channel of the layer side by side, numbered. Values
 are coloured with viridis from 0 (dark) to the largest (yellow) when none is negative (after
-ReLU or pooling), and blue (negative) to orange (positive) around 0 otherwise; a colour bar
-gives the scale. One channel is scaled on its own; all channels share one scale, so a weak
+ReLU or pooling), and orange (negative) to blue (positive) around white at 0 otherwise; a colour
+bar gives the scale. One channel is scaled on its own; all channels share one scale, so a weak
 channel looks weak.
 
 The caption reads it out, e.g. "conv2d (Conv2D, 26 x 26 x 4), channel 2, image 5 (ring): values
@@ -15,10 +15,9 @@ The caption reads it out, e.g. "conv2d (Conv2D, 26 x 26 x 4), channel 2, image 5
 Nothing trains here. The outputs of every offered layer for an image are computed in one pass
 through `hlcourse.probe.hidden_activations` the first time that image is chosen and kept (the
 last 64 images), so changing the layer or channel only redraws. The figure is built once
-(outside pyplot, with `hlcourse.render`, so nothing is left open) and updated in place: a
-redraw took about 0.1-0.14 s on a 2-core machine (0.2-0.26 s while other work loaded it),
-against 0.3-0.4 s for a figure made anew each time. The last 128 pictures are kept, so going
-back to a setting is instant.
+(outside pyplot, with `hlcourse.render`, so nothing is left open) and updated in place, which
+costs a fraction of drawing a new figure each time (the bench records the redraw time). The
+last 128 pictures are kept, so going back to a setting is instant.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ layers: when it fires).
 Nothing trains here: the explorer is given a trained model, runs the samples through it once
 (every layer's values are kept), and works out a layer's 2-D view the first time it is chosen.
 A change then only moves bars and a ring on a figure built once (outside pyplot, so nothing is
-left open) and saves it as PNG: about 0.05-0.1 s on a 2-core machine, so it redraws as you go;
+left open) and saves it as PNG, quick enough to redraw as you go (the bench records the time);
 the last 128 pictures are kept, so going back is instant.
 """
 

@@ -6,30 +6,76 @@ import pytest
 
 from .answers import assert_says_what_is_wrong, keras_module
 
+
+def _recipe(inputs, first: int = 0, last: int | None = -1):
+    """An answer to 08.1 that cuts `model.layers[first:last]` and starts from `inputs(model)`."""
+    return lambda: (
+        lambda m: keras_module().Model(inputs(m), [x.output for x in m.layers[first:last]])
+    )
+
+
+def _functional_only(m):
+    return m.input
+
+
+def _graph_input(m):
+    return m.inputs[0]
+
+
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
-    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers[:-1]])),
-     "model.layers[0] is the InputLayer"),
-    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers[1:]])),
-     "leave out the output layer"),
-    ("08.1", lambda: (lambda m: keras_module().Model(m.input, [x.output for x in m.layers])),
-     "keep model.layers[1:-1]"),
+    # the lesson's Functional recipe as it stands: the InputLayer is kept
+    ("08.1", _recipe(_functional_only), "model.layers[0] is the InputLayer"),
+    ("08.1", _recipe(_functional_only, 1, None), "leave out the output layer"),
+    ("08.1", _recipe(_functional_only, 0, None), "neither is a hidden layer"),
+    # right for the Functional model, but `model.input` on a Sequential one
+    ("08.1", _recipe(_functional_only, 1), "has no `.input` of its own"),
+    # the graph's input, but a Functional model's slice on a Sequential model
+    ("08.1", _recipe(_graph_input, 1), "does not list its InputLayer"),
     ("08.1", lambda: (lambda m: [x.output for x in m.layers[1:-1]]), "hand them to `keras.Model"),
     ("08.1", lambda: (lambda m: keras_module().Model(
-        m.input, [m.get_layer(n).output for n in ("first", "second", "third")])),
+        m.inputs[0], [m.get_layer(n).output for n in ("first", "second", "third")])),
      "Do not name the layers"),
     ("08.1", lambda: (lambda m: keras_module().Model(
         keras_module().Input((5,)), [x.output for x in m.layers[1:-1]])),
-     "inputs=model.input"),
+     "not part of that graph"),
+    ("08.1", lambda: (lambda m: __import__("hlcourse").probe.activation_model(m)),
+     "the course's helper"),
     ("08.1", "keras.Model(model.input, outputs)", "asks for a function"),
     ("08.2", {"dead": 0, "class_2": 4}, "Not dead: unit 0"),
     ("08.2", {"dead": 3, "class_2": 5}, "for class 0 and class 1"),
     ("08.2", {"dead": 3, "class_2": 0}, "all three classes"),
     ("08.2", {"dead": 6, "class_2": 4}, "numbered 0 to 5"),
     ("08.2", (3, 4), "a dict with the keys"),
+    # taking a picture for a reason, a group comparison nobody measured, an unchecked saliency map
+    ("08.3", {"A", "B", "C", "E"}, "Look again at B"),
+    ("08.3", {"A", "C", "D", "E"}, "Look again at D"),
+    ("08.3", "ACEF", "Look again at F"),
+    ("08.3", ["a", "e"], "you left out 1"),
+    ("08.3", {"A", "C", "E", "G"}, "G is not one of the statements"),
+    ("08.3", 3, "a set of strings"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("exercise_id", "answer", "fragment"), WRONG_ANSWERS)
 def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
     assert_says_what_is_wrong(exercise_id, answer, fragment)
+
+
+def test_a_by_hand_replay_of_the_layers_passes():
+    """The lesson's other way, a fresh keras.Input and the layers called on it, is right too."""
+    import hlcourse as hlc
+
+    keras = keras_module()
+
+    def replay(model):
+        inputs = keras.Input(shape=model.inputs[0].shape[1:])
+        h, outputs = inputs, []
+        for layer in model.layers[:-1]:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            h = layer(h)
+            outputs.append(h)
+        return keras.Model(inputs, outputs)
+
+    assert hlc.check("08.1", replay).passed
