@@ -141,10 +141,11 @@ def count_recurrent_parameters(cell: str, units: int, n_features: int) -> int:
     """The number of parameters of a Keras recurrent layer, by formula.
 
     A SimpleRNN unit has a weight for each input feature, one for each unit's previous state
-    and a bias: ``units * (units + n_features + 1)``. An LSTM has four such sets (input,
-    forget and output gates and the candidate): 4 times that. A GRU has three (update and reset
-    gates and the candidate) and, with Keras' default ``reset_after=True``, two biases per set:
-    ``3 * units * (units + n_features + 2)``.
+    and a bias: ``units * (units + n_features + 1)``. An LSTM has three gates (input, forget,
+    output) and a candidate, so four such sets: 4 times that. A GRU has two gates (update,
+    reset) and a candidate, so three sets, and with Keras' default ``reset_after=True`` two
+    biases per set (one on the input's side, one on the previous state's):
+    ``3 * (units * (units + n_features) + 2 * units)``.
 
     Args:
         cell: ``"SimpleRNN"``, ``"LSTM"`` or ``"GRU"``.

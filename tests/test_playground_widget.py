@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import re
 import threading
 import time
 
@@ -14,7 +16,10 @@ from hlcourse.playground import (
     MAX_LAYERS,
     MAX_NEURONS,
     REGRESSION_DATASETS,
+    PlaygroundEngine,
     PlaygroundState,
+    make_data,
+    make_frame,
     model_as_code,
 )
 from hlcourse.widgets.playground import (
@@ -395,6 +400,64 @@ def test_the_diagram_draws_every_neuron_and_every_weight_by_sign(pg):
     negative = sum(int(np.sum(k < 0)) for k in pg.frame.kernels)
     assert svg.count('stroke-dasharray="5 3"') == negative  # sign not by colour alone
     assert svg.count(module.NEGATIVE) == negative
+
+
+def line_opacities(svg: str) -> list[float]:
+    """The stroke opacity of every weight's line, in the diagram's order (kernel by kernel,
+    row by row)."""
+    return [float(x) for x in re.findall(r'<line [^>]*stroke-opacity="([\d.]+)"', svg)]
+
+
+def test_lines_fade_with_the_weight_to_a_faint_hairline_at_zero(pg):
+    frame = pg.frame
+    kernels = [k.copy() for k in frame.kernels]
+    kernels[0][0, :3] = [0.0, 0.004, -0.05]  # pruned, nearly pruned, small
+    kernels[0][1, :2] = [0.1, -0.8]  # full strength from |w| = FADE_WEIGHT up
+    svg = module._network_svg(dataclasses.replace(frame, kernels=tuple(kernels)))
+    first = line_opacities(svg)[: kernels[0].shape[1] * 2]
+    width = kernels[0].shape[1]
+    assert first[0] == pytest.approx(0.1) and first[1] < 0.18  # all but invisible
+    assert 0.18 < first[2] < 0.85  # half faded
+    assert first[width] == pytest.approx(0.85) and first[width + 1] == pytest.approx(0.85)
+
+
+def test_weights_l1_drives_to_zero_all_but_vanish_from_the_diagram():
+    engine = PlaygroundEngine(
+        PlaygroundState(dataset="gauss", noise=50, train_share=10, layers=(8, 8, 8),
+                        regularization="l1", regularization_rate=0.03)
+    )  # fmt: skip
+    engine.run_epochs(300)
+    frame = make_frame(engine)
+    engine.close()
+    weights = np.concatenate([k.ravel() for k in frame.kernels])
+    opacities = np.array(line_opacities(module._network_svg(frame)))
+    near_zero = np.abs(weights) < 0.01
+    assert near_zero.mean() > 0.5  # L1 left most connections within 0.01 of zero
+    assert opacities[near_zero].max() < 0.18
+    assert np.all(opacities[np.abs(weights) >= module.FADE_WEIGHT] == 0.85)
+
+
+def test_dataset_tooltips_say_what_the_data_hold():
+    def points(dataset):
+        data = make_data(PlaygroundState(dataset=dataset)).dataset
+        return data.x, data.y
+
+    x, y = points("circle")  # class 0 in the middle, class 1 in the ring
+    radius = np.linalg.norm(x, axis=1)
+    assert radius[y == 0].max() < radius[y == 1].min()
+    assert "class 0 in the middle" in module.DATASET_TOOLTIPS["circle"]
+    x, y = points("xor")  # class 1 where the signs differ
+    assert np.all((x[:, 0] * x[:, 1] < 0) == (y == 1))
+    assert "class 1 where x1 and x2 have opposite signs" in module.DATASET_TOOLTIPS["xor"]
+    x, y = points("gauss")  # class 0 lower left, class 1 upper right
+    assert np.all(x[y == 0].mean(axis=0) < 0) and np.all(x[y == 1].mean(axis=0) > 0)
+    x, y = points("plane")  # rises towards the upper right
+    assert np.corrcoef(x.sum(axis=1), y)[0, 1] > 0.9
+    x, y = points("multi-gaussian")  # positive at lower left and upper right
+    corners = {(-1, -1): 1, (1, 1): 1, (-1, 1): -1, (1, -1): -1}
+    for (sx, sy), sign in corners.items():
+        near = np.linalg.norm(x - 0.5 * np.array([sx, sy]), axis=1) < 0.15
+        assert np.sign(y[near].mean()) == sign
 
 
 def test_the_diagnostics_strip_reads_the_flags(pg):

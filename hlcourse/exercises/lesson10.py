@@ -1,5 +1,5 @@
-"""Exercises of lesson 10: an LSTM layer's parameters, the shape `return_sequences` gives, and
-two recurrent layers stacked.
+"""Exercises of lesson 10: a GRU layer's parameters, what an LSTM returns with
+`return_sequences` and `return_state`, and two recurrent layers stacked to answer at every step.
 """
 
 from __future__ import annotations
@@ -11,79 +11,131 @@ import warnings
 from hlcourse.exercises import Wrong, _as_shape, exercise
 
 # --------------------------------------------------------------------------------------------
-# 10.1: the parameters of an LSTM layer
+# 10.1: the parameters of a GRU layer
 # --------------------------------------------------------------------------------------------
 
-UNITS, FEATURES = 32, 4
+VOCABULARY, EMBEDDING, UNITS = 50, 8, 32
+
+
+def _gru(n_in: int, units: int = UNITS) -> int:
+    """Keras' GRU with reset_after=True: three sets of weights, each with two biases."""
+    return 3 * (units * (n_in + units) + 2 * units)
 
 
 @exercise(
     "10.1",
-    "The parameters of an LSTM layer",
+    "The parameters of a GRU layer",
     solution="""
-    # four gates, each a Dense-like map of [input (4) + previous state (32)] plus a bias
-    answer = 4 * 32 * (4 + 32 + 1)
+    # The GRU reads the Embedding's 8 numbers per step, not the 50 ids. Two gates and a
+    # candidate: three sets of weights from the 8 inputs and the 32 previous states, and
+    # (Keras' default reset_after=True) two biases per set.
+    answer = 3 * (32 * (8 + 32) + 2 * 32)
     """,
 )
-def lstm_parameters(answer) -> str:
+def gru_parameters(answer) -> str:
     if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
         raise Wrong(f"Your answer is {answer!r}; this exercise asks for one whole number.")
-    one_gate = UNITS * (FEATURES + UNITS + 1)
-    if answer == 4 * one_gate:
+    right = _gru(EMBEDDING)
+    one_set = UNITS * (EMBEDDING + UNITS + 1)
+    if answer == right:
         return (
-            f"{4 * one_gate:,}: an LSTM has four gates (input, forget, cell candidate, output), "
-            f"each with weights from the 4 inputs and from the 32 units' previous state, and a "
-            f"bias: 4 x 32 x (4 + 32 + 1). A SimpleRNN of the same size has a quarter of that, "
-            f"{one_gate:,}; a GRU (three gates) about three quarters."
+            f"{right:,}: the GRU reads 8 numbers per step (what the Embedding hands on), and "
+            "has two gates and a candidate, each with weights from those 8 inputs and from "
+            "the 32 previous states, and two biases (Keras' default reset_after=True): "
+            "3 x (32 x (8 + 32) + 2 x 32). With reset_after=False it would have 32 x 3 fewer."
         )
-    if answer == one_gate:
-        raise Wrong(f"{one_gate:,} is a SimpleRNN's count; an LSTM has four such sets of weights.")
-    if answer == 4 * UNITS * (FEATURES + 1):
+    if answer in (_gru(VOCABULARY), 3 * UNITS * (VOCABULARY + UNITS + 1)):
         raise Wrong(
-            "That leaves out the recurrent weights: each gate also looks at the layer's own "
-            "previous state, 32 values."
+            "The GRU never sees the 50 character ids: at each step it reads what the layer "
+            "below hands on. How many numbers per step does the Embedding give?"
         )
-    if answer == 4 * UNITS * (FEATURES + UNITS):
-        raise Wrong("Almost: each gate of each unit also has a bias.")
-    if answer == 3 * one_gate:
-        raise Wrong("Three sets of weights is a GRU (roughly); an LSTM has four gates.")
+    if answer in (right + VOCABULARY * EMBEDDING, 3 * one_set + VOCABULARY * EMBEDDING):
+        raise Wrong("That counts the Embedding's table too; the question is the GRU layer alone.")
+    if answer == 3 * one_set:
+        raise Wrong(
+            "Close: that is a GRU with one bias per set. Look at the GRU equations again: "
+            "which biases does Keras' default GRU add, and on which side of the reset gate?"
+        )
+    if answer == 4 * one_set:
+        raise Wrong(
+            "That is an LSTM's count (three gates and a candidate: four sets). How many gates "
+            "does a GRU have?"
+        )
+    if answer == one_set:
+        raise Wrong("That is one set of weights, a SimpleRNN's count. How many sets has a GRU?")
+    if answer == 3 * UNITS * (EMBEDDING + UNITS):
+        raise Wrong("Every set of weights also has biases: count them too.")
     raise Wrong(
-        "Count one gate first: each of the 32 units gets weights from the 4 inputs, from the 32 "
-        "previous states, and a bias. An LSTM has four gates."
+        "Count one set first: each of the 32 units gets a weight from every number the layer "
+        "reads per step and from every one of the 32 previous states, plus its biases. Then "
+        "ask how many sets a GRU has."
     )
 
 
 # --------------------------------------------------------------------------------------------
-# 10.2: the output of return_sequences=True
+# 10.2: what an LSTM returns with return_sequences and return_state
 # --------------------------------------------------------------------------------------------
+
+BATCH, STEPS_10_2, LSTM_UNITS = 5, 30, 16
 
 
 @exercise(
     "10.2",
-    "What return_sequences returns",
+    "What an LSTM returns",
     solution="""
-    # one 16-unit hidden state per sequence and per time step
-    answer = (5, 30, 16)
+    # the output at every step, then the LSTM's two states after the last step: h and c
+    answer = [(5, 30, 16), (5, 16), (5, 16)]
     """,
 )
-def sequences_shape(answer) -> str:
-    answer = _as_shape(answer, what="a tuple of numbers")
-    if answer == (5, 30, 16):
-        return (
-            "(5, 30, 16): the hidden state after every one of the 30 steps, for each of the 5 "
-            "sequences. Without `return_sequences` it would be (5, 16), the last step only."
+def lstm_returns(answer) -> str:
+    sequence = (BATCH, STEPS_10_2, LSTM_UNITS)
+    last = (BATCH, LSTM_UNITS)
+    if (
+        isinstance(answer, (list, tuple))
+        and answer
+        and all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer)
+    ):
+        raise Wrong(
+            f"Your answer {tuple(answer)} is one shape. With return_state=True the layer "
+            "returns a list of tensors: store the shape of each, e.g. [(..), (..), ...]."
         )
-    if answer == (5, 16):
-        raise Wrong("(5, 16) is the output without `return_sequences`: the last step only.")
-    if answer == (5, 30, 3):
-        raise Wrong("3 is the number of input features; the layer outputs its 16 units' states.")
-    if len(answer) == 3 and answer[0] == 5 and answer[2] == 16:
-        raise Wrong("Check the middle number: one state per time step of the input.")
-    raise Wrong("Think (sequences, steps, units): one state per sequence and per time step.")
+    if not isinstance(answer, (list, tuple)) or not answer:
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for a list of shapes, one per "
+            "tensor the layer returns, e.g. [(1, 2), (3, 4)]."
+        )
+    shapes = [_as_shape(item, what="a tuple of numbers") for item in answer]
+    if shapes == [sequence, last, last]:
+        return (
+            "[(5, 30, 16), (5, 16), (5, 16)]: the output at every step (return_sequences), then "
+            "the state after the last step, which for an LSTM is two tensors, h and c. The "
+            "second equals the output's last step; the third, the cell, is never an output."
+        )
+    if any(s[-1:] == (3,) for s in shapes):
+        raise Wrong("3 is the number of input features; the layer's tensors have its 16 units.")
+    if len(shapes) == 2:
+        raise Wrong(
+            "Two tensors would be right for a SimpleRNN or a GRU. What does an LSTM carry "
+            "from step to step besides its output h?"
+        )
+    if len(shapes) == 3 and shapes[0] == last:
+        raise Wrong(
+            "return_sequences=True changes the first tensor: which output does the layer give "
+            "then, the last step's or every step's?"
+        )
+    if len(shapes) == 3 and shapes[0] == sequence and sequence in shapes[1:]:
+        raise Wrong(
+            "The states returned are the ones after the last step, one per sequence: "
+            "return_sequences changes only the first tensor."
+        )
+    raise Wrong(
+        "List what the layer returns, in order: its output (every step, or the last one?), "
+        "then each state it carries, after the last step."
+    )
 
 
 # --------------------------------------------------------------------------------------------
-# 10.3: two recurrent layers, stacked
+# 10.3: two recurrent layers, an answer at every step
 # --------------------------------------------------------------------------------------------
 
 STEPS, INPUTS = 20, 3
@@ -97,20 +149,20 @@ def _first_line(error: BaseException) -> str:
 
 @exercise(
     "10.3",
-    "Two recurrent layers, stacked",
+    "An answer at every step",
     solution="""
     def build():
         return keras.Sequential([
             keras.Input((20, 3)),
-            keras.layers.LSTM(16, return_sequences=True),  # hands on a state per step
-            keras.layers.LSTM(8),
-            keras.layers.Dense(1),
+            keras.layers.LSTM(16, return_sequences=True),  # hands the next layer every step
+            keras.layers.LSTM(8, return_sequences=True),  # keeps every step for the Dense
+            keras.layers.Dense(1),  # applied at every step: (batch, 20, 8) -> (batch, 20, 1)
         ])
 
     answer = build
     """,
 )
-def stacked(answer) -> str:
+def every_step(answer) -> str:
     import keras
     import numpy as np
 
@@ -129,9 +181,8 @@ def stacked(answer) -> str:
         found = _first_line(error)
         if "ndim=3" in found or "expected ndim" in found:
             raise Wrong(
-                f"Keras refused the second recurrent layer: {found}. The first layer gives only "
-                "its last state, (batch, units), but a recurrent layer needs a sequence: give "
-                "the first one `return_sequences=True`."
+                f"Keras refused a recurrent layer: {found}. A recurrent layer reads a "
+                "sequence, (batch, steps, features); what does the layer below it hand on?"
             ) from None
         raise Wrong(f"Your function raised {type(error).__name__}: {found}") from None
     if not isinstance(model, keras.Model):
@@ -148,10 +199,24 @@ def stacked(answer) -> str:
         raise Wrong(
             f"Your model fails on sequences of shape (2, {STEPS}, {INPUTS}): {_first_line(error)}"
         ) from None
-    if out.shape != (2, 1):
-        raise Wrong(f"For 2 sequences your model returns shape {out.shape}; give one number each.")
+    if out.shape == (2, 1):
+        raise Wrong(
+            "For 2 sequences your model gives shape (2, 1): one answer per sequence, from the "
+            "last step only. Which layer drops the other 19 steps before the Dense layer?"
+        )
+    if out.ndim == 3 and out.shape[:2] == (2, STEPS) and out.shape[2] != 1:
+        raise Wrong(
+            f"For 2 sequences your model gives shape {out.shape}: an answer at every step, "
+            f"but {out.shape[2]} numbers each; give one."
+        )
+    if out.shape != (2, STEPS, 1):
+        raise Wrong(
+            f"For 2 sequences your model gives shape {out.shape}; one forecast per step is "
+            f"(2, {STEPS}, 1)."
+        )
     return (
-        "Two recurrent layers: the first hands the second a state for every step "
-        "(`return_sequences=True`), the second reads that sequence and keeps its last state. "
-        "Only the last recurrent layer of a stack may drop the sequence."
+        "An answer at every step: both recurrent layers hand on every step "
+        "(`return_sequences=True`): the first because the second reads sequences, the second "
+        "because the Dense layer must see every step. A Dense layer on (batch, steps, units) "
+        "acts on the last axis, the same weights at every step."
     )

@@ -1,15 +1,13 @@
 """Exercises of lesson 11: the playground. Each check reads a playground's state and its
-trained network (an answer is the playground widget, or its `PlaygroundEngine`).
+trained network (an answer is the playground widget, or its `PlaygroundEngine`): XOR without
+a hidden layer, the spiral with at most 12 hidden neurons, and a penalty that prunes.
 """
 
 from __future__ import annotations
 
-import numbers
-
 from hlcourse.exercises import Wrong, exercise
 
 XOR_LOSS = 0.3
-SPIRAL_LOSS = 0.25
 
 
 def _engine_of(answer):
@@ -71,63 +69,144 @@ def xor_without_hidden_layers(answer) -> str:
     )
 
 
+SPIRAL_BUDGET = 12  # hidden neurons in all
+SPIRAL_LOSS = 0.1
+CURVED = ("x1^2", "x2^2")  # features that curve round the centre (the sines barely do on [-1, 1])
+
+
 @exercise(
     "11.2",
-    "The spiral",
+    "The spiral on a budget",
     solution="""
+    # The squares already curve round the centre, so 12 neurons need not build every turn
+    # from straight lines; a larger learning rate gets there in 1,000 epochs.
     state = hlc.playground.PlaygroundState().with_changes(
-        dataset="spiral", layers=(8, 8, 8),
-        features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"))
+        dataset="spiral", layers=(6, 6), features=("x1", "x2", "x1^2", "x2^2"),
+        learning_rate=0.1)
     engine = hlc.playground.PlaygroundEngine(state)
     engine.run_epochs(1000)
     answer = engine
     """,
 )
-def spiral(answer) -> str:
+def spiral_on_a_budget(answer) -> str:
     engine = _engine_of(answer)
     state = engine.state
     if state.dataset != "spiral":
         raise Wrong(f"The playground shows the {state.dataset} data; choose the spiral.")
     if state.noise > 0:
         raise Wrong(f"Set the noise to 0 for this one (it is {state.noise}).")
+    neurons = sum(state.layers)
+    if neurons > SPIRAL_BUDGET:
+        raise Wrong(
+            f"Your network has {neurons} hidden neurons ({list(state.layers)}); the budget is "
+            f"{SPIRAL_BUDGET}. Fewer neurons can do it when the inputs already do part of the "
+            "bending: look at the feature maps."
+        )
     if engine.epoch == 0:
         raise Wrong("The network has not trained yet: press play (or step) first.")
     if engine.test_loss > SPIRAL_LOSS:
-        raise Wrong(
-            f"Not yet: {_loss_line(engine)}; get it below {SPIRAL_LOSS}. More neurons, more "
-            "layers, or the extra features (sin x1, sin x2 help most) all make it easier."
-        )
+        if not any(f in state.features for f in CURVED):
+            hint = (
+                f" From {', '.join(state.features)}, {neurons} neurons must build every turn "
+                "of the spiral themselves. Which feature maps already curve round the centre?"
+            )
+        else:
+            hint = " Your inputs curve already: train longer, or with a larger learning rate."
+        raise Wrong(f"Not yet: {_loss_line(engine)}; get it below {SPIRAL_LOSS}.{hint}")
     extra = [f for f in state.features if f not in ("x1", "x2")]
     how = f"with the extra features {', '.join(extra)}" if extra else "from x1 and x2 alone"
-    return f"Spiral solved {how} and hidden layers {list(state.layers)}: {_loss_line(engine)}." + (
-        " From x1 and x2 alone is the hard way: well done." if not extra else ""
+    why = (
+        " Features that already curve do part of what hidden neurons would otherwise have to learn."
+        if any(f in state.features for f in CURVED)
+        else " Without the squares, on a budget: the hard way, well done."
     )
+    return (
+        f"Spiral solved {how} and {neurons} hidden neurons {list(state.layers)}: "
+        f"{_loss_line(engine)}.{why}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 11.3: a penalty that prunes
+# --------------------------------------------------------------------------------------------
+
+PRUNE_SETTINGS = {"dataset": "gauss", "noise": 50, "train_share": 10, "layers": (8, 8, 8)}
+NEAR_ZERO = 0.01  # as lesson 06 counts a weight "near zero"
+PRUNED_SHARE = 0.5
+PRUNE_LOSS = 0.2
+COIN_TOSS = 0.6  # a test loss near ln 2 = 0.69 is a network that guesses
+
+
+def _hidden_weights(engine):
+    import numpy as np
+
+    kernels = engine.model.get_weights()[0:-2:2]  # kernels of the hidden layers, not the output
+    return np.concatenate([np.ravel(k) for k in kernels])
 
 
 @exercise(
     "11.3",
-    "Symmetry",
+    "A penalty that prunes",
     solution="""
-    answer = 1   # every unit of a layer starts equal, gets equal updates, and stays equal
+    # L1 pulls every weight towards 0 with the same force, however small it is already:
+    # the weights the data does not defend end at (almost) exactly 0.
+    state = hlc.playground.PlaygroundState().with_changes(
+        dataset="gauss", noise=50, train_share=10, layers=(8, 8, 8),
+        regularization="l1", regularization_rate=0.03)
+    engine = hlc.playground.PlaygroundEngine(state)
+    engine.run_epochs(500)
+    answer = engine
     """,
 )
-def symmetry(answer) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one whole number.")
-    if answer == 1:
-        return (
-            "One: with all weights starting at zero, every unit of a layer computes the same "
-            "thing and receives the same update, so all of them stay copies of one unit. "
-            "Random starting weights break that symmetry."
-        )
-    if answer == 4:
+def penalty_that_prunes(answer) -> str:
+    import numpy as np
+
+    engine = _engine_of(answer)
+    state = engine.state
+    different = [
+        f"{name.replace('_', ' ')} {getattr(state, name)} (set {want})"
+        for name, want in PRUNE_SETTINGS.items()
+        if getattr(state, name) != want
+    ]
+    if different:
         raise Wrong(
-            "The layer has 4 units, but look at their maps in the playground: are any two "
-            "different?"
+            "Use the section's data and network: your playground has " + "; ".join(different) + "."
         )
-    if answer == 0:
-        raise Wrong("There is at least one kind of map: count the distinct pictures.")
-    raise Wrong(
-        "Count the distinct maps in the first hidden layer. Think about what each unit "
-        "receives when all weights start equal."
+    if engine.epoch == 0:
+        raise Wrong("The network has not trained yet: press play (or step) first.")
+    share = float(np.mean(np.abs(_hidden_weights(engine)) < NEAR_ZERO))
+    measured = (
+        f"{share:.0%} of the hidden layers' weights are within {NEAR_ZERO} of zero and "
+        f"{_loss_line(engine)}"
+    )
+    if engine.test_loss >= COIN_TOSS:
+        raise Wrong(
+            f"{measured}: the network guesses. The penalty (or the learning rate) won over "
+            "the data and took every weight down; weaken it."
+        )
+    if share < PRUNED_SHARE:
+        penalty, rate = state.regularization, state.regularization_rate
+        if penalty == "none" or rate == 0:
+            hint = (
+                "Without a penalty nothing pulls the weights the data does not need towards "
+                "zero: choose one."
+            )
+        elif penalty == "l2":
+            hint = (
+                "L2 pulls on a weight in proportion to its size (2λw), so the pull fades as a "
+                "weight shrinks: many small weights, few at zero. Which penalty pulls a small "
+                "weight as hard as a large one?"
+            )
+        else:
+            hint = "Train longer, or make the penalty stronger."
+        raise Wrong(f"Not yet: {measured}; at least {PRUNED_SHARE:.0%} should be. {hint}")
+    if engine.test_loss >= PRUNE_LOSS:
+        raise Wrong(
+            f"Pruned, but {measured}; keep it below {PRUNE_LOSS}. A penalty that strong, or "
+            "that long a training, also removes what the data needs: try a little less."
+        )
+    return (
+        f"Pruned: {measured}. L1 pulls every weight towards zero with the same force, so the "
+        "weights the data does not defend end at (almost) exactly zero; L2 only shrinks them. "
+        "In the diagram their lines fade to faint hairlines."
     )

@@ -14,7 +14,8 @@
   reset, the epoch counter (``Epoch 000,123``), training and test loss and a loss chart;
 - every neuron's output over the plane as a small heatmap, in a network diagram whose lines
   show each weight: blue solid for positive, orange dashed for negative (not colour alone),
-  wider for larger ``|w|``;
+  wider for larger ``|w|``, and fading out below ``|w| = FADE_WEIGHT`` (0.1) to almost
+  nothing at 0, so the connections L1 regularization drives to (almost) zero all but vanish;
 - the output's map (the main picture) with "Show test data" and "Discretize output";
 - a diagnostics strip: lesson 07's per-layer statistics and the problems its rules flag;
 - the configuration string to copy, and a box to paste one and apply it (a bad one is refused
@@ -104,13 +105,18 @@ DATASET_LABELS = {
     "plane": "Plane",
     "multi-gaussian": "Bumps",
 }
+# What each data set of `hlcourse.data` holds (class 0 is drawn orange and round, class 1 blue
+# and square; tests/test_playground_widget.py checks each sentence against the data).
 DATASET_TOOLTIPS = {
-    "circle": "Circle: class 1 in the middle, class 0 in a ring around it",
-    "xor": "XOR: the class is the sign of x1 times x2 (four quarters)",
-    "gauss": "Gauss: two clouds of points, one per class",
-    "spiral": "Spiral: two arms winding round each other",
-    "plane": "Plane: the target rises linearly across the plane",
-    "multi-gaussian": "Multi-Gaussian: a landscape of positive and negative bumps",
+    "circle": "Circle: class 0 in the middle, class 1 in a ring around it",
+    "xor": "XOR: class 1 where x1 and x2 have opposite signs, class 0 where they share one",
+    "gauss": "Gauss: two clouds of points, class 0 lower left, class 1 upper right",
+    "spiral": "Spiral: two arms winding round each other, one per class",
+    "plane": "Plane: the target rises linearly from the lower left to the upper right",
+    "multi-gaussian": (
+        "Multi-Gaussian: four bumps, positive at the lower left and upper right, negative at "
+        "the other two corners"
+    ),
 }
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 REGULARIZATION_LABELS = {"none": "None", "l1": "L1", "l2": "L2"}
@@ -130,6 +136,11 @@ LEFT = 58  # room for the input features' names
 TOP = 22  # room for the column headings
 POSITIVE = "#0072B2"  # Okabe & Ito blue, as the maps' +1
 NEGATIVE = "#E69F00"  # Okabe & Ito orange, as the maps' -1
+FADE_WEIGHT = 0.1
+"""A weight line is drawn at full strength (opacity 0.85) from ``|w| = 0.1`` up and fades
+linearly below it, to opacity 0.1 at ``|w| = 0`` (TensorFlow Playground fades a line's colour
+towards its background as the weight goes to 0). A weight within 0.01 of zero, as L1 leaves
+the connections it prunes, is drawn at an opacity below 0.18: a faint hairline."""
 TRAIN_LINE = (150, 150, 150)
 TEST_LINE = (0, 0, 0)
 
@@ -866,9 +877,16 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _line_opacity(weight: float) -> float:
+    """How strongly a weight's line is drawn: 0.85 from |w| = `FADE_WEIGHT` up, fading
+    linearly to 0.1 at |w| = 0."""
+    return 0.1 + 0.75 * min(abs(weight) / FADE_WEIGHT, 1.0)
+
+
 def _network_svg(frame: Frame) -> str:
     """The network as SVG: inputs, hidden neurons (their heatmaps) and the output, in columns;
-    a line per weight, blue solid if positive, orange dashed if negative, width by |w|."""
+    a line per weight, blue solid if positive, orange dashed if negative, width by |w|, faint
+    as |w| goes to 0 (`FADE_WEIGHT`)."""
     state = frame.state
     columns: list[list[tuple[str, bytes | None, str]]] = [
         [(FEATURE_LABELS[f], frame.feature_pngs[f], f"input {FEATURE_LABELS[f]}")
@@ -894,7 +912,7 @@ def _network_svg(frame: Frame) -> str:
         f'viewBox="0 0 {width} {height}" role="img" style="display:block" '
         f'aria-label="The network: {len(state.features)} inputs, hidden layers '
         f"{', '.join(map(str, state.layers)) or 'none'}, one output. Lines are weights: "
-        f'blue solid positive, orange dashed negative, wider for larger.">'
+        f'blue solid positive, orange dashed negative, wider for larger, faint near zero.">'
     ]
     for c, kernel in enumerate(frame.kernels):
         for i in range(kernel.shape[0]):
@@ -907,11 +925,13 @@ def _network_svg(frame: Frame) -> str:
                         (POSITIVE, "") if w >= 0 else (NEGATIVE, ' stroke-dasharray="5 3"')
                     )
                     size = 0.6 + 5.0 * min(abs(w) / biggest, 1.0)
+                    opacity = _line_opacity(w)
                 else:
-                    color, dash, size = "#999999", ' stroke-dasharray="1 3"', 1.0
+                    color, dash, size, opacity = "#999999", ' stroke-dasharray="1 3"', 1.0, 0.85
                 parts.append(
                     f'<line x1="{x1 + NODE}" y1="{y1 + NODE / 2}" x2="{x2}" y2="{y2 + NODE / 2}" '
-                    f'stroke="{color}" stroke-width="{size:.2f}"{dash} stroke-opacity="0.85">'
+                    f'stroke="{color}" stroke-width="{size:.2f}"{dash} '
+                    f'stroke-opacity="{opacity:.3f}">'
                     f"<title>weight {w:.3f}</title></line>"
                 )
     headings = ["inputs", *(f"layer {i}" for i in range(1, len(columns) - 1)), "output"]

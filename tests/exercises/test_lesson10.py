@@ -6,29 +6,59 @@ import pytest
 
 from .answers import assert_says_what_is_wrong, dense, keras_module, sequential
 
+
+def lstm(units, **kwargs):
+    return keras_module().layers.LSTM(units, **kwargs)
+
+
+def builder(*layers):
+    """A learner's `build` function: the layers are made when it is called."""
+    return lambda: lambda: sequential(*(make() for make in layers), inputs=(20, 3))
+
+
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
-    ("10.1", 32 * (4 + 32 + 1), "SimpleRNN's count"),
-    ("10.1", 4 * 32 * (4 + 1), "recurrent weights"),
-    ("10.1", 4 * 32 * (4 + 32), "bias"),
-    ("10.1", "4736", "one whole number"),
-    ("10.2", (5, 16), "the last step only"),
-    ("10.2", (5, 30, 3), "input features"),
-    ("10.2", (5, 20, 16), "one state per time step"),
-    ("10.3", lambda: (lambda: sequential(keras_module().layers.LSTM(16),
-                                         keras_module().layers.LSTM(8), dense(1),
-                                         inputs=(20, 3))), "return_sequences=True"),
-    ("10.3", lambda: (lambda: sequential(keras_module().layers.LSTM(16), dense(1),
-                                         inputs=(20, 3))), "stack two"),
-    ("10.3", lambda: sequential(keras_module().layers.LSTM(16, return_sequences=True),
-                                keras_module().layers.LSTM(8), dense(1), inputs=(20, 3)),
-     "the function that builds it"),
-    ("10.3", lambda: (lambda: sequential(keras_module().layers.GRU(16, return_sequences=True),
-                                         keras_module().layers.GRU(8), dense(2),
-                                         inputs=(20, 3))), "give one number each"),
+    # 10.1: the GRU after Embedding(50, 8); right: 3 * (32 * (8 + 32) + 2 * 32) = 4,032
+    ("10.1", 3 * (32 * (50 + 32) + 2 * 32), "never sees the 50 character ids"),
+    ("10.1", 3 * 32 * (50 + 32 + 1), "never sees the 50 character ids"),
+    ("10.1", 3 * 32 * (8 + 32 + 1), "one bias per set"),
+    ("10.1", 4 * 32 * (8 + 32 + 1), "an LSTM's count"),
+    ("10.1", 3 * (32 * (8 + 32) + 2 * 32) + 50 * 8, "the Embedding's table"),
+    ("10.1", 32 * (8 + 32 + 1), "a SimpleRNN's count"),
+    ("10.1", 3 * 32 * (8 + 32), "biases"),
+    ("10.1", "4032", "one whole number"),
+    # 10.2: LSTM(16, return_sequences=True, return_state=True) on (5, 30, 3)
+    ("10.2", [(5, 30, 16), (5, 16)], "besides its output h"),
+    ("10.2", [(5, 16), (5, 16), (5, 16)], "every step's"),
+    ("10.2", [(5, 30, 16), (5, 30, 16), (5, 30, 16)], "after the last step"),
+    ("10.2", (5, 30, 16), "returns a list of tensors"),
+    ("10.2", [(5, 30, 3), (5, 3), (5, 3)], "input features"),
+    ("10.2", "three", "a list of shapes"),
+    # 10.3: (batch, 20, 3) -> two recurrent layers -> one number per step
+    ("10.3", builder(lambda: lstm(16), lambda: lstm(8), lambda: dense(1)),
+     "what does the layer below it hand on"),
+    ("10.3", builder(lambda: lstm(16, return_sequences=True), lambda: lstm(8),
+                     lambda: dense(1)), "Which layer drops the other 19 steps"),
+    ("10.3", builder(lambda: lstm(16, return_sequences=True), lambda: dense(1)), "stack two"),
+    ("10.3", builder(lambda: lstm(16, return_sequences=True),
+                     lambda: lstm(8, return_sequences=True), lambda: dense(2)), "give one"),
+    ("10.3", lambda: sequential(lstm(16, return_sequences=True), lstm(8, return_sequences=True),
+                                dense(1), inputs=(20, 3)), "the function that builds it"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("exercise_id", "answer", "fragment"), WRONG_ANSWERS)
 def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
     assert_says_what_is_wrong(exercise_id, answer, fragment)
+
+
+def test_reference_answers_match_keras():
+    """The numbers the checks hold are Keras' own: count and call the layers."""
+    import numpy as np
+
+    keras = keras_module()
+    model = keras.Sequential([keras.Input((None,), dtype="int64"),
+                              keras.layers.Embedding(50, 8), keras.layers.GRU(32)])  # fmt: skip
+    assert model.layers[-1].count_params() == 3 * (32 * (8 + 32) + 2 * 32)
+    outputs = lstm(16, return_sequences=True, return_state=True)(np.zeros((5, 30, 3)))
+    assert [tuple(o.shape) for o in outputs] == [(5, 30, 16), (5, 16), (5, 16)]

@@ -6,6 +6,8 @@ import pytest
 
 from .answers import assert_says_what_is_wrong
 
+ALL_FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2")
+
 
 def playground_engine(epochs=10, **settings):
     """A small trained playground engine."""
@@ -17,6 +19,8 @@ def playground_engine(epochs=10, **settings):
     return engine
 
 
+NOISY = {"dataset": "gauss", "noise": 50, "train_share": 10, "layers": (8, 8, 8)}
+
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
     ("11.1", lambda: playground_engine(dataset="circle", layers=()), "choose xor"),
@@ -25,12 +29,33 @@ WRONG_ANSWERS = [
     ("11.1", lambda: playground_engine(dataset="xor", layers=(), epochs=20),
      "opposite quadrants"),
     ("11.1", "pg", "give the playground itself"),
+    # 11.2: the spiral below 0.1 with at most 12 hidden neurons
     ("11.2", lambda: playground_engine(dataset="xor"), "choose the spiral"),
     ("11.2", lambda: playground_engine(dataset="spiral", noise=20), "noise to 0"),
-    ("11.2", lambda: playground_engine(dataset="spiral", epochs=5), "get it below 0.25"),
-    ("11.3", 4, "are any two"),
-    ("11.3", 0, "at least one kind"),
-    ("11.3", "one", "one whole number"),
+    # the lesson's own network, copied: 24 neurons
+    ("11.2", lambda: playground_engine(dataset="spiral", layers=(8, 8, 8),
+                                       features=ALL_FEATURES), "the budget is 12"),
+    ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6), epochs=0),
+     "not trained yet"),
+    ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6)),
+     "Which feature maps already curve"),
+    ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6),
+                                       features=("x1", "x2", "x1^2", "x2^2")),
+     "train longer"),
+    # 11.3: at least half the hidden weights within 0.01 of zero, test loss below 0.2
+    ("11.3", lambda: playground_engine(dataset="circle", layers=(8, 8, 8)), "section's data"),
+    ("11.3", lambda: playground_engine(**NOISY, epochs=0), "not trained yet"),
+    ("11.3", lambda: playground_engine(**NOISY, epochs=100), "Without a penalty"),
+    # the lesson's own L2 run, copied
+    ("11.3", lambda: playground_engine(**NOISY, epochs=100, regularization="l2",
+                                       regularization_rate=0.03), "pulls a small weight"),
+    ("11.3", lambda: playground_engine(**NOISY, epochs=100, regularization="l1",
+                                       regularization_rate=1.0), "the network guesses"),
+    ("11.3", lambda: playground_engine(**NOISY, epochs=100, init="zeros"),
+     "the network guesses"),
+    ("11.3", lambda: playground_engine(**NOISY, epochs=5, regularization="l1",
+                                       regularization_rate=0.001), "Train longer"),
+    ("11.3", 0.5, "give the playground itself"),
 ]  # fmt: skip
 
 
