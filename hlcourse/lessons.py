@@ -57,17 +57,17 @@ LESSONS: tuple[Lesson, ...] = (
         "Test yourself on the prerequisites: NumPy arrays and a single neuron's arithmetic.",
         "See the map of the course and the words it uses.",
     )),
-    Lesson(1, "01_why_hidden_layers", "Why hidden layers", 30, (
+    Lesson(1, "01_why_hidden_layers", "Why hidden layers", 35, (
         "See a linear model fail on XOR and circles, and one hidden layer solve them.",
-        "Watch a hidden layer bend the plane so a straight line can separate the classes.",
+        "See the output's straight cut in a 2-unit hidden layer; tell bending from folding.",
         "Fit a curve with more and more hidden units (universal approximation).",
-        "Write the forward pass as equations and in NumPy, and match Keras exactly.",
+        "Write the forward pass as equations and in NumPy, and match Keras to float32 rounding.",
     )),
-    Lesson(2, "02_dense_layers_keras", "Dense layers in Keras", 35, (
+    Lesson(2, "02_dense_layers_keras", "Dense layers in Keras", 40, (
         "Build, compile, train and evaluate a two-hidden-layer Sequential model on digits.",
         "Count its parameters by hand and read `summary()`.",
         "Declare the input with `keras.Input` instead of the old `input_shape=` argument.",
-        "See what backpropagation computes for each hidden layer.",
+        "Write the backward pass for each hidden layer in NumPy and match `GradientTape`.",
     )),
     Lesson(3, "03_activation_functions", "Activation functions", 35, (
         "Compare ReLU, sigmoid, tanh, leaky ReLU, ELU, GELU and swish, and their derivatives.",
@@ -79,21 +79,23 @@ LESSONS: tuple[Lesson, ...] = (
         "Relate parameter count to accuracy and training time.",
         "Put the 'between input and output size' rule of thumb to a test.",
     )),
-    Lesson(5, "05_subclassing_models", "Subclassed models", 35, (
+    Lesson(5, "05_subclassing_models", "Subclassed models", 40, (
         "Write a three-hidden-layer model by subclassing `keras.Model`.",
-        "Know when a subclassed model is built and what `training` does.",
+        "Know when a subclassed model is built, and how `training` reaches its layers.",
+        "Write a layer of your own, with `build` and `call`.",
         "Save and load it with `get_config` and registration; compare with the Functional API.",
     )),
-    Lesson(6, "06_regularization_and_batchnorm", "Regularization and batch normalization", 40, (
+    Lesson(6, "06_regularization_and_batchnorm", "Regularization and batch normalization", 45, (
         "Watch a network overfit, then fight it with more data, dropout, L1/L2 and early stopping.",
-        "Measure how batch normalization after hidden layers speeds up training.",
+        "Write dropout, weight penalties, early stopping and batch normalization in Keras.",
+        "Measure what batch normalization changes during training, and choose its place and momentum.",
     )),
-    Lesson(7, "07_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 45, (
+    Lesson(7, "07_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 55, (
         "Diagnose vanishing and exploding gradients with per-layer gradient norms.",
         "See what bad initialization, a forgotten input shape and a logits mismatch do.",
         "Read per-layer activation statistics and update-to-weight ratios.",
     )),
-    Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 40, (
+    Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 45, (
         "Build an activation model by hand, and see where the classic recipe fails in Keras 3.",
         "Draw activation heatmaps, neuron response maps and layer-by-layer projections.",
         "Judge what such pictures can and cannot explain about a model.",
