@@ -1,13 +1,14 @@
 """The learner's progress: which exercises they passed, kept in a small local file.
 
-`hlc.check` records each pass (exercise id, time, course version) in ``progress.json`` under
+`hlc.check` records each pass (exercise id and title, time, course version) in ``progress.json`` under
 ``$XDG_DATA_HOME/hlcourse/`` (``~/.local/share/hlcourse/`` by default), or in the file named
 by ``HLCOURSE_PROGRESS_FILE``. Nothing leaves the machine. The learner turns recording off
 with ``hlcourse progress --off`` (a flag in that file) or ``HLCOURSE_NO_PROGRESS=1``, and
 starts afresh with ``hlcourse progress --reset``. ``hlcourse progress`` shows it per lesson.
 
 Recording never makes a check fail: when the file cannot be read or written, the pass is
-simply not recorded.
+simply not recorded. A pass counts for the exercise whose title it recorded: when an exercise
+is replaced or renumbered, an earlier pass under its id is kept but no longer counted.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ def recording_enabled() -> bool:
         return True  # an unreadable file is reported by `report`; record_pass will skip
 
 
-def record_pass(exercise_id: str) -> bool:
+def record_pass(exercise_id: str, title: str | None = None) -> bool:
     """Record that the exercise was passed, now, with this course version.
 
     Args:
         exercise_id: ``"NN.K"``, e.g. ``"03.2"``.
+        title: the exercise's title, so that a pass still names its exercise after the id
+            is given to another one.
 
     Returns:
         True when recorded; False when recording is off or the file cannot be read or written
@@ -63,6 +66,8 @@ def record_pass(exercise_id: str) -> bool:
     if not re.fullmatch(r"\d\d\.\d+", exercise_id):
         v._fail("exercise_id", "'NN.K' (lesson number, dot, exercise number), like '03.2'",
                 exercise_id)  # fmt: skip
+    if title is not None:
+        v.check_str("title", title)
     if not recording_enabled():
         return False
     from hlcourse import __version__
@@ -72,8 +77,10 @@ def record_pass(exercise_id: str) -> bool:
         passes = data.setdefault("passes", {})
         now = datetime.now(UTC).isoformat(timespec="seconds")
         earlier = passes.get(exercise_id) if isinstance(passes.get(exercise_id), dict) else {}
+        same = earlier.get("title") == title
         passes[exercise_id] = {
-            "first": earlier.get("first", now), "last": now, "version": __version__,
+            "first": earlier.get("first", now) if same else now, "last": now,
+            "version": __version__, **({"title": title} if title is not None else {}),
         }  # fmt: skip
         _write(data)
     except _UNUSABLE:
@@ -82,8 +89,9 @@ def record_pass(exercise_id: str) -> bool:
 
 
 def passed() -> dict[str, dict]:
-    """Every recorded pass: exercise id -> ``{"first", "last", "version"}`` (times in UTC,
-    ISO 8601). Empty when nothing is recorded or the file cannot be read."""
+    """Every recorded pass: exercise id -> ``{"first", "last", "version", "title"}`` (times in
+    UTC, ISO 8601; passes recorded before titles were kept have none). Empty when nothing is
+    recorded or the file cannot be read."""
     try:
         passes = _read().get("passes", {})
     except _UNUSABLE:
@@ -131,16 +139,19 @@ def report() -> str:
     lines = []
     for lesson in LESSONS:
         ids = [i for i, e in exercises.items() if e.lesson_number == lesson.number]
-        got = [i for i in ids if i in done]
-        todo = [i for i in ids if i not in done]
+        got = [i for i in ids if _counts(done.get(i), exercises[i].title)]
+        todo = [i for i in ids if i not in got]
+        changed = [i for i in todo if i in done]
         count = f"{len(got)} of {len(ids)}" if ids else "no exercises"
         detail = "; ".join(
             part for part in (
                 f"passed {', '.join(got)}" if got else "", f"to do {', '.join(todo)}" if todo else "",
+                f"{' and '.join(changed)} changed since you passed {'them' if len(changed) > 1 else 'it'}"
+                if changed else "",
             ) if part
         )  # fmt: skip
         lines.append(f"{lesson.number:02d}  {lesson.title:<40} {count:<12} {detail}".rstrip())
-    total = sum(1 for i in exercises if i in done)
+    total = sum(1 for i, e in exercises.items() if _counts(done.get(i), e.title))
     if not recording_enabled():
         why = f"{OFF_VARIABLE} is set" if os.environ.get(OFF_VARIABLE) else "turned off"
         state = f"Recording is OFF ({why}); `hlcourse progress --on` turns it back on."
@@ -154,6 +165,12 @@ def report() -> str:
     if problem:
         lines.append(problem)
     return "\n".join(lines)
+
+
+def _counts(record: object, title: str) -> bool:
+    """A recorded pass counts for the exercise it names by title (none: recorded before titles
+    were kept, when exercises were replaced and renumbered, so it cannot be matched)."""
+    return isinstance(record, dict) and record.get("title") == title
 
 
 # --- the file -----------------------------------------------------------------------------

@@ -541,6 +541,9 @@ CORE_ROWS = [
      "exercise_id='3.2'"),
     ("hlcourse.progress.record_pass", "exercise_id", "range", ("",), {}, ValueError,
      "exercise_id=''"),
+    ("hlcourse.progress.record_pass", "title", "type", ("03.2", 3), {}, TypeError, "title=3"),
+    ("hlcourse.progress.record_pass", "title", "range", ("03.2", " "), {}, ValueError,
+     "title=' '"),
     ("hlcourse.progress.set_recording", "on", "type", ("yes",), {}, TypeError, "on='yes'"),
     ("hlcourse.progress.set_recording", "on", "type", (1,), {}, TypeError, "on=1"),
     # hlcourse.recurrent

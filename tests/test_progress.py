@@ -122,7 +122,7 @@ def test_report_shows_each_lesson_with_passed_and_to_do():
     from hlcourse.exercises import all_exercises
     from hlcourse.lessons import LESSONS
 
-    progress.record_pass("00.1")
+    progress.record_pass("00.1", get_exercise("00.1").title)
     text = progress.report()
     for lesson in LESSONS:
         assert re.search(rf"^{lesson.number:02d}  {re.escape(lesson.title)}", text, re.M)
@@ -136,7 +136,7 @@ def test_report_shows_each_lesson_with_passed_and_to_do():
 
 
 def test_the_progress_command(capsys):
-    progress.record_pass("00.1")
+    progress.record_pass("00.1", get_exercise("00.1").title)
     assert cli.main(["progress"]) == 0
     assert "passed 00.1" in capsys.readouterr().out
     assert cli.main(["progress", "--off"]) == 0
@@ -157,3 +157,19 @@ def test_progress_options_exclude_each_other(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["progress", "--off", "--on"])
     assert exit_.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def test_a_pass_of_an_earlier_exercise_under_the_same_id_is_not_counted():
+    """Exercises are sometimes replaced or renumbered: a pass counts only for the exercise the
+    learner passed, which the record names by its title."""
+    assert check("00.1", solved("00.1")).passed
+    assert progress.passed()["00.1"]["title"] == get_exercise("00.1").title
+    data = json.loads(progress.progress_file().read_text())
+    data["passes"]["00.2"] = {"first": "2026-01-01T00:00:00+00:00",
+                              "last": "2026-01-01T00:00:00+00:00", "version": "0.1.0"}  # fmt: skip
+    data["passes"]["00.3"] = dict(data["passes"]["00.2"], title="An exercise since replaced")
+    progress.progress_file().write_text(json.dumps(data))
+    line = next(line for line in progress.report().splitlines() if line.startswith("00 "))
+    assert "1 of 3" in line and "passed 00.1;" in line and "to do 00.2, 00.3" in line
+    assert "00.2 and 00.3 changed since you passed them" in line
+    assert set(progress.passed()) == {"00.1", "00.2", "00.3"}  # kept, never deleted

@@ -217,18 +217,18 @@ def check(exercise_id: str, answer: Any) -> Feedback:
             f"Your answer could not be checked ({type(error).__name__}: {error}). "
             "Compare its type and shape with what the exercise asks for.",
         )
-    _record_pass(exercise_id)
+    _record_pass(exercise_id, found.title)
     return Feedback(exercise_id, "passed", message)
 
 
-def _record_pass(exercise_id: str) -> None:
+def _record_pass(exercise_id: str, title: str) -> None:
     """Note the pass in the learner's progress file (`hlcourse progress` shows it). A check
     never fails because of its record: `record_pass` skips a file it cannot use, and this
     swallows anything else."""
     try:
         from hlcourse.progress import record_pass
 
-        record_pass(exercise_id)
+        record_pass(exercise_id, title)
     except Exception:  # the feedback matters; the record is a convenience
         pass
 
