@@ -76,11 +76,15 @@ import numpy as np
 #   your answer and run the cell: you get ✔ *passed* or ✘ *try again* with a hint about what
 #   is wrong. Left as `...`, the check only says *not attempted*, and the rest of the lesson
 #   still runs. The cell after each exercise hides a solution: open it when you are stuck.
+# - **Help.** A name followed by `?` in a cell (`hlc.data.make_classification?`) shows its
+#   help. If something in your setup seems broken, run `python -m hlcourse doctor` in a
+#   terminal (or `!python -m hlcourse doctor` in a cell): it checks your computer for the
+#   course and says what to fix.
 # - **Lessons check themselves.** When a lesson says "the hidden layer reaches at least 90 %",
 #   a line of code checks it; if that ever fails, the message says what went wrong.
 # - **Training is kept short** (small data, few epochs): on the two-core machine the course
-#   is tested on, each lesson runs from top to bottom in under a minute. The text says what a
-#   full-size run would need.
+#   is tested on, each lesson runs from top to bottom in under a minute. Real projects train
+#   on more data, for longer.
 
 # %% [markdown]
 # ## Is your environment ready?
@@ -171,8 +175,8 @@ hlc.solution("00.2")
 # are points held back for testing. Change the data set, drag the noise slider (or click it
 # and press the arrow keys), or pick another seed.
 #
-# 🤔 **Predict:** on the `xor` data, at what noise level do the two classes start to mix so
-# much that no boundary could separate them cleanly?
+# 🤔 **Predict:** drag the noise up from 0 to 0.5 on the `xor` data. Do the two classes stay
+# apart up to some noise level and then mix all at once, or do they mix little by little?
 
 # %%
 explorer = hlc.widgets.dataset_explorer("xor", noise=0.1)
@@ -211,11 +215,16 @@ hlc.expect(
     mixing[:, 0].max() <= 0.02 and mixing[:, -1].min() >= 0.15,
     "Clean xor data should have almost no mixed points and very noisy data many.",
 )
+hlc.expect(
+    np.all(np.diff(mixing.mean(axis=0)) > 0),
+    "On average over the 5 seeds, every step up in noise should mix more points.",
+)
 
 # %% [markdown]
-# Read the grey lines as the spread between seeds: the same recipe with different random
-# points. Every bound a lesson checks on a measured number was set from such a sweep over
-# five seeds, not from one lucky run.
+# Little by little: on average every step up in noise mixes more points, with no level at
+# which the classes suddenly run together. Read the grey lines as the spread between seeds:
+# the same recipe with different random points. Every bound a lesson checks on a measured
+# number was set from such a sweep over five seeds, not from one lucky run.
 #
 # ### Exercise 00.3: when noise mixes the classes
 #
@@ -263,6 +272,7 @@ hlc.lessons.course_map()
 # | backpropagation | computing all gradients with the chain rule, from the output back to the first layer |
 # | optimizer | the rule that turns gradients into parameter updates: plain gradient descent (SGD), Adam, ... |
 # | epoch, batch | one pass over the training data; the slice of data used for one update |
+# | training, validation, test data | the examples the model learns from; examples held back to watch training and choose settings; examples held back until the end, to measure how the model does on data it has never seen |
 # | overfitting | fitting the training data's quirks, so the model does worse on new data than on its training data; typically the training loss keeps falling while the validation loss rises |
 # | regularization | anything that discourages overfitting without aiming at a lower training loss: dropout, L1/L2 penalties, early stopping |
 # | batch normalization | during training, re-centring and re-scaling each unit's values with the batch's mean and standard deviation (then a learned scale and shift; running averages replace the batch's at inference); it often makes training faster and steadier, measured in lesson 06 |

@@ -108,8 +108,9 @@ print(f"Linear model, test accuracy on XOR: {linear_accuracy:.2f}")
 # %% [markdown]
 # Not far from a coin toss. No straight line can put both blue quadrants on one side and both
 # orange quadrants on the other: the side that holds both blue quadrants also holds every
-# segment between their points, and some of those segments pass through an orange quadrant
-# (the classic argument of Minsky and Papert's *Perceptrons*, 1969).
+# segment between their points, and some of those segments pass through an orange quadrant.
+# (Minsky and Papert's book *Perceptrons*, 1969, made this limit of networks without hidden
+# layers famous.)
 
 # %% [markdown]
 # ## One hidden layer solves it
@@ -295,26 +296,39 @@ hlc.claim("2 tanh units, accuracy on xor", two_units_accuracy, at_most=0.95,
 # %% [markdown]
 # Two tanh units are not enough: in the course's sweep over five seeds this network got
 # between 60 % and 91 % of the test points right (the claim's bound is 95 %). The reason is
-# what such a layer can do to the plane. When its two units read different mixes of $x_1$
-# and $x_2$ (its weight matrix has rank 2), $\tanh(x W_1 + b_1)$ gives every input point a
-# hidden point of its own, because `tanh` never gives two different numbers the same value.
-# The layer stretches, squashes and **bends** the plane (the grey grid, often pressed against
-# the edges of the square where `tanh` saturates), but never **folds** it onto itself. So the
-# output's straight line, brought back to the input plane, is one unbroken curve (part of it
-# may run outside the picture), never the cross that XOR's four quadrants need. When the two
-# units read the same mix (rank 1), the layer squeezes the plane onto a curve instead, and
-# the boundary becomes parallel straight lines, a band: no better. (Two units reading nearly
-# the same mix give nearly a band, as on some seeds.)
+# what such a layer can do to the plane. Each unit reads one mix of $x_1$ and $x_2$ (one
+# column of $W_1$), and there are two cases:
 #
+# - The units read **different** mixes (the columns point in different directions: $W_1$
+#   has rank 2). Then $\tanh(x W_1 + b_1)$ gives every input point a hidden point of its own,
+#   because `tanh` never gives two different numbers the same value. The layer stretches,
+#   squashes and **bends** the plane (the grey grid, often pressed against the edges of the
+#   square where `tanh` saturates), but never **folds** it onto itself. So the output's
+#   straight line, brought back to the input plane, is one unbroken curve (part of it may run
+#   outside the picture), never the cross that XOR's four quadrants need.
+# - The units read the **same** mix (parallel columns: rank 1). Then the layer squeezes the
+#   whole plane onto one curve, and the boundary becomes parallel straight lines, such as the
+#   two edges of a band. A band, like a half-plane, holds every segment between two of its
+#   points, so the argument that defeated the straight line defeats it too.
+#
+# Which case did training reach here? The cosine of the angle between the two columns tells:
+# 0 for mixes at right angles, +1 or -1 for the same mix. Close to +1 or -1, the input plane
+# above shows nearly a band.
+
+# %%
+mixes = two_units.get_layer("hidden").get_weights()[0]  # one column per hidden unit
+cosine = mixes[:, 0] @ mixes[:, 1] / np.prod(np.linalg.norm(mixes, axis=0))
+print(f"cosine between the two units' mixes of x1 and x2: {cosine:+.3f}")
+
+# %% [markdown]
 # A network can fold the plane when its 2-unit layer comes after a wider one. The wider layer
 # lays the plane out as a bent sheet in more dimensions, and the 2 units see that sheet
 # through a weighted sum (then `tanh`), which, like a shadow, can lay different parts of it on
 # top of each other. (ReLU units can fold too: each sends every negative sum to 0.) The
-# network below puts 8 ReLU units before the 2 tanh units we draw: of the networks we tried
-# while writing this lesson, the smallest that solved XOR on all ten of our seeds (with 4
-# ReLU units, or with 8 tanh units, training got stuck on some). The claim after the
-# pictures checks it on the five seeds of the course's sweep. The pictures show its hidden
-# plane before training, after 3 epochs and after 40.
+# network below puts 8 ReLU units before the 2 tanh units we draw (with 4 ReLU units, or 8
+# tanh ones, training got stuck on some of the seeds we tried). A claim after the pictures
+# checks that it solves XOR on the five seeds of the course's sweep. The pictures show its
+# hidden plane before training, after 3 epochs and after 40.
 #
 # 🤔 **Predict:** the blue points start in two opposite quadrants. Where will training put
 # them in this hidden plane, relative to the output's line?
@@ -363,6 +377,30 @@ print(f"The straight line in the hidden plane classifies {line_accuracy:.0%} of 
 hlc.claim("straight line in a 2-unit hidden plane, test accuracy", line_accuracy, at_least=0.90)
 
 # %% [markdown]
+# A fold can be measured as well as seen. Draw a tiny triangle at an input point and follow
+# its three corners into the hidden plane. Where the sheet lies as it was, the corners keep
+# their order (counterclockwise stays counterclockwise); where a fold has turned the sheet
+# over, the order flips. A layer that only bends turns every triangle the same way, so
+# finding both orders proves a fold. At every test point:
+
+
+# %%
+def hidden_point(x):
+    """The (h1, h2) of each input row, by hand, in float64."""
+    return np.tanh(np.maximum(x @ V1 + c1, 0) @ V2 + c2)
+
+
+points = xor.x_test.astype("float64")
+step = 1e-3  # each triangle: x, x + (step, 0), x + (0, step)
+at_x, at_right, at_above = (hidden_point(points + d) for d in ([0, 0], [step, 0], [0, step]))
+side, up = at_right - at_x, at_above - at_x
+order = np.sign(side[:, 0] * up[:, 1] - side[:, 1] * up[:, 0])  # +1 counterclockwise, as in x
+kept, flipped = np.mean(order > 0), np.mean(order < 0)
+print(f"order kept at {kept:.0%} of the test points, flipped at {flipped:.0%}")
+hlc.claim("share of test points on the less common side of the fold", min(kept, flipped),
+          at_least=0.05, message="Training should fold the hidden plane, turning part of it over.")  # fmt: skip
+
+# %% [markdown]
 # What about the 8 tanh units from the start of the lesson? They solve XOR without any fold:
 # their weight matrix has rank 2 (checked below), so they too give every input point its
 # own hidden point. But their space has 8 dimensions, where the bent sheet has room to curve
@@ -407,9 +445,10 @@ hlc.solution("01.3")
 # function on a closed, bounded region (such as a curve over $[-1, 1]$) and any tolerance,
 # some network with one hidden layer of finitely many units stays within that tolerance
 # everywhere on the region. Cybenko (1989) proved it for sigmoid-like activations, Hornik
-# (1991) for any bounded, non-constant one, and Leshno et al. (1993) for any continuous
-# activation that is not a polynomial, ReLU included. The theorem promises that such weights exist; it does
-# not say how many units they need, nor that training will find them.
+# (1991) for any continuous, bounded, non-constant one, and Leshno et al. (1993) for any
+# continuous activation that is not a polynomial, ReLU included. The theorem promises that
+# such weights exist; it does not say how many units they need, nor that training will find
+# them.
 #
 # 🤔 **Predict:** how many hidden units does it take to follow the `sine` curve closely?
 # Drag the slider (or click it and use the arrow keys) and watch the faint lines: one per
@@ -440,9 +479,13 @@ def training_error(width: int, seed: int) -> float:
 
 widths = [1, 4, 16]
 errors = np.array([[training_error(w, seed + s) for w in widths] for s in range(3)])
+true_curve = hlc.data.curve_values("sine", curve.x_train[:, 0])
+noise_floor = float(np.mean((curve.y_train - true_curve) ** 2))  # the true sine's own error
 fig, ax = plt.subplots(figsize=(5.5, 3.4))
 ax.plot(widths, errors.T, color="0.75", linewidth=1)
 ax.plot(widths, errors.mean(axis=0), marker="o", label="mean of 3 seeds")
+ax.axhline(noise_floor, color="black", linestyle="--", linewidth=1,
+           label="error of the true sine curve")  # fmt: skip
 ax.set(xscale="log", yscale="log", xlabel="hidden units", ylabel="training error (MSE)",
        title="Wider hidden layer, closer fit (sine)")  # fmt: skip
 ax.set_xticks(widths, [str(w) for w in widths])
@@ -454,8 +497,10 @@ hlc.claim("error ratio, 1 vs 16 hidden units", errors[:, 0].min() / errors[:, -1
 
 # %% [markdown]
 # This is the training error: how closely each network follows the 150 noisy points it was
-# trained on. How well a wide network does on points it has not seen is another question,
-# which lesson 04 takes up.
+# trained on. The dashed line is the error of the true sine curve itself on those points,
+# about $0.05^2 = 0.0025$, the variance of the noise added to them. A network can only score
+# below it by bending toward the noise rather than the curve. How well a wide network does on
+# points it has not seen is another question, which lesson 04 takes up.
 
 # %% [markdown]
 # ## Summary

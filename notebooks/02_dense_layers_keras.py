@@ -105,17 +105,28 @@ model.summary()
 # training changes) and non-trainable ones (stored but not trained, such as batch
 # normalization's running averages in lesson 06).
 #
-# 🤔 **Predict:** the model has not been trained yet. What do the 10 outputs it gives for one
-# image add up to?
+# 🤔 **Predict:** the model has not been trained yet: its weights are random. How will it
+# share out its probability over the 10 digits for one image: most of it on one digit, or
+# about evenly?
 
 # %%
 probabilities = model(digits.x_train[:5]).numpy()
 print("first image, 10 outputs:", np.round(probabilities[0], 3))
-print("sum of the 10 outputs, for each of 5 images:", np.round(probabilities.sum(axis=1), 6))
+print("largest of the 10, for each of 5 images:", np.round(probabilities.max(axis=1), 3))
+print("sum of the 10, for each of 5 images:", np.round(probabilities.sum(axis=1), 6))
 hlc.expect(
     np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5),
     "A softmax layer's outputs should add up to 1 for every image, trained or not.",
 )
+hlc.claim("largest probability of the untrained model, 5 images", probabilities.max(),
+          at_most=0.35, message="An untrained model should share its probability out about evenly.")  # fmt: skip
+
+# %% [markdown]
+# About evenly: even the largest of the 10 stays around 0.2 or below, not far from 1/10.
+# Keras' default starting weights (random, drawn by the Glorot uniform rule that lesson 07
+# derives; biases 0) give an image 10 scores close together, and the softmax of close
+# scores is close to uniform. Such a guess has a loss near $-\ln(1/10) = \ln 10 \approx 2.3$;
+# lesson 07 uses this as a check that a classifier starts sensibly.
 
 # %% [markdown]
 # ## What a Dense layer computes
@@ -150,11 +161,11 @@ hlc.expect(
 # %% [markdown]
 # ## Counting parameters by hand
 #
-# 🤔 **Predict:** how many numbers does this model learn? Count before you run the cell.
-#
-# Every unit has one weight per input and one bias:
+# 🤔 **Predict:** the summary says `hidden_1` holds 4,160 parameters. Where does that number
+# come from? Work it out from the layer's 64 inputs and 64 units before you run the cell.
 
 # %%
+# each unit of a layer holds one weight per input and one bias: inputs x units + units
 by_hand = (64 * 64 + 64) + (64 * 32 + 32) + (32 * 10 + 10)
 print(f"by hand: {64 * 64 + 64} + {64 * 32 + 32} + {32 * 10 + 10} = {by_hand}")
 print("Keras:  ", model.count_params())
@@ -191,9 +202,9 @@ hlc.solution("02.1")
 #
 # `compile` chooses how the model learns:
 #
-# - the **optimizer**, here Adam, which scales each parameter's step by running averages of
-#   its recent gradients and of their squares (Kingma and Ba, 2015); `"adam"` uses Keras'
-#   default learning rate, 0.001;
+# - the **optimizer**, here Adam, which moves each parameter by a running average of its
+#   recent gradients, divided by the square root of a running average of their squares
+#   (Kingma and Ba, 2015); `"adam"` uses Keras' default learning rate, 0.001;
 # - the **loss**, sparse categorical crossentropy: minus the log of the probability the
 #   model gives an image's true class, averaged over the batch. "Sparse" means the labels
 #   are class numbers (0 to 9), not one-hot rows like `[0, 0, 1, 0, ...]`;
@@ -228,12 +239,15 @@ hlc.claim("training minus validation accuracy on digits", gap, at_most=0.10)
 hlc.claim("validation over training loss on digits", loss_ratio, at_least=1.0)
 
 # %% [markdown]
-# Solid lines are the training data, dashed the validation data. After 15 epochs the
-# validation accuracy is a few points below the training accuracy (the claim bounds the gap
-# across the five seeds of the course's sweep), and the validation loss sits above the
-# training loss: the model already does a little better on images it trained on, the
-# beginning of what lesson 06 calls overfitting. A real project would train until the
-# validation loss stops improving (early stopping) and tune the widths.
+# Solid lines are the training data, dashed the validation data. Keras reports an epoch's
+# training loss and accuracy as averages over its batches, taken while the weights were
+# still improving, and the validation ones at the epoch's end: that is why the dashed curves
+# can look better than the solid ones in the first epochs. After 15 epochs the validation
+# loss sits above the training loss, and the validation accuracy at most a few points below
+# the training accuracy (the claims bound both on the five seeds of the course's sweep): the
+# model already does a little better on images it trained on, the beginning of what lesson
+# 06 calls overfitting. A real project would train until the validation loss stops improving
+# (early stopping) and tune the widths.
 #
 # 🤔 **Predict:** call `summary()` again, now that the model is compiled and trained. Will
 # its total change?
@@ -330,7 +344,7 @@ hlc.solution("02.2")
 #
 # Below are the gradients for one batch of 64 training images. Each panel is one layer's
 # kernel; each pixel one weight (rows: inputs, columns: units), its brightness the size of
-# the gradient.
+# the gradient, on each panel's own scale (dark: 0).
 
 # %%
 images, labels = digits.x_train[:64], digits.y_train[:64]
@@ -343,8 +357,9 @@ kernel_gradients = gradients[0::2]
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[64, 32, 10])
 for ax, layer, gradient in zip(axes, model.layers, kernel_gradients, strict=True):
     magnitude = np.abs(gradient.numpy())
-    ax.imshow(magnitude, cmap="viridis", aspect="auto")
-    ax.set(title=f"{layer.name}\n|gradient| norm {np.linalg.norm(magnitude):.3f}",
+    ax.imshow(magnitude, cmap="viridis", aspect="auto", vmin=0)
+    ax.grid(False)  # grid lines would cross the pixels
+    ax.set(title=f"{layer.name}\ngradient norm {np.linalg.norm(magnitude):.3f}",
            xlabel="unit", ylabel="input")  # fmt: skip
 plt.show()
 norms = {
@@ -359,8 +374,8 @@ hlc.expect(all(value > 0 for value in norms.values()), "Every layer should recei
 # (0) in every image of this batch, mostly at the borders: a weight that multiplies 0 cannot
 # change the loss, so its gradient is exactly 0. Whole dark columns are hidden units that
 # ReLU switched off (output 0) for every image of the batch: no gradient reaches their
-# weights. A unit that is off for every input would never learn again: lesson 03's dead
-# units. Both readings, checked:
+# weights. A unit that is off for every training image gets no gradient from any of them and
+# stops learning: lesson 03's dead units. Both readings, checked:
 
 # %%
 blank_pixels = np.all(images == 0, axis=0)

@@ -59,12 +59,13 @@ import numpy as np
 # %% [markdown]
 # ## Why a non-linearity at all
 #
-# Stack three Dense layers **without** activations and you get... one Dense layer. Each
-# computes $xW + b$, and a linear map of a linear map is linear:
-# $((xW_1 + b_1)W_2 + b_2)W_3 + b_3 = x\,(W_1 W_2 W_3) + \text{a constant}$.
+# A Dense layer computes $xW + b$ and then applies its activation. The cell below stacks
+# three Dense layers (16, 16 and 1 units) **without** activations, then multiplies their
+# weight matrices into one, $W = W_1 W_2 W_3$, with a matching bias $b$.
 #
-# 🤔 **Predict:** can a single matrix reproduce this three-layer network exactly? And the
-# same network with ReLU after each hidden layer?
+# 🤔 **Predict:** does $xW + b$ reproduce the three-layer network exactly, or only roughly?
+# And could any single matrix and bias reproduce the same network with ReLU after each
+# hidden layer?
 
 # %%
 deep_linear = keras.Sequential(
@@ -80,10 +81,11 @@ linear_gap = float(np.abs(deep_linear(points).numpy() - (points @ W + b)).max())
 hlc.claim("largest gap, three linear layers against one matrix", linear_gap, at_most=1e-4)
 
 # %% [markdown]
-# Exactly the same (to float32 rounding): 16 + 16 hidden units bought nothing. Now put ReLU
-# after each hidden layer. No formula folds its layers into one matrix any more, so the cell
-# below asks for the *best* single matrix and bias: a least-squares fit of the network's
-# outputs on 200 points.
+# Exactly the same (to float32 rounding): a linear map of a linear map is linear,
+# $((xW_1 + b_1)W_2 + b_2)W_3 + b_3 = x\,(W_1 W_2 W_3) + \text{a constant}$, so the 16 + 16
+# hidden units bought nothing. Now put ReLU after each hidden layer. No formula folds its
+# layers into one matrix any more, so the cell below asks for the *best* single matrix and
+# bias: a least-squares fit of the network's outputs on 200 points.
 
 # %%
 deep_relu = keras.Sequential(
@@ -157,6 +159,7 @@ for ax, name in zip(axes, ["relu", "leaky_relu", "elu", "gelu", "swish"], strict
     ax.plot(z, df, linestyle="--", label="f′(z)")
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set(title=name, xlabel="z", ylim=(-1.5, 3))
+axes[0].set_ylabel("f(z) and f′(z)")
 axes[0].legend(loc="upper left")
 plt.show()
 far_left = {
@@ -198,10 +201,12 @@ for ax, name in zip(axes, ["sigmoid", "tanh"], strict=True):
     f, df = hlc.activations.activation_values(name, z)
     largest_slope[name] = df.max()
     flat = df < hlc.activations.SATURATION_THRESHOLD
-    ax.fill_between(z, -1, 1.1, where=flat, color="0.9", hatch="//", label="saturated (f′ < 0.05)")
+    ax.fill_between(z, -1, 1.1, where=flat, facecolor="0.92", edgecolor="0.7", hatch="//",
+                    linewidth=0, label="saturated (f′ < 0.05)")  # fmt: skip
     ax.plot(z, f, label="f(z)")
     ax.plot(z, df, linestyle="--", label="f′(z)")
     ax.set(title=f"{name}: largest slope {df.max():.2f}", xlabel="z", ylim=(-1.05, 1.1))
+axes[0].set_ylabel("f(z) and f′(z)")
 axes[0].legend(loc="upper left", fontsize=8)
 plt.show()
 hlc.expect(
@@ -215,8 +220,8 @@ hlc.expect(
 # units; we count the pre-activations that land in the flat region.
 #
 # 🤔 **Predict:** what share saturates when the inputs are 5 times larger than usual
-# (standard deviation 5 instead of 1)? More or less for the sigmoid, whose flat ends start
-# further out?
+# (standard deviation 5 instead of 1)? More or less for the sigmoid? (Compare where the
+# shaded zones start in the two plots above.)
 
 # %%
 scales = [0.5, 1, 2, 5, 10]
@@ -416,7 +421,8 @@ hlc.claim("final loss, worst of ReLU, GELU, ELU and tanh",
 #
 # Nobody sets biases to -3 by hand. In practice ReLU units die from steps that are too large:
 # one update can push a unit's weights and bias so far that no training input switches it on
-# again (Stanford's CS231n notes describe this as the usual way ReLU units die). The ReLU
+# again (Stanford's CS231n notes describe this, and warn that with too high a learning rate
+# as much as 40 % of a network can end up dead). The ReLU
 # network above trained with a learning rate of 0.01. Below, the same network trains with
 # 0.3, and so does a leaky ReLU network; `hlc.activations.dead_unit_share(model, x)` counts,
 # for each hidden layer, the share of units that output 0 for every training input.

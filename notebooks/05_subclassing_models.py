@@ -179,9 +179,12 @@ calls = {
     "training=False": np.asarray(probe(image, training=False))[0],
 }
 fig, ax = plt.subplots(figsize=(10, 2.4))
-ax.imshow(np.stack(list(calls.values())), aspect="auto", cmap="viridis", interpolation="nearest")
+picture = ax.imshow(np.stack(list(calls.values())), aspect="auto", cmap="viridis",
+                    interpolation="nearest")  # fmt: skip
 ax.set(yticks=range(3), yticklabels=list(calls), xlabel="hidden unit (128)",
        title="The same image, three calls: dropout zeroes different units while training")  # fmt: skip
+ax.grid(False)
+fig.colorbar(picture, ax=ax, label="output", pad=0.01)
 plt.show()
 active = calls["training=False"] > 0
 dropped = [float(np.mean(calls[k][active] == 0)) for k in list(calls)[:2]]
@@ -504,7 +507,7 @@ hlc.expect(difference < 1e-5, "the hand-written layer computes what Dense comput
 # %% [markdown]
 # Same numbers as Keras' `Dense`: there is no magic in a layer, only weights made in `build`
 # and arithmetic in `call`. To save a model that uses it, the layer must be registered,
-# like the model. Its configuration behaves differently from a model's, though:
+# like the model. And its configuration?
 #
 # 🤔 **Predict:** `ScratchDense` has no `get_config`. Will its configuration record
 # `units=32`, or the constructor's default?

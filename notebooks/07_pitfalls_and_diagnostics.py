@@ -101,9 +101,10 @@ hlc.diagnostics.diagnose(healthy, spiral.x_train, spiral.y_train)
 # each layer on the way back it is multiplied by that layer's weights and by the slope of
 # its activation at every unit. A sigmoid's slope is at most 0.25 (at 0), so through eight
 # sigmoid layers the slopes alone multiply the gradient by at most 0.25⁸ ≈ 1.5 · 10⁻⁵, and
-# weights of the usual size do not make up for it: the first layers barely learn. This is the **vanishing gradient** problem, first analysed for recurrent
-# networks (Hochreiter 1991; Bengio, Simard and Frasconi 1994) and measured in deep sigmoid
-# networks by Glorot and Bengio (2010).
+# weights of the usual size do not make up for it: the first layers barely learn. This is
+# the **vanishing gradient** problem, first analysed for recurrent networks (Hochreiter
+# 1991; Bengio, Simard and Frasconi 1994) and measured in deep sigmoid networks by Glorot
+# and Bengio (2010).
 #
 # Two remedies, tried separately below. **ReLU** has slope exactly 1 wherever a unit is
 # active, and with **He initialization** (see "Glorot or He?") the signal keeps its size.
@@ -166,8 +167,8 @@ hlc.diagnostics.diagnose(networks["sigmoid"], spiral.x_train[:256], spiral.y_tra
 # %% [markdown]
 # Note the "saturated" column: next to nothing is saturated. These sigmoid units sit in the
 # middle of their curve, where the slope is largest; the gradient fades anyway, because
-# 0.25 is the *largest* slope. What it costs: 100 full-batch steps of Adam for the sigmoid
-# stack and for ReLU + He.
+# 0.25 is the *largest* slope. What that does to training: 100 full-batch Adam steps
+# (learning rate 0.01) for the sigmoid stack and for ReLU + He.
 
 # %%
 sigmoid_stats = hlc.diagnostics.activation_stats(networks["sigmoid"], spiral.x_train[:256])
@@ -186,7 +187,7 @@ hlc.claim("deep ReLU + He, final training loss", losses["ReLU + He"]["loss"][-1]
 
 # %% [markdown]
 # The sigmoid stack stays at 0.69 = ln 2, the loss of answering 50/50 for every point; ReLU
-# + He learns the spiral. (Lesson 06 measures what batch normalization does to training.)
+# + He learns the spiral. (Lesson 06 measured what batch normalization does to training.)
 #
 # ### Exercise 07.1: gradient norms by hand
 #
@@ -212,8 +213,8 @@ hlc.solution("07.1")
 # this), and the gradient on its way back by a similar factor. Here is a six-layer ReLU
 # network of 32 units whose weights start with standard deviation 0.5, where He
 # initialization would use √(2/32) = 0.25: each layer with 32 inputs multiplies the variance
-# by 32 × 0.5² / 2 = 4, doubling the spread. On a small regression task the first steps
-# are then so large that the weights overflow and the loss becomes NaN ("not a number").
+# by 32 × 0.5² / 2 = 4, doubling the spread. Here it is on a small regression task, with
+# what `diagnose` says before any training:
 
 # %%
 plane = hlc.data.make_regression("plane", n_samples=400, seed=seed)
@@ -261,12 +262,13 @@ hlc.claim("exploding network with clipping, final loss", curves["SGD, clipnorm=1
           at_most=2.0)  # fmt: skip
 
 # %% [markdown]
-# Without clipping the loss is NaN from the first epoch: no point of the curve survives.
-# With clipping, training survives the violent start and then settles. Clipping bounds how
-# far one step can go; it does not remove the cause, a start that is too large (next
-# section). It is standard practice for recurrent networks, whose gradients pass through
-# many time steps: Pascanu, Mikolov and Bengio (2013) proposed clipping the gradient's norm
-# for them. Lesson 10 meets those networks.
+# Without clipping the first steps are so large that the weights overflow: the loss is NaN
+# ("not a number") from the first epoch, and no point of the curve survives. With clipping,
+# training survives the violent start and then settles. Clipping bounds how far one step can
+# go; it does not remove the cause, a start that is too large (next section). It is standard
+# practice for recurrent networks, whose gradients pass through many time steps: Pascanu,
+# Mikolov and Bengio (2013) proposed clipping the gradient's norm for them. Lesson 10 meets
+# those networks.
 #
 # Keras offers three kinds of clipping, each an argument of every optimizer
 # (`_clip_gradients` in `keras/src/optimizers/base_optimizer.py`):
@@ -310,8 +312,8 @@ hlc.expect(np.allclose(clipped["clipvalue"][0], [[1.0, 1.0]]),
 # Plain SGD with learning rate 0.05 trains a network whose gradients are sometimes huge.
 # Choose the clipping so that in every step (1) no weight tensor (a kernel or a bias) moves
 # by more than 0.01 (L2 norm), (2) each tensor's step keeps the direction of its own
-# gradient, and (3) a tensor whose step is within that bound anyway is left untouched. Answer with the
-# optimizer: `answer = keras.optimizers.SGD(learning_rate=0.05, ...)`.
+# gradient, and (3) a tensor whose step is within that bound anyway is left untouched.
+# Answer with the optimizer: `answer = keras.optimizers.SGD(learning_rate=0.05, ...)`.
 
 # %%
 answer = ...
@@ -664,9 +666,10 @@ hlc.expect(warned and abs(as_logits - as_probabilities) < 1e-4,
 #   its output. The loss finds them, warns, and uses those scores, so the loss (and
 #   training) comes out right. The rescue is the TensorFlow backend's; do not count on it.
 # - **Logits output, probability loss.** Nothing warns. The loss clips every score into
-#   [10⁻⁷, 1 − 10⁻⁷] and takes its logarithm as if it were a probability. A score outside
-#   that range is cut off, and a cut-off score gets no gradient: a score below 0 or above 1
-#   gets no push at all from that sample. Accuracy stays far below the right pair's.
+#   [10⁻⁷, 1 − 10⁻⁷], divides them by their sum and takes the logarithm, as if they were
+#   probabilities. A score outside that range is cut off, and a cut-off score gets no
+#   gradient: a score below 0 or above 1 gets no push at all from that sample. Accuracy
+#   stays far below the right pair's.
 # - **Softmax output, probability loss** (the right pair). On TensorFlow the loss again
 #   uses the scores behind Keras' softmax, exactly as `from_logits=True` would. Probabilities
 #   made any other way (another backend, or numbers computed outside the model) are clipped
@@ -691,8 +694,9 @@ hlc.expect(step[0] == 0 and step[1] == 0 and step[2] != 0,
            "scores outside (0, 1) get no gradient from a probability loss")  # fmt: skip
 
 # %% [markdown]
-# The scores say the loss is 24; the clipped probabilities cap it at −ln 10⁻⁷ ≈ 16.1, and
-# the right class's score (−1.0 above) gets no gradient at all. The rule: **softmax output
+# The scores say the loss is 24; the clipped probabilities cap it at −ln 10⁻⁷ ≈ 16.1. And
+# of the raw scores (2.0, −1.0, 0.5), only 0.5, the one inside (0, 1), gets a gradient:
+# the right class's score, −1.0, gets none at all. The rule: **softmax output
 # with the default loss, or no output activation with `from_logits=True`**; the second one
 # is right on every backend.
 #
@@ -786,8 +790,8 @@ hlc.solution("07.7")
 # %% [markdown]
 # ## Watching training: update-to-weight ratios
 #
-# Gradient norms say how hard training pushes; the **update-to-weight ratio** says how much
-# each step actually moves the weights, relative to their size:
+# Gradient norms say how strongly the loss pulls on each layer; the **update-to-weight
+# ratio** says how much each step actually moves the weights, relative to their size:
 # log₁₀(std(ΔW) / std(W)). A rule of thumb from Andrej Karpathy's *Neural Networks: Zero to
 # Hero* lectures puts a healthy value near **−3** (each step moves the weights by about a
 # thousandth of their spread): far below, a layer barely moves; far above, training may
@@ -826,10 +830,11 @@ hlc.claim("loss drop in 60 steps, SGD 0.1", start_loss[0.1] - final_loss[0.1], a
 
 # %% [markdown]
 # Both runs start near ln 10 ≈ 2.30, the loss of a uniform guess over 10 classes: a quick
-# check that a classifier starts sensibly. With learning rate 0.001 the layers' ratios sit
-# near −4.3, about 20 times below the reference line, and in 60 steps the loss barely
-# moves. At 0.1 the ratios sit near −2.4, a few times above the line, and the loss falls
-# much further in the same 60 steps. The ratio turns "is my learning rate right?" into
+# check that a classifier starts sensibly. With learning rate 0.001 the first layer's
+# median ratio sits between −4.4 and −4.2 on the seeds the course checks, some 20 times
+# below the reference line, and in 60 steps the loss barely moves. At 0.1 it sits between
+# −2.5 and −2.3, a few times above the line, and the loss falls much further in the same 60
+# steps. The ratio turns "is my learning rate right?" into
 # something you can read off a plot, per layer.
 
 # %% [markdown]

@@ -399,8 +399,9 @@ plt.show()
 # %% [markdown]
 # Every first-layer map is a soft step across a **straight line**: the unit's output is the
 # same all along any line w₁·x₁ + w₂·x₂ + b = constant, blue on one side of the line where
-# the sum is 0 and orange on the other. No first-layer unit can draw a ring. The second
-# layer adds up these steps, each with its own weights, and squashes the sum again:
+# the sum is 0 and orange on the other (when that line lies outside the square drawn, the
+# whole map is one colour). No first-layer unit can draw a ring. The second layer adds up
+# these steps, each with its own weights, and squashes the sum again:
 
 # %%
 hlc.hidden_plots.plot_neuron_maps(ring_model, "hidden_2", circles)
@@ -442,7 +443,7 @@ hlc.claim("separability gain, input -> hidden_2",
           layer_scores["hidden_2"] - layer_scores["input"], at_least=0.2)  # fmt: skip
 
 # %% [markdown]
-# In the pixels, the digits overlap in one cloud. The cells above assert what the score
+# In the pixels, most digits overlap in one cloud. The cells above assert what the score
 # shows: it rises from the pixels to `hidden_1` and again to `hidden_2` (each rise asserted
 # with a margin taken over five seeds), so with each layer more of the spread lies between
 # the class averages and less within each class. The output layer then needs only one
@@ -462,14 +463,14 @@ hlc.claim("circles: separability gain, input -> hidden_2",
           ring_scores["hidden_2"] - ring_scores["input"], at_least=0.3)  # fmt: skip
 
 # %% [markdown]
-# "Apart" here means the Fisher score. It is not the same as "a straight line can tell the
-# classes apart". That question has its own score, `method="linear"`: the held-out accuracy
-# of a straight-line classifier (logistic regression) trained on the layer's values, a
-# *linear probe* (Alain and Bengio, 2016). It is slower, so we ask it of the pixels and of
-# `hidden_2` only.
+# "Apart" here means the Fisher score. It is not the same as "straight boundaries can tell
+# the classes apart". That question has its own score, `method="linear"`: the held-out
+# accuracy of a linear classifier (logistic regression: one weighted sum per class, so
+# straight boundaries between classes) trained on the layer's values, a *linear probe*
+# (Alain and Bengio, 2016). It is slower, so we ask it of the pixels and of `hidden_2` only.
 #
 # 🤔 **Predict:** the Fisher score of the digits' pixels is below 0.5. How well will a
-# straight line tell the digits apart in the pixels?
+# linear classifier tell the digits apart in the pixels?
 
 # %%
 probe_scores = {
@@ -483,11 +484,12 @@ hlc.claim("linear probe gain, input -> hidden_2", probe_scores["hidden_2"] - pro
           at_most=0.06)  # fmt: skip
 
 # %% [markdown]
-# A straight line already tells most digits apart in the pixels, and `hidden_2` adds little
-# to that on this easy data set; what the hidden layers change most here is how tightly each
-# class gathers (the Fisher score). On the circles, where no straight line separates the
-# rings in the raw coordinates, the hidden layers are what makes the output's straight cut
-# possible. "Classes come apart layer by layer" is a statement about a measure: say which.
+# A linear classifier already tells most digits apart in the pixels, and `hidden_2` adds
+# little to that on this easy data set; what the hidden layers change most here is how
+# tightly each class gathers (the Fisher score). On the circles, where no straight line
+# separates the rings in the raw coordinates, the hidden layers are what make the output's
+# straight cut possible. "Classes come apart layer by layer" is a statement about a
+# measure: say which.
 
 # %% [markdown]
 # ## First-layer weights as images
@@ -657,7 +659,7 @@ axes[2].bar(units - 0.2, h2[first], width=0.4, color="#0072B2", label=f"image {f
 axes[2].bar(units + 0.2, h2[second], width=0.4, color="#E69F00", hatch="//",
             label=f"image {second}")  # fmt: skip
 axes[2].set_xlabel("hidden_2 unit")
-axes[2].set_ylabel("output")
+axes[2].set_ylabel("hidden_2 output")
 axes[2].legend(fontsize=8)
 plt.show()
 print(f"their hidden_2 pictures are closer than {closer_than:.0%} of the pairs decided alike")
@@ -767,9 +769,9 @@ hlc.widgets.hidden_explorer(model, digits, layer="hidden_1")
 #   `hlc.probe.hidden_activations` does it for every style, subclassed models included.
 # - Activation heatmaps show class structure and dead units; neuron maps show lines
 #   becoming bends and regions; projections and separability scores show classes coming
-#   apart layer by layer (by the Fisher score; a straight line already separates most
-#   digits in the pixels); first-layer weights show which pixels push each unit, noise
-#   included.
+#   apart layer by layer (by the Fisher score; a linear classifier already tells most
+#   digits apart in the pixels); first-layer weights show which pixels push each unit,
+#   noise included.
 # - Pictures show what fires together. Unit numbers are arbitrary, knowledge is spread over
 #   units, and only interventions (like switching a unit off) test what a unit does.
 # - They are no explanation for a person affected by a decision: two images with nearly the

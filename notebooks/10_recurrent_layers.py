@@ -139,14 +139,13 @@ hlc.claim("units whose state follows the input", n_following, at_least=3)
 #
 # ## `return_sequences` and `return_state`
 #
-# By default a recurrent layer returns only its **last** output, `(samples, units)` (for a
-# SimpleRNN or a GRU that is its last state). With `return_sequences=True` it returns the
-# output after every step, `(samples, steps, units)`: what a second recurrent layer needs
-# as its input (it reads sequences), or what a model needs that answers at every step
-# (tagging each word, forecasting each next value).
+# By default a recurrent layer returns only its **last** output (for a SimpleRNN or a GRU
+# that is its last state). With `return_sequences=True` it returns its output after every
+# step: what a second recurrent layer needs as its input (it reads sequences), or what a
+# model needs that answers at every step (tagging each word, forecasting each next value).
 #
-# 🤔 **Predict:** both layers below read the same 3 windows of 40 steps. What shapes come
-# out?
+# 🤔 **Predict:** both layers below have 16 units and read the same 3 windows of 40 steps.
+# What shapes come out?
 
 # %%
 window = signal.x_test[:3]
@@ -161,9 +160,11 @@ print("the last of every step's outputs is the last output:", same)
 hlc.expect(same, "the last step of return_sequences=True equals the default output")
 
 # %% [markdown]
-# `return_state=True` makes the layer return a list instead: its output (last step or every
-# step, as `return_sequences` says), then its state after the last step, which can start
-# another layer's loop (`initial_state=`, as encoder-decoder models do).
+# So the default output has the shape `(samples, units)` and the sequence
+# `(samples, steps, units)`. `return_state=True` makes the layer return a list instead: its
+# output (last step or every step, as `return_sequences` says), then its state after the
+# last step, which can start another layer's loop (`initial_state=`, as encoder-decoder
+# models do).
 
 # %%
 with_state = layers.SimpleRNN(16, return_sequences=True, return_state=True, name="with_state")
@@ -239,7 +240,8 @@ hlc.expect(len(outputs) == 2 and np.allclose(np.asarray(outputs[0])[:, -1],
 # `layers.LSTM(32)`, `layers.GRU(32)`.
 #
 # 🤔 **Predict:** the cell below runs the LSTM equations above in NumPy, with the weights
-# of a Keras `LSTM` layer, over the same 6 steps. Will the two agree?
+# of a Keras `LSTM` layer, and the layer itself, over the same 6 steps of random inputs.
+# Will the two agree?
 
 # %%
 rng = np.random.default_rng(seed)
@@ -290,15 +292,10 @@ hlc.expect(gru.count_params() == 3 * (5 * (3 + 5) + 2 * 5),
 # %% [markdown]
 # ### Exercise 10.1: the parameters of a GRU layer
 #
-# A model reads sentences as character ids: `keras.layers.Embedding(50, 8)` (50 different
-# characters), then `keras.layers.GRU(32)`. How many parameters does the **GRU layer** have?
-# Store the number in `answer`.
-#
-# ### Exercise 10.2: what an LSTM returns
-#
-# A batch of 5 sequences of 30 steps with 3 features each goes through
-# `keras.layers.LSTM(16, return_sequences=True, return_state=True)`. It returns a list of
-# tensors. Store their shapes, in order, as a list of tuples.
+# A model reads sentences as character ids (whole numbers from 0 to 49, one per character).
+# Its first layer, `keras.layers.Embedding(50, 8)`, is a table of 50 rows of 8 learned
+# numbers: it replaces each id with its row. Then comes `keras.layers.GRU(32)`. How many
+# parameters does the **GRU layer** have? Store the number in `answer`.
 
 # %%
 answer = ...
@@ -306,6 +303,13 @@ hlc.check("10.1", answer)
 
 # %%
 hlc.solution("10.1")
+
+# %% [markdown]
+# ### Exercise 10.2: what an LSTM returns
+#
+# A batch of 5 sequences of 30 steps with 3 features each goes through
+# `keras.layers.LSTM(16, return_sequences=True, return_state=True)`. It returns a list of
+# tensors. Store their shapes, in order, as a list of tuples.
 
 # %%
 answer = ...

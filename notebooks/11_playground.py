@@ -105,24 +105,26 @@ def show_outputs(engines, show_test_data=False):
 # epochs a second for the default network while the pictures update, in the course's bench
 # (`playground_speed` in `bench/results.json`). Press play.
 #
-# Where this playground differs from TensorFlow Playground (a later version of the course
-# will offer its exact recipe):
+# Where this playground differs from TensorFlow Playground:
 #
 # - **The output and the loss.** The Playground's output unit is a `tanh`, its targets
-#   are -1 and +1, and it minimizes half the squared error. Here the output is a sigmoid,
-#   the labels 0 and 1, and the loss binary cross-entropy, as a Keras model for two classes
-#   has it; the losses shown are that cross-entropy (ln 2 ≈ 0.69 is a coin toss).
+#   are -1 and +1, and it minimizes (and shows) half the squared error. Here the output is
+#   a sigmoid, the labels 0 and 1, and the loss binary cross-entropy, as a Keras model for
+#   two classes has it; the losses shown are that cross-entropy (ln 2 ≈ 0.69 is a coin
+#   toss).
 # - **The start.** The Playground draws every weight from U(-0.5, 0.5) and sets every bias
 #   to 0.1; here weights start as Keras' Glorot-uniform default and biases at 0.
-# - **The penalty.** The Playground penalizes every weight, those into the output too, and
-#   its L2 is ½·λ·Σw²; here the penalty is on the hidden layers' weights only and L2 is
-#   Keras' λ·Σw² (the same rate pulls twice as hard). Its L1 sets a weight that crosses 0
-#   to exactly 0 for good; here L1 leaves such weights jittering within a hair of 0.
+# - **The penalty.** The Playground penalizes every weight, those into the output too (no
+#   bias, in either), and its L2 is ½·λ·Σw²; here the penalty is on the hidden layers'
+#   weights only and L2 is Keras' λ·Σw² (the same rate pulls twice as hard). When its L1
+#   step would carry a weight across 0, the Playground sets the weight to exactly 0 and
+#   freezes it there until the network is reset; here L1 leaves such weights jittering
+#   within a hair of 0.
 # - **The data.** The Playground's plane spans [-6, 6]; this one spans [-1.2, 1.2], with
-#   the points within about 1 of the centre (so sin x1 is almost x1 here). Its circle has
-#   the blue class inside and its xor the blue class where the signs agree; here the
-#   circle's middle is class 0 (orange) and xor's class 1 (blue) is where the signs differ,
-#   as in lesson 01.
+#   the points within about 1 of the centre, so sin x1 is nearly linear here (on the
+#   Playground's plane it waves almost twice across). Its circle has the blue class inside
+#   and its xor the blue class where the signs agree; here the circle's middle is class 0
+#   (orange) and xor's class 1 (blue) is where the signs differ, as in lesson 01.
 
 # %%
 pg = hlc.widgets.playground()
@@ -192,8 +194,9 @@ hlc.claim("spiral: test loss with all features over x1 and x2 only",
 # the deeper layers must bend those into the spiral's curves; in 1,000 epochs at the
 # default learning rate they get there from some starting weights and not from others
 # (the loss printed above is this run's; play on in the playground and watch the deeper
-# neurons' maps change). The squares x1² and x2² already curve round the centre
-# (on this playground's [-1, 1] plane the sines are nearly straight), so the first layer
+# neurons' maps change). With the squares as inputs, a first-layer neuron computes
+# tanh(a·x1² + b·x2² + ...), whose map can already curve round the centre (its lines of
+# equal value are circles or ellipses when a and b have the same sign), so the first layer
 # starts from curved pieces, and in the same epochs the test loss ends below 0.35 of the
 # other on every seed. Hand-made features are a shortcut when you know the problem; hidden
 # layers are how a network makes its own when you do not.
@@ -235,11 +238,16 @@ hlc.claim("noisy gauss, no regularization: test minus training loss", gap_plain,
 hlc.claim("noisy gauss: L2's gap over the unregularized gap", gap_l2 / gap_plain, at_most=0.6)
 
 # %% [markdown]
-# Without regularization the boundary bends around single noisy training points: the
-# training loss goes near 0 while the test loss stays far higher (a gap of at least 0.1 on
-# every seed). L2 adds λ·Σw² of the hidden layers' weights to the loss, which pulls them
-# towards zero (their sizes are measured below) and smooths the boundary: the gap shrinks
-# to less than 0.6 of the unregularized one on every seed (about a third).
+# The few training points (white rims; the test points have black ones) are split by a
+# line almost without error, so without regularization nothing stops the weights from
+# growing until the network is sure of every one of them: the training loss goes near 0.
+# The boundary stays close to a straight line, but the colours switch sharply across it,
+# and every test point on the wrong side costs a lot of cross-entropy: the test loss stays
+# far higher (a gap of at least 0.1 on every seed). L2 adds λ·Σw² of the hidden layers'
+# weights to the loss, which pulls them towards zero (their sizes are measured below): the
+# switch from one class to the other becomes gradual, the network is less sure where the
+# classes overlap, and the gap shrinks to less than 0.6 of the unregularized one on every
+# seed (about a third).
 #
 # 🤔 **Predict:** L1 adds λ·Σ|w| instead. What will it do to the lines of the network
 # diagram that L2 does not?
@@ -359,9 +367,9 @@ for engine in [xor_linear, xor_hidden, spiral_plain, spiral_features, plain, l2,
 # - Hand-made features are a shortcut when you know the problem: a good input feature can
 #   stand in for hidden neurons (exercises 11.1 and 11.2). Hidden layers learn features
 #   when you do not.
-# - Regularization keeps a big network from bending around noise: L2 shrank the gap
-#   between training and test loss to about a third; L1 did as well and pruned most of the
-#   hidden weights to (almost) zero.
+# - Regularization keeps a big network from growing sure of a few noisy points: L2 shrank
+#   the gap between training and test loss to about a third; L1 reached a similar test
+#   loss and pruned most of the hidden weights to (almost) zero.
 # - Zero initialization leaves every neuron of a layer a copy of the others (here, with
 #   `tanh`, nothing but the output's bias moves); random starts break the symmetry.
 # - Behind the pictures is a real Keras model, trained in a compiled loop of about 2,000

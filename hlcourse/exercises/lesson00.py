@@ -78,6 +78,12 @@ def dense_layer_by_hand(answer) -> str:
             "has one input per row, and the layer's output keeps that layout: one row per "
             "input, one column per unit."
         )
+    if got.shape == (2,) and np.allclose(got, z.max(axis=0)):
+        raise Wrong(
+            "Your answer holds the largest value of each column of x @ W + b: `np.max(z, 0)` "
+            "reads the 0 as an axis and takes a maximum over the four inputs. ReLU compares "
+            "every value with 0 on its own; look for NumPy's element-wise maximum of two arrays."
+        )
     if got.shape == (2,):
         raise Wrong(
             "Your answer has shape (2,): the output of one input. `x` holds four inputs, one "

@@ -142,6 +142,13 @@ def forward_pass(answer) -> str:
             "probability between the two points. Each point's three scores are normalised "
             "among themselves; which axis holds them?"
         )
+    whole = np.exp(logits) / np.exp(logits).sum()
+    if np.allclose(got, whole, atol=1e-6):
+        raise Wrong(
+            "All six of your values add up to 1 together: the sum in your softmax ran over "
+            "both points. Each point's three probabilities should add up to 1 on their own; "
+            "sum over one axis only."
+        )
     if np.allclose(got, _softmax(np.tanh(x @ w1 + b1) @ w2 + b2, axis=1), atol=1e-6):
         raise Wrong(
             "Close, but this network's hidden layer uses ReLU, max(z, 0), not tanh as in the "

@@ -1,5 +1,5 @@
 """Exercises of lesson 04: deep versus wide parameter counts, the fewest units that solve
-circles, and what a forward pass costs."""
+circles, and the widest four-layer network that costs no more than one wide layer."""
 
 from __future__ import annotations
 
@@ -46,9 +46,14 @@ def deep_or_wide(answer) -> str:
         hint = " (biases or the output layer left out?)" if answer[0] == 192 else ""
         wrong.append(f"the wide count {answer[0]} is off{hint}")
     if answer[1] != deep:
-        one_middle_layer = _dense_parameters([2, 16, 16, 1])
-        hint = " (there are three 16 × 16 layers)" if answer[1] == one_middle_layer else ""
-        wrong.append(f"the deep count {answer[1]} is off{hint}")
+        deep_hints = {
+            _dense_parameters([2, 16, 16, 1]): " (there are three 16 × 16 layers)",
+            _dense_parameters([2, 16, 16, 16, 1]): " (four hidden layers: three 16 × 16 "
+            "layers between them)",
+            2 * 16 + 3 * 16 * 16 + 16: " (biases left out?)",
+            deep - (16 + 1): " (the output layer left out?)",
+        }
+        wrong.append(f"the deep count {answer[1]} is off{deep_hints.get(answer[1], '')}")
     raise Wrong("; ".join(wrong).capitalize() + ". Per Dense layer: inputs × units + units.")
 
 
@@ -122,47 +127,58 @@ def multiply_adds(sizes: list[int]) -> int:
     "Four layers for the price of one",
     solution="""
     # One layer of 256: 2 * 256 + 256 * 1 = 768 multiply-adds per example.
-    # Four layers of w:  2w + 3 * w * w + w = 3w^2 + 3w, at most 768 for w up to 15.
-    answer = [15, 15, 15, 15]   # 720 multiply-adds
+    # Four layers of w:  2 * w + 3 * (w * w) + w * 1 = 3w² + 3w.
+    # w = 15 costs 720, w = 16 costs 816: 15 is the largest that fits.
+    answer = max(w for w in range(1, 257) if 2 * w + 3 * w * w + w <= 2 * 256 + 256)
     """,
 )
 def four_for_one(answer) -> str:
-    if not isinstance(answer, list) or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in answer
-    ):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral) or answer < 1:
         raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a list of hidden-layer widths, "
-            "like `[8, 8, 8, 8]` (positive whole numbers)."
-        )
-    if len(answer) != DEEP_LAYERS:
-        raise Wrong(
-            f"Your network has {len(answer)} hidden layer{'s' if len(answer) != 1 else ''}; "
-            f"the exercise asks for exactly {DEEP_LAYERS}."
+            f"Your answer is {answer!r}; this exercise asks for one width, a positive whole "
+            "number: `answer = w`."
         )
     budget = multiply_adds([2, WIDE_WIDTH, 1])
-    cost = multiply_adds([2, *answer, 1])
-    if cost <= budget:
+
+    def cost(width: int) -> int:
+        return multiply_adds([2, *[width] * DEEP_LAYERS, 1])
+
+    largest = max(w for w in range(1, WIDE_WIDTH + 1) if cost(w) <= budget)
+    if answer == largest:
         return (
-            f"{answer}: {cost:,} multiply-adds per example, no more than one layer of "
-            f"{WIDE_WIDTH} units ({budget:,}), in {DEEP_LAYERS} layers that must run one after "
-            "another."
+            f"{largest}: {cost(largest):,} multiply-adds per example ({largest + 1} would cost "
+            f"{cost(largest + 1):,}), against {budget:,} for one layer of {WIDE_WIDTH}. Between "
+            "two hidden layers the cost is width × width, so four layers afford far fewer "
+            "units, and they run one after another."
         )
-    if sum(answer) >= WIDE_WIDTH:
+    if answer * DEEP_LAYERS == WIDE_WIDTH:
         raise Wrong(
             f"{answer} shares out the {WIDE_WIDTH} units, but not the cost: a layer does "
             "(its inputs) × (its units) multiply-adds, so a layer after a wide layer pays for "
             "both widths at once. The single wide layer's inputs and outputs are tiny (2 and 1)."
         )
-    if cost <= 1.15 * budget:
+    if answer < largest:
         raise Wrong(
-            f"{answer} costs {cost:,} multiply-adds per example, just over what the single "
-            f"layer of {WIDE_WIDTH} costs. Count each layer's inputs × units for both networks, "
-            "the output layer too (biases are additions, not multiply-adds)."
+            f"Four layers of {answer} fit within the cost of one layer of {WIDE_WIDTH}, but a "
+            "wider layer fits too. Count every layer of both networks, the first (2 inputs) and "
+            "the output layer (1 unit) too."
+        )
+    if (DEEP_LAYERS - 1) * answer * answer <= budget:
+        raise Wrong(
+            f"{DEEP_LAYERS - 1} × {answer} × {answer} counts only the layers between hidden "
+            f"layers. The first hidden layer (2 × {answer}) and the output layer ({answer} × 1) "
+            "cost multiply-adds too."
+        )
+    if cost(answer) <= 1.25 * budget:
+        raise Wrong(
+            f"Four layers of {answer} cost a little more per example than one layer of "
+            f"{WIDE_WIDTH}. Count each layer's inputs × units in both networks (biases are "
+            "additions, not multiply-adds)."
         )
     raise Wrong(
-        f"{answer} costs {cost:,} multiply-adds per example, more than one layer of "
-        f"{WIDE_WIDTH} units does. Each layer costs its inputs × its units: between two hidden "
-        "layers that is width × width, which grows fast. Narrower layers."
+        f"Four layers of {answer} cost more multiply-adds per example than one layer of "
+        f"{WIDE_WIDTH}. Each layer costs its inputs × its units: between two hidden layers "
+        "that is width × width, which grows fast."
     )
 
 

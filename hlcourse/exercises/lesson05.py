@@ -36,6 +36,8 @@ def article_parameters(answer) -> str:
             "(128 × 64 + 64 = 8,256), whatever the problem."
         )
     known = {
+        _dense_parameters([64, *UNITS, 10]): "that is the digits model above (64 inputs, 10 "
+        "classes); here there are 20 inputs and 5 classes",
         _dense_parameters(
             [64, *UNITS, CLASSES]
         ): "that is for 64 inputs (digits); here there are 20",

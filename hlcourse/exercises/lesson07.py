@@ -77,6 +77,22 @@ def tape_references() -> dict[str, dict[str, float]]:
     }
 
 
+HELPERS = ("gradient_norms", "diagnose")  # what 07.1 asks the learner to do without
+
+
+def _names_used(function) -> set[str]:
+    """Every global and attribute name the code of `function` (and of functions defined in
+    it) refers to; none for a callable without code of its own."""
+    code = getattr(function, "__code__", None)
+    names: set[str] = set()
+    stack = [code] if code is not None else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    return names
+
+
 def _same(got: dict[str, float], want: dict[str, float]) -> bool:
     return all(math.isclose(got[k], want[k], rel_tol=1e-4, abs_tol=1e-9) for k in want)
 
@@ -101,6 +117,12 @@ def gradients_by_hand(answer) -> str:
         raise Wrong(
             f"Your answer is a {type(answer).__name__}; this exercise asks for a function "
             "`def answer(model, x, y): ... return {layer name: norm}`."
+        )
+    used = sorted(_names_used(answer) & set(HELPERS))
+    if used:
+        raise Wrong(
+            f"Your function calls `{used[0]}`, the helper this exercise asks you to do "
+            "without. Record the forward pass and the loss on a `tf.GradientTape` yourself."
         )
     x, y = tape_batch()
     try:

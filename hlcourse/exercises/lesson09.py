@@ -61,6 +61,11 @@ def conv_parameters(answer) -> str:
         )
     if answer == per_filter * FILTERS:
         raise Wrong("Almost: the weights are right, but each filter also has a bias.")
+    if answer == (KERNEL * KERNEL + 1) * IN_CHANNELS * FILTERS:
+        raise Wrong(
+            "That gives each filter a bias per input channel. A filter adds up what its windows "
+            "on all the channels give into one number per position, and adds one bias to that."
+        )
     if answer in (per_filter + 1, per_filter):
         raise Wrong("That is one filter's parameters; the layer has 12 filters.")
     if answer in (3 * 3 * IN_CHANNELS * FILTERS + FILTERS, 3 * 3 * IN_CHANNELS * FILTERS):
@@ -107,7 +112,12 @@ def third_layer_field(answer) -> str:
             "That spaces pool_2's units 2 pixels apart, as pool_1's are. pool_2 halves the grid "
             "once more: count how far apart its neighbouring units sit in the picture."
         )
-    if answer in (2 * FIELD_BEFORE, 2 * 8, CONV_3 * FIELD_BEFORE):
+    if answer == 8 + (CONV_3 - 1) * STEP_BEFORE:
+        raise Wrong(
+            "That starts from conv_2's 8x8 patch. conv_3 comes after pool_2, and pool_2's "
+            "units already see more than conv_2's: start from the layer right below conv_3."
+        )
+    if answer in (2 * FIELD_BEFORE, CONV_3 * FIELD_BEFORE):
         raise Wrong(
             "A field does not double or triple with each layer: neighbouring units' patches "
             "overlap. Start from pool_2's field and add what the 3x3 window adds, in pixels."

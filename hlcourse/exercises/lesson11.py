@@ -71,15 +71,18 @@ def xor_without_hidden_layers(answer) -> str:
 
 SPIRAL_BUDGET = 12  # hidden neurons in all
 SPIRAL_LOSS = 0.1
-CURVED = ("x1^2", "x2^2")  # features that curve round the centre (the sines barely do on [-1, 1])
+# With both squares as inputs, one neuron's map tanh(a·x1² + b·x2² + ...) can curve round the
+# centre; the sines are nearly linear where the points lie.
+CURVED = ("x1^2", "x2^2")
 
 
 @exercise(
     "11.2",
     "The spiral on a budget",
     solution="""
-    # The squares already curve round the centre, so 12 neurons need not build every turn
-    # from straight lines; a larger learning rate gets there in 1,000 epochs.
+    # With the squares as inputs, each first-layer neuron can curve round the centre, so 12
+    # neurons need not build every turn from straight lines; a larger learning rate gets
+    # there in 1,000 epochs.
     state = hlc.playground.PlaygroundState().with_changes(
         dataset="spiral", layers=(6, 6), features=("x1", "x2", "x1^2", "x2^2"),
         learning_rate=0.1)
@@ -108,15 +111,20 @@ def spiral_on_a_budget(answer) -> str:
         if not any(f in state.features for f in CURVED):
             hint = (
                 f" From {', '.join(state.features)}, {neurons} neurons must build every turn "
-                "of the spiral themselves. Which feature maps already curve round the centre?"
+                "of the spiral from straight lines. Which inputs would let a single neuron "
+                "draw a curve round the centre?"
             )
         else:
-            hint = " Your inputs curve already: train longer, or with a larger learning rate."
+            hint = (
+                " With the squares, your neurons can curve already: train longer, or with a "
+                "larger learning rate."
+            )
         raise Wrong(f"Not yet: {_loss_line(engine)}; get it below {SPIRAL_LOSS}.{hint}")
     extra = [f for f in state.features if f not in ("x1", "x2")]
     how = f"with the extra features {', '.join(extra)}" if extra else "from x1 and x2 alone"
     why = (
-        " Features that already curve do part of what hidden neurons would otherwise have to learn."
+        " With the squares, each neuron can curve round the centre: the features do part of "
+        "what hidden neurons would otherwise have to learn."
         if any(f in state.features for f in CURVED)
         else " Without the squares, on a budget: the hard way, well done."
     )

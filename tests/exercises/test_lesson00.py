@@ -18,6 +18,7 @@ WRONG_ANSWERS = [
     ("00.2", np.maximum(X @ W, 0) + B, "inside the activation"),
     ("00.2", np.maximum(X @ W + B, 0).T, "turned around"),
     ("00.2", np.maximum(X[0] @ W + B, 0), "the output of one input"),
+    ("00.2", np.max(X @ W + B, 0), "element-wise maximum"),
     ("00.2", np.maximum(X * 2, 0), "shape (4, 3)"),
     ("00.2", np.full((4, 2), 9.0), "not relu(x @ W + b)"),
     ("00.2", "relu", "NumPy array"),

@@ -27,6 +27,7 @@ WRONG_ANSWERS = [
     ("01.1", 3, "set of letters"),
     ("01.2", lambda: np.maximum(FX @ W1 + B1, 0) @ W2 + B2, "raw scores (logits)"),
     ("01.2", lambda: softmax(np.maximum(FX @ W1 + B1, 0) @ W2 + B2, axis=0), "columns add up to 1"),
+    ("01.2", lambda: softmax(np.maximum(FX @ W1 + B1, 0) @ W2 + B2, axis=None), "ran over both points"),
     ("01.2", lambda: softmax(np.tanh(FX @ W1 + B1) @ W2 + B2, axis=1), "uses ReLU"),
     ("01.2", lambda: 1 / (1 + np.exp(-(np.maximum(FX @ W1 + B1, 0) @ W2 + B2))), "need not add up"),
     ("01.2", lambda: softmax((FX @ W1 + B1) @ W2 + B2, axis=1), "skipped the hidden layer's"),

@@ -18,11 +18,17 @@ WRONG_ANSWERS = [
     ("04.2", [2, 2], "stacking such layers"),
     ("04.2", [1, 3], "layer of 1 unit"),
     ("04.2", "8", "list of hidden-layer widths"),
-    ("04.3", [64, 64, 64, 64], "shares out the 256 units"),
-    ("04.3", [16, 16, 16, 16], "just over"),
-    ("04.3", [20, 20, 20, 20], "width × width"),
-    ("04.3", [15, 15, 15], "exactly 4"),
-    ("04.3", (15, 15, 15, 15), "list of hidden-layer widths"),
+    ("04.1", (257, 609), "four hidden layers"),
+    ("04.1", (257, 816), "biases left out"),
+    ("04.1", (257, 864), "output layer left out"),
+    ("04.3", 64, "shares out the 256 units"),
+    ("04.3", 16, "counts only the layers between hidden layers"),
+    ("04.3", 17, "biases are additions"),
+    ("04.3", 12, "a wider layer fits too"),
+    ("04.3", 2, "a wider layer fits too"),
+    ("04.3", 32, "width × width"),
+    ("04.3", [15, 15, 15, 15], "one width"),
+    ("04.3", 15.0, "one width"),
 ]  # fmt: skip
 
 

@@ -75,6 +75,7 @@ def prototypes(kind="right"):
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
     ("05.1", 18821, "64 inputs"),
+    ("05.1", 18986, "the digits model above"),
     ("05.1", 12960, "weights only"),
     ("05.1", 13024, "left out the output layer"),
     ("05.1", 13189.0, "one whole number"),

@@ -39,15 +39,17 @@ def in_place(x, rate):
 
 
 def builder(*, dropout=0.0, l2=None, compile=True, loss="binary_crossentropy", inputs=2,
-            outputs=1, activation="sigmoid"):  # fmt: skip
+            outputs=1, activation="sigmoid", units=128, noise=None):  # fmt: skip
     """A `build()` for the moons network, with the given cure and compile settings."""
     keras = keras_module()
 
     def build():
         layers = [keras.Input(shape=(inputs,))]
+        if noise:
+            layers.append(keras.layers.GaussianNoise(noise))
         for _ in range(2):
             penalty = keras.regularizers.L2(l2) if l2 else None
-            layers.append(keras.layers.Dense(128, activation="relu", kernel_regularizer=penalty))
+            layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=penalty))
             if dropout:
                 layers.append(keras.layers.Dropout(dropout))
         layers.append(keras.layers.Dense(outputs, activation=activation))
@@ -68,15 +70,20 @@ WRONG_ANSWERS = [
     ("06.1", lambda: same_mask_every_call, "exactly the same entries"),
     ("06.1", lambda: in_place, "changed the array it was given"),
     ("06.1", 0.75, "the function itself"),
-    ("06.2", lambda: builder(), "Nothing in this model regularizes"),
-    ("06.2", lambda: builder(dropout=0.5), "still overfits"),
-    ("06.2", lambda: builder(l2=1.0), "underfits"),
-    ("06.2", lambda: builder(l2=0.01, compile=False), "not compiled"),
-    ("06.2", lambda: builder(l2=0.01, loss="mse"), "binary cross-entropy"),
-    ("06.2", lambda: builder(l2=0.01, inputs=3), "input shape is (2,)"),
-    ("06.2", lambda: builder(l2=0.01, outputs=2, activation="softmax",
+    ("06.2", lambda: builder(dropout=0.5, l2=0.01), "dropout alone"),  # the lesson's cell
+    ("06.2", lambda: builder(l2=0.01), "Take the penalties out"),
+    ("06.2", lambda: builder(), "Nothing in this model drops units"),
+    ("06.2", lambda: builder(noise=0.3), "Nothing in this model drops units"),
+    ("06.2", lambda: builder(dropout=0.5), "make the cure stronger"),
+    ("06.2", lambda: builder(dropout=0.3), "which way makes the cure stronger"),
+    ("06.2", lambda: builder(dropout=0.95), "underfits"),
+    ("06.2", lambda: builder(dropout=0.1, units=16), "this exercise is about dropout"),
+    ("06.2", lambda: builder(dropout=0.7, compile=False), "not compiled"),
+    ("06.2", lambda: builder(dropout=0.7, loss="mse"), "binary cross-entropy"),
+    ("06.2", lambda: builder(dropout=0.7, inputs=3), "input shape is (2,)"),
+    ("06.2", lambda: builder(dropout=0.7, outputs=2, activation="softmax",
                              loss="sparse_categorical_crossentropy"), "one number per point"),
-    ("06.2", lambda: builder(l2=0.01)(), "the function that builds one"),
+    ("06.2", lambda: builder(dropout=0.7)(), "the function that builds one"),
     ("06.3", 2.0, "where the average is heading"),
     ("06.3", 0.02, "after one step"),
     ("06.3", 2.0 * 0.99**100, "distance still left"),

@@ -47,6 +47,14 @@ def with_bn_layer(model, x, y):
     return {layer.name: float(tf.norm(g)) for layer, g in zip(layers, grads, strict=True)}
 
 
+def helper_norms(model, x, y):
+    """07.1 answered by wrapping the lesson's helper instead of using a tape."""
+    import hlcourse as hlc
+
+    rows = hlc.diagnostics.gradient_norms(model, x, y).rows
+    return {row.layer: row.kernel_norm for row in rows if row.weight == "kernel"}
+
+
 def sgd(**kwargs):
     return lambda: keras_module().optimizers.SGD(**kwargs)
 
@@ -101,6 +109,7 @@ WRONG_ANSWERS = [
     ("07.1", lambda: tape_norms(weights=True), "norms of the weights themselves"),
     ("07.1", lambda: tape_norms(summed=True), "32 times too large"),
     ("07.1", lambda: with_bn_layer, "Only layers with a weight matrix"),
+    ("07.1", lambda: helper_norms, "the helper this exercise asks you to do without"),
     ("07.1", lambda: (lambda model, x, y: [1.0, 2.0, 3.0]), "return a dict"),
     ("07.1", lambda: (lambda model, x, y: model.nonexistent), "Your function raised"),
     ("07.1", {"hidden_1": 0.1}, "asks for a function"),

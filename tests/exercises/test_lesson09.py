@@ -15,10 +15,12 @@ WRONG_ANSWERS = [
     ("09.1", 5 * 5 * 6 + 1, "one filter's parameters"),
     ("09.1", (5 * 5 * 6 * 12 + 12) * 16 * 16, "grows with the size of the maps"),  # per position
     ("09.1", 3 * 3 * 6 * 12 + 12, "this layer's filters are 5x5"),
+    ("09.1", (5 * 5 + 1) * 6 * 12, "a bias per input channel"),
     ("09.1", 1.5, "one whole number"),
     ("09.2", 12, "neighbouring pool_2 units do not sit 1 pixel apart"),
     ("09.2", 14, "pool_2 halves the grid once more"),
     ("09.2", 20, "does not double"),
+    ("09.2", 8 + 2 * 4, "starts from conv_2's 8x8 patch"),
     ("09.2", 10, "a layer the lesson printed"),
     ("09.2", "18 pixels", "one whole number"),
     ("09.3", (5, 5, 16), "the lesson's 28x28 pictures"),

@@ -38,7 +38,7 @@ WRONG_ANSWERS = [
     ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6), epochs=0),
      "not trained yet"),
     ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6)),
-     "Which feature maps already curve"),
+     "draw a curve round the centre"),
     ("11.2", lambda: playground_engine(dataset="spiral", layers=(6, 6),
                                        features=("x1", "x2", "x1^2", "x2^2")),
      "train longer"),
