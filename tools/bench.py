@@ -220,6 +220,11 @@ def main() -> int:
     results["machine"] = machine()
     entries = results.setdefault("lessons", {})
     over_budget, not_repeatable = [], []
+
+    def save() -> None:
+        # After every lesson and section, so a bench stopped part-way keeps what it measured.
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
     for files in find_lessons(ROOT / "notebooks"):
         if args.lessons and files.slug not in args.lessons:
             continue
@@ -252,6 +257,7 @@ def main() -> int:
             "repeat": repeat,
             "measured": dt.date.today().isoformat(),
         }
+        save()
         verdict = "within budget"
         budget = budget_for(files.slug)
         if seconds > budget["seconds"] or peak > budget["peak_rss_mb"]:
@@ -278,15 +284,18 @@ def main() -> int:
     )
     results["widget_budgets"] = WIDGET_BUDGETS
     results["widget_latency"] = widget_latencies()
+    save()
     if not args.no_playground:
         results["playground_speed"] = playground_speed()
+        save()
     if not args.no_soak:
         results["soak"] = widget_soak()
+        save()
     if not args.no_browser:
         results["browser_latency"] = browser_latencies(
             results.get("browser_latency", {}), args.lessons or None
         )
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    save()
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 1 if over_budget or not_repeatable else 0
 
