@@ -22,7 +22,8 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 
 # TensorFlow reads these when it is first imported; setting them here, before any lesson
-# imports TensorFlow, keeps its C++ start-up lines out of the lessons (FACTS.md). A learner's
+# imports TensorFlow, keeps its C++ start-up lines (oneDNN notices, absl warnings) out of the
+# lessons; set later, they do nothing. A learner's
 # own settings win.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")

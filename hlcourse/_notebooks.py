@@ -46,7 +46,8 @@ def read_cells(path: Path) -> list[tuple[str, str]]:
 def pair_differences(py: Path, ipynb: Path) -> list[str]:
     """Where a jupytext pair disagrees, in words (empty when the cells match).
 
-    jupytext's own `--diff` and `--test` miss out-of-sync pairs (FACTS.md), so this compares
+    jupytext's own `--diff` and `--test` compare a file with its own round trip, not with the
+    other file of its pair, so they miss a pair edited on one side only; this compares
     cell types and sources read from both files.
     """
     left, right = read_cells(py), read_cells(ipynb)

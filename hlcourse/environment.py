@@ -67,7 +67,8 @@ class EnvironmentInfo:
 def quiet_tensorflow() -> None:
     """Silence TensorFlow's C++ start-up lines (oneDNN, absl) and its Python warnings.
 
-    Works fully only before TensorFlow is first imported (FACTS.md: both variables are needed).
+    Works fully only before TensorFlow is first imported, and needs both variables: the log
+    level hides absl's lines, only the oneDNN switch hides the oneDNN notice.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")

@@ -1,7 +1,7 @@
 """Fast training for small networks: many optimizer steps inside one compiled TensorFlow loop.
 
-``model.fit`` costs 15-35 ms per epoch however little work the epoch holds (FACTS.md), which is
-most of the time a tiny network takes to train. `train_fast` runs a whole chunk of epochs inside
+``model.fit`` costs 15-35 ms per epoch however little work the epoch holds (measured by timing
+``fit`` on networks of a few units), which is most of the time a tiny network takes to train. `train_fast` runs a whole chunk of epochs inside
 one ``tf.function`` (GradientTape + the optimizer's ``apply_gradients``), so a lesson or a widget
 can train hundreds of epochs in well under a second, and still report progress and stop early
 between chunks.
