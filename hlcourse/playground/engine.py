@@ -33,8 +33,8 @@ How the playground's settings become Keras:
 
 Training runs in one compiled ``tf.function`` that trains many epochs per call
 (`PlaygroundEngine.run_epochs`), never one ``fit`` per epoch: ``fit`` costs 15-35 ms per call
-however small the epoch, more than a whole epoch of this
-network takes (`make bench` records both rates as `playground_speed`). The loop computes the
+however small the epoch, more than a whole epoch of this network takes (`make bench` records
+both rates as `playground_speed`). The loop computes the
 gradients and the SGD update by hand from the Dense layers' kernels and biases (no Keras call,
 no optimizer object inside), and is compiled by XLA: 3,000-7,000 epochs per second for the
 default network on this machine, against about 19 for one ``fit`` per epoch. The Keras model
