@@ -29,8 +29,9 @@ bench: env  ## run every lesson in a fresh kernel; record time and peak memory i
 html: env  ## render a read-only copy of the course, with outputs, into build/html
 	$(ENV_PY) -m hlcourse html build/html
 
-sweep-memory: env  ## lesson 10's sweep: SimpleRNN/LSTM/GRU over delays and 5 seeds, into bench/results.json
-	$(ENV_PY) tools/sweep_memory.py
+sweep-memory: env  ## lesson 10's sweeps: SimpleRNN/LSTM/GRU on both memory tasks, 5 seeds, into bench/results.json
+	$(ENV_PY) tools/sweep_memory.py --task symbol
+	$(ENV_PY) tools/sweep_memory.py --task adding
 
 lock: env  ## recompile requirements.lock from pyproject.toml (needs the network)
 	$(ENV_PY) -m pip install -qq uv && $(BIN)/uv pip compile pyproject.toml tools/lock-platform.in \

@@ -10,7 +10,8 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 
 Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
 `course_files`, `progress`,
-`exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`
+`exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`,
+`initialization`
 -> `diagnostics`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
 -> `widgets` -> `doctor`, `html_export` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
@@ -55,6 +56,7 @@ _SUBMODULES = (
     "expectations",
     "hidden_plots",
     "html_export",
+    "initialization",
     "lessons",
     "models",
     "playground",

@@ -47,7 +47,10 @@ import numpy as np
 __all__ = ["HIDDEN_ACTIVATIONS", "DenseRun", "dense_run"]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-"""Activations a layer may have here, in the order of the loop's activation indices."""
+"""Activations a hidden layer may have here, in the order of the loop's activation indices."""
+OUTPUT_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "softmax")
+"""Activations the output layer may have: also softmax, whose output keeps its logits for the
+cross-entropy losses as it does in the Keras loop (TensorFlow backend)."""
 SLOTS = (2, 6)
 """Hidden-layer slots of the shared loops: a network with d hidden layers trains in the loop
 of the smallest that holds d (0 to 2 hidden layers in that of 2, 3 to 6 in that of 6) and
@@ -59,8 +62,8 @@ _LOOPS: dict[tuple, Any] = {}
 _LOOPS_LOCK = threading.Lock()
 
 
-def _activation_name(function: Any) -> str | None:
-    for name in HIDDEN_ACTIVATIONS:
+def _activation_name(function: Any, names: tuple[str, ...] = HIDDEN_ACTIVATIONS) -> str | None:
+    for name in names:
         if function is keras.activations.get(name):
             return name
     return None
@@ -75,6 +78,7 @@ def dense_layers(model: keras.Model) -> list | None:
     if not layers:
         return None
     for layer in layers:
+        allowed = OUTPUT_ACTIVATIONS if layer is layers[-1] else HIDDEN_ACTIVATIONS
         if type(layer) is not keras.layers.Dense or layer.bias is None or not layer.trainable:
             return None
         if any(
@@ -87,7 +91,10 @@ def dense_layers(model: keras.Model) -> list | None:
             return None
         if getattr(layer, "lora_enabled", False) or getattr(layer, "quantization_mode", None):
             return None
-        if layer.dtype_policy.name != "float32" or _activation_name(layer.activation) is None:
+        if (
+            layer.dtype_policy.name != "float32"
+            or _activation_name(layer.activation, allowed) is None
+        ):
             return None
     expected = [weight for layer in layers for weight in (layer.kernel, layer.bias)]
     trainable = list(model.trainable_variables)
@@ -126,7 +133,7 @@ def dense_run(
     slots = next((size for size in SLOTS if size >= depth), depth)
     key = (
         slots,
-        _activation_name(layers[-1].activation),
+        _activation_name(layers[-1].activation, OUTPUT_ACTIVATIONS),
         loss_key,
         accuracy_key,
         batch == len(x),

@@ -1,9 +1,10 @@
-"""Pictures of a network's health: activation histograms, gradient norms, update ratios.
+"""Pictures of a network's health: activation histograms, gradient norms, update ratios, and
+the spread of the signal layer by layer at initialization.
 
 Each function takes an optional `ax`, draws on it (or on a new figure made with
 `hlcourse.render.new_figure`, outside pyplot, so nothing is left open) and returns the axes it
 drew on; show a new figure in a notebook by ending the cell with ``ax.figure``. Nothing here
-trains a model: the numbers come from `hlcourse.diagnostics`.
+trains a model: the numbers come from `hlcourse.diagnostics` and `hlcourse.initialization`.
 
 Colours follow Okabe & Ito's colour-blind-safe set; every series also has its own line style,
 marker or hatch, and a legend entry that states the number that matters (dead %, saturated %).
@@ -18,14 +19,22 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
+from hlcourse import initialization
 from hlcourse.plots import RUN_COLORS, RUN_MARKERS, _renamed
 
-__all__ = ["plot_activation_histograms", "plot_gradient_norms", "plot_update_ratios"]
+__all__ = [
+    "plot_activation_histograms",
+    "plot_gradient_norms",
+    "plot_layer_histograms",
+    "plot_layer_spreads",
+    "plot_update_ratios",
+]
 
 LINE_STYLES = ("-", "--", "-.", ":")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
 RATIO_KINDS = ("update", "grad")
 MAX_BINS = 500
+BOUNDED_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # outputs never leave these
 
 
 def plot_activation_histograms(
@@ -254,6 +263,96 @@ def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
     return ax
 
 
+def plot_layer_histograms(spreads: Any, ax=None, *, bins: int = 40):
+    """One histogram per layer of a stack's outputs at initialization, stacked, layer 1 on top.
+
+    Every row shares one x axis, so a layer whose spread is far smaller than the others' shows
+    as a spike at 0 and one far larger runs off the sides. The axis spans the whole range of
+    tanh (-1 to 1) or sigmoid (0 to 1); for other activations it covers 99% of all outputs and
+    the rest are counted at its ends. Each row is scaled to its own tallest bar; for ReLU the
+    bar holding the exact zeros (about half the outputs) is left out of that scale and cut at
+    the row's top. Each row is labelled with its layer and the standard deviation of its
+    outputs (beyond 10 layers, only every second or third row is labelled).
+
+    Args:
+        spreads: an `hlcourse.initialization.LayerSpreads` (from ``layer_activations(...)``).
+        ax: matplotlib axes to draw on; a new figure when None.
+        bins: histogram bins per layer, 5 to 500.
+
+    Returns:
+        The axes drawn on.
+    """
+    v.check_instance("spreads", spreads, initialization.LayerSpreads,
+                     "a LayerSpreads from hlcourse.initialization.layer_activations")  # fmt: skip
+    bins = v.check_int("bins", bins, low=5, high=MAX_BINS)
+    ax = _axes(ax)
+    edges = _shared_edges(spreads, bins)
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    depth = spreads.depth
+    x = np.repeat(edges, 2)[1:-1]  # each bin's left and right edge: a step outline
+    fills, outlines = [], []
+    for k, values in enumerate(spreads.outputs):
+        base = depth - 1 - k
+        top = base + 0.9 * np.repeat(_row_heights(values, edges, spreads.activation == "relu"), 2)
+        outlines.append(np.column_stack([x, top]))
+        fills.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[base, top, base]]))
+    # Two collections, not two artists per row: drawing stays quick with 20 rows.
+    ax.add_collection(PolyCollection(fills, facecolors=RUN_COLORS[0], alpha=0.55, linewidths=0))
+    ax.add_collection(LineCollection(outlines, colors="0.15", linewidths=0.7))
+    step = max(1, math.ceil(depth / 10))
+    shown = list(range(0, depth, step))
+    labels = [f"layer {k + 1} · std {_short(spreads.out_std[k])}" for k in shown]
+    ax.set_yticks([depth - 1 - k + 0.3 for k in shown], labels)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_ylim(0, depth)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_xlabel("output value h = f(z) (one axis for every layer)")
+    # y=1.0 is where the title goes anyway; given outright, matplotlib skips measuring the
+    # tick labels to place it (most of the drawing time of a panel full of labels).
+    ax.set_title(f"Outputs of each layer: {spreads.label}", fontsize=10, y=1.0)
+    return ax
+
+
+def plot_layer_spreads(spreads: Any, ax=None):
+    """The spread of the pre-activations z, layer by layer: measured and predicted, log scale.
+
+    Solid lines with filled markers are the measured standard deviations of z; dashed lines
+    with open markers are what the variance argument predicts from the layer below,
+    ``sqrt(fan_in * Var(w) * E[h**2])``. Several settings are told apart by colour and marker.
+
+    Args:
+        spreads: an `hlcourse.initialization.LayerSpreads`, a list of them, or a dict
+            ``{label: LayerSpreads}``.
+        ax: matplotlib axes to draw on; a new figure when None.
+
+    Returns:
+        The axes drawn on.
+    """
+    runs = _spread_runs(spreads, initialization.LayerSpreads)
+    ax = _axes(ax)
+    for i, (label, run) in enumerate(runs):
+        color, marker = RUN_COLORS[i % len(RUN_COLORS)], RUN_MARKERS[i % len(RUN_MARKERS)]
+        layers = np.arange(1, run.depth + 1)
+        ax.plot(layers, _finite(run.pre_std), color=color, marker=marker, markersize=5,
+                linewidth=1.6, label=label)  # fmt: skip
+        ax.plot(layers, _finite(run.predicted_std), color=color, marker=marker, markersize=8,
+                markerfacecolor="none", linestyle="--", linewidth=1.0)  # fmt: skip
+    ax.plot([], [], color="0.3", marker="o", markerfacecolor="none", linestyle="--",
+            label="predicted from the layer below")  # fmt: skip
+    ax.set_yscale("log")
+    drawn = [v for _, run in runs for v in (*run.pre_std, *run.predicted_std) if 0 < v < math.inf]
+    if drawn and max(drawn) < 10 * min(drawn):  # at least a decade: small wobbles look small
+        middle = math.sqrt(max(drawn) * min(drawn))
+        ax.set_ylim(middle / math.sqrt(10), middle * math.sqrt(10))
+    depth = max(run.depth for _, run in runs)
+    ax.set_xticks(range(1, depth + 1, max(1, math.ceil(depth / 10))))
+    ax.set(xlabel="layer", ylabel="std of z (log scale)")
+    ax.set_title("Spread of z, layer by layer", y=1.0)
+    ax.legend(loc="best", fontsize=7, framealpha=0.85)
+    return ax
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
@@ -360,3 +459,65 @@ def _axes(ax):
     from matplotlib.axes import Axes
 
     return v.check_instance("ax", ax, Axes, "matplotlib Axes or None")
+
+
+def _spread_runs(spreads: Any, kind: type) -> list[tuple[str, Any]]:
+    expected = "a LayerSpreads, a list of them or a dict {label: LayerSpreads}"
+    if isinstance(spreads, kind):
+        runs = [(spreads.label, spreads)]
+    elif isinstance(spreads, Mapping):
+        runs = [(str(k), s) for k, s in spreads.items()]
+    elif isinstance(spreads, Sequence) and not isinstance(spreads, (str, bytes)):
+        runs = [(getattr(s, "label", ""), s) for s in spreads]
+    else:
+        v._fail("spreads", expected, spreads, error=TypeError)
+    if not runs:
+        v._fail("spreads", f"{expected}, not empty", spreads)
+    for _, run in runs:
+        if not isinstance(run, kind):
+            v._fail("spreads", expected, spreads, error=TypeError,
+                    hint="Make each with hlcourse.initialization.layer_activations(...)")  # fmt: skip
+    return runs
+
+
+def _shared_edges(spreads: Any, bins: int) -> np.ndarray:
+    """Bin edges shared by every layer: the whole range of a bounded activation (tanh: -1 to
+    1, sigmoid: 0 to 1), else from the 0.5th to the 99.5th percentile of all finite outputs,
+    with 0 always inside."""
+    if spreads.activation in BOUNDED_RANGES:
+        return np.linspace(*BOUNDED_RANGES[spreads.activation], bins + 1)
+    pooled = np.concatenate([o.ravel() for o in spreads.outputs])
+    finite = pooled[np.isfinite(pooled)]
+    if finite.size == 0:
+        v._fail("spreads", "layers with finite outputs", spreads.label,
+                hint="Every output is infinite: the spread grew beyond float32's range; use a "
+                "smaller gain or fewer layers")  # fmt: skip
+    low, high = np.percentile(finite, [0.5, 99.5])
+    low, high = min(float(low), 0.0), max(float(high), 0.0)
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    return np.linspace(low, high, bins + 1)
+
+
+def _row_heights(values: np.ndarray, edges: np.ndarray, skip_zero_bin: bool) -> np.ndarray:
+    """Bar heights from 0 to 1 of one layer's histogram (values outside counted at the ends)."""
+    flat = values.ravel()
+    flat = np.clip(flat[~np.isnan(flat)], edges[0], edges[-1])
+    counts, _ = np.histogram(flat, bins=edges)
+    counts = counts.astype(np.float64)
+    reference = counts
+    if skip_zero_bin:
+        zero_bin = int(np.clip(np.searchsorted(edges, 0.0, side="right") - 1, 0, len(counts) - 1))
+        reference = np.delete(counts, zero_bin)
+    top = float(reference.max()) if reference.size and reference.max() > 0 else float(counts.max())
+    return np.minimum(counts / max(top, 1.0), 1.0)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def _short(x: float) -> str:
+    if not math.isfinite(x):
+        return "inf"
+    return f"{x:.2g}" if 0.01 <= abs(x) < 1000 else f"{x:.1e}"

@@ -63,11 +63,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Fit a curve with more and more hidden units (universal approximation).",
         "Write the forward pass as equations and in NumPy, and match Keras to float32 rounding.",
     )),
-    Lesson(2, "02_dense_layers_keras", "Dense layers in Keras", 40, (
+    Lesson(2, "02_dense_layers_keras", "Dense layers in Keras", 55, (
         "Build, compile, train and evaluate a two-hidden-layer Sequential model on digits.",
         "Count its parameters by hand and read `summary()`.",
         "Declare the input with `keras.Input` instead of the old `input_shape=` argument.",
         "Write the backward pass for each hidden layer in NumPy and match `GradientTape`.",
+        "Follow the chain rule back through the layers, and derive it for a new network.",
+        "Try optimizers, learning rates and batch sizes in a training explorer.",
     )),
     Lesson(3, "03_activation_functions", "Activation functions", 35, (
         "Compare ReLU, sigmoid, tanh, leaky ReLU, ELU, GELU and swish, and their derivatives.",
@@ -90,9 +92,11 @@ LESSONS: tuple[Lesson, ...] = (
         "Write dropout, weight penalties, early stopping and batch normalization in Keras.",
         "Measure what batch normalization changes during training, and choose its place and momentum.",
     )),
-    Lesson(7, "07_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 55, (
+    Lesson(7, "07_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 60, (
         "Diagnose vanishing and exploding gradients with per-layer gradient norms.",
-        "See what bad initialization, a forgotten input shape and a logits mismatch do.",
+        "Derive Glorot and He initialization from the variance of activations; check the loss "
+        "at the start.",
+        "See what a forgotten input shape and a logits mismatch do.",
         "Read per-layer activation statistics and update-to-weight ratios.",
     )),
     Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 45, (
@@ -105,10 +109,11 @@ LESSONS: tuple[Lesson, ...] = (
         "Look at learned filters and feature maps, layer by layer.",
         "Compare a convolutional network's parameter count with a dense one's.",
     )),
-    Lesson(10, "10_recurrent_layers", "Recurrent hidden layers", 40, (
+    Lesson(10, "10_recurrent_layers", "Recurrent hidden layers", 45, (
         "Use SimpleRNN, LSTM and GRU on generated sequences.",
         "Look at the hidden state over time and at `return_sequences`.",
-        "Measure how gradients fade through time, and what the gates change.",
+        "Read the LSTM and GRU equations and diagrams: gates, candidate, the state line.",
+        "Measure how gradients fade through time, and train the cells on a long memory task.",
     )),
     Lesson(11, "11_playground", "The playground", 45, (
         "Use a TensorFlow-Playground-class lab built on a real Keras model.",

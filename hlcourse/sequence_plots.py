@@ -1,5 +1,5 @@
 """Pictures for recurrent layers (lesson 10): hidden states over time, gradients through time,
-and a forecast of the periodic task.
+a forecast of the periodic task, and the inside of a gated cell (LSTM, GRU).
 
 Each function draws on the axes you give it (an axes of ``hlcourse.render.new_figure(...)``
 draws without pyplot) or on a new pyplot figure that a notebook shows inline, and returns the
@@ -9,6 +9,7 @@ and `hlcourse.sequences`; nothing here trains.
     >>> plot_hidden_states(hidden_states(model, x[:1])[0])
     >>> plot_gradient_through_time({"SimpleRNN": g_rnn, "LSTM": g_lstm, "GRU": g_gru})
     >>> plot_sequence_forecast(ds.x_test[0], ds.y_test[0], model(ds.x_test[:1])[0])
+    >>> plot_gated_cell("LSTM")
 """
 
 from __future__ import annotations
@@ -22,11 +23,21 @@ from hlcourse import _validate as v
 from hlcourse import hidden_plots as hp
 from hlcourse import plots
 
-__all__ = ["plot_gradient_through_time", "plot_hidden_states", "plot_sequence_forecast"]
+__all__ = [
+    "plot_gated_cell",
+    "plot_gradient_through_time",
+    "plot_hidden_states",
+    "plot_sequence_forecast",
+]
 
 LINE_STYLES = ("-", "--", ":", "-.")
 LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 MAX_CURVES = 10
+# The diagram's parts: gates sky blue, the candidate orange (Okabe-Ito), state lines black;
+# every part is also named in its box, so nothing depends on colour alone.
+GATE_COLOR, CANDIDATE_COLOR, WIRE_COLOR = "#56B4E9", "#E69F00", "0.3"
+BOX_W, BOX_H, OP_R = 1.35, 1.0, 0.28
+CANDIDATE_W = 1.65
 
 
 def plot_hidden_states(states: Any, *, ax=None, title: str | None = None):
@@ -166,6 +177,40 @@ def plot_sequence_forecast(x: Any, y_true: Any, y_pred: Any, *, ax=None):
     return ax
 
 
+def plot_gated_cell(cell: str = "LSTM", *, ax=None):
+    """Draw the inside of one step of a gated cell: its gates, candidate and state lines.
+
+    Boxes are layers of the step's input x_t and previous output h_{t-1}: a sigmoid (σ) for
+    each gate, a tanh for the candidate. Circles are unit-by-unit operations (× multiply,
+    + add). The thick line along the top is the state carried to the next step (an LSTM's
+    cell c; a GRU's h): along it there is only a multiplication by a gate and an addition,
+    no weight matrix and no squashing, which is why memory and gradient can pass many steps.
+    The equations are Keras' (``keras.layers.LSTM``; ``keras.layers.GRU`` with its default
+    ``reset_after=True``).
+
+    Args:
+        cell: ``"LSTM"`` (forget, input and output gates and a candidate) or ``"GRU"`` (update
+            and reset gates and a candidate); lower case is accepted.
+        ax: matplotlib axes to draw on; a new figure when None.
+
+    Returns:
+        The axes drawn on (axis lines off; every box and circle is a patch whose ``gid``
+        names it, e.g. ``"gate:forget"``, ``"op:multiply"``).
+    """
+    choices = ("LSTM", "GRU")
+    if isinstance(cell, str) and cell.strip().upper() in choices:
+        cell = cell.strip().upper()
+    else:
+        v.check_choice("cell", cell, choices, hint="Draw an LSTM or a GRU cell")
+    ax = plots._axes(ax)
+    (_draw_lstm if cell == "LSTM" else _draw_gru)(ax)
+    ax.set_xlim(-0.4, 10.8)
+    ax.set_ylim(-0.9, 5.9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
@@ -233,3 +278,128 @@ def _check_curves(gradients: Any, labels: Any) -> dict[str, np.ndarray]:
     if not items or len(items) > MAX_CURVES:
         v._fail("gradients", f"{expected}, with 1 to {MAX_CURVES} curves", gradients)
     return {name: _curve(f"gradients[{name!r}]", value) for name, value in items}
+
+
+def _box(ax, x, y, text, gid, color, width=BOX_W, height=BOX_H):
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch(
+        (x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.02,rounding_size=0.12",
+        facecolor=color, edgecolor="black", linewidth=1.0, gid=gid, zorder=3,
+    ))  # fmt: skip
+    ax.text(x, y, text, ha="center", va="center", fontsize=8, zorder=4)
+
+
+def _op(ax, x, y, symbol):
+    from matplotlib.patches import Circle
+
+    name = {"×": "op:multiply", "+": "op:add"}[symbol]
+    ax.add_patch(Circle((x, y), OP_R, facecolor="white", edgecolor="black", linewidth=1.2,
+                        gid=name, zorder=3))  # fmt: skip
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
+
+
+def _wire(ax, *points, width=1.3, color=WIRE_COLOR, arrow=True):
+    """A line through `points`, with an arrow head on its last segment."""
+    xs, ys = zip(*points, strict=True)
+    if len(points) > 2:
+        ax.plot(xs[:-1], ys[:-1], color=color, linewidth=width, zorder=2,
+                solid_capstyle="butt")  # fmt: skip
+    ax.annotate(
+        "", xy=points[-1], xytext=points[-2],
+        arrowprops={"arrowstyle": "-|>" if arrow else "-", "color": color,
+                    "linewidth": width, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 10},
+        zorder=2,
+    )  # fmt: skip
+
+
+def _body(ax, title):
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch(
+        (0.7, 0.35), 8.9, 5.0, boxstyle="round,pad=0.05,rounding_size=0.4",
+        facecolor="#F2F2F2", edgecolor="0.55", linewidth=1.0, gid="cell", zorder=0,
+    ))  # fmt: skip
+    ax.set_title(title, fontsize=10)
+
+
+def _draw_lstm(ax):
+    top, bus, gates = 4.7, 0.9, 2.1
+    _body(ax, "One step of an LSTM (keras.layers.LSTM)")
+    # The cell state: multiplied by the forget gate, then added to; nothing else.
+    _wire(ax, (-0.2, top), (2.3 - OP_R, top), width=3, color="black")
+    _wire(ax, (2.3 + OP_R, top), (4.6 - OP_R, top), width=3, color="black")
+    _wire(ax, (4.6 + OP_R, top), (10.6, top), width=3, color="black")
+    ax.text(-0.2, top + 0.22, "$c_{t-1}$", fontsize=10, ha="left", va="bottom")
+    ax.text(10.6, top + 0.22, "$c_t$", fontsize=10, ha="right", va="bottom")
+    ax.text(6.5, top + 0.3, "cell state $c$: only × and + along this line", fontsize=8,
+            ha="center", va="bottom", style="italic")  # fmt: skip
+    # What the gates read: the previous output and the new input, side by side.
+    _wire(ax, (-0.2, bus), (7.0, bus), arrow=False)
+    _wire(ax, (1.4, -0.6), (1.4, bus), arrow=False)
+    ax.text(-0.2, bus + 0.12, "$h_{t-1}$", fontsize=10, ha="left", va="bottom")
+    ax.text(1.55, -0.6, "$x_t$", fontsize=10, ha="left", va="bottom")
+    parts = [(2.3, "σ\nforget $f$", "gate:forget", GATE_COLOR),
+             (3.8, "σ\ninput $i$", "gate:input", GATE_COLOR),
+             (5.4, "tanh\ncandidate $g$", "candidate", CANDIDATE_COLOR),
+             (7.0, "σ\noutput $o$", "gate:output", GATE_COLOR)]  # fmt: skip
+    for x, text, gid, color in parts:
+        _wire(ax, (x, bus), (x, gates - BOX_H / 2))
+        _box(ax, x, gates, text, gid, color, width=CANDIDATE_W if gid == "candidate" else BOX_W)
+    _op(ax, 2.3, top, "×")
+    _wire(ax, (2.3, gates + BOX_H / 2), (2.3, top - OP_R))
+    _op(ax, 4.6, 3.55, "×")
+    _wire(ax, (3.8, gates + BOX_H / 2), (4.6 - 0.2, 3.55 - 0.2))
+    _wire(ax, (5.4, gates + BOX_H / 2), (4.6 + 0.2, 3.55 - 0.2))
+    _op(ax, 4.6, top, "+")
+    _wire(ax, (4.6, 3.55 + OP_R), (4.6, top - OP_R))
+    # The output: the squashed cell, let through by the output gate.
+    _box(ax, 8.6, 3.6, "tanh", "squash", "white", width=0.9, height=0.55)
+    _wire(ax, (8.6, top), (8.6, 3.6 + 0.275))
+    _op(ax, 8.6, gates, "×")
+    _wire(ax, (8.6, 3.6 - 0.275), (8.6, gates + OP_R))
+    _wire(ax, (7.0 + BOX_W / 2, gates), (8.6 - OP_R, gates))
+    _wire(ax, (8.6 + OP_R, gates), (10.6, gates))
+    ax.text(10.6, gates + 0.12, "$h_t$", fontsize=10, ha="right", va="bottom")
+    ax.text(9.9, -0.6, "$h_t$ is the output and the next step's $h_{t-1}$", fontsize=7.5,
+            ha="right", va="bottom")  # fmt: skip
+
+
+def _draw_gru(ax):
+    top, bus, gates, route = 4.7, 0.9, 2.1, 3.95
+    _body(ax, "One step of a GRU (keras.layers.GRU, reset_after=True)")
+    # The state: kept in part (× z), topped up with the candidate (+); nothing else.
+    _wire(ax, (-0.2, top), (6.2 - OP_R, top), width=3, color="black")
+    _wire(ax, (6.2 + OP_R, top), (8.4 - OP_R, top), width=3, color="black")
+    _wire(ax, (8.4 + OP_R, top), (10.6, top), width=3, color="black")
+    ax.text(-0.2, top + 0.22, "$h_{t-1}$", fontsize=10, ha="left", va="bottom")
+    ax.text(10.6, top + 0.22, "$h_t$", fontsize=10, ha="right", va="bottom")
+    ax.text(4.6, top + 0.3, "state $h$: only × and + along this line", fontsize=8,
+            ha="center", va="bottom", style="italic")  # fmt: skip
+    # What the gates read: the previous state and the new input.
+    _wire(ax, (0.3, top), (0.3, bus), (5.75, bus), arrow=False)
+    _wire(ax, (1.4, -0.6), (1.4, bus), arrow=False)
+    ax.text(1.55, -0.6, "$x_t$", fontsize=10, ha="left", va="bottom")
+    parts = [(2.1, "σ\nupdate $z$", "gate:update", GATE_COLOR),
+             (3.6, "σ\nreset $r$", "gate:reset", GATE_COLOR),
+             (5.75, "tanh\ncandidate $g$", "candidate", CANDIDATE_COLOR)]  # fmt: skip
+    for x, text, gid, color in parts:
+        _wire(ax, (x, bus), (x, gates - BOX_H / 2))
+        _box(ax, x, gates, text, gid, color, width=CANDIDATE_W if gid == "candidate" else BOX_W)
+    # The reset gate scales what the candidate sees of the previous state.
+    _op(ax, 4.65, 3.3, "×")
+    _wire(ax, (4.65, bus), (4.65, 3.3 - OP_R))
+    _wire(ax, (3.6, gates + BOX_H / 2), (4.65 - 0.2, 3.3 - 0.2))
+    _wire(ax, (4.65 + 0.2, 3.3 - 0.2), (5.75 - 0.15, gates + BOX_H / 2))
+    # The update gate: z of the old state kept, 1 - z of the candidate added.
+    _op(ax, 6.2, top, "×")
+    _wire(ax, (2.1, gates + BOX_H / 2), (2.1, route), (6.2, route), (6.2, top - OP_R))
+    _wire(ax, (6.2, route), (7.0, route), (7.0, 3.55 + 0.25))
+    _box(ax, 7.0, 3.55 - 0.05, "1 −", "one_minus", "white", width=0.6, height=0.5)
+    _op(ax, 8.4, 3.3, "×")
+    _wire(ax, (7.0 + 0.3, 3.5 - 0.1), (8.4 - OP_R, 3.3))
+    _wire(ax, (5.75 + CANDIDATE_W / 2, gates), (8.4, gates), (8.4, 3.3 - OP_R))
+    _op(ax, 8.4, top, "+")
+    _wire(ax, (8.4, 3.3 + OP_R), (8.4, top - OP_R))
+    ax.text(9.9, -0.6, "reset after the recurrent product: $r \\odot (U_g h_{t-1} + b'_g)$",
+            fontsize=7.5, ha="right", va="bottom")  # fmt: skip

@@ -19,13 +19,15 @@
 # count every parameter yourself, train it, and write the backward pass for each hidden layer
 # in NumPy.
 #
-# **Time:** about 40 minutes
+# **Time:** about 55 minutes
 #
 # **Objectives**
 # - Build, compile, train and evaluate a two-hidden-layer Sequential model on digits.
 # - Count its parameters by hand and read `summary()`.
 # - Declare the input with `keras.Input` instead of the old `input_shape=` argument.
 # - Write the backward pass for each hidden layer in NumPy and match `GradientTape`.
+# - Follow the chain rule back through the layers, and derive it for a new network.
+# - Try optimizers, learning rates and batch sizes in a training explorer.
 
 # %%
 # In Google Colab this installs the course's helper package (and nothing else: Colab already
@@ -433,10 +435,185 @@ hlc.expect(
 )  # fmt: skip
 
 # %% [markdown]
-# Every gradient agrees with `GradientTape` to float32 rounding. The gradient a hidden layer
-# receives is its share of the blame for the output's error, passed back through the
-# kernels and the ReLU slopes above it; lesson 07 measures how that share can shrink or
-# explode in deep networks.
+# Every gradient agrees with `GradientTape` to float32 rounding.
+#
+# ### The chain rule, drawn
+#
+# The same computation as a picture. The top row is the forward pass, the row below it the
+# backward pass, running the other way: it starts at the loss with $(P - Y)/B$, and each
+# arrow multiplies what reaches it by one factor. From a layer's $\partial L/\partial Z$ to the
+# $\partial L/\partial H$ of the layer below, the factor is that layer's kernel, transposed
+# ($\cdot W^\top$, a matrix product); from $\partial L/\partial H$ to $\partial L/\partial Z$
+# within a layer, it is the activation's slope, entry by entry ($\odot$). The slope is taken
+# at the $Z$ the forward pass computed (the dotted arrows): that is why the NumPy code kept
+# `Z1` and `Z2`. Each kernel's gradient branches off at the bottom: the layer's input,
+# transposed, times its $\partial L/\partial Z$ (d2l.ai, section 5.3, draws such a graph;
+# Goodfellow, Bengio and Courville, *Deep Learning*, sections 6.5.2 and 6.5.4, derive it).
+# Written out for the first layer, the gradient is a product of the output's error, the
+# kernel of every layer above, and the slope of every hidden layer on the way down:
+#
+# $$ \frac{\partial L}{\partial Z_1} = \Big( \big( (\tfrac{P - Y}{B} \, W_3^\top) \odot
+#    \mathrm{relu}'(Z_2) \big) \, W_2^\top \Big) \odot \mathrm{relu}'(Z_1) $$
+#
+# The number in each box is the norm of that quantity for the batch of 64 images above (the
+# square root of the sum of its squared entries).
+
+# %%
+dH2, dH1 = dZ3 @ K3.T, dZ2 @ K2.T  # what reaches each hidden layer's output
+backward = {"dZ3": dZ3, "dH2": dH2, "dZ2": dZ2, "dH1": dH1, "dZ1": dZ1,
+            "dW1": mine[0], "dW2": mine[2], "dW3": mine[4]}  # fmt: skip
+backward_norms = {name: float(np.linalg.norm(value)) for name, value in backward.items()}
+hlc.plots.plot_backward_pass([layer.name for layer in model.layers], norms=backward_norms)
+plt.show()
+
+# %% [markdown]
+# Read the middle row from right to left to follow the gradient down the network.
+#
+# 🤔 **Predict:** a step through a ReLU takes $\partial L/\partial H$ to $\partial L/\partial Z$.
+# Can such a step ever make the gradient's norm larger? And a step through a kernel
+# ($\cdot W^\top$)?
+
+# %%
+relu_steps = {"hidden_2": (dH2, dZ2, Z2), "hidden_1": (dH1, dZ1, Z1)}
+for name, (d_h, d_z, z) in relu_steps.items():
+    print(f"through {name}'s ReLU: norm x {np.linalg.norm(d_z) / np.linalg.norm(d_h):.2f} "
+          f"({(z <= 0).mean():.0%} of the entries multiplied by 0)")  # fmt: skip
+kernel_steps = {"output (W3)": (dZ3, dH2), "hidden_2 (W2)": (dZ2, dH1)}
+kernel_ratios = {}
+for name, (d_z, d_h) in kernel_steps.items():
+    kernel_ratios[name] = float(np.linalg.norm(d_h) / np.linalg.norm(d_z))
+    print(f"through {name}'s kernel: norm x {kernel_ratios[name]:.2f}")
+hlc.expect(
+    all(np.linalg.norm(d_z) <= np.linalg.norm(d_h) for d_h, d_z, _ in relu_steps.values()),
+    "A step back through a ReLU multiplies every entry by 0 or 1, so it cannot make the "
+    "gradient larger.",
+)
+hlc.claim(
+    "smaller kernel step's norm ratio, digits batch",
+    min(kernel_ratios.values()),
+    at_least=1.2,
+    message="Each step back through a kernel should enlarge this gradient.",
+)
+
+# %% [markdown]
+# A ReLU step keeps the entries of the units that were active and drops the others, so it
+# can only shrink the gradient or leave it as it is. A kernel step has no such limit: it
+# mixes the entries with the kernel's weights, and whether the norm grows or shrinks
+# depends on their sizes. Here both kernel steps enlarge it, on every seed of the course's
+# five-seed sweep: by 1.6 to 1.7 times through the output's kernel, by 2.1 to 2.2 times
+# through `hidden_2`'s (the claim bounds the smaller of the two). The gradient that
+# reaches a hidden layer is its share of the blame for the output's error, multiplied by
+# every kernel and slope above it. In a deep network that is a long product, which can
+# fade toward 0 or blow up: the vanishing and exploding gradients that lesson 07
+# measures, with the remedies it tries.
+#
+# ### Exercise 02.3: dL/dW1 through tanh units
+#
+# Here is a smaller network, one that predicts a number rather than a class (regression):
+# 3 inputs, a hidden layer of 4 **tanh** units, and one output unit with no activation,
+# $\hat y = \tanh(X W_1 + b_1) \, W_2 + b_2$. It is trained with Keras' mean squared
+# error, $L = \frac{1}{B} \sum_b (\hat y_b - y_b)^2$, and here is a batch of $B = 5$
+# samples. The slope of tanh is $\tanh'(z) = 1 - \tanh(z)^2$.
+#
+# Compute $\partial L / \partial W_1$, the gradient of the hidden layer's kernel, for this
+# batch in NumPy (`GradientTape` is what the check compares it with). Derive each step: the
+# digits network's first step and its slope do not carry over.
+
+# %%
+x = np.array([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [-0.5, 0.75, 1.0], [0.25, -0.25, -1.0],
+              [-1.0, 0.5, 0.5]])  # fmt: skip
+y = np.array([[1.0], [-0.5], [0.5], [0.0], [-1.0]])
+W1 = np.array([[0.8, -0.5, 0.3, 0.6], [-0.4, 0.9, 0.7, -0.2], [0.5, 0.2, -0.6, 0.9]])
+b1 = np.array([0.1, -0.1, 0.2, 0.0])
+W2 = np.array([[1.0], [-0.8], [0.6], [-1.2]])
+b2 = np.array([0.3])
+
+# %%
+answer = ...
+hlc.check("02.3", answer)
+
+# %%
+hlc.solution("02.3")
+
+# %% [markdown]
+# ## Training, explored
+#
+# `compile` and `fit` above made four choices for you: Adam, a learning rate of 0.001,
+# batches of 32 images and 15 epochs. The explorer below trains the same network on the same
+# 1,077 training images (the last 270 held back for validation, as `validation_split=0.2`
+# does) with the settings you pick, and draws the loss and the accuracy of every epoch,
+# training solid and validation dashed; the star is the test accuracy, the dotted lines a
+# model that guesses the ten digits evenly (loss $\ln 10 \approx 2.30$, accuracy 0.1). The
+# caption says in words what the training loss did.
+#
+# The optimizer menu has two entries. **SGD** (stochastic gradient descent) moves each
+# parameter by the learning rate times its gradient, so a parameter with a small gradient
+# moves little (Goodfellow, Bengio and Courville, *Deep Learning*, section 8.3.1). **Adam**
+# divides each parameter's running average gradient by the square root of a running average
+# of its squares, so the size of each step is roughly bounded by the learning rate, whatever
+# the size of the gradient (Kingma and Ba, 2015, section 2.1).
+#
+# 🤔 **Predict:** switch the **Optimizer** menu to SGD and leave the learning rate at 0.001.
+# After 15 epochs, will SGD's test accuracy be close to Adam's, or far below it? Then move
+# the **Learning rate** slider, with SGD and then with Adam: where does each do well, and
+# what happens at the top of the slider?
+
+# %%
+explorer = hlc.widgets.training_explorer(seed=seed)  # the lesson's network and settings
+explorer
+
+# %% [markdown]
+# The next cell makes the first of those changes from code, on the explorer above, and
+# checks what it shows.
+
+# %%
+adam_accuracy = explorer.last_result["test_accuracy"]
+explorer.optimizer.value = "sgd"  # the same network, learning rate and batches
+explorer.wait()
+sgd_accuracy = explorer.last_result["test_accuracy"]
+print(f"test accuracy after 15 epochs at a learning rate of 0.001: Adam {adam_accuracy:.2f}, "
+      f"SGD {sgd_accuracy:.2f}")  # fmt: skip
+print(explorer.caption.value.split(" Left:")[0])
+hlc.claim("explorer: test accuracy, Adam at 0.001", adam_accuracy, at_least=0.9)
+hlc.claim("explorer: test accuracy, SGD at 0.001", sgd_accuracy, at_most=0.5,
+          message="Plain SGD at Adam's learning rate should still be far behind after 15 epochs.")  # fmt: skip
+
+# %% [markdown]
+# Far below. At 0.001, SGD's steps are the gradients times 0.001, and on this network
+# they are too small to get far in 15 epochs: the training loss ends only a little below
+# the 2.30 of an even guess. Adam's steps do not shrink with the gradients, so the same
+# learning rate moves it much further.
+#
+# 🤔 **Predict:** give SGD a learning rate 100 times larger, 0.1. Will it catch up with
+# Adam? And Adam at the top of the slider, a learning rate of 1?
+
+# %%
+explorer.learning_rate.value = 0.1  # SGD, 100 times larger steps
+explorer.wait()
+sgd_large = explorer.last_result["test_accuracy"]
+print(explorer.caption.value.split(" Left:")[0])
+explorer.optimizer.value = "adam"
+explorer.learning_rate.value = 1.0  # Adam at the top of the slider
+explorer.wait()
+adam_top, dead = explorer.last_result["test_accuracy"], explorer.last_result["dead_units"]
+print(explorer.caption.value.split(" Left:")[0])
+hlc.claim("explorer: test accuracy, SGD at 0.1", sgd_large, at_least=0.9)
+hlc.claim("explorer: test accuracy, Adam at 1", adam_top, at_most=0.3,
+          message="Adam with a learning rate of 1 should fail to learn the digits.")  # fmt: skip
+hlc.claim("explorer: dead hidden units of 96, Adam at 1", dead, at_least=80)
+
+# %% [markdown]
+# SGD at 0.1 does about as well as Adam at 0.001: each optimizer has its own range of good
+# learning rates, and the lesson's 0.001 is a good one for Adam, not for SGD. Adam at 1
+# fails: each of its steps moves each weight by up to about 1, more than the weights' own
+# size (Glorot's rule draws them between -0.38 and 0.38 at most here). After training,
+# almost all of the 96 hidden units output 0 for every training image (the caption counts
+# them). A ReLU unit in that state passes no gradient back, so its weights stop changing:
+# the dead units of the backward pass above, and of lesson 03. Goodfellow, Bengio and
+# Courville (section 8.3.1) describe both failures: a learning rate too small makes learning
+# slow, one too large makes the loss oscillate or grow. Try the other controls too: a
+# smaller batch takes more optimizer steps per epoch (1,077 / 8 rounds up to 135 at 8, to 5
+# at 256), and a hidden layer of 2 units squeezes each image into two numbers.
 
 # %% [markdown]
 # ## Summary
@@ -449,9 +626,14 @@ hlc.expect(
 #   parameter.
 # - `compile` picks optimizer, loss and metrics; `fit` trains; `evaluate` measures on unseen
 #   data. Sparse categorical crossentropy takes class numbers; one-hot rows take categorical.
+# - Each optimizer has its own range of good learning rates: in the explorer, SGD at 0.001
+#   barely learned in 15 epochs where Adam reached about 0.95, SGD at 0.1 caught up, and Adam at 1
+#   left almost every hidden unit dead.
 # - Declare inputs with `keras.Input`. `input_shape=` still works on a Sequential model's
 #   first layer (with a warning) and is ignored anywhere else.
 # - Backpropagation is a few matrix products: $(P - Y)/B$ at the output, then each layer's
-#   kernel and ReLU slope on the way down, equal to what `GradientTape` computes.
+#   kernel (transposed) and activation slope on the way down, equal to what `GradientTape`
+#   computes. The gradient that reaches a layer is a product of the kernels and slopes of
+#   the layers above it; a ReLU step never makes it larger, a kernel step can.
 #
 # **Next:** [03 · Activation functions](03_activation_functions.ipynb)

@@ -30,6 +30,22 @@ def _blown_up():
     return _BLOWN[0]
 
 
+def _spreads():
+    """A small stack's spreads at initialization (2 layers of 4 units)."""
+    from hlcourse import initialization
+
+    return initialization.layer_activations(2, 4, "he_normal", "relu", n_samples=8)
+
+
+def _overflowed_spreads():
+    """Spreads whose every output overflowed (as at a huge gain): nothing finite to draw."""
+    import dataclasses
+
+    spreads = _spreads()
+    infinite = tuple(np.full_like(o, np.inf) for o in spreads.outputs)
+    return dataclasses.replace(spreads, outputs=infinite)
+
+
 def _undrawn_figure():
     """A Figure with an Agg canvas that has never been drawn: no pixels to encode yet."""
     from hlcourse import render
@@ -202,6 +218,11 @@ UI_ROWS = [
     ("hlcourse.conv_plots.plot_top_patches", "fig", "range", (_conv_net(), _IMAGES, 0), {"fig": _flat_figure()},
      ValueError, "at least 1 inch wide and high"),
     # hlcourse.sequence_plots
+    ("hlcourse.sequence_plots.plot_gated_cell", "cell", "type", (3,), {}, TypeError, "cell=3"),
+    ("hlcourse.sequence_plots.plot_gated_cell", "cell", "range", ("SimpleRNN",), {}, ValueError,
+     "one of 'LSTM', 'GRU'"),
+    ("hlcourse.sequence_plots.plot_gated_cell", "ax", "type", ("LSTM",), {"ax": "left"}, TypeError,
+     "matplotlib Axes"),
     ("hlcourse.sequence_plots.plot_hidden_states", "states", "type", ("abc",), {}, TypeError, "states='abc'"),
     ("hlcourse.sequence_plots.plot_hidden_states", "states", "range", (np.zeros((2, 4, 3)),), {}, ValueError,
      "states.shape"),
@@ -309,6 +330,21 @@ UI_ROWS = [
      "legend=None"),
     ("hlcourse.plots.plot_hidden_plane", "ax", "type", (_net(), _xor()), {"ax": "left"}, TypeError,
      "matplotlib Axes"),
+    ("hlcourse.plots.plot_backward_pass", "layers", "type", (2.5,), {}, TypeError, "layers=2.5"),
+    ("hlcourse.plots.plot_backward_pass", "layers", "type", ("hidden",), {}, TypeError, "a list of their names"),
+    ("hlcourse.plots.plot_backward_pass", "layers", "range", (0,), {}, ValueError, "layers=0"),
+    ("hlcourse.plots.plot_backward_pass", "layers", "range", (["a", "a"],), {}, ValueError, "different layer names"),
+    ("hlcourse.plots.plot_backward_pass", "ax", "type", (3, "left"), {}, TypeError, "matplotlib Axes"),
+    ("hlcourse.plots.plot_backward_pass", "activation", "type", (3,), {"activation": 1}, TypeError, "activation=1"),
+    ("hlcourse.plots.plot_backward_pass", "activation", "range", (3,), {"activation": "softmax"}, ValueError,
+     "'relu', 'tanh', 'sigmoid'"),
+    ("hlcourse.plots.plot_backward_pass", "norms", "type", (3,), {"norms": [0.1]}, TypeError, "norms=[0.1]"),
+    ("hlcourse.plots.plot_backward_pass", "norms", "type", (3,), {"norms": {"dZ3": "big"}}, TypeError,
+     "norms['dZ3']='big'"),
+    ("hlcourse.plots.plot_backward_pass", "norms", "range", (3,), {"norms": {"dZ4": 0.1}}, ValueError,
+     "dZ3, dZ2, dZ1"),
+    ("hlcourse.plots.plot_backward_pass", "norms", "range", (3,), {"norms": {"dZ3": -1.0}}, ValueError,
+     "of at least 0"),
     # hlcourse.widgets
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", "name", "range", ("x",), {}, ValueError, "'xor'"),
     ("hlcourse.widgets.dataset_explorer.dataset_explorer", "noise", "range", (), {"noise": 0.9}, ValueError,
@@ -324,6 +360,29 @@ UI_ROWS = [
      "'tanh', 'relu', 'sigmoid'"),
     ("hlcourse.widgets.width_explorer.width_explorer", "epochs", "range", (), {"epochs": 0}, ValueError, "epochs=0"),
     ("hlcourse.widgets.width_explorer.width_explorer", "seed", "range", (), {"seed": -1}, ValueError, "seed=-1"),
+    # hlcourse.widgets.training_explorer
+    ("hlcourse.widgets.training_explorer.training_explorer", "hidden_1", "range", (), {"hidden_1": 0}, ValueError, "1 to 128"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "hidden_1", "type", (), {"hidden_1": 64.0}, TypeError, "hidden_1=64.0"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "hidden_2", "range", (), {"hidden_2": 129}, ValueError, "hidden_2=129"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "hidden_2", "type", (), {"hidden_2": "32"}, TypeError, "hidden_2='32'"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "optimizer", "range", (), {"optimizer": "Adam"}, ValueError,
+     "Did you mean 'adam'?"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "optimizer", "type", (), {"optimizer": None}, TypeError, "'adam', 'sgd'"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "learning_rate", "range", (), {"learning_rate": 0.002}, ValueError,
+     "one of 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "learning_rate", "type", (), {"learning_rate": "1e-3"}, TypeError,
+     "learning_rate='1e-3'"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "batch_size", "range", (), {"batch_size": 50}, ValueError,
+     "one of 8, 16, 32, 64, 128, 256"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "batch_size", "type", (), {"batch_size": 32.0}, TypeError, "batch_size=32.0"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "epochs", "range", (), {"epochs": 51}, ValueError, "1 to 50"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "epochs", "type", (), {"epochs": "15"}, TypeError, "epochs='15'"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "seed", "range", (), {"seed": -1}, ValueError, "seed=-1"),
+    ("hlcourse.widgets.training_explorer.training_explorer", "seed", "type", (), {"seed": 0.5}, TypeError, "seed=0.5"),
+    ("hlcourse.widgets.training_explorer.parameter_count", "hidden_1", "range", (0, 32), {}, ValueError, "hidden_1=0"),
+    ("hlcourse.widgets.training_explorer.parameter_count", "hidden_1", "type", ("64", 32), {}, TypeError, "hidden_1='64'"),
+    ("hlcourse.widgets.training_explorer.parameter_count", "hidden_2", "range", (64, 200), {}, ValueError, "1 to 128"),
+    ("hlcourse.widgets.training_explorer.parameter_count", "hidden_2", "type", (64, None), {}, TypeError, "hidden_2=None"),
     # hlcourse.widgets.activation_explorer
     ("hlcourse.widgets.activation_explorer.activation_explorer", "name", "range", ("softmax",), {}, ValueError,
      "expected one of 'relu'"),
@@ -728,6 +787,31 @@ UI_ROWS = [
      TypeError, "epochs='400'"),
     ("hlcourse.widgets.width_explorer.width_explorer", "seed", "type", (), {"seed": "0"},
      TypeError, "seed='0'"),
+    # hlcourse.diagnostic_plots: spreads at initialization
+    ("hlcourse.diagnostic_plots.plot_layer_histograms", "spreads", "type", ("spreads",), {}, TypeError, "spreads='spreads'"),
+    ("hlcourse.diagnostic_plots.plot_layer_histograms", "spreads", "range", (_overflowed_spreads(),), {}, ValueError, "finite outputs"),
+    ("hlcourse.diagnostic_plots.plot_layer_histograms", "ax", "type", (_spreads(),), {"ax": "left"}, TypeError, "ax='left'"),
+    ("hlcourse.diagnostic_plots.plot_layer_histograms", "bins", "type", (_spreads(),), {"bins": 2.5}, TypeError, "bins=2.5"),
+    ("hlcourse.diagnostic_plots.plot_layer_histograms", "bins", "range", (_spreads(),), {"bins": 1000}, ValueError, "bins=1000"),
+    ("hlcourse.diagnostic_plots.plot_layer_spreads", "spreads", "type", (3,), {}, TypeError, "spreads=3"),
+    ("hlcourse.diagnostic_plots.plot_layer_spreads", "spreads", "type", ([_spreads(), "b"],), {}, TypeError, "layer_activations"),
+    ("hlcourse.diagnostic_plots.plot_layer_spreads", "spreads", "range", ([],), {}, ValueError, "not empty"),
+    ("hlcourse.diagnostic_plots.plot_layer_spreads", "ax", "type", (_spreads(),), {"ax": 1}, TypeError, "ax=1"),
+    # hlcourse.widgets.init_explorer
+    ("hlcourse.widgets.init_explorer.init_explorer", "depth", "type", (2.5,), {}, TypeError, "depth=2.5"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "depth", "range", (21,), {}, ValueError, "from 2 to 20"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "initializer", "type", (), {"initializer": 3}, TypeError, "initializer=3"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "initializer", "range", (), {"initializer": "He_normal"}, ValueError,
+     "Did you mean 'he_normal'"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "activation", "type", (), {"activation": None}, TypeError, "activation=None"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "activation", "range", (), {"activation": "softmax"}, ValueError,
+     "activation='softmax'"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "gain", "type", (), {"gain": "1"}, TypeError, "gain='1'"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "gain", "range", (), {"gain": 20.0}, ValueError, "from 0.1 to 10"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "width", "type", (), {"width": 16.0}, TypeError, "width=16.0"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "width", "range", (), {"width": 1024}, ValueError, "width=1024"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "seed", "type", (), {"seed": "0"}, TypeError, "seed='0'"),
+    ("hlcourse.widgets.init_explorer.init_explorer", "seed", "range", (), {"seed": -1}, ValueError, "seed=-1"),
 ]  # fmt: skip
 
 
@@ -759,6 +843,7 @@ UI_EXEMPT = {
         ("hlcourse.widgets.regularization_lab.regularization_lab", "first_run"),
     ]},
     **{(name, "ax", "range"): _AX for name in [
+        "hlcourse.plots.plot_backward_pass",
         "hlcourse.plots.plot_dataset",
         "hlcourse.plots.plot_decision_map",
         "hlcourse.plots.plot_hidden_plane",
@@ -766,8 +851,11 @@ UI_EXEMPT = {
         "hlcourse.plots.plot_history",
         "hlcourse.diagnostic_plots.plot_activation_histograms",
         "hlcourse.diagnostic_plots.plot_gradient_norms",
+        "hlcourse.diagnostic_plots.plot_layer_histograms",
+        "hlcourse.diagnostic_plots.plot_layer_spreads",
         "hlcourse.diagnostic_plots.plot_update_ratios",
         "hlcourse.hidden_plots.plot_activation_heatmap",
+        "hlcourse.sequence_plots.plot_gated_cell",
         "hlcourse.sequence_plots.plot_gradient_through_time",
         "hlcourse.sequence_plots.plot_hidden_states",
         "hlcourse.sequence_plots.plot_sequence_forecast",

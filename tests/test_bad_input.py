@@ -40,6 +40,7 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.diagnostics.LayerStats": "a row of ActivationStats",
     "hlcourse.doctor.Finding": "a record run_checks returns",
     "hlcourse.environment.EnvironmentInfo": "a record environment_info returns",
+    "hlcourse.initialization.LayerSpreads": "a record layer_activations returns",
     "hlcourse.exercises.Exercise": "built by the exercise() registry function",
     "hlcourse.exercises.Feedback": "a record check returns",
     "hlcourse.exercises.Solution": "a record solution returns",
@@ -60,8 +61,10 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
     "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
     "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
+    "hlcourse.widgets.init_explorer.InitExplorer": "built by init_explorer()",
     "hlcourse.widgets.playground.Playground": "built by playground()",
     "hlcourse.widgets.regularization_lab.RegularizationLab": "built by regularization_lab()",
+    "hlcourse.widgets.training_explorer.TrainingExplorer": "built by training_explorer()",
     "hlcourse.widgets.width_explorer.WidthExplorer": "built by width_explorer()",
 }
 

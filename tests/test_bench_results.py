@@ -177,3 +177,28 @@ def test_every_widget_has_a_soak_within_budget():
         assert entry["errors"] == 0 and entry["answering"], (name, entry)
         assert entry["rss_growth_mb"] <= RSS_BUDGET_MB, (name, entry)
     assert soak["total_seconds"] <= SECONDS_BUDGET, soak["total_seconds"]
+
+
+def test_adding_sweep_backs_the_gated_cells_claims():
+    """Issue 24: lesson 10 asserts that Keras' LSTM and GRU beat SimpleRNN on the adding
+    problem only at a length where the recorded sweep saw it on every seed."""
+    sweep = RESULTS.get("memory_sweep", {}).get("adding")
+    assert sweep, "no adding-problem sweep recorded: run `make sweep-memory`"
+    rows = sweep["rows"]
+    lengths = sorted({row["length"] for row in rows})
+    for length in lengths:
+        seeds = {row["seed"] for row in rows if row["length"] == length}
+        assert len(seeds) >= 5, f"length {length}: {len(seeds)} seeds"
+    held = [
+        n for n in lengths
+        if all(max(r["LSTM"], r["GRU"]) <= sweep["gated_at_most"]
+               and r["SimpleRNN"] >= sweep["plain_at_least"]
+               for r in rows if r["length"] == n)
+    ]  # fmt: skip
+    assert held == sweep["lengths_where_gap_held"]
+    claims = RESULTS.get("claims", {}).get("10_recurrent_layers", {}).get("claims", {})
+    adding = [name for name in claims if name.startswith("adding problem")]
+    assert bool(adding) == bool(held), (adding, held)
+    lesson = (NOTEBOOKS / "10_recurrent_layers.py").read_text()
+    for length in held:  # the lesson trains at a length the sweep backs
+        assert f"make_adding_task(2000, length={length}" in lesson

@@ -41,9 +41,11 @@ def mixed(keras, seed: int):
 def plain(inputs: int, hidden: tuple, activation: str = "relu", output: str = "binary"):
     def build(keras, seed: int):
         initializer = keras.initializers.GlorotUniform(seed=seed)
+        classes = {"n_outputs": 2} if output == "classes" else {}
         return build_dense_network(
-            inputs, hidden, activation=activation, output=output, initializer=initializer
-        )
+            inputs, hidden, activation=activation, output=output, initializer=initializer,
+            **classes,
+        )  # fmt: skip
 
     return build
 
@@ -55,6 +57,7 @@ CASES = {  # (data set, model, settings): hidden layers 2, 1, 0 and 3 fill the s
     "mixed_activations": ("xor", mixed, {}),
     "seven_hidden_layers": ("xor", plain(2, (3,) * 7, "tanh"), {}),  # past the slots
     "regression_linear": ("sine", plain(1, (7, 3), "linear", "regression"), {"batch_size": 16}),
+    "softmax_classes": ("xor", plain(2, (6, 4), "relu", "classes"), {"batch_size": 32}),
 }
 
 
@@ -103,14 +106,14 @@ def test_one_trace_serves_every_layer_size_and_hidden_activation(keras_fresh, xo
 
 @pytest.mark.parametrize(
     "what",
-    ["dropout", "regularizer", "batch_norm", "softmax_output", "compiled", "early_stopping"],
+    ["dropout", "regularizer", "batch_norm", "softmax_hidden", "compiled", "early_stopping"],
 )
 def test_other_models_and_settings_take_the_keras_loop(keras_fresh, xor, what):
     """What this loop does not compute exactly as Keras does goes through the Keras loop."""
     build = {"dropout": {"dropout": 0.2}, "regularizer": {"regularizer": "l2"},
              "batch_norm": {"batch_norm": True}}.get(what, {})  # fmt: skip
-    if what == "softmax_output":
-        model = build_dense_network(2, (4,), output="classes", n_outputs=2)
+    if what == "softmax_hidden":  # softmax is an output activation only
+        model = build_dense_network(2, (4,), activation="softmax", output="binary")
     else:
         model = build_dense_network(2, (4,), output="binary", **build)
     if what == "compiled":

@@ -17,8 +17,11 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from hlcourse import diagnostics  # noqa: E402
 from hlcourse.diagnostic_plots import (  # noqa: E402
     _percent,
+    _row_heights,
     plot_activation_histograms,
     plot_gradient_norms,
+    plot_layer_histograms,
+    plot_layer_spreads,
     plot_update_ratios,
 )
 from hlcourse.models import build_dense_network, compile_for  # noqa: E402
@@ -231,6 +234,71 @@ def _grads():
 
 @pytest.mark.parametrize(("call", "error", "fragment"), BAD, ids=[str(i) for i in range(len(BAD))])
 def test_bad_input_gets_a_clear_error(call, error, fragment):
+    with pytest.raises(error, match="Received") as caught:
+        call()
+    assert fragment in str(caught.value)
+
+
+# --- spreads at initialization ------------------------------------------------------------------
+
+
+def _layer_spreads(activation="relu", initializer="he_normal", depth=4):
+    from hlcourse.initialization import layer_activations
+
+    return layer_activations(depth, 32, initializer, activation, n_samples=64, seed=0)
+
+
+def test_layer_histograms_draw_one_row_per_layer_labelled_with_its_spread():
+    spreads = _layer_spreads("tanh")
+    ax = _ax()
+    assert plot_layer_histograms(spreads, ax, bins=20) is ax
+    fills, outlines = ax.collections
+    assert len(fills.get_paths()) == len(outlines.get_paths()) == spreads.depth
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [f"layer {k + 1} · std {s:.2g}" for k, s in enumerate(spreads.out_std)]
+    assert ax.get_xlim() == pytest.approx((-1, 1))  # tanh: its whole range
+    assert "he_normal, tanh" in ax.get_title()
+
+
+def test_layer_histograms_scale_relu_rows_without_the_zero_bar():
+    values = np.concatenate([np.zeros(500), np.linspace(0.1, 1.0, 100)])
+    edges = np.linspace(0.0, 1.0, 11)
+    heights = _row_heights(values, edges, skip_zero_bin=True)
+    assert heights[0] == 1.0  # the zeros' bar, cut at the row's top
+    assert heights[1:].max() == 1.0  # the rest fills the row too
+    plain = _row_heights(values, edges, skip_zero_bin=False)
+    assert plain[1:].max() < 0.1
+
+
+def test_layer_histograms_on_a_new_figure_outside_pyplot():
+    before = plt.get_fignums()
+    ax = plot_layer_histograms(_layer_spreads())
+    assert ax.figure is not None and plt.get_fignums() == before
+
+
+def test_layer_spreads_draw_measured_and_predicted_lines_per_setting():
+    runs = {"He": _layer_spreads(), "N(0, 1)": _layer_spreads(initializer="RandomNormal(1.0)")}
+    ax = _ax()
+    assert plot_layer_spreads(runs, ax) is ax
+    lines = ax.get_lines()
+    assert len(lines) == 2 * len(runs) + 1  # measured and predicted per run, a legend key
+    np.testing.assert_allclose(lines[0].get_ydata(), runs["He"].pre_std)
+    np.testing.assert_allclose(lines[1].get_ydata(), runs["He"].predicted_std)
+    assert lines[1].get_linestyle() == "--"
+    assert ax.get_yscale() == "log"
+    assert legend_texts(ax) == ["He", "N(0, 1)", "predicted from the layer below"]
+    single = plot_layer_spreads(runs["He"], _ax())
+    assert legend_texts(single)[0] == "he_normal, relu"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "fragment"),
+    [
+        (lambda: plot_layer_spreads({"a": 3}), TypeError, "LayerSpreads"),
+        (lambda: plot_layer_histograms(_layer_spreads(), bins=4), ValueError, "bins=4"),
+    ],
+)  # fmt: skip
+def test_layer_plots_refuse_bad_input(call, error, fragment):
     with pytest.raises(error, match="Received") as caught:
         call()
     assert fragment in str(caught.value)

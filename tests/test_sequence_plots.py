@@ -7,6 +7,7 @@ import pytest
 
 from hlcourse import render
 from hlcourse.sequence_plots import (
+    plot_gated_cell,
     plot_gradient_through_time,
     plot_hidden_states,
     plot_sequence_forecast,
@@ -154,4 +155,70 @@ def test_forecast_of_several_steps_and_a_batch_of_one():
 def test_forecast_bad_arguments(args, error, fragment):
     with pytest.raises(error) as info:
         plot_sequence_forecast(*args, ax=_ax())
+    assert fragment in str(info.value)
+
+
+# --- plot_gated_cell -------------------------------------------------------------------------
+
+
+def _parts(ax):
+    """The gid of every named box and circle, and the diagram's texts."""
+    gids = [patch.get_gid() for patch in ax.patches if patch.get_gid()]
+    return gids, " ".join(text.get_text() for text in ax.texts)
+
+
+def test_lstm_diagram_has_three_gates_a_candidate_and_the_cell_line():
+    ax = _ax()
+    assert plot_gated_cell("LSTM", ax=ax) is ax
+    gids, texts = _parts(ax)
+    assert sorted(g for g in gids if g.startswith("gate:")) == [
+        "gate:forget", "gate:input", "gate:output"]  # fmt: skip
+    assert gids.count("candidate") == 1
+    # c = f * c + i * g, h = o * tanh(c): three multiplications and one addition
+    assert gids.count("op:multiply") == 3 and gids.count("op:add") == 1
+    for name in ("forget $f$", "input $i$", "output $o$", "candidate $g$", "$c_{t-1}$",
+                 "$c_t$", "$h_{t-1}$", "$x_t$", "$h_t$"):  # fmt: skip
+        assert name in texts, name
+    assert texts.count("σ") == 3 and "LSTM" in ax.get_title()
+    assert not ax.axison
+
+
+def test_gru_diagram_has_two_gates_a_candidate_and_lower_case_is_accepted():
+    ax = plot_gated_cell("gru", ax=_ax())
+    gids, texts = _parts(ax)
+    assert sorted(g for g in gids if g.startswith("gate:")) == ["gate:reset", "gate:update"]
+    assert gids.count("candidate") == 1 and "one_minus" in gids
+    # r * (U h + b'), z * h, (1 - z) * g, and their sum
+    assert gids.count("op:multiply") == 3 and gids.count("op:add") == 1
+    assert "update $z$" in texts and "reset $r$" in texts and "reset_after=True" in ax.get_title()
+    assert texts.count("σ") == 2
+
+
+def test_gate_colours_differ_from_the_candidate():
+    ax = plot_gated_cell("LSTM", ax=_ax())
+    colour = {p.get_gid(): p.get_facecolor() for p in ax.patches if p.get_gid()}
+    assert colour["gate:forget"] == colour["gate:input"] == colour["gate:output"]
+    assert colour["candidate"] != colour["gate:forget"]
+
+
+def test_gated_cell_on_a_new_figure():
+    import matplotlib.pyplot as plt
+
+    ax = plot_gated_cell()
+    assert ax.figure in [plt.figure(n) for n in plt.get_fignums()]
+
+
+@pytest.mark.parametrize(
+    ("cell", "kwargs", "error", "fragment"),
+    [
+        ("SimpleRNN", {}, ValueError, "one of 'LSTM', 'GRU'"),
+        ("rnn", {}, ValueError, "cell='rnn'"),
+        (3, {}, TypeError, "cell=3"),
+        ("LSTM", {"ax": "left"}, TypeError, "matplotlib Axes"),
+    ],
+)
+def test_gated_cell_bad_arguments(cell, kwargs, error, fragment):
+    kwargs.setdefault("ax", _ax())
+    with pytest.raises(error) as info:
+        plot_gated_cell(cell, **kwargs)
     assert fragment in str(info.value)

@@ -9,6 +9,7 @@ from hlcourse import data
 from hlcourse.sequences import (
     TEXT_VOCABULARY,
     SequenceDataset,
+    make_adding_task,
     make_memory_task,
     make_periodic,
     make_text_task,
@@ -90,6 +91,42 @@ def test_memory_task_is_balanced_stratified_and_seeded():
     np.testing.assert_array_equal(ds.x_train, again.x_train)
     other = make_memory_task(400, delay=3, n_symbols=4, seed=3)
     assert not np.array_equal(ds.x_train, other.x_train)
+
+
+# --- make_adding_task ------------------------------------------------------------------------
+
+
+def test_adding_target_is_the_sum_of_the_two_marked_numbers():
+    ds = make_adding_task(300, length=20, seed=0)
+    assert ds.task == "regression" and ds.n_classes == 1
+    assert ds.x_train.shape == (225, 20, 2) and ds.x_test.shape == (75, 20, 2)
+    assert ds.x_train.dtype == np.float32 and ds.y_train.dtype == np.float32
+    markers = ds.x[:, :, 1]
+    assert np.all(markers.sum(axis=1) == 2.0) and set(np.unique(markers)) == {0.0, 1.0}
+    np.testing.assert_allclose((ds.x[:, :, 0] * markers).sum(axis=1), ds.y, rtol=1e-6)
+    marked = ds.details["marked"]
+    assert marked.shape == (300, 2)
+    np.testing.assert_array_equal(np.sort(np.flatnonzero(markers[0])), marked[0])
+    assert ds.feature_names == ("number", "marker")
+
+
+def test_adding_markers_fall_one_in_each_half_and_numbers_are_uniform():
+    ds = make_adding_task(4000, length=30, seed=1)
+    marked = ds.details["marked"]
+    assert marked[:, 0].min() == 0 and marked[:, 0].max() == 14
+    assert marked[:, 1].min() == 15 and marked[:, 1].max() == 29
+    numbers = ds.x[:, :, 0]
+    assert 0.0 <= numbers.min() and numbers.max() < 1.0
+    assert abs(numbers.mean() - 0.5) < 0.01
+    # Always answering 1 (the mean of two uniform numbers' sum) has an error of about 1/6.
+    assert abs(np.mean((ds.y - 1.0) ** 2) - 1 / 6) < 0.01
+
+
+def test_adding_task_is_seeded():
+    a, b = make_adding_task(100, length=10, seed=3), make_adding_task(100, length=10, seed=3)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.x_train, make_adding_task(100, length=10, seed=4).x_train)
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -176,6 +213,10 @@ def test_sentences_follow_the_grammar():
         (make_memory_task, {"distractors": "noise"}, ValueError, "'symbols', 'blank'"),
         (make_memory_task, {"n_samples": 20, "n_symbols": 10}, ValueError, "one of each"),
         (make_memory_task, {"n_samples": 100_000, "delay": 500}, ValueError, "50 million"),
+        (make_adding_task, {"length": 3}, ValueError, "4 to 1000"),
+        (make_adding_task, {"length": 50.0}, TypeError, "length=50.0"),
+        (make_adding_task, {"n_samples": 50_000, "length": 1000}, ValueError, "25 million"),
+        (make_adding_task, {"test_fraction": 0.99}, ValueError, "0.05 to 0.95"),
         (make_text_task, {"length": 1}, ValueError, "2 to 200"),
         (make_text_task, {"one_hot": 1}, TypeError, "True or False"),
         (make_text_task, {"seed": 2**40}, ValueError, "seed="),

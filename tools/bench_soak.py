@@ -199,6 +199,16 @@ class ActivationSoak(_Controls):
         return widgets.activation_explorer("relu", input_scale=0.1)
 
 
+class InitSoak(_Controls):
+    trains = True  # draws in the background
+    controls = ("depth", "initializer", "depth", "activation", "gain")
+
+    def build(self) -> Any:
+        from hlcourse import widgets
+
+        return widgets.init_explorer(2, "RandomNormal(0.05)", "tanh", width=16)
+
+
 class ArchitectureSoak(_Controls):
     trains = True
     controls = ("hidden_layers", "neurons", "dataset", "activation", "learning_rate", "epochs")
@@ -209,6 +219,19 @@ class ArchitectureSoak(_Controls):
 
         return widgets.architecture_explorer(
             "xor", hidden_layers=0, neurons=1, learning_rate=0.001, epochs=50
+        )
+
+
+class TrainingSoak(_Controls):
+    trains = True
+    controls = ("hidden_1", "optimizer", "hidden_2", "learning_rate", "batch_size", "epochs")
+    sizes = ("epochs",)  # every width, optimizer, rate and batch size is visited
+
+    def build(self) -> Any:
+        from hlcourse import widgets
+
+        return widgets.training_explorer(
+            hidden_1=1, hidden_2=1, learning_rate=0.0001, batch_size=256, epochs=1
         )
 
 
@@ -352,8 +375,10 @@ SOAKS: dict[str, type[Soak]] = {
     "dataset_explorer": DatasetSoak,
     "width_explorer": WidthSoak,
     "activation_explorer": ActivationSoak,
+    "init_explorer": InitSoak,
     "architecture_explorer": ArchitectureSoak,
     "regularization_lab": RegularizationSoak,
+    "training_explorer": TrainingSoak,
     "hidden_explorer": HiddenSoak,
     "feature_map_explorer": FeatureMapSoak,
     "playground": PlaygroundSoak,

@@ -1,6 +1,7 @@
 """Exercises of lesson 07: per-layer gradient norms computed by hand, gradient clipping, symmetric
-starting weights, an initialization scale from the variance argument, the input shape of
-images, losses for logits and probabilities, and standardization with a constant feature."""
+starting weights, a deep layer's spread predicted by the variance argument, an initialization
+scale from it, the input shape of images, losses for logits and probabilities, and
+standardization with a constant feature."""
 
 from __future__ import annotations
 
@@ -347,7 +348,90 @@ def equal_start(answer) -> str:
     )
 
 
-# 07.4: leaky ReLU with this negative slope, layers of this many inputs.
+# 07.4: ten ReLU layers of this width, weights N(0, SPREAD_STD²), standardized inputs.
+SPREAD_WIDTH, SPREAD_STD, SPREAD_LAYERS = 200, 0.08, 10
+
+
+def spread_of_layer(
+    *,
+    var_w: float = SPREAD_STD**2,
+    fan_in: float = SPREAD_WIDTH,
+    keep: float = 0.5,
+    first_keep: float = 1.0,
+    layers: int = SPREAD_LAYERS,
+) -> float:
+    """The standard deviation of the last layer's z by the variance argument: Var(z_1) =
+    fan_in · Var(w) · first_keep (E[x²] = 1 for standardized inputs), then each layer
+    multiplies it by fan_in · Var(w) · keep (ReLU keeps half the second moment). The keyword
+    arguments make the likely slips: the std for Var(w), no fan_in, no halving."""
+    variance = fan_in * var_w * first_keep * (fan_in * var_w * keep) ** (layers - 1)
+    return math.sqrt(variance)
+
+
+SPREAD_RIGHT = spread_of_layer()
+SPREAD_TOLERANCE = 0.01  # relative: the formula gives the number; a measurement is off by more
+
+
+@exercise(
+    "07.4",
+    "Predict a deep layer's spread",
+    solution="""
+    # layer 1: Var(z) = 200 * 0.08**2 * E[x**2] = 1.28 (the inputs are standardized: E[x**2] = 1)
+    # every later layer: ReLU keeps half the second moment, E[h**2] = Var(z) / 2, so
+    # Var(z) is multiplied by 200 * 0.08**2 / 2 = 0.64, nine times
+    answer = (1.28 * 0.64**9) ** 0.5
+    """,
+)
+def deep_spread(answer) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one number.")
+    if not answer > 0 or not math.isfinite(answer):
+        raise Wrong("A standard deviation is a positive number.")
+    got = float(answer)
+    if math.isclose(got, SPREAD_RIGHT, rel_tol=SPREAD_TOLERANCE):
+        return (
+            f"σ(z₁₀) = √(1.28 · 0.64⁹) ≈ {SPREAD_RIGHT:.4f}. Layer 1 gets the inputs themselves "
+            "(factor 200 · 0.08² = 1.28); every later layer gets ReLU outputs, which keep half "
+            "the second moment (factor 0.64). He's standard deviation for 200 inputs, "
+            f"√(2/200) = 0.1, would make that factor exactly 1."
+        )
+    wrong = [
+        (spread_of_layer(var_w=SPREAD_STD),
+         "Var(w) is the square of the weights' standard deviation: 0.08 is σ, not σ²."),
+        (spread_of_layer(fan_in=1),
+         "Each unit adds up 200 products w·x, one per input: the variances of the terms add up. "
+         "Where is fan_in in your computation?"),
+        (spread_of_layer(keep=1.0),
+         "A layer gets the ReLU outputs of the layer below, not its z: ReLU sets the negative "
+         "half to 0. What is E[h²] for h = max(0, z) with a symmetric z?"),
+        (spread_of_layer(first_keep=0.5),
+         "Layer 1 gets the standardized inputs themselves, not ReLU outputs: for it E[x²] = 1, "
+         "not one half."),
+        (SPREAD_RIGHT**2, "That looks like a variance; the exercise asks for the standard deviation."),
+        (spread_of_layer(keep=0.25),
+         "ReLU halves the second moment E[h²] (the variance's side), not the standard "
+         "deviation."),
+        (spread_of_layer(layers=SPREAD_LAYERS - 1),
+         "Count again: one factor for layer 1 and one for each of the nine layers after it."),
+        (spread_of_layer(layers=SPREAD_LAYERS + 1),
+         "Count again: one factor for layer 1 and one for each of the nine layers after it."),
+    ]  # fmt: skip
+    for value, hint in wrong:
+        if math.isclose(got, value, rel_tol=0.02):
+            raise Wrong(hint)
+    if math.isclose(got, SPREAD_RIGHT, rel_tol=0.35):
+        raise Wrong(
+            "Close, but not the variance argument's number: is this a measurement? One stack "
+            "of 200-unit layers strays from the prediction by up to about a third. Work it out "
+            "with Var(z) = fan_in · Var(w) · E[h²], layer by layer."
+        )
+    raise Wrong(
+        "Not yet. Follow the variance layer by layer: Var(z) = fan_in · Var(w) · E[h²], where "
+        "h is what the layer receives (the inputs for layer 1, ReLU outputs after that)."
+    )
+
+
+# 07.5: leaky ReLU with this negative slope, layers of this many inputs.
 LEAKY_SLOPE, LEAKY_FAN_IN, LEAKY_LAYERS = 0.5, 64, 10
 LEAKY_RIGHT = math.sqrt(2 / ((1 + LEAKY_SLOPE**2) * LEAKY_FAN_IN))
 LEAKY_SPREAD_WINDOW = (0.8, 1.25)  # tenth layer's spread over the first's that counts as kept
@@ -362,7 +446,7 @@ def leaky_spread_ratio(std: float) -> float:
 
 
 @exercise(
-    "07.4",
+    "07.5",
     "A starting spread for leaky units",
     solution="""
     # E[f(z)^2] = (1 + 0.5**2) / 2 * Var(z), so 64 * Var(w) * 1.25 / 2 = 1
@@ -420,7 +504,7 @@ IMAGE_PARAMETERS = (64 * 32 + 32) + (32 * 10 + 10)
 
 
 @exercise(
-    "07.5",
+    "07.6",
     "Images, not vectors",
     solution="""
     answer = keras.Sequential([
@@ -514,7 +598,7 @@ def _loss_kind(loss) -> tuple[str, bool] | None:
 
 
 @exercise(
-    "07.6",
+    "07.7",
     "Which loss for which output?",
     solution="""
     answer = {
@@ -596,7 +680,7 @@ def _standardize_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 @exercise(
-    "07.7",
+    "07.8",
     "Standardize, with a blank pixel",
     solution="""
     def answer(x_train, x_test):

@@ -1,5 +1,6 @@
 """Exercises of lesson 10: a GRU layer's parameters, what an LSTM returns with
-`return_sequences` and `return_state`, and two recurrent layers stacked to answer at every step.
+`return_sequences` and `return_state`, two recurrent layers stacked to answer at every step, and
+the forget-gate bias that keeps half a number for 40 steps.
 """
 
 from __future__ import annotations
@@ -219,4 +220,78 @@ def every_step(answer) -> str:
         "(`return_sequences=True`): the first because the second reads sequences, the second "
         "because the Dense layer must see every step. A Dense layer on (batch, steps, units) "
         "acts on the last axis, the same weights at every step."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 10.4: a forget gate that keeps half a number for 40 steps
+# --------------------------------------------------------------------------------------------
+
+KEEP_STEPS, KEEP_SHARE = 40, 0.5
+
+
+def _kept(bias: float, steps: int = KEEP_STEPS) -> float:
+    """Share of the cell left after `steps` steps with the input gate shut: sigma(bias)**steps."""
+    import math
+
+    return (1.0 / (1.0 + math.exp(-bias))) ** steps
+
+
+def _smallest_bias() -> int:
+    bias = 0
+    while _kept(bias) < KEEP_SHARE:
+        bias += 1
+    return bias
+
+
+@exercise(
+    "10.4",
+    "A forget gate for 40 steps",
+    solution="""
+    # With the input gate shut, each step multiplies the cell by f = sigmoid(b); after 40
+    # steps what is left is f**40. Try whole biases until f**40 is at least one half.
+    import math
+
+    def kept(b):
+        return (1 / (1 + math.exp(-b))) ** 40
+
+    answer = next(b for b in range(20) if kept(b) >= 0.5)
+    """,
+)
+def forget_bias(answer) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"Your answer is {answer!r}; this exercise asks for one whole number.")
+    right = _smallest_bias()
+    if 0.0 < answer < 1.0:
+        raise Wrong(
+            f"{answer} looks like the value of the gate f, a number between 0 and 1. The "
+            "question asks for the bias b that goes into the sigmoid: f = sigmoid(b)."
+        )
+    if answer != int(answer):
+        raise Wrong(
+            f"{answer} is not a whole number. The exact bias where f**40 is one half lies "
+            "between two whole numbers: which of them keeps at least half?"
+        )
+    answer = int(answer)
+    if answer == right:
+        return (
+            f"{right}: sigmoid({right}) = {_kept(right, 1):.4f}, and that to "
+            f"the 40th power is {_kept(right):.2f}, at least half; sigmoid({right - 1}) to the "
+            f"40th is {_kept(right - 1):.2f}, just under. Keras' default of 1 keeps "
+            f"{_kept(1):.0e} of the number after 40 steps: the gate must be trained open first."
+        )
+    if answer == right - 1:
+        raise Wrong(
+            f"Close. Check it: what is sigmoid({answer}) to the 40th power? (Forgetting to a "
+            "third, 1/e, is a different target from keeping a half.)"
+        )
+    if answer > right:
+        raise Wrong(
+            f"sigmoid({answer})**40 = {_kept(answer):.2f}: that keeps at least half, but it "
+            "is not the smallest such whole bias. Try smaller ones."
+        )
+    raise Wrong(
+        f"sigmoid({answer})**40 = {_kept(answer):.2g}: far less than half is left after 40 "
+        "steps. Each step multiplies the cell by the same f; find the f whose 40th power is "
+        "one half, then the bias that gives it."
     )

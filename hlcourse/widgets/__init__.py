@@ -22,8 +22,10 @@ from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, archite
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
+from hlcourse.widgets.init_explorer import InitExplorer, init_explorer
 from hlcourse.widgets.playground import Playground, playground
 from hlcourse.widgets.regularization_lab import RegularizationLab, regularization_lab
+from hlcourse.widgets.training_explorer import TrainingExplorer, training_explorer
 from hlcourse.widgets.width_explorer import WidthExplorer, width_explorer
 
 __all__ = [
@@ -32,15 +34,19 @@ __all__ = [
     "DatasetExplorer",
     "FeatureMapExplorer",
     "HiddenExplorer",
+    "InitExplorer",
     "Playground",
     "RegularizationLab",
+    "TrainingExplorer",
     "WidthExplorer",
     "activation_explorer",
     "architecture_explorer",
     "dataset_explorer",
     "feature_map_explorer",
     "hidden_explorer",
+    "init_explorer",
     "playground",
     "regularization_lab",
+    "training_explorer",
     "width_explorer",
 ]

@@ -10,7 +10,7 @@ import numpy as np
 
 import hlcourse as hlc
 from hlcourse import exercises
-from hlcourse.exercises import lesson00, lesson01
+from hlcourse.exercises import lesson00, lesson01, lesson02
 
 X, W, B = lesson00.LAYER_X, lesson00.LAYER_W, lesson00.LAYER_B
 FX, W1, B1, W2, B2 = (lesson01.FORWARD_X, lesson01.FORWARD_W1, lesson01.FORWARD_B1,
@@ -43,6 +43,11 @@ def run_solution(exercise_id: str):
     namespace = {"np": np, "hlc": hlc, "keras": keras_module(), "x": X, "W": W, "b": B}
     if exercise_id.startswith("01."):
         namespace.update(x=FX, W1=W1, b1=B1, W2=W2, b2=B2)
+    if exercise_id == "02.3":  # the small tanh network and batch the lesson's cell defines
+        namespace.update(
+            x=lesson02.BACKWARD_X, W1=lesson02.BACKWARD_W1, b1=lesson02.BACKWARD_B1,
+            W2=lesson02.BACKWARD_W2, b2=lesson02.BACKWARD_B2, y=lesson02.BACKWARD_Y,
+        )  # fmt: skip
     exec(exercises.get_exercise(exercise_id).solution, namespace)
     return namespace["answer"]
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from hlcourse.exercises import lesson02
+
 from .answers import assert_says_what_is_wrong, dense, keras_module, sequential
+
+
+def backward(name: str, scale: float = 1.0):
+    """Exercise 02.3's dL/dW1 computed one likely way (`lesson02.backward_variants`), scaled."""
+    return lambda: scale * lesson02.backward_variants()[name]
 
 
 def one_hot_model(
@@ -44,6 +52,22 @@ WRONG_ANSWERS = [
     ("02.2", lambda: one_hot_model(loss=keras_module().losses.CategoricalCrossentropy(from_logits=True)),
      "from_logits=True"),
     ("02.2", lambda: one_hot_model(hidden=("tanh", "relu")), "ReLU in both"),
+    ("02.3", backward("right", 5), "5 times the right one"),  # summed, not averaged
+    ("02.3", backward("right", 0.5), "derivative of (y_hat - y)^2"),  # (P - Y)/B copied
+    ("02.3", backward("right", 2.5), "both the mean's 1/B"),
+    ("02.3", backward("right", -1), "wrong sign"),
+    ("02.3", backward("no_slope"), "straight through the tanh"),
+    ("02.3", backward("no_slope", 5), "straight through the tanh"),
+    ("02.3", backward("slope_of_z"), "from the weighted sums z"),
+    ("02.3", backward("slope_of_h"), "applied tanh to h"),
+    ("02.3", backward("relu_slope", 0.5), "ReLU's slope"),  # the digits cell, copied whole
+    ("02.3", lambda: lesson02.backward_variants()["right"].T, "the transpose of W1"),
+    ("02.3", lambda: lesson02.backward_variants()["no_slope"].T, "the transpose of W1"),
+    ("02.3", backward("input_is_h"), "hidden layer's output h"),
+    ("02.3", backward("dW2"), "dL/dW2"),
+    ("02.3", np.zeros((3, 5)), "the shape of W1"),
+    ("02.3", lambda: lesson02.backward_variants()["right"] + 0.01, "one step at a time"),
+    ("02.3", "dW1", "a NumPy array"),
 ]  # fmt: skip
 
 
@@ -62,3 +86,31 @@ def test_other_spellings_of_the_right_compile_pass():
         metrics=(keras.metrics.CategoricalAccuracy(),),
     )
     assert hlc.check("02.2", model).passed
+
+
+def test_the_numpy_backward_pass_equals_gradient_tape():
+    """The checker's NumPy formulas are the ones GradientTape computes with Keras' loss."""
+    np.testing.assert_allclose(
+        lesson02.backward_variants()["right"], lesson02.tape_gradient(), rtol=1e-12
+    )
+
+
+def test_every_wrong_backward_pass_differs_from_the_right_one_and_from_each_other():
+    """No hint can shadow another: each likely wrong dL/dW1 of W1's shape, at each scale the
+    checker tries, is a different array."""
+    variants = lesson02.backward_variants()
+    shaped = {k: a for k, a in variants.items() if a.shape == lesson02.BACKWARD_W1.shape}
+    scales = (1.0, 5.0, 0.5, 2.5, -1.0)
+    arrays = [(k, s, s * a) for k, a in shaped.items() for s in scales]
+    for i, (name, scale, array) in enumerate(arrays):
+        for other, other_scale, other_array in arrays[i + 1 :]:
+            assert not np.allclose(array, other_array, rtol=1e-3), (name, scale, other, other_scale)
+
+
+def test_a_float32_tensor_from_gradient_tape_passes():
+    import tensorflow as tf
+
+    import hlcourse as hlc
+
+    answer = tf.constant(lesson02.tape_gradient(), dtype=tf.float32)
+    assert hlc.check("02.3", answer).passed

@@ -69,7 +69,7 @@ def flatten():
 
 
 def losses(a, b, c):
-    """A 07.6 answer built at test time from (class name, kwargs) pairs."""
+    """A 07.7 answer built at test time from (class name, kwargs) pairs."""
 
     def build():
         keras = keras_module()
@@ -126,46 +126,57 @@ WRONG_ANSWERS = [
     ("07.3", {"different units": 0, "hidden weights changed": True}, "*kinds*"),
     ("07.3", {"different units": 1.0, "hidden weights changed": True}, "whole number"),
     ("07.3", 1, "keys"),
-    ("07.4", (2 / 64) ** 0.5, "He's scale"),
-    ("07.4", (1 / 64) ** 0.5, "slope 1"),
-    ("07.4", (2 / (1.5 * 64)) ** 0.5, "square scaled by 0.25"),
-    ("07.4", 2 / (1.25 * 64), "variance"),
-    ("07.4", 3**0.5 * (2 / (1.25 * 64)) ** 0.5, "uniform distribution"),
-    ("07.4", 1.0, "times the first's"),
-    ("07.4", -0.1, "positive number"),
-    ("07.4", "0.16", "one number"),
-    ("07.5", lambda: images_in(dense(32, "relu"), dense(10, "softmax"), inputs=(64,)),
+    ("07.4", (16 * 8**9) ** 0.5, "square of the weights' standard deviation"),
+    ("07.4", (0.0064 * 0.0032**9) ** 0.5, "Where is fan_in"),
+    ("07.4", 1.28**5, "What is E[h²]"),
+    ("07.4", 0.64**5, "Layer 1 gets the standardized inputs themselves"),
+    ("07.4", 1.28 * 0.64**9, "looks like a variance"),
+    ("07.4", (1.28 * 0.32**9) ** 0.5, "not the standard deviation"),
+    ("07.4", (1.28 * 0.64**8) ** 0.5, "Count again"),
+    ("07.4", 0.155, "is this a measurement?"),
+    ("07.4", 1.0, "Not yet"),
+    ("07.4", -0.15, "positive number"),
+    ("07.4", "0.15", "one number"),
+    ("07.5", (2 / 64) ** 0.5, "He's scale"),
+    ("07.5", (1 / 64) ** 0.5, "slope 1"),
+    ("07.5", (2 / (1.5 * 64)) ** 0.5, "square scaled by 0.25"),
+    ("07.5", 2 / (1.25 * 64), "variance"),
+    ("07.5", 3**0.5 * (2 / (1.25 * 64)) ** 0.5, "uniform distribution"),
+    ("07.5", 1.0, "times the first's"),
+    ("07.5", -0.1, "positive number"),
+    ("07.5", "0.16", "one number"),
+    ("07.6", lambda: images_in(dense(32, "relu"), dense(10, "softmax"), inputs=(64,)),
      "8 × 8 array"),
-    ("07.5", lambda: images_in(flatten(), dense(32, "relu"), dense(10, "softmax"),
+    ("07.6", lambda: images_in(flatten(), dense(32, "relu"), dense(10, "softmax"),
                                inputs=(1, 8, 8)),
      "extra axis"),
-    ("07.5", lambda: images_in(dense(32, "relu"), dense(10, "softmax")), "last axis only"),
-    ("07.5", lambda: keras_module().Sequential([flatten(), dense(32, "relu"),
+    ("07.6", lambda: images_in(dense(32, "relu"), dense(10, "softmax")), "last axis only"),
+    ("07.6", lambda: keras_module().Sequential([flatten(), dense(32, "relu"),
                                                 dense(10, "softmax")]), "not built"),
-    ("07.5", lambda: images_in(flatten(), dense(64, "relu"), dense(10, "softmax")),
+    ("07.6", lambda: images_in(flatten(), dense(64, "relu"), dense(10, "softmax")),
      "parameters"),
-    ("07.5", lambda: images_in(flatten(), dense(32, "relu"), dense(10)), "probabilities"),
-    ("07.5", "model", "Keras model"),
-    ("07.6", losses(("SparseCategoricalCrossentropy", {}), CATEGORICAL, BINARY_LOGITS),
+    ("07.6", lambda: images_in(flatten(), dense(32, "relu"), dense(10)), "probabilities"),
+    ("07.6", "model", "Keras model"),
+    ("07.7", losses(("SparseCategoricalCrossentropy", {}), CATEGORICAL, BINARY_LOGITS),
      "reads its input as probabilities"),
-    ("07.6", losses(SPARSE_LOGITS, ("SparseCategoricalCrossentropy", {}), BINARY_LOGITS),
+    ("07.7", losses(SPARSE_LOGITS, ("SparseCategoricalCrossentropy", {}), BINARY_LOGITS),
      "one-hot rows, not class numbers"),
-    ("07.6", losses(SPARSE_LOGITS, ("CategoricalCrossentropy", {"from_logits": True}),
+    ("07.7", losses(SPARSE_LOGITS, ("CategoricalCrossentropy", {"from_logits": True}),
                     BINARY_LOGITS), "told the truth"),
-    ("07.6", losses(SPARSE_LOGITS, CATEGORICAL, ("BinaryCrossentropy", {})), "raw score"),
-    ("07.6", losses(SPARSE_LOGITS, CATEGORICAL, SPARSE_LOGITS), "one output unit"),
-    ("07.6", losses(("CategoricalCrossentropy", {"from_logits": True}), CATEGORICAL,
+    ("07.7", losses(SPARSE_LOGITS, CATEGORICAL, ("BinaryCrossentropy", {})), "raw score"),
+    ("07.7", losses(SPARSE_LOGITS, CATEGORICAL, SPARSE_LOGITS), "one output unit"),
+    ("07.7", losses(("CategoricalCrossentropy", {"from_logits": True}), CATEGORICAL,
                     BINARY_LOGITS), "integers, one per sample"),
-    ("07.6", {"a": "mse", "b": "categorical_crossentropy", "c": "binary_crossentropy"},
+    ("07.7", {"a": "mse", "b": "categorical_crossentropy", "c": "binary_crossentropy"},
      "not a Keras loss"),
-    ("07.6", "sparse_categorical_crossentropy", "keys"),
-    ("07.7", lambda: plain_standardize, "NaN or infinity"),
-    ("07.7", lambda: epsilon_standardize, "dividing by a tiny number"),
-    ("07.7", lambda: own_statistics, "its own mean"),
-    ("07.7", lambda: (lambda a, b: ((a - a.mean()) / a.std(), (b - a.mean()) / a.std())),
+    ("07.7", "sparse_categorical_crossentropy", "keys"),
+    ("07.8", lambda: plain_standardize, "NaN or infinity"),
+    ("07.8", lambda: epsilon_standardize, "dividing by a tiny number"),
+    ("07.8", lambda: own_statistics, "its own mean"),
+    ("07.8", lambda: (lambda a, b: ((a - a.mean()) / a.std(), (b - a.mean()) / a.std())),
      "per column"),
-    ("07.7", lambda: (lambda a, b: a / a.max()), "a pair"),
-    ("07.7", np.zeros(3), "asks for a function"),
+    ("07.8", lambda: (lambda a, b: a / a.max()), "a pair"),
+    ("07.8", np.zeros(3), "asks for a function"),
 ]  # fmt: skip
 
 
@@ -208,7 +219,7 @@ def test_07_3_equal_starting_weights_stay_equal_but_move():
     assert np.abs(kernel - 0.5).max() > 0.1
 
 
-def test_07_4_the_variance_argument_predicts_a_simulated_stack():
+def test_07_5_the_variance_argument_predicts_a_simulated_stack():
     """A numpy stack of ten leaky-ReLU layers with the right scale keeps its spread (averaged
     over 4 draws of weights), and He's scale makes it grow as the check says."""
     slope, width = lesson07.LEAKY_SLOPE, lesson07.LEAKY_FAN_IN
@@ -227,3 +238,27 @@ def test_07_4_the_variance_argument_predicts_a_simulated_stack():
     he = np.mean([spread_ratio((2 / width) ** 0.5, s) for s in range(4)])
     assert 0.7 < right < 1.4
     assert he == pytest.approx(lesson07.leaky_spread_ratio((2 / width) ** 0.5), rel=0.3)
+
+
+def test_07_4_the_prediction_is_what_a_simulated_stack_gives():
+    """Ten ReLU layers of 200 units with N(0, 0.08²) weights, as hlcourse.initialization
+    computes them with Keras' RandomNormal: layer 10's measured spread, averaged (in log) over
+    8 draws, is the check's number within 12% (one draw of 200-unit layers strays by up to
+    about a third: 0.108 to 0.202 on seeds 0-7), and the chained formula gives it."""
+    keras = keras_module()
+    from hlcourse.initialization import layer_activations
+
+    normal = keras.initializers.RandomNormal(stddev=lesson07.SPREAD_STD)
+    runs = [layer_activations(lesson07.SPREAD_LAYERS, lesson07.SPREAD_WIDTH, normal, "relu",
+                              seed=seed) for seed in range(8)]  # fmt: skip
+    measured = np.exp(np.mean([np.log(run.pre_std[-1]) for run in runs]))
+    assert measured == pytest.approx(lesson07.SPREAD_RIGHT, rel=0.12)
+    # the chain starts from the sampled inputs' second moment, 1 up to sampling noise
+    assert runs[0].chained_std[-1] == pytest.approx(lesson07.SPREAD_RIGHT, rel=0.01)
+
+
+def test_07_4_the_likely_slips_are_far_from_the_right_answer():
+    right = lesson07.SPREAD_RIGHT
+    for slip in [dict(var_w=lesson07.SPREAD_STD), dict(fan_in=1), dict(keep=1.0),
+                 dict(first_keep=0.5), dict(keep=0.25), dict(layers=9), dict(layers=11)]:  # fmt: skip
+        assert abs(lesson07.spread_of_layer(**slip) / right - 1) > 0.15, slip

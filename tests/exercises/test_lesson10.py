@@ -44,6 +44,14 @@ WRONG_ANSWERS = [
                      lambda: lstm(8, return_sequences=True), lambda: dense(2)), "give one"),
     ("10.3", lambda: sequential(lstm(16, return_sequences=True), lstm(8, return_sequences=True),
                                 dense(1), inputs=(20, 3)), "the function that builds it"),
+    # 10.4: the smallest whole forget bias b with sigmoid(b) ** 40 >= 0.5; right: 5
+    ("10.4", 4, "Close. Check it"),  # sigmoid(4) ** 40 = 0.48; also the 1/e answer
+    ("10.4", 3, "far less than half"),  # the lesson's open forget gates
+    ("10.4", 1, "far less than half"),  # Keras' default
+    ("10.4", 0.9828, "the value of the gate f"),  # 0.5 ** (1 / 40): f, not b
+    ("10.4", 4.05, "not a whole number"),  # the exact bias, not rounded up
+    ("10.4", 8, "not the smallest"),
+    ("10.4", "5", "one whole number"),
 ]  # fmt: skip
 
 
@@ -62,3 +70,15 @@ def test_reference_answers_match_keras():
     assert model.layers[-1].count_params() == 3 * (32 * (8 + 32) + 2 * 32)
     outputs = lstm(16, return_sequences=True, return_state=True)(np.zeros((5, 30, 3)))
     assert [tuple(o.shape) for o in outputs] == [(5, 30, 16), (5, 16), (5, 16)]
+
+
+def test_forget_bias_reference_is_the_smallest_keeping_half():
+    """10.4's numbers: sigmoid(5) ** 40 keeps at least half, sigmoid(4) ** 40 does not."""
+    import math
+
+    def kept(b):
+        return (1 / (1 + math.exp(-b))) ** 40
+
+    assert kept(5) >= 0.5 > kept(4)
+    f = 0.5 ** (1 / 40)  # the gate that keeps exactly half after 40 steps
+    assert math.log(f / (1 - f)) == pytest.approx(4.05, abs=0.01)  # its bias, between 4 and 5
