@@ -501,11 +501,12 @@ hlc.claim("one ReLU layer, measured over predicted variance, He",
 # One layer's factor compounds over many. `hlc.initialization.layer_activations(depth,
 # width, initializer, activation)` pushes a batch of standardized inputs (here 128 samples
 # of 256 features, each with mean 0 and variance 1) through `depth` Dense layers of `width`
-# units at initialization and measures every layer. The weights are drawn by Keras' own initializers; the rest is a forward pass
-# in NumPy (no model, no training), so it takes a fraction of a second. Three starts, each
-# with tanh and with ReLU: N(0, 1) (`RandomNormal(stddev=1.0)`), Glorot (`glorot_normal`)
-# and He (`he_normal`). For each layer the figure shows the outputs' histogram and the
-# spread of z, measured (solid) and predicted from the layer below by the formula (dashed).
+# units at initialization and measures every layer. The weights are drawn by Keras' own
+# initializers; the rest is a forward pass in NumPy (no model, no training), so it takes a
+# fraction of a second. Three starts, each with tanh and with ReLU: N(0, 1)
+# (`RandomNormal(stddev=1.0)`), Glorot (`glorot_normal`) and He (`he_normal`). For each
+# layer the figure shows the outputs' histogram and the spread of z, measured (solid) and
+# predicted from the layer below by the formula (dashed).
 #
 # 🤔 **Predict:** with N(0, 1) weights and 256 standardized inputs, what is the spread of
 # the first layer's z? What will tanh make of it, and what happens to the spread over ten
@@ -565,16 +566,17 @@ hlc.claim("tenth-layer spread over the first, He (ReLU)", held, at_least=0.6, at
 #   fan_in = fan_out their weights are the same random draws, He's scaled by √2, and a ReLU
 #   layer passes a scaled input on scaled by the same factor.)
 #
-# And the dashed lines sit on the solid ones: fan_in · Var(w) · E[h²] predicts each layer from
-# the one below, whatever the start and the activation. Not exactly: a layer of 256 units
-# has one particular set of weights, and its factor differs from the formula's average by a
-# few percent (up to about 13% on the seeds checked). Chained from the input over ten ReLU
-# layers these deviations compound, to about a third at most: the formula gives the order
-# of magnitude, and the wider the layers, the closer it gets. Rule of thumb: **He for ReLU and its
-# relatives, Glorot (or LeCun) for tanh**. Keras' default, `glorot_uniform` weights with zero
-# biases, serves shallow networks well (it learned the circles above); He et al. (2015,
-# figure 3) report a 30-layer ReLU network that did not learn at all from Glorot's start and
-# did from theirs. For deep ReLU stacks, pass `kernel_initializer="he_normal"`.
+# And the dashed lines sit on the solid ones: fan_in · Var(w) · E[h²] predicts each layer
+# from the one below, whatever the start and the activation. Not exactly: a layer of 256
+# units has one particular set of weights, and its factor differs from the formula's average
+# by a few percent (up to about 13% on the seeds checked). Chained from the input over ten
+# ReLU layers these deviations compound, to about a third at most: the formula gives the
+# order of magnitude, and the wider the layers, the closer it gets. Rule of thumb: **He for
+# ReLU and its relatives, Glorot (or LeCun) for tanh**. Keras' default, `glorot_uniform`
+# weights with zero biases, serves shallow networks well (it learned the circles above); He
+# et al. (2015, figure 3) report a 30-layer ReLU network that did not learn at all from
+# Glorot's start and did from theirs. For deep ReLU stacks, pass
+# `kernel_initializer="he_normal"`.
 #
 # ### The initialization explorer
 #
@@ -692,12 +694,12 @@ hlc.expect(abs(start_loss_of["output weights all 0"] - np.log(10)) < 1e-5,
 # %% [markdown]
 # With N(0, 1) output weights, each score adds up 64 products: the scores spread over
 # several units, and the softmax gives one class most of the probability. That class is
-# usually the wrong one (the accuracy printed is near 1/10, a guess), so the loss is large. Weights a hundred times smaller make every score
-# nearly 0, so every class gets nearly 1/10 and the loss sits at ln 10. All zeros gives
-# exactly 1/10. (Zeros are fine *here*: the hidden layers below are random, so the output
-# units get different gradients from the first step; it was zeros *everywhere* that froze
-# the network in "All zeros".) When a fresh classifier's loss is far above ln C, shrink its
-# last layer's starting weights.
+# usually the wrong one (the accuracy printed is near 1/10, a guess), so the loss is large.
+# Weights a hundred times smaller make every score nearly 0, so every class gets nearly 1/10
+# and the loss sits at ln 10. All zeros gives exactly 1/10. (Zeros are fine *here*: the
+# hidden layers below are random, so the output units get different gradients from the first
+# step; it was zeros *everywhere* that froze the network in "All zeros".) When a fresh
+# classifier's loss is far above ln C, shrink its last layer's starting weights.
 
 
 # %% [markdown]
