@@ -99,10 +99,11 @@ LESSONS: tuple[Lesson, ...] = (
         "See what a forgotten input shape and a logits mismatch do.",
         "Read per-layer activation statistics and update-to-weight ratios.",
     )),
-    Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 45, (
+    Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 55, (
         "Build an activation model by hand, and see where the classic recipe fails in Keras 3.",
         "Draw activation heatmaps, neuron response maps and layer-by-layer projections.",
         "Judge what such pictures can and cannot explain about a model.",
+        "Freeze trained hidden layers and reuse them on a new task with few labels.",
     )),
     Lesson(9, "09_convolutional_layers", "Convolutional hidden layers", 40, (
         "Train Conv2D and pooling layers on generated shapes and on digits.",

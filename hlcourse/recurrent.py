@@ -8,9 +8,12 @@ parameter counts. Nothing here draws (see `hlcourse.sequence_plots`) or trains.
   almost no signal to carry information from early steps to the end. (How fast it fades
   depends on the cell and on its weights: measure it, at initialization and after training.)
 - `count_recurrent_parameters`: the parameter formulas, to check ``model.summary()`` by hand.
+- `gate_values`: every gate, candidate and state of a SimpleRNN, LSTM or GRU layer at every
+  step, computed in NumPy from the layer's own weights (what the hidden-state explorer shows).
 
     >>> states = hidden_states(model, ds.x_test[:5])       # (5, steps, units)
     >>> grads = gradient_through_time(model, ds.x_test, ds.y_test)   # (steps,)
+    >>> gates = gate_values(model, ds.x_test[:5])           # gates["forget"]: (5, steps, units)
 
 TensorFlow and Keras are imported when a function needs them (``import hlcourse.recurrent``
 stays light).
@@ -19,6 +22,7 @@ stays light).
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,8 +30,11 @@ import numpy as np
 from hlcourse import _validate as v
 
 __all__ = [
+    "GATE_NAMES",
     "RECURRENT_CELLS",
+    "GateValues",
     "count_recurrent_parameters",
+    "gate_values",
     "gradient_through_time",
     "hidden_states",
 ]
@@ -35,6 +42,13 @@ __all__ = [
 RECURRENT_CELLS = ("SimpleRNN", "LSTM", "GRU")
 MAX_UNITS = 100_000
 MAX_FEATURES = 1_000_000
+GATE_NAMES = {
+    "SimpleRNN": ("state",),
+    "LSTM": ("input", "forget", "output", "candidate", "cell", "state"),
+    "GRU": ("update", "reset", "candidate", "state"),
+}
+"""The arrays `gate_values` returns for each cell, in the order the cell computes them."""
+MAX_GATE_VALUES = 5_000_000  # sequences x steps x units: a few hundred MB at most, all arrays
 
 
 def hidden_states(model: Any, x: Any, *, layer: str | int | None = None) -> np.ndarray:
@@ -162,6 +176,194 @@ def count_recurrent_parameters(cell: str, units: int, n_features: int) -> int:
         return 3 * units * (units + n_features + 2)
     per_set = units * (units + n_features + 1)
     return 4 * per_set if cell == "LSTM" else per_set
+
+
+@dataclass(frozen=True)
+class GateValues:
+    """What a recurrent layer computes at every step of a batch of sequences.
+
+    Attributes:
+        cell: ``"SimpleRNN"``, ``"LSTM"`` or ``"GRU"``.
+        layer: the layer's name (its path inside a nested model).
+        inputs: what the layer read, ``(n_sequences, steps, features)`` (after an
+            ``Embedding``, the embedded ids), in the order it read the steps.
+        values: ``{name: (n_sequences, steps, units)}`` for the names of ``GATE_NAMES[cell]``;
+            ``values[name][i, t]`` is the value at step t of sequence i. ``"state"`` is the
+            layer's output h (what ``return_sequences=True`` returns), ``"cell"`` an LSTM's
+            cell c, ``"candidate"`` what a gated cell may write.
+        go_backwards: True when the layer reads its sequences from the end (then step t of
+            `inputs` and `values` is input step ``steps - 1 - t``).
+    """
+
+    cell: str
+    layer: str
+    inputs: np.ndarray
+    values: dict[str, np.ndarray]
+    go_backwards: bool = False
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[v.check_choice("name", name, tuple(self.values))]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of `values`, in the order the cell computes them."""
+        return tuple(self.values)
+
+
+def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateValues:
+    """Every gate, candidate and state of a recurrent layer at every step, from its weights.
+
+    The model runs once on `x` while the chosen layer's input is recorded; then the cell's
+    equations run step by step in NumPy with the layer's own weights (``kernel`` W,
+    ``recurrent_kernel`` U, ``bias`` b) and activations, from a zero state (or the
+    ``initial_state`` the model passes), as Keras computes them in inference mode:
+
+    - SimpleRNN: ``h_t = tanh(x_t W + h_{t-1} U + b)``.
+    - LSTM (blocks in the order i, f, g, o): ``i, f, o = sigmoid(...)``, ``g = tanh(...)``,
+      ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)``.
+    - GRU (blocks z, r, g): ``z, r = sigmoid(x_t W + b + h_{t-1} U + b')``; with
+      ``reset_after=True`` (Keras' default) ``g = tanh(x_t W_g + b_g + r * (h_{t-1} U_g +
+      b'_g))``, else ``g = tanh(x_t W_g + b_g + (r * h_{t-1}) U_g)``;
+      ``h_t = z * h_{t-1} + (1 - z) * g``.
+
+    (tanh and sigmoid stand for the layer's ``activation`` and ``recurrent_activation``.) The
+    states equal the layer's ``return_sequences=True`` outputs (`hidden_states`) to float
+    precision. A layer with ``go_backwards=True`` gives its values in the order it read the
+    steps, as `hidden_states` does. The model is not changed and nothing is trained.
+
+    Args:
+        model: a built Keras model holding a ``SimpleRNN``, ``LSTM`` or ``GRU`` layer (also
+            inside a nested model); the layer must read no mask (no ``mask_zero=True``
+            embedding or ``Masking`` layer before it).
+        x: inputs, shape ``(n_sequences, steps, features)`` (or ``(n_sequences, steps)`` of
+            ids for a model that starts with an ``Embedding``); at most 5,000,000 values of
+            sequences x steps x units.
+        layer: the recurrent layer, by name (or path) or by position among the model's
+            recurrent layers; None means the first.
+
+    Returns:
+        A `GateValues`: ``gates["forget"]`` is an LSTM's forget gates, float32
+        ``(n_sequences, steps, units)``; ``gates.names`` lists what there is
+        (``GATE_NAMES[gates.cell]``).
+    """
+    model = _check_built_model(model)
+    _check_layer_type(layer)
+    x = _check_inputs(model, x)
+    name, chosen = _pick_recurrent(model, layer)
+    inputs, kwargs = _recorded_input(model, x, name, chosen)
+    if kwargs.get("mask") is not None:
+        v._fail(
+            "model",
+            "a recurrent layer that reads no mask",
+            model,
+            hint=f"Layer {name!r} gets a mask (from Embedding(mask_zero=True) or Masking); "
+            "its gates at masked steps are not computed here",
+        )
+    inputs = np.asarray(_to_numpy(inputs), dtype=np.float32)
+    if inputs.ndim != 3:
+        v._fail(
+            "layer", "a recurrent layer that reads (n_samples, steps, features)", name,
+            hint=f"It reads an array of shape {inputs.shape}",
+        )  # fmt: skip
+    cell = chosen.cell
+    units = int(cell.units)
+    n, steps, _ = inputs.shape
+    if n * steps * units > MAX_GATE_VALUES:
+        v._fail(
+            "x.shape",
+            f"at most {MAX_GATE_VALUES:,} values of sequences x steps x units ({units} units)",
+            x.shape,
+            hint="Pass fewer sequences, e.g. x[:20]",
+        )
+    kind = next(
+        k for k, t in zip(RECURRENT_CELLS, _recurrent_types(), strict=True) if isinstance(chosen, t)
+    )
+    if chosen.go_backwards:
+        inputs = inputs[:, ::-1]
+    start = _initial_states(kwargs.get("initial_state"), kind, n, units)
+    act, rec = (
+        _numpy_activation(cell.activation),
+        _numpy_activation(getattr(cell, "recurrent_activation", None)),
+    )
+    weights = [np.asarray(w, dtype=np.float32) for w in chosen.get_weights()]
+    kernel, recurrent = weights[0], weights[1]
+    bias = weights[2] if len(weights) > 2 else None
+    values = _run_cell(kind, inputs, kernel, recurrent, bias, start, act, rec, cell)
+    return GateValues(kind, name, inputs, values, bool(chosen.go_backwards))
+
+
+def _run_cell(kind, inputs, kernel, recurrent, bias, start, act, rec, cell) -> dict:
+    """The cell's equations over every step (see `gate_values`)."""
+    n, steps, _ = inputs.shape
+    units = recurrent.shape[0]
+    out = {k: np.empty((n, steps, units), dtype=np.float32) for k in GATE_NAMES[kind]}
+    projected = inputs @ kernel  # (n, steps, blocks * units): the input's side of every step
+    h = start[0]
+    if kind == "SimpleRNN":
+        if bias is not None:
+            projected = projected + bias
+        for t in range(steps):
+            h = act(projected[:, t] + h @ recurrent)
+            out["state"][:, t] = h
+    elif kind == "LSTM":
+        c = start[1]
+        if bias is not None:
+            projected = projected + bias
+        for t in range(steps):
+            i, f, g, o = np.split(projected[:, t] + h @ recurrent, 4, axis=1)
+            i, f, g, o = rec(i), rec(f), act(g), rec(o)
+            c = f * c + i * g
+            h = o * act(c)
+            for key, value in zip(GATE_NAMES[kind], (i, f, o, g, c, h), strict=True):
+                out[key][:, t] = value
+    else:
+        reset_after = bool(cell.reset_after)
+        if bias is not None:
+            input_bias = bias[0] if reset_after else bias
+            projected = projected + input_bias
+        state_bias = bias[1] if (bias is not None and reset_after) else 0.0
+        for t in range(steps):
+            x_z, x_r, x_g = np.split(projected[:, t], 3, axis=1)
+            if reset_after:
+                h_z, h_r, h_g = np.split(h @ recurrent + state_bias, 3, axis=1)
+                z, r = rec(x_z + h_z), rec(x_r + h_r)
+                g = act(x_g + r * h_g)
+            else:
+                h_z, h_r = np.split(h @ recurrent[:, : 2 * units], 2, axis=1)
+                z, r = rec(x_z + h_z), rec(x_r + h_r)
+                g = act(x_g + (r * h) @ recurrent[:, 2 * units :])
+            h = z * h + (1 - z) * g
+            for key, value in zip(GATE_NAMES[kind], (z, r, g, h), strict=True):
+                out[key][:, t] = value
+    return out
+
+
+def _initial_states(given: Any, kind: str, n: int, units: int) -> list[np.ndarray]:
+    """Zeros, or the ``initial_state`` the model passes to the layer, as float32 arrays."""
+    count = 2 if kind == "LSTM" else 1
+    if given is None:
+        return [np.zeros((n, units), dtype=np.float32) for _ in range(count)]
+    given = given if isinstance(given, (list, tuple)) else [given]
+    return [np.asarray(_to_numpy(s), dtype=np.float32).reshape(n, units) for s in given]
+
+
+def _numpy_activation(fn: Any):
+    """The activation `fn` as a NumPy function (Keras' own, on arrays, for the rare ones)."""
+    name = getattr(fn, "__name__", "")
+    known = {
+        "tanh": np.tanh,
+        # 1 / (1 + exp(-a)), written so that no large |a| overflows
+        "sigmoid": lambda a: 0.5 * (1.0 + np.tanh(0.5 * a)),
+        "relu": lambda a: np.maximum(a, 0.0),
+        "linear": lambda a: a,
+    }
+    if fn is None or name in known:
+        return known.get(name, known["linear"])
+
+    def through_keras(a: np.ndarray) -> np.ndarray:
+        return np.asarray(_to_numpy(fn(a)), dtype=np.float32)
+
+    return through_keras
 
 
 # --------------------------------------------------------------------------------------------

@@ -482,7 +482,7 @@ plt.show()
 
 # %%
 always_average = float(np.mean((adding.y_train.mean() - adding.y_test) ** 2))
-adding_scores, adding_losses = {}, {}
+adding_scores, adding_losses, adders = {}, {}, {}
 for name, cell in cells.items():
     keras.utils.set_random_seed(seed)
     adder = keras.Sequential([
@@ -493,6 +493,7 @@ for name, cell in cells.items():
     history = hlc.training.train_fast(adder, adding.x_train, adding.y_train, epochs=16,
                                       batch_size=64, learning_rate=0.02, seed=seed)  # fmt: skip
     adding_losses[name] = history["loss"]
+    adders[name] = adder
     error = float(np.mean((np.asarray(adder(adding.x_test))[:, 0] - adding.y_test) ** 2))
     adding_scores[name] = error / always_average
     print(f"{name:>9}: test error {error:.4f}, {adding_scores[name]:.2f} of always answering "
@@ -551,6 +552,105 @@ hlc.claim("adding problem, SimpleRNN: error over always the average",
 # forget gates open (bias 3, as above) did not make the LSTM reliable: in the sweep that
 # LSTM, trained the same way, failed on one seed of five (`LSTM_forget_open`). More
 # gradient at the start is no promise about where training ends; a sweep over seeds is.
+#
+# ### Inside a trained cell
+#
+# What did the trained LSTM learn to do with its gates? The explorer below steps through a
+# few test sequences with it. `hlc.recurrent.gate_values` computes every gate, the
+# candidate, the cell and the hidden state of its 16 units at every step, once: the LSTM
+# equations above, run in NumPy with the layer's own weights (the states it gives are the
+# layer's own `return_sequences=True` outputs: the cell after the explorer checks). Move
+# **Step** along a sequence (the marked steps are where the dashed marker line is at 1)
+# and **Sequence** to another one. Each heatmap shows the 16 units (rows) over the steps
+# read so far; the bars on the right are the units' values at the step. Gates go from 0,
+# shut, to 1, open.
+#
+# 🤔 **Predict:** the paragraphs above say how an LSTM *can* carry a number: shut input
+# gate, open forget gate. At the two marked steps, what will the trained LSTM's input gates
+# do? And between the marks, will all 16 forget gates stay near 1, or only some of them?
+
+# %%
+marks = np.flatnonzero(adding.x_test[0, :, 1])
+hlc.widgets.hidden_state_explorer(adders["LSTM"], adding.x_test[:8],
+                                  feature_names=["number", "marker"], step=int(marks[0]))  # fmt: skip
+
+# %% [markdown]
+# The cell below measures over 100 test sequences what the explorer shows for a few: the
+# input gates' mean at the marked steps and at the others, and each unit's forget gate,
+# averaged over the steps between the two marks. The same numbers for the same LSTM before
+# training (the same seed gives the same starting weights) are the other side of the
+# contrast.
+
+
+# %%
+def inside_the_gates(model, x):
+    """Input gates at marked / unmarked steps, and each unit's forget gate between the marks."""
+    gates = hlc.recurrent.gate_values(model, x)
+    hlc.expect(np.allclose(gates["state"], hlc.recurrent.hidden_states(model, x), atol=1e-5),
+               "the NumPy equations give the layer's own states at every step")  # fmt: skip
+    marker = x[:, :, 1] == 1
+    first, last = marker.argmax(axis=1), x.shape[1] - 1 - marker[:, ::-1].argmax(axis=1)
+    step = np.arange(x.shape[1])
+    between = (step > first[:, None]) & (step < last[:, None])
+    return (float(gates["input"][marker].mean()), float(gates["input"][~marker].mean()),
+            gates["forget"][between].mean(axis=0))  # fmt: skip
+
+
+keras.utils.set_random_seed(seed)
+untrained = keras.Sequential([
+    keras.Input(adding.x_train.shape[1:]), layers.LSTM(16, name="recurrent"),
+    layers.Dense(1, name="sum"),
+], name="adding_lstm_untrained")  # fmt: skip
+inside = {"before training": inside_the_gates(untrained, adding.x_test[:100]),
+          "trained": inside_the_gates(adders["LSTM"], adding.x_test[:100])}  # fmt: skip
+fig, (opened, kept) = plt.subplots(1, 2, figsize=(11, 3))
+for k, (label, (at_marks, elsewhere, forget)) in enumerate(inside.items()):
+    print(f"{label:>15}: input gates {at_marks:.2f} at the marked steps, {elsewhere:.2f} "
+          f"elsewhere; forget gates between the marks: mean {forget.mean():.2f}, "
+          f"highest unit {forget.max():.3f}, {int(np.sum(forget > 0.9))} of 16 above 0.9")  # fmt: skip
+    opened.bar([3 * k, 3 * k + 1], [at_marks, elsewhere], color=["#D55E00", "0.6"],
+               hatch=["//", ""], edgecolor="0.2")  # fmt: skip
+    kept.plot(range(16), np.sort(forget)[::-1], "-o" if k else "--s", color=colours["LSTM"],
+              alpha=1.0 if k else 0.5, label=label)  # fmt: skip
+opened.set_xticks([0, 1, 3, 4], ["marked", "other\nbefore training", "marked",
+                                 "other\ntrained"])  # fmt: skip
+opened.set_ylabel("mean input gate")
+opened.set_title("input gates")
+kept.axhline(0.9, color="gray", linestyle=":")
+kept.set_xlabel("unit, sorted")
+kept.set_ylabel("mean forget gate between the marks")
+kept.set_title("forget gates between the marks")
+kept.legend(fontsize=8)
+plt.show()
+before, after = inside["before training"], inside["trained"]
+hlc.claim("trained LSTM: input gates at marked minus other steps", after[0] - after[1],
+          at_least=0.1)  # fmt: skip
+hlc.claim("untrained LSTM: input gates at marked minus other steps", abs(before[0] - before[1]),
+          at_most=0.05)  # fmt: skip
+hlc.claim("trained LSTM: highest unit's forget gate between the marks", after[2].max(),
+          at_least=0.95)  # fmt: skip
+hlc.claim("untrained LSTM: highest unit's forget gate between the marks", before[2].max(),
+          at_most=0.85)  # fmt: skip
+hlc.claim("trained LSTM: mean forget gate between the marks", after[2].mean(), at_most=0.85)
+hlc.claim("trained LSTM: units whose forget gate stays above 0.9 between the marks",
+          int(np.sum(after[2] > 0.9)), at_most=4)  # fmt: skip
+
+# %% [markdown]
+# Training changed both. Before training the input gates hardly notice the marker: their
+# means at the marked and at the other steps differ by less than 0.02 on every seed of the
+# course's sweep (the cell asserts at most 0.05). After training they open wider at the
+# marked steps, where the numbers to add arrive: by 0.17 to 0.28 on average over the 16
+# units (the cell asserts at least 0.1). They are not shut elsewhere, though: about 0.3 to
+# 0.4 on average at the other steps.
+#
+# And the forget gates: only some. In the sweep one or two units of the 16 kept a forget
+# gate above 0.9 between the marks (the cell asserts at most 4), the highest at 0.98 to
+# 0.99 (asserted: at least 0.95), against 0.76 to 0.77 for the highest unit before
+# training (asserted: at most 0.85); the mean over all 16 stayed between 0.64 and 0.76
+# (asserted: at most 0.85; 0.73 before training). So the trained LSTM does not hold
+# the number in every unit: one or two units became the memory, and the others do other
+# work. In the explorer, find such a unit: the row of the forget-gate heatmap that stays
+# yellow between the marks; then look at the same row of the cell state.
 #
 # ## A small text task
 #
@@ -675,6 +775,10 @@ hlc.solution("10.4")
 #   shrinks (or grows) geometrically unless those factors stay near 1; along the gated
 #   cells' state line there is only a gate and an addition, and a gate near 1 passes memory
 #   and gradient almost unchanged.
+# - Inside the trained LSTM (the hidden-state explorer; `hlc.recurrent.gate_values` runs
+#   the cell's equations with the layer's weights), the input gates open wider at the
+#   marked steps, and one or two units keep their forget gates above 0.9 between the
+#   marks: the memory is a unit or two, not the whole layer.
 # - On the adding problem, where a number must be carried unchanged across 40 steps, Keras'
 #   LSTM and GRU learned on every seed of the course's sweep and SimpleRNN on none (an LSTM
 #   whose forget gates started open failed on one seed of five); on the symbol task

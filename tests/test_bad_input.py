@@ -52,6 +52,7 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.playground.engine.PlaygroundData": "a record make_data returns",
     "hlcourse.playground.frames.Frame": "a record make_frame returns",
     "hlcourse.regularization.RegularizationRun": "a record run_regularization returns",
+    "hlcourse.recurrent.GateValues": "a record gate_values returns",
     "hlcourse.sequences.SequenceDataset": "a record the make_* functions return",
     "hlcourse.shapes.ShapesDataset": "a record make_shapes returns",
     "hlcourse.widgets.activation_explorer.ActivationExplorer": "built by activation_explorer()",
@@ -61,6 +62,9 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
     "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
     "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
+    "hlcourse.widgets.hidden_state_explorer.HiddenStateExplorer": (
+        "built by hidden_state_explorer()"
+    ),
     "hlcourse.widgets.init_explorer.InitExplorer": "built by init_explorer()",
     "hlcourse.widgets.playground.Playground": "built by playground()",
     "hlcourse.widgets.regularization_lab.RegularizationLab": "built by regularization_lab()",

@@ -14,7 +14,9 @@ import pytest  # noqa: E402
 
 from hlcourse import probe, sequences  # noqa: E402
 from hlcourse.recurrent import (  # noqa: E402
+    GATE_NAMES,
     count_recurrent_parameters,
+    gate_values,
     gradient_through_time,
     hidden_states,
 )
@@ -331,3 +333,130 @@ def test_a_layer_used_twice_has_no_single_sequence_of_states(fresh, x):
     model = keras.Model(inputs, shared(h))
     with pytest.raises(ValueError, match="ran 2 times"):
         hidden_states(model, x)
+
+
+# --- gate_values -------------------------------------------------------------------------------
+
+
+def _sequence_copy(model, layer_name: str = "rnn"):
+    """Keras' own return_sequences=True output of the model's recurrent layer (a copy of it)."""
+    chosen = model.get_layer(layer_name)
+    config = dict(chosen.get_config(), return_sequences=True, name="copy")
+    copy = type(chosen).from_config(config)
+    copy.build((None, STEPS, FEATURES))
+    copy.set_weights(chosen.get_weights())
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("cell", "kwargs"),
+    [
+        ("SimpleRNN", {}),
+        ("LSTM", {}),
+        ("GRU", {}),
+        ("GRU", {"reset_after": False}),
+        ("GRU", {"use_bias": False}),
+        ("LSTM", {"go_backwards": True}),
+        ("LSTM", {"activation": "relu", "recurrent_activation": "hard_sigmoid"}),
+        ("SimpleRNN", {"activation": "gelu"}),
+    ],
+)
+def test_gate_values_states_are_keras_sequence_outputs(fresh, x, cell, kwargs):
+    model = _net(cell, **kwargs)
+    gates = gate_values(model, x)
+    assert gates.cell == cell and gates.layer == "rnn"
+    assert gates.names == GATE_NAMES[cell]
+    for name in gates.names:
+        assert gates[name].shape == (4, STEPS, 5) and gates[name].dtype == np.float32
+    expected = np.asarray(_sequence_copy(model)(x))
+    np.testing.assert_allclose(gates["state"], expected, atol=1e-5)
+    np.testing.assert_allclose(gates["state"], hidden_states(model, x), atol=1e-5)
+    assert gates.go_backwards == bool(kwargs.get("go_backwards", False))
+
+
+def test_lstm_cell_state_and_gates_follow_the_equations(fresh, x):
+    model = _net("LSTM")
+    gates = gate_values(model, x)
+    layer = model.get_layer("rnn")
+    copy = keras.layers.LSTM.from_config(dict(layer.get_config(), return_state=True, name="s"))
+    copy.build((None, STEPS, FEATURES))
+    copy.set_weights(layer.get_weights())
+    _, h, c = copy(x)
+    np.testing.assert_allclose(gates["cell"][:, -1], np.asarray(c), atol=1e-5)
+    np.testing.assert_allclose(gates["state"][:, -1], np.asarray(h), atol=1e-5)
+    for name in ("input", "forget", "output"):
+        assert 0.0 <= gates[name].min() and gates[name].max() <= 1.0
+    assert -1.0 <= gates["candidate"].min() and gates["candidate"].max() <= 1.0
+    # c_t = f_t c_{t-1} + i_t g_t and h_t = o_t tanh(c_t), at every step
+    previous = np.concatenate([np.zeros_like(gates["cell"][:, :1]), gates["cell"][:, :-1]], 1)
+    np.testing.assert_allclose(
+        gates["cell"], gates["forget"] * previous + gates["input"] * gates["candidate"], atol=1e-6
+    )
+    np.testing.assert_allclose(gates["state"], gates["output"] * np.tanh(gates["cell"]), atol=1e-6)
+    # Keras' unit_forget_bias=True: at the first step (h = 0) an untrained forget gate is
+    # sigmoid(x W_f + 1)
+    w, _, b = layer.get_weights()
+    first = 1.0 / (1.0 + np.exp(-(x[:, 0] @ w[:, 5:10] + b[5:10])))
+    np.testing.assert_allclose(gates["forget"][:, 0], first, atol=1e-6)
+
+
+def test_gru_state_mixes_old_state_and_candidate_by_the_update_gate(fresh, x):
+    gates = gate_values(_net("GRU"), x)
+    previous = np.concatenate([np.zeros_like(gates["state"][:, :1]), gates["state"][:, :-1]], 1)
+    z = gates["update"]
+    np.testing.assert_allclose(
+        gates["state"], z * previous + (1 - z) * gates["candidate"], atol=1e-6
+    )
+
+
+def test_gate_values_of_an_embedding_model_and_a_chosen_layer(fresh):
+    ids = np.random.default_rng(1).integers(0, 10, size=(3, 7))
+    model = keras.Sequential(
+        [
+            keras.Input((7,)),
+            keras.layers.Embedding(10, 4),
+            keras.layers.LSTM(5, return_sequences=True, name="first"),
+            keras.layers.GRU(2, return_sequences=True, name="second"),
+        ]
+    )
+    gates = gate_values(model, ids, layer="second")
+    assert gates.cell == "GRU" and gates.inputs.shape == (3, 7, 5)
+    np.testing.assert_allclose(gates["state"], np.asarray(model(ids)), atol=1e-5)
+    first = gate_values(model, ids, layer=0)
+    np.testing.assert_allclose(first["state"], gates.inputs, atol=1e-5)
+
+
+def test_gate_values_with_an_initial_state(fresh, x):
+    # The starting state comes from another layer of the model (the helper takes one input).
+    source = keras.Input((STEPS, FEATURES))
+    state = keras.layers.Dense(5, name="state")(keras.layers.Flatten()(source))
+    out = keras.layers.GRU(5, return_sequences=True, name="rnn")(source, initial_state=[state])
+    model = keras.Model(source, out)
+    gates = gate_values(model, x)
+    np.testing.assert_allclose(gates["state"], np.asarray(model(x)), atol=1e-5)
+
+
+def test_gate_values_refuses_masks_and_bad_names(fresh):
+    ids = np.array([[1, 2, 0, 0], [3, 1, 2, 0]])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Embedding(5, 3, mask_zero=True),
+         keras.layers.LSTM(2, name="rnn")]
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="reads no mask"):
+        gate_values(model, ids)
+    gates = gate_values(_net("GRU"), np.zeros((2, STEPS, FEATURES), np.float32))
+    with pytest.raises(ValueError, match="name='forget'"):
+        gates["forget"]
+
+
+def test_gate_values_bad_arguments(fresh, x):
+    with pytest.raises(TypeError, match="model=None"):
+        gate_values(None, x)
+    with pytest.raises(ValueError, match="SimpleRNN, LSTM or GRU"):
+        gate_values(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), x[:, 0])
+    with pytest.raises(ValueError, match=r"x.shape=\(2, 6, 7\)"):
+        gate_values(_net("LSTM"), np.zeros((2, STEPS, 7)))
+    with pytest.raises(TypeError, match="layer=0.5"):
+        gate_values(_net("LSTM"), x, layer=0.5)
+    with pytest.raises(ValueError, match="x.shape"):
+        gate_values(_net("LSTM", units=100), np.zeros((10_000, STEPS, FEATURES), np.float32))

@@ -306,6 +306,23 @@ class FeatureMapSoak(_Controls):
         return widgets.feature_map_explorer(model, images)
 
 
+class HiddenStateSoak(_Controls):
+    controls = ("step", "sequence", "step")
+
+    def build(self) -> Any:
+        import keras
+        import numpy as np
+
+        from hlcourse import widgets
+
+        model = keras.Sequential(
+            [keras.Input((8, 2)), keras.layers.LSTM(3, name="lstm"), keras.layers.Dense(1)],
+            name="soak_lstm",
+        )
+        sequences = np.random.default_rng(0).random((4, 8, 2), dtype=np.float32)
+        return widgets.hidden_state_explorer(model, sequences)
+
+
 class PlaygroundSoak(Soak):
     """Play, step, reset, data and structure changes (many of them while playing)."""
 
@@ -381,6 +398,7 @@ SOAKS: dict[str, type[Soak]] = {
     "training_explorer": TrainingSoak,
     "hidden_explorer": HiddenSoak,
     "feature_map_explorer": FeatureMapSoak,
+    "hidden_state_explorer": HiddenStateSoak,
     "playground": PlaygroundSoak,
 }
 """The soak of each widget constructor in `hlcourse.widgets.__all__`."""

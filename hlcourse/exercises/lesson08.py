@@ -1,5 +1,6 @@
 """Exercises of lesson 08: an activation model built by hand for Sequential and Functional models,
-reading an activation heatmap, and what pictures of hidden layers can support.
+reading an activation heatmap, what pictures of hidden layers can support, and what trains when
+part of a network is frozen.
 
 The models made here use fixed weights (constant or seeded initializers), so checking an answer
 draws nothing from Keras' global random state and a lesson's later cells are unaffected.
@@ -463,4 +464,151 @@ def what_pictures_support(answer) -> str:
         "nobody checked against a network that learned nothing (Adebayo et al., 2018, found "
         "saliency maps that barely changed when they did). A person affected by a decision "
         "asks questions like B and D, and pictures of hidden layers cannot answer them."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 08.4: what will train? Freezing part of a network with batch normalization
+# --------------------------------------------------------------------------------------------
+
+PRETRAINED_INPUTS = 64
+PRETRAINED_UNITS = (24, 12)
+PRETRAINED_CLASSES = 10
+NEW_CLASSES = 3
+
+
+def pretrained_network():
+    """The network of exercise 08.4, with fixed (seeded) weights: 64 inputs -> ``hidden_1``
+    (24 ReLU units) -> ``hidden_1_bn`` -> ``hidden_2`` (12 ReLU units) -> ``hidden_2_bn`` ->
+    ``output`` (10 softmax units)."""
+    import keras
+
+    first, second = PRETRAINED_UNITS
+    return keras.Sequential(
+        [
+            keras.Input(shape=(PRETRAINED_INPUTS,)),
+            _dense("hidden_1", first, "relu", 60),
+            keras.layers.BatchNormalization(name="hidden_1_bn"),
+            _dense("hidden_2", second, "relu", 61),
+            keras.layers.BatchNormalization(name="hidden_2_bn"),
+            _dense("output", PRETRAINED_CLASSES, "softmax", 62),
+        ],
+        name="pretrained",
+    )
+
+
+def _dense_size(inputs: int, units: int, bias: bool = True) -> int:
+    return inputs * units + (units if bias else 0)
+
+
+def _trainable_counts() -> dict[str, int]:
+    """The reference answer of 08.4 and the likely wrong answers, by what each one did."""
+    first, second = PRETRAINED_UNITS
+    tuned = _dense_size(first, second)  # hidden_2
+    scale_shift = 2 * second  # hidden_2_bn's gamma and beta
+    moving = 2 * second  # hidden_2_bn's moving mean and variance: updated, not trained
+    new_output = _dense_size(second, NEW_CLASSES)
+    frozen = _dense_size(PRETRAINED_INPUTS, first) + 4 * first  # hidden_1 and all of hidden_1_bn
+    right = tuned + scale_shift + new_output
+    return {
+        "right": right,
+        "moving statistics": right + moving,
+        "no biases": _dense_size(first, second, False)
+        + scale_shift
+        + _dense_size(second, NEW_CLASSES, False),
+        "no biases or batch norm": _dense_size(first, second, False)
+        + _dense_size(second, NEW_CLASSES, False),
+        "no batch norm": tuned + new_output,
+        "old output": tuned + scale_shift + _dense_size(second, PRETRAINED_CLASSES),
+        "everything": right + moving + frozen,
+        "everything trainable-looking": right + frozen,
+        "frozen": frozen,
+        "frozen batch norm trains": right + 2 * first,
+    }
+
+
+_TRAINABLE_HINTS = {
+    "moving statistics": (
+        "You counted the moving mean and moving variance of hidden_2_bn. fit updates them, "
+        "but from each batch's statistics, not by gradient descent: Keras lists them as "
+        "non-trainable. Only gamma and beta of a batch normalization layer are trainable."
+    ),
+    "no biases": (
+        "Check the Dense layers again: each of their units has a bias besides its weights, "
+        "and a bias trains like a weight."
+    ),
+    "no biases or batch norm": (
+        "Two things are missing: each Dense unit's bias, and what a fine-tuned batch "
+        "normalization layer learns (its scale gamma and shift beta, one of each per unit)."
+    ),
+    "no batch norm": (
+        "hidden_2_bn is fine-tuned too: a batch normalization layer has a learned scale "
+        "(gamma) and shift (beta) for each unit, and those are trainable."
+    ),
+    "old output": (
+        "That counts the old output layer of 10 units. The new task has 3 classes, and its "
+        "new output layer takes the old one's place."
+    ),
+    "everything": (
+        "That is every parameter of the new model, what count_params() returns: frozen "
+        "layers and batch normalization's moving statistics are in it too. The question asks "
+        "only for what the optimizer updates."
+    ),
+    "everything trainable-looking": (
+        "That includes hidden_1 and hidden_1_bn, which are frozen: their parameters stay in "
+        "the model but are non-trainable."
+    ),
+    "frozen": (
+        "That is the number of parameters in the frozen layers, hidden_1 and hidden_1_bn. "
+        "The question asks for the other side: what still trains."
+    ),
+    "frozen batch norm trains": (
+        "hidden_1_bn is frozen along with hidden_1: a frozen batch normalization layer's "
+        "gamma and beta do not train either."
+    ),
+}
+
+
+@exercise(
+    "08.4",
+    "What will train?",
+    solution="""
+    # hidden_2: 24 * 12 weights + 12 biases = 300
+    # hidden_2_bn: gamma and beta, 12 each = 24 (its moving mean and variance are
+    #   non-trainable: fit updates them from batch statistics, not by gradient)
+    # new output: 12 * 3 weights + 3 biases = 39
+    # hidden_1 and hidden_1_bn are frozen: 0
+    answer = 300 + 24 + 39
+
+    # Checked by building it:
+    # pretrained = lesson08.pretrained_network()
+    # for name in ("hidden_1", "hidden_1_bn"):
+    #     pretrained.get_layer(name).trainable = False
+    # new = keras.Sequential([keras.Input(shape=(64,)), *pretrained.layers[:-1],
+    #                         keras.layers.Dense(3, activation="softmax")])
+    # sum(int(np.prod(w.shape)) for w in new.trainable_weights)  # 363
+    """,
+)
+def what_will_train(answer) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        raise Wrong(
+            f"Your answer is {answer!r}; this exercise asks for a whole number: how many "
+            "parameters of the new model are trainable."
+        )
+    counts = _trainable_counts()
+    if int(answer) == counts["right"]:
+        return (
+            f"{counts['right']} parameters train: hidden_2's weights and biases, "
+            "hidden_2_bn's gamma and beta, and the new output layer. summary() would list the "
+            "rest as non-trainable: the frozen layers, and every moving mean and variance, "
+            "which fit updates without gradients (in hidden_2_bn) or not at all (in the frozen "
+            "hidden_1_bn, which runs in inference mode)."
+        )
+    for what, hint in _TRAINABLE_HINTS.items():
+        if int(answer) == counts[what]:
+            raise Wrong(hint)
+    raise Wrong(
+        f"{int(answer)} is not it. Go layer by layer: which layers are frozen, and for each "
+        "layer that trains, which of its variables are trainable (a Dense layer: weights and "
+        "biases; batch normalization: gamma and beta, not the moving statistics)?"
     )

@@ -22,6 +22,7 @@ from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, archite
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
+from hlcourse.widgets.hidden_state_explorer import HiddenStateExplorer, hidden_state_explorer
 from hlcourse.widgets.init_explorer import InitExplorer, init_explorer
 from hlcourse.widgets.playground import Playground, playground
 from hlcourse.widgets.regularization_lab import RegularizationLab, regularization_lab
@@ -34,6 +35,7 @@ __all__ = [
     "DatasetExplorer",
     "FeatureMapExplorer",
     "HiddenExplorer",
+    "HiddenStateExplorer",
     "InitExplorer",
     "Playground",
     "RegularizationLab",
@@ -44,6 +46,7 @@ __all__ = [
     "dataset_explorer",
     "feature_map_explorer",
     "hidden_explorer",
+    "hidden_state_explorer",
     "init_explorer",
     "playground",
     "regularization_lab",

@@ -54,6 +54,18 @@ WRONG_ANSWERS = [
     ("08.3", ["a", "e"], "you left out 1"),
     ("08.3", {"A", "C", "E", "G"}, "G is not one of the statements"),
     ("08.3", 3, "a set of strings"),
+    # counting what a frozen network with batch normalization still trains
+    ("08.4", 387, "moving mean and moving variance"),
+    ("08.4", 348, "each of their units has a bias"),
+    ("08.4", 324, "Two things are missing"),
+    ("08.4", 339, "hidden_2_bn is fine-tuned too"),
+    ("08.4", 454, "old output layer of 10 units"),
+    ("08.4", 2043, "what count_params() returns"),
+    ("08.4", 2019, "which are frozen"),
+    ("08.4", 1656, "parameters in the frozen layers"),
+    ("08.4", 411, "a frozen batch normalization layer's"),
+    ("08.4", 400, "Go layer by layer"),
+    ("08.4", 363.0, "a whole number"),
 ]  # fmt: skip
 
 
@@ -79,3 +91,22 @@ def test_a_by_hand_replay_of_the_layers_passes():
         return keras.Model(inputs, outputs)
 
     assert hlc.check("08.1", replay).passed
+
+
+def test_the_counted_answer_matches_keras():
+    """08.4's answer is what Keras itself counts for the model the exercise describes."""
+    import numpy as np
+
+    import hlcourse as hlc
+    from hlcourse.exercises import lesson08
+
+    keras = keras_module()
+    pretrained = lesson08.pretrained_network()
+    for name in ("hidden_1", "hidden_1_bn"):
+        pretrained.get_layer(name).trainable = False
+    new = keras.Sequential(
+        [keras.Input(shape=(64,)), *pretrained.layers[:-1], keras.layers.Dense(3)]
+    )
+    trainable = sum(int(np.prod(w.shape)) for w in new.trainable_weights)
+    assert hlc.check("08.4", trainable).passed
+    assert not hlc.check("08.4", new.count_params()).passed
