@@ -12,10 +12,12 @@ the lesson (and the cell, and the error) when something a learner would see is w
    no widget shows a traceback (an Output widget that captured an exception), no widget shows
    "Error displaying widget", and the Log Console holds no error (that is where JupyterLab 4.6
    puts an exception raised inside a widget callback: it belongs to no cell).
-4. If the lesson shows widgets, the one marked with CSS class `hlc-main-control` is operated as
-   a person would (arrow key on a slider's handle, another option in a drop-down, a click on a
-   button), and the image marked `hlc-main-picture` must change. The time from the key press or
-   click to the new image, as the browser saw it, is the lesson's widget latency.
+4. If the lesson shows widgets, each widget's control marked with CSS class `hlc-main-control`
+   is operated as a person would (arrow key on a slider's handle, another option in a
+   drop-down, a click on a button), and the same widget's image marked `hlc-main-picture` must
+   change: every widget marks one of each, and the n-th control drives the n-th picture. The
+   time from the key press or click to the new image, as the browser saw it, is the widget's
+   latency; the first widget's is the lesson's.
 
 All reading of the page goes through `window.jupyterapp`, which JupyterLab exposes when started
 with `--LabApp.expose_app_in_browser=True` (see `lab_server.py`).
@@ -66,10 +68,10 @@ class LessonResult:
         notebook: the path opened, relative to the server's root, e.g. ``"00_start_here.ipynb"``.
         seconds_to_kernel_idle: from loading the page to a kernel reported idle.
         seconds_to_run_all: from Run All to every cell executed and the kernel idle.
-        control: how the main control was operated, e.g. ``"slider: ArrowRight"``; None when the
-            lesson shows no widgets.
-        latency_s: seconds from operating the main control to a changed main picture, measured
-            by the browser's own clock; None when the lesson shows no widgets.
+        control: how the first widget's main control was operated, e.g.
+            ``"slider: ArrowRight"``; None when the lesson shows no widgets.
+        latency_s: seconds from operating the first widget's main control to a changed main
+            picture, measured by the browser's own clock; None when the lesson shows no widgets.
         screenshot: the page as it was at the end (also saved when the check failed).
         epochs_per_second: for a lesson with an epoch counter (the playground), how fast the
             counter rose on screen while playing; None otherwise.
@@ -82,6 +84,8 @@ class LessonResult:
     latency_s: float | None
     screenshot: Path
     epochs_per_second: float | None = None
+    widgets_operated: tuple[tuple[str, float], ...] = ()
+    """Every widget's (what was done, latency in seconds), in page order."""
 
 
 # --------------------------------------------------------------------------- page scripts
@@ -95,8 +99,8 @@ const findPanel = (path) => {
     (w) => w.context && w.context.path === path && w.content && w.content.widgets
       && w.node.classList.contains('jp-NotebookPanel')) ?? null;
 };
-const pictureIn = (root) => {
-  const el = root.querySelector('.@MAIN_PICTURE@');
+const pictureIn = (root, index = 0) => {
+  const el = root.querySelectorAll('.@MAIN_PICTURE@')[index];
   if (!el) return null;
   return el.tagName === 'IMG' ? el : el.querySelector('img');
 };
@@ -105,8 +109,17 @@ const pictureIn = (root) => {
 
 
 def _script(body: str) -> str:
-    """The page function ``(path) => {body}``, with `_HELPERS` and the class names filled in."""
-    source = "(path) => {" + _HELPERS + body + "}"
+    """The page function ``(path) => {body}``, with `_HELPERS` and the class names filled in.
+
+    Called with ``[path, index]`` instead of a path, the function also sees `index` (a widget's
+    position among the page's main controls and pictures).
+    """
+    source = (
+        "(arg) => { const [path, index] = Array.isArray(arg) ? arg : [arg, 0];"
+        + _HELPERS
+        + body
+        + "}"
+    )
     return source.replace("@MAIN_CONTROL@", MAIN_CONTROL).replace("@MAIN_PICTURE@", MAIN_PICTURE)
 
 
@@ -181,6 +194,7 @@ PROBE_JS = _script(
     cells, logErrors,
     renderedWidgets: root.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length,
     mainControls: root.querySelectorAll('.@MAIN_CONTROL@').length,
+    mainPictures: root.querySelectorAll('.@MAIN_PICTURE@').length,
     pictureSrc: picture ? picture.getAttribute('src') : null,
     runAllError: window.__hlcRunAllError ?? null,
   };
@@ -214,7 +228,7 @@ WATCH_PICTURE_JS = _script(
   // change of the picture after it. The observer also follows a picture element replaced
   // by a new one. Before the action, a change only moves the baseline.
   const root = findPanel(path).content.node;
-  const srcNow = () => pictureIn(root)?.getAttribute('src') ?? null;
+  const srcNow = () => pictureIn(root, index)?.getAttribute('src') ?? null;
   const watch = {armed: false, operatedAt: null, changedAt: null, baseline: srcNow()};
   const onAction = () => {
     if (watch.armed && watch.changedAt === null) {
@@ -507,17 +521,18 @@ def _operate(page: Page, control: Locator, kind: str) -> str:
     )
 
 
-def operate_main_control(
+def operate_main_controls(
     page: Page, path: str, picture_timeout_s: float, screenshot: Path
-) -> tuple[str | None, float | None]:
-    """Operate the main control and wait for the main picture to change.
+) -> list[tuple[str, float]]:
+    """Operate each widget's main control and wait for that widget's main picture to change.
 
     Returns:
-        (what was done, latency in seconds), or (None, None) when the notebook shows no widget.
+        One (what was done, latency in seconds) per widget, in page order; empty when the
+        notebook shows no widget.
     """
     probe = _probe(page, path)
     if not any(cell["widgetOutputs"] for cell in probe["cells"]):
-        return None, None
+        return []
     probe = _wait_for_widgets(page, path)
     if errors := _cell_errors(path, probe):
         _fail(page, screenshot, "\n\n".join(errors))
@@ -538,34 +553,59 @@ def operate_main_control(
             f"{MAIN_PICTURE!r}: add `.add_class({MAIN_PICTURE!r})` to the ipywidgets.Image that "
             "the control redraws.",
         )
+    if probe["mainPictures"] != probe["mainControls"]:
+        _fail(
+            page,
+            screenshot,
+            f"{path}: the page marks {probe['mainControls']} main controls and "
+            f"{probe['mainPictures']} main pictures; each widget must mark one of each "
+            f"({MAIN_CONTROL!r} on the control, {MAIN_PICTURE!r} on the image it redraws).",
+        )
+    count = probe["mainControls"]
+    return [
+        _operate_widget(page, path, index, count, picture_timeout_s, screenshot)
+        for index in range(count)
+    ]
+
+
+def _operate_widget(
+    page: Page, path: str, index: int, count: int, picture_timeout_s: float, screenshot: Path
+) -> tuple[str, float]:
+    """Operate the `index`-th main control; wait for the `index`-th main picture to change."""
     from playwright.sync_api import Error as PlaywrightError
 
-    control = page.locator(f".jp-NotebookPanel .{MAIN_CONTROL}").first
+    which = f"widget {index + 1} of {count}" if count > 1 else "the widget"
+    control = page.locator(f".jp-NotebookPanel .{MAIN_CONTROL}").nth(index)
     try:
         control.scroll_into_view_if_needed()  # fails if hidden, e.g. in a closed Accordion
         kind = control.evaluate(CONTROL_KIND_JS)
-        page.evaluate(WATCH_PICTURE_JS, path)
+        page.evaluate(WATCH_PICTURE_JS, [path, index])
         action = _operate(page, control, kind)
     except (AssertionError, PlaywrightError) as error:
-        _fail(page, screenshot, f"{path}: could not operate the main control: {error}")
+        _fail(page, screenshot, f"{path}: could not operate the main control of {which}: {error}")
     deadline = time.monotonic() + picture_timeout_s
     while True:
         watch = page.evaluate("() => window.__hlcWatch")
         if watch["changedAt"] is not None and watch["operatedAt"] is not None:
-            page.locator(f".jp-NotebookPanel .{MAIN_PICTURE}").first.scroll_into_view_if_needed()
+            picture = page.locator(f".jp-NotebookPanel .{MAIN_PICTURE}").nth(index)
+            picture.scroll_into_view_if_needed()
             return action, round((watch["changedAt"] - watch["operatedAt"]) / 1000, 3)
         probe = _probe(page, path)
         if errors := _cell_errors(path, probe):
-            errors.append(f"(this appeared after operating the main control: {action})")
+            errors.append(f"(this appeared after operating the main control of {which}: {action})")
             _fail(page, screenshot, "\n\n".join(errors))
         if trouble := _kernel_trouble(path, probe):
-            _fail(page, screenshot, f"{trouble} (after operating the main control: {action})")
+            _fail(
+                page,
+                screenshot,
+                f"{trouble} (after operating the main control of {which}: {action})",
+            )
         if time.monotonic() > deadline:
             _fail(
                 page,
                 screenshot,
-                f"{path}: the main picture ({MAIN_PICTURE!r}) did not change within "
-                f"{picture_timeout_s:.0f} s after operating the main control ({action}).",
+                f"{path}: the main picture ({MAIN_PICTURE!r}) of {which} did not change within "
+                f"{picture_timeout_s:.0f} s after operating its main control ({action}).",
             )
         page.wait_for_timeout(POLL_S * 1000)
 
@@ -650,7 +690,8 @@ def check_lesson_in_browser(
         to_idle = open_notebook(page, server, notebook_name, screenshot)
         page.evaluate(PREPARE_JS, notebook_name)
         run_s = run_all_cells(page, notebook_name, run_timeout_s or lesson_timeout_s(), screenshot)
-        action, latency = operate_main_control(page, notebook_name, picture_timeout_s, screenshot)
+        operated = operate_main_controls(page, notebook_name, picture_timeout_s, screenshot)
+        action, latency = operated[0] if operated else (None, None)
         rate = None
         if page.locator(f".jp-NotebookPanel .{EPOCH_COUNTER}").count():
             rate = check_epoch_counter(page, notebook_name, screenshot)
@@ -665,6 +706,7 @@ def check_lesson_in_browser(
         latency_s=latency,
         screenshot=screenshot,
         epochs_per_second=rate,
+        widgets_operated=tuple(operated),
     )
 
 

@@ -137,6 +137,14 @@ widgets.VBox([widgets.HBox([play, step, counter]), picture]).add_class("hlc-play
 """
 
 
+SECOND_WIDGET = """\
+picture_2 = widgets.Image(value=png(3), format="png").add_class("hlc-main-picture")
+control_2 = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
+control_2.observe(lambda change: setattr(picture_2, "value", png(change['new'])), "value")
+widgets.VBox([control_2, picture_2])
+"""
+"""A second widget, for the checks that every widget on the page is operated."""
+
 BROKEN = {
     # name: (cells after the PICTURE cell, what the failure message must say)
     "callback_raises": (
@@ -176,6 +184,26 @@ control.observe(lambda change: None, "value")
 widgets.VBox([control, picture])
 """,
         "did not change",
+    ),
+    "second_widget_never_changes": (
+        """\
+control = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
+control.observe(lambda change: setattr(picture, "value", png(change["new"])), "value")
+widgets.VBox([control, picture])
+---
+"""
+        + SECOND_WIDGET.replace("setattr(picture_2, \"value\", png(change['new']))", "None"),
+        "of widget 2 of 2 did not change",
+    ),
+    "second_widget_marks_no_picture": (
+        """\
+control = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
+control.observe(lambda change: setattr(picture, "value", png(change["new"])), "value")
+widgets.VBox([control, picture])
+---
+"""
+        + SECOND_WIDGET.replace('.add_class("hlc-main-picture")', ""),
+        "2 main controls and 1 main pictures",
     ),
     "main_control_not_marked": (
         """\
@@ -227,6 +255,9 @@ def selftest_notebooks(lab_server: LabServer) -> str:
     for name, code in WORKING.items():
         _write_notebook(folder / f"works_{name}.ipynb", PICTURE, on_purpose, code, show)
     _write_notebook(folder / "works_epoch_counter.ipynb", PICTURE, _fake_playground())
+    _write_notebook(
+        folder / "works_two_widgets.ipynb", PICTURE, WORKING["slider"] + show, SECOND_WIDGET
+    )
     for name, (code, _) in BROKEN.items():
         _write_notebook(folder / f"broken_{name}.ipynb", PICTURE, *code.split("---\n"))
     return SELFTEST_DIR
@@ -253,6 +284,23 @@ def test_checker_operates_each_kind_of_main_control(
     assert result.control is not None and result.control.startswith(
         kind.replace("_", "-").replace("dropdown", "select")
     ), result
+
+
+def test_checker_operates_every_widget(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport, selftest_notebooks: str
+) -> None:
+    """Each widget's main control is operated and its own picture watched, in page order."""
+    result = check_lesson_in_browser(
+        page,
+        lab_server,
+        f"{selftest_notebooks}/works_two_widgets.ipynb",
+        screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+        run_timeout_s=60,
+        picture_timeout_s=10,
+    )
+    assert len(result.widgets_operated) == 2, result
+    assert all(0 < latency < 10 for _, latency in result.widgets_operated), result
+    assert result.latency_s == result.widgets_operated[0][1], result
 
 
 def test_checker_reads_the_epoch_counter(
