@@ -157,12 +157,19 @@ def _cmd_update(args: argparse.Namespace) -> int:
     folder = Path(args.directory).expanduser().resolve()
     print(f"hlcourse update: {folder} brought to version {__version__}")
     _print_actions(actions)
-    kept = [action for action in actions if action.kind == "kept"]
+    kept = [action for action in actions if action.kind in ("kept", "moved")]
     if kept:
         print(
             f"{len(kept)} lesson(s) you changed were NOT overwritten: your files are as you left "
             "them, and the new version sits beside each one. Compare the two, copy over what you "
             "want, and delete the one you no longer need."
+        )
+    renumbered = [action for action in actions if action.kind in ("renumbered", "moved")]
+    if renumbered:
+        print(
+            f"{len(renumbered)} lesson(s) have a new number in this version ("
+            + ", ".join(f"{action.was} is now {action.slug}" for action in renumbered)
+            + "); a lesson you changed took its new number with your work in it."
         )
     return 0
 
@@ -258,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
             "have not changed is refreshed; a lesson you changed (any cell's source, in the "
             ".ipynb or the .py) is never overwritten: the new version is written beside it as "
             "NN_slug.vVERSION.ipynb and .py, and you are told. A lesson you deleted is "
-            "restored and a new lesson is added. Outputs do not count as changes. Every "
+            "restored and a new lesson is added. A lesson the course renumbered takes its new "
+            "number (NN_), your changes in it too. Outputs do not count as changes. Every "
             "action is listed."
         ),
         epilog="Example: pip install --upgrade hlcourse && hlcourse update ~/hlcourse",

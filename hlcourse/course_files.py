@@ -10,6 +10,22 @@ and bringing that folder up to date without ever losing the learner's work.
   taken by other content), a pair of its own, and the learner is told;
 - a lesson the learner deleted is restored, and a lesson new in the course is added.
 
+A lesson the course renumbered follows its new number. A lesson of the course is a
+*renumbering* of an old lesson in the folder when its name after ``NN_`` is the same
+(``08_visualizing_hidden_layers`` -> ``09_visualizing_hidden_layers``), the old lesson is not in
+the course any more, and the folder has no file of the new one:
+
+- an old lesson the learner has not changed (every file as shipped, by the manifest) is
+  replaced: the installed version is written under the new name, then the old files removed;
+- an old lesson the learner changed is *moved*: each of its files is renamed to the new number
+  (a hard link, then removing the old name: nothing that exists is ever overwritten), its
+  manifest entry moves with it, so it still counts as the learner's, and the installed version
+  is written beside it as for any changed lesson;
+- an old lesson with no manifest record (copied by hand, so nobody can tell whether it was
+  changed) is left as it is, and the new lesson is added;
+- when it is ambiguous (two old lessons or two new ones by one name, or the new lesson already
+  in the folder), the files are left as they are, and the learner is told.
+
 "Changed" means that a cell's source (or type) differs from what was shipped to that folder:
 outputs, execution counts and metadata do not count, and if either file of the pair changed,
 the lesson changed. What was shipped is recorded by `copy_lessons` and `update_lessons` in the
@@ -17,9 +33,11 @@ folder's ``.hlcourse-manifest.json`` (version, and per file a hash of its bytes 
 cells); for a folder without one, the installed version is the reference.
 
 Every file is written atomically (a temporary file beside it, then `os.replace`), so a command
-that is interrupted leaves each file either as it was or complete. Standard library only at
-import time; reading the cells of a ``.py`` lesson needs jupytext (without it, any edit to a
-``.py`` file counts as a change, which errs on the side of keeping the learner's file).
+that is interrupted leaves each file either as it was or complete; a renumbered lesson's old
+files are removed only after its new files are complete, so at worst both are left. Standard
+library only at import time; reading the cells of a ``.py`` lesson needs jupytext (without it,
+any edit to a ``.py`` file counts as a change, which errs on the side of keeping the learner's
+file).
 """
 
 from __future__ import annotations
@@ -50,16 +68,22 @@ class Action:
     Attributes:
         slug: the lesson, e.g. ``"03_activation_functions"``.
         kind: ``"copied"``, ``"added"``, ``"restored"``, ``"refreshed"``, ``"up to date"``,
-            ``"kept"`` (the learner changed it; the new version is beside it) or
-            ``"not in course"`` (a lesson the installed course no longer has; left as it is).
+            ``"kept"`` (the learner changed it; the new version is beside it),
+            ``"renumbered"`` (unchanged; the new version replaced it under its new number),
+            ``"moved"`` (changed; the learner's files now carry the new number and the new
+            version is beside them) or ``"not in course"`` (a lesson the installed course no
+            longer has, or has under another number; left as it is).
         written: the files written, in the order they were written.
         note: one sentence for the learner.
+        was: the lesson's name before the course renumbered it (``"renumbered"`` and
+            ``"moved"``), else ``""``.
     """
 
     slug: str
     kind: str
     written: tuple[Path, ...] = field(default=())
     note: str = ""
+    was: str = ""
 
     def __str__(self) -> str:
         return f"{self.kind:<13} {self.slug}" + (f": {self.note}" if self.note else "")
@@ -132,8 +156,9 @@ def update_lessons(
         source: the folder with the new versions; defaults to `lesson_source()`.
 
     Returns:
-        One `Action` per lesson of `source`, then one per lesson recorded in the folder that
-        the course no longer has, in lesson order.
+        One `Action` per lesson of `source` (a renumbered lesson's under its new name), then
+        one per lesson in the folder that the course no longer has under that name (recorded
+        in the folder, or a hand copy of a renumbered lesson), in lesson order.
     """
     source = _check_source(source)
     dest = _check_dest(dest, source, must_exist=True)
@@ -141,10 +166,16 @@ def update_lessons(
     version = _course_version()
     manifest = _read_manifest(dest)
     recorded = manifest["lessons"]
+    units = _units(source)
+    moves, left = _renumberings(units, _units(dest), recorded)
     actions = []
-    for slug, suffixes in _units(source).items():
-        paths = _paths(dest, slug, suffixes)
+    for slug, suffixes in units.items():
+        if slug in moves:
+            actions.append(_renumber(source, dest, moves[slug], slug, suffixes, manifest, version))
+            _write_manifest(dest, manifest, version)  # at once: the record follows the files
+            continue
         shipped = _shipped_entry(source, slug, suffixes, version)
+        paths = _paths(dest, slug, suffixes)
         before = recorded.get(slug, {}).get("files", {})
         states = [_state(p, before.get(p.name), shipped["files"][p.name]) for p in paths]
         if any(state == "changed" for state in states):
@@ -161,12 +192,111 @@ def update_lessons(
             else:
                 actions.append(Action(slug, "refreshed", written))
         recorded[slug] = shipped
-    for slug in sorted(set(recorded) - set(_units(source))):
-        actions.append(
-            Action(slug, "not in course", (), "the installed course no longer has it; left as is")
-        )
+    for slug in sorted((set(recorded) | set(left)) - set(units)):
+        note = left.get(slug, "the installed course no longer has it; left as is")
+        actions.append(Action(slug, "not in course", (), note))
     _write_manifest(dest, manifest, version)
     return sorted(actions, key=lambda action: action.slug)
+
+
+# --- renumbered lessons -------------------------------------------------------------------
+
+
+def _name(slug: str) -> str:
+    """The part of ``NN_name`` that stays when the course renumbers a lesson."""
+    return slug[3:]
+
+
+def _renumberings(
+    units: dict[str, tuple[str, ...]], present: dict[str, tuple[str, ...]], recorded: dict
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Which old lessons in the folder the course renumbered (module docstring's rules).
+
+    Returns:
+        (new slug -> old slug, for each old lesson to replace or move; old slug -> note, for
+        each old lesson to leave as it is although the course has it under another number).
+    """
+    old = [slug for slug in present if slug not in units]
+    moves, left = {}, {}
+    for slug in old:
+        targets = [new for new in units if _name(new) == _name(slug)]
+        if not targets:
+            continue  # not renumbered: dropped from the course (or never in it)
+        rivals = [other for other in old if _name(other) == _name(slug)]
+        new = targets[0]
+        if len(targets) > 1:
+            left[slug] = (f"the course has {' and '.join(targets)} by its name, so which it "
+                          "became is not clear; left as is")  # fmt: skip
+        elif len(rivals) > 1:
+            left[slug] = (f"{' and '.join(rivals)} could each be the course's {new}; "
+                          "all left as they are")  # fmt: skip
+        elif new in present:
+            left[slug] = f"the course renumbered it to {new}, which is already here; left as is"
+        elif new in recorded:
+            left[slug] = (f"the course renumbered it to {new}, which this folder had before; "
+                          "left as is")  # fmt: skip
+        elif not isinstance(recorded.get(slug), dict):
+            left[slug] = f"the course renumbered it to {new}; your copy is left as is"
+        else:
+            moves[new] = slug
+    return moves, left
+
+
+def _renumber(
+    source: Path, dest: Path, old: str, new: str, suffixes: tuple[str, ...], manifest: dict,
+    version: str,
+) -> Action:  # fmt: skip
+    """Replace (unchanged) or move (changed) the folder's lesson `old` to the number of `new`,
+    and move its manifest entry; `_renumberings` made sure no file of `new` is in `dest`."""
+    recorded = manifest["lessons"]
+    entry = recorded.pop(old)
+    before = entry.get("files", {}) if isinstance(entry.get("files"), dict) else {}
+    mine = [path for path in _paths(dest, old, SUFFIXES) if path.exists()]
+    changed = [
+        path for path in mine
+        if not isinstance(before.get(path.name), dict) or "sha256" not in before[path.name]
+        or _state(path, None, before[path.name]) != "current"
+    ]  # fmt: skip
+    if not changed:
+        written = _write_unit(source, dest, new, suffixes, new)
+        recorded[new] = _shipped_entry(source, new, suffixes, version)
+        for path in mine:  # the course's own files, unchanged: the new version replaces them
+            path.unlink()
+        note = f"was {old}; you had not changed it, so the new version replaces it"
+        return Action(new, "renumbered", written, note, was=old)
+    moved = _move_unit(dest, old, new, tuple(path.suffix for path in mine))
+    # What was shipped moves too, so the moved files still count as the learner's changes.
+    renamed = {name.replace(old, new, 1): record for name, record in before.items()}
+    recorded[new] = dict(entry, files=renamed)
+    written, targets, _ = _beside(source, dest, new, suffixes, version)
+    return Action(
+        new, "moved", moved + written,
+        f"was {old}; you changed it, so your files moved, as they are, to "
+        f"{' and '.join(p.name for p in moved)}, and the new version is beside them: "
+        f"{' and '.join(t.name for t in targets)}", was=old,
+    )  # fmt: skip
+
+
+def _move_unit(dest: Path, old: str, new: str, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
+    """Rename the files of `old` to `new` without ever overwriting a file: every new name is
+    made (a hard link) before any old name is removed, so an interrupted move leaves both."""
+    moved = []
+    for suffix in suffixes:
+        target = dest / f"{new}{suffix}"
+        try:
+            os.link(dest / f"{old}{suffix}", target)  # FileExistsError rather than overwrite
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if target.exists():
+                raise FileExistsError(
+                    f"{target} appeared while moving {old} to it; nothing was overwritten"
+                ) from None
+            os.rename(dest / f"{old}{suffix}", target)
+        moved.append(target)
+    for suffix in suffixes:
+        (dest / f"{old}{suffix}").unlink(missing_ok=True)
+    return tuple(moved)
 
 
 # --- comparing ----------------------------------------------------------------------------
@@ -260,6 +390,22 @@ def _write_unit(
 
 def _keep(source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], version: str) -> Action:
     """The learner changed `slug`: put the installed version beside it under a free name."""
+    written, targets, already = _beside(source, dest, slug, suffixes, version)
+    shown = " and ".join(target.name for target in targets)
+    if already:
+        return Action(
+            slug, "kept", (), f"you changed it; the new version is already beside it: {shown}"
+        )
+    return Action(
+        slug, "kept", written, f"you changed it, so the new version is beside it: {shown}"
+    )
+
+
+def _beside(
+    source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], version: str
+) -> tuple[tuple[Path, ...], list[Path], bool]:
+    """Write the installed `slug` as ``slug.vVERSION`` (``-2``, ... when that name holds other
+    content). Returns (files written, the pair's paths, whether it was already there)."""
     stem = f"{slug}.v{re.sub(r'[^A-Za-z0-9.]+', '-', version)}"
     for attempt in range(1, 100):
         name = stem if attempt == 1 else f"{stem}-{attempt}"
@@ -272,15 +418,9 @@ def _keep(source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], versio
             break
     else:
         raise FileExistsError(f"{dest}: too many earlier versions of {slug} beside it ({stem}-*)")
-    shown = " and ".join(target.name for target in targets)
     if all(target.exists() for target in targets):
-        return Action(
-            slug, "kept", (), f"you changed it; the new version is already beside it: {shown}"
-        )
-    written = _write_unit(source, dest, slug, suffixes, name)
-    return Action(
-        slug, "kept", written, f"you changed it, so the new version is beside it: {shown}"
-    )
+        return (), targets, True
+    return _write_unit(source, dest, slug, suffixes, name), targets, False
 
 
 # --- the manifest -------------------------------------------------------------------------
@@ -300,8 +440,9 @@ def _read_manifest(dest: Path) -> dict:
 
 def _write_manifest(dest: Path, manifest: dict, version: str) -> None:
     manifest.update(course="hlcourse", format=1, version=version)
-    manifest["lessons"] = dict(sorted(manifest["lessons"].items()))
-    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    # A sorted copy: `update_lessons` goes on filling the very dict it holds as `recorded`.
+    shown = dict(manifest, lessons=dict(sorted(manifest["lessons"].items())))
+    text = json.dumps(shown, indent=1, ensure_ascii=False) + "\n"
     _write_atomically(dest / MANIFEST_NAME, text.encode("utf-8"))
 
 

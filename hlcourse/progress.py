@@ -7,8 +7,10 @@ with ``hlcourse progress --off`` (a flag in that file) or ``HLCOURSE_NO_PROGRESS
 starts afresh with ``hlcourse progress --reset``. ``hlcourse progress`` shows it per lesson.
 
 Recording never makes a check fail: when the file cannot be read or written, the pass is
-simply not recorded. A pass counts for the exercise whose title it recorded: when an exercise
-is replaced or renumbered, an earlier pass under its id is kept but no longer counted.
+simply not recorded. A pass counts for the exercise whose title it recorded: under the id it
+was recorded with while that exercise still has it, else for the one exercise of the course
+that now has that title (the course renumbered it; `report` says so). A pass whose title no
+exercise has any more (the exercise was replaced) is kept in the file but no longer counted.
 """
 
 from __future__ import annotations
@@ -136,12 +138,14 @@ def report() -> str:
         )
     done = passed()
     exercises = all_exercises()
+    titles = {i: e.title for i, e in exercises.items()}
+    counted, carried = _credited(done, titles)
     lines = []
     for lesson in LESSONS:
         ids = [i for i, e in exercises.items() if e.lesson_number == lesson.number]
-        got = [i for i in ids if _counts(done.get(i), exercises[i].title)]
+        got = [i for i in ids if i in counted]
         todo = [i for i in ids if i not in got]
-        changed = [i for i in todo if i in done]
+        changed = [i for i in todo if i in done and i not in carried.values()]
         count = f"{len(got)} of {len(ids)}" if ids else "no exercises"
         detail = "; ".join(
             part for part in (
@@ -151,7 +155,12 @@ def report() -> str:
             ) if part
         )  # fmt: skip
         lines.append(f"{lesson.number:02d}  {lesson.title:<40} {count:<12} {detail}".rstrip())
-    total = sum(1 for i, e in exercises.items() if _counts(done.get(i), e.title))
+    total = len(counted)
+    if carried:
+        lines.append("    Passes carried to the exercise's new number (the course renumbered it):")
+        lines += [
+            f"      {old} {done[old]['title']!r} is now {new}" for new, old in carried.items()
+        ]
     if not recording_enabled():
         why = f"{OFF_VARIABLE} is set" if os.environ.get(OFF_VARIABLE) else "turned off"
         state = f"Recording is OFF ({why}); `hlcourse progress --on` turns it back on."
@@ -165,6 +174,34 @@ def report() -> str:
     if problem:
         lines.append(problem)
     return "\n".join(lines)
+
+
+def _credited(done: dict[str, dict], titles: dict[str, str]) -> tuple[set[str], dict[str, str]]:
+    """Which exercises the recorded passes count for.
+
+    A pass counts for the exercise it was recorded under while that exercise has the title the
+    pass recorded; otherwise it is carried to the one exercise that has that title now, unless
+    that exercise is passed already (a title two exercises share carries nothing).
+
+    Args:
+        done: recorded passes, exercise id -> record, as `passed` returns them.
+        titles: the course's exercises, id -> title (``all_exercises()``'s titles).
+
+    Returns:
+        (the ids of exercises passed, {id now: id recorded} for each pass carried).
+    """
+    counted = {i for i, title in titles.items() if _counts(done.get(i), title)}
+    holders: dict[str, list[str]] = {}
+    for i, title in titles.items():
+        holders.setdefault(title, []).append(i)
+    carried: dict[str, str] = {}
+    for recorded_id, record in sorted(done.items()):
+        if recorded_id in counted or not isinstance(record, dict):
+            continue
+        now = holders.get(record.get("title"), []) if isinstance(record.get("title"), str) else []
+        if len(now) == 1 and now[0] not in counted and now[0] not in carried:
+            carried[now[0]] = recorded_id
+    return counted | set(carried), dict(sorted(carried.items()))
 
 
 def _counts(record: object, title: str) -> bool:

@@ -18,7 +18,7 @@ from hlcourse import cli, course_files
 # subcommand -> words its --help must show (its arguments and options)
 HELP = {
     "copy": ["DIR", "hlcourse update"],
-    "update": ["DIR", "never overwritten", "beside"],
+    "update": ["DIR", "never overwritten", "beside", "renumbered"],
     "lab": ["DIR", "--port", "--no-browser", "--no-setup", "127.0.0.1"],
     "lessons": ["minutes"],
     "progress": ["--off", "--on", "--reset", "HLCOURSE_PROGRESS_FILE", "HLCOURSE_NO_PROGRESS"],
@@ -116,6 +116,32 @@ def test_update_lists_every_action_and_tells_of_kept_lessons(tmp_path, monkeypat
     assert re.search(r"kept +00_intro: you changed it", out)
     assert re.search(r"up to date +01_layers", out) and re.search(r"added +02_depth", out)
     assert "NOT overwritten" in out
+
+
+def test_update_says_which_lessons_took_a_new_number(tmp_path, monkeypatch, capsys):
+    from tests.test_course_files import edit_ipynb, write_pair
+
+    source = tmp_path / "course"
+    write_pair(source, "00_intro", "x = 1")
+    write_pair(source, "01_layers", "y = 2")
+    write_pair(source, "02_depth", "z = 3")
+    monkeypatch.setattr(course_files, "lesson_source", lambda: source)
+    assert cli.main(["copy", str(tmp_path / "mine")]) == 0
+    edit_ipynb(tmp_path / "mine" / "01_layers.ipynb", source="y = 'mine'")
+    for slug in ("01_layers", "02_depth"):
+        for suffix in (".ipynb", ".py"):
+            (source / f"{slug}{suffix}").unlink()
+    write_pair(source, "01_init", "w = 0")
+    write_pair(source, "02_layers", "y = 2")
+    write_pair(source, "03_depth", "z = 3")
+    capsys.readouterr()
+    assert cli.main(["update", str(tmp_path / "mine")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"moved +02_layers: was 01_layers; you changed it", out)
+    assert re.search(r"renumbered +03_depth: was 02_depth", out)
+    assert re.search(r"added +01_init", out) and "NOT overwritten" in out
+    assert "2 lesson(s) have a new number" in out
+    assert "01_layers is now 02_layers, 02_depth is now 03_depth" in out
 
 
 def test_doctor_prints_the_report_and_fails_on_a_problem(monkeypatch, capsys):

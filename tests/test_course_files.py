@@ -348,3 +348,178 @@ def test_written_files_get_the_usual_mode_and_keep_the_learners(course):
     write_pair(source, "01_layers", "y = 20")
     assert kinds(cf.update_lessons(learner, source=source))["01_layers"] == "refreshed"
     assert (learner / "01_layers.py").stat().st_mode & 0o777 == 0o600
+
+
+# --- renumbered lessons -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def renumbered(tmp_path):
+    """(source, learner folder): a three-lesson course copied into the learner's folder, then a
+    new version of it that inserts 01_init, so 01_layers becomes 02_layers (with a new cell
+    source) and 02_depth becomes 03_depth (the same cells)."""
+    source = tmp_path / "course"
+    write_pair(source, "00_intro", "x = 1")
+    write_pair(source, "01_layers", "y = 2")
+    write_pair(source, "02_depth", "z = 3")
+    learner = tmp_path / "learner"
+    cf.copy_lessons(learner, source=source)
+    for slug in ("01_layers", "02_depth"):
+        for suffix in (".ipynb", ".py"):
+            (source / f"{slug}{suffix}").unlink()
+    write_pair(source, "01_init", "w = 0")
+    write_pair(source, "02_layers", "y = 20  # the new version")
+    write_pair(source, "03_depth", "z = 3")
+    return source, learner
+
+
+def lesson_files(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name[:2].isdigit())
+
+
+def test_unchanged_renumbered_lessons_take_their_new_number(renumbered):
+    source, learner = renumbered
+    edit_ipynb(learner / "01_layers.ipynb", outputs=True)  # ran it: still unchanged
+    (learner / "02_depth.py").unlink()  # half a pair, the other half unchanged
+    actions = cf.update_lessons(learner, source=source)
+    assert kinds(actions) == {"00_intro": "up to date", "01_init": "added",
+                              "02_layers": "renumbered", "03_depth": "renumbered"}  # fmt: skip
+    note = next(a.note for a in actions if a.slug == "02_layers")
+    assert note.startswith("was 01_layers;") and "new version replaces it" in note
+    assert lesson_files(learner) == lesson_files(source)  # the old names are gone
+    assert snapshot(learner).items() >= snapshot(source).items()
+    manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
+    assert set(manifest["lessons"]) == {"00_intro", "01_init", "02_layers", "03_depth"}
+    assert set(manifest["lessons"]["02_layers"]["files"]) == {"02_layers.ipynb", "02_layers.py"}
+
+
+def test_a_changed_renumbered_lesson_moves_with_every_byte_and_the_new_one_beside(renumbered):
+    source, learner = renumbered
+    edit_ipynb(learner / "01_layers.ipynb", source="y = 'my answer'", outputs=True)
+    py = learner / "02_depth.py"
+    py.write_text(py.read_text().replace("z = 3", "z = 'edited in the .py'"))
+    mine = snapshot(learner)
+    inode = (learner / "01_layers.ipynb").stat().st_ino
+    actions = cf.update_lessons(learner, source=source)
+    assert kinds(actions) == {"00_intro": "up to date", "01_init": "added",
+                              "02_layers": "moved", "03_depth": "moved"}  # fmt: skip
+    version = cf._course_version()
+    for old, new in (("01_layers", "02_layers"), ("02_depth", "03_depth")):
+        for suffix in (".ipynb", ".py"):
+            assert (learner / f"{new}{suffix}").read_bytes() == mine[f"{old}{suffix}"]
+            assert not (learner / f"{old}{suffix}").exists()
+            beside = learner / f"{new}.v{version}{suffix}"
+            assert beside.read_bytes() == (source / f"{new}{suffix}").read_bytes()
+    assert (learner / "02_layers.ipynb").stat().st_ino == inode  # renamed, not rewritten
+    moved = next(a for a in actions if a.slug == "02_layers")
+    beside = [f"02_layers.v{version}.ipynb", f"02_layers.v{version}.py"]
+    assert [p.name for p in moved.written] == ["02_layers.ipynb", "02_layers.py", *beside]
+    assert moved.note.startswith("was 01_layers; you changed it")
+    assert f"02_layers.v{version}.ipynb" in moved.note
+    # The record of what was shipped moved with the files: they still count as the learner's.
+    manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
+    assert "01_layers" not in manifest["lessons"]
+    assert manifest["lessons"]["02_layers"]["files"]["02_layers.py"]["sha256"] == cf._sha256(
+        mine["01_layers.py"]
+    )
+    files = snapshot(learner)
+    again = cf.update_lessons(learner, source=source)  # a second update changes nothing
+    assert kinds(again) == {"00_intro": "up to date", "01_init": "up to date",
+                            "02_layers": "kept", "03_depth": "kept"}  # fmt: skip
+    assert all(a.written == () for a in again)
+    assert snapshot(learner) == files
+
+
+def test_renumbering_twice_is_a_no_op_the_second_time(renumbered):
+    source, learner = renumbered
+    cf.update_lessons(learner, source=source)
+    files = snapshot(learner)
+    inodes = {p.name: p.stat().st_ino for p in learner.glob("0*")}
+    assert {a.kind for a in cf.update_lessons(learner, source=source)} == {"up to date"}
+    assert snapshot(learner) == files
+    assert {p.name: p.stat().st_ino for p in learner.glob("0*")} == inodes
+
+
+def test_a_renumbered_lesson_copied_by_hand_is_left_and_the_new_one_added(renumbered):
+    source, learner = renumbered
+    (learner / cf.MANIFEST_NAME).unlink()  # copied by hand: whether it changed is unknown
+    before = snapshot(learner)
+    actions = cf.update_lessons(learner, source=source)
+    assert kinds(actions) == {
+        "00_intro": "up to date", "01_init": "added", "01_layers": "not in course",
+        "02_depth": "not in course", "02_layers": "added", "03_depth": "added",
+    }  # fmt: skip
+    note = next(a.note for a in actions if a.slug == "01_layers")
+    assert note == "the course renumbered it to 02_layers; your copy is left as is"
+    for name in ("01_layers.ipynb", "01_layers.py", "02_depth.ipynb", "02_depth.py"):
+        assert (learner / name).read_bytes() == before[name]
+    files = snapshot(learner)
+    again = cf.update_lessons(learner, source=source)
+    assert kinds(again)["01_layers"] == "not in course" and all(a.written == () for a in again)
+    assert snapshot(learner) == files
+
+
+def test_a_renumbered_lesson_whose_new_name_is_taken_is_left_as_it_is(renumbered):
+    source, learner = renumbered
+    (learner / "02_layers.py").write_text("# a file of the learner's own\n")
+    before = snapshot(learner)
+    actions = cf.update_lessons(learner, source=source)
+    found = kinds(actions)
+    assert found["01_layers"] == "not in course" and found["02_layers"] == "kept"
+    assert "renumbered it to 02_layers, which is already here" in next(
+        a.note for a in actions if a.slug == "01_layers"
+    )
+    for name in ("01_layers.ipynb", "01_layers.py", "02_layers.py"):
+        assert (learner / name).read_bytes() == before[name]
+    assert found["03_depth"] == "renumbered"  # the other renumbering goes ahead
+
+
+def test_a_renumbering_with_two_candidates_is_left_as_it_is(renumbered):
+    source, learner = renumbered
+    write_pair(source, "05_layers", "y = 50")  # two lessons of the course by that name
+    (learner / "04_depth.py").write_bytes((learner / "02_depth.py").read_bytes())  # two old ones
+    before = snapshot(learner)
+    actions = cf.update_lessons(learner, source=source)
+    found = kinds(actions)
+    assert found["01_layers"] == "not in course" and found["02_depth"] == "not in course"
+    assert found["02_layers"] == "added" and found["05_layers"] == "added"
+    notes = {a.slug: a.note for a in actions}
+    assert "02_layers and 05_layers" in notes["01_layers"] and "not clear" in notes["01_layers"]
+    assert "02_depth and 04_depth could each be the course's 03_depth" in notes["02_depth"]
+    assert "04_depth" in notes  # a hand copy by the same name is named too
+    for name in lesson_files(learner):
+        if name in before:
+            assert (learner / name).read_bytes() == before[name]
+    assert set(before) - {cf.MANIFEST_NAME} <= set(lesson_files(learner))
+
+
+@pytest.mark.parametrize("call", range(1, 9))
+@pytest.mark.parametrize("failing", ["replace", "unlink", "link"])
+def test_an_interrupted_renumbering_leaves_every_file_whole_and_loses_nothing(
+    renumbered, monkeypatch, failing, call
+):
+    source, learner = renumbered
+    edit_ipynb(learner / "01_layers.ipynb", source="y = 'my answer'")
+    mine = (learner / "01_layers.ipynb").read_bytes()
+    whole = set(snapshot(learner).values()) | set(snapshot(source).values())
+    real = getattr(os, failing)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == call:
+            raise KeyboardInterrupt  # Ctrl+C, at this point of the update
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, failing, interrupted)
+    try:
+        cf.update_lessons(learner, source=source)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    lessons = {k: b for k, b in snapshot(learner).items() if k != cf.MANIFEST_NAME}
+    assert not [name for name in lessons if cf._TEMP_MARK in name]
+    assert set(lessons.values()) <= whole  # every file as it was, or complete
+    assert mine in lessons.values()  # the learner's edit is somewhere, whole
+    cf.update_lessons(learner, source=source)  # the next update finishes without error
+    assert mine in snapshot(learner).values()

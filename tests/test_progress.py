@@ -173,3 +173,60 @@ def test_a_pass_of_an_earlier_exercise_under_the_same_id_is_not_counted():
     assert "1 of 3" in line and "passed 00.1;" in line and "to do 00.2, 00.3" in line
     assert "00.2 and 00.3 changed since you passed them" in line
     assert set(progress.passed()) == {"00.1", "00.2", "00.3"}  # kept, never deleted
+
+
+def _record(data: dict, exercise_id: str, title: str | None) -> None:
+    data.setdefault("passes", {})[exercise_id] = {
+        "first": "2026-01-01T00:00:00+00:00", "last": "2026-01-01T00:00:00+00:00",
+        "version": "0.1.0", **({"title": title} if title is not None else {}),
+    }  # fmt: skip
+
+
+def test_a_pass_follows_its_exercise_to_a_new_number(capsys):
+    """The course renumbers exercises when lessons are split or moved: a pass recorded under
+    the old id counts for the exercise that has its title now, and the report says so."""
+    data: dict = {}
+    _record(data, "00.3", get_exercise("00.2").title)  # 00.2's exercise, passed when it was 00.3
+    _record(data, "01.9", get_exercise("01.1").title)  # an id the course no longer has
+    progress.progress_file().write_text(json.dumps(data))
+    text = progress.report()
+    line00 = next(line for line in text.splitlines() if line.startswith("00 "))
+    assert "passed 00.2;" in line00 and "to do 00.1, 00.3" in line00
+    assert "changed since" not in line00  # 00.3's record was carried, not lost
+    line01 = next(line for line in text.splitlines() if line.startswith("01 "))
+    assert "passed 01.1;" in line01
+    assert f"00.3 {get_exercise('00.2').title!r} is now 00.2" in text
+    assert f"01.9 {get_exercise('01.1').title!r} is now 01.1" in text
+    assert "2 of" in text.splitlines()[-3] and "exercises passed" in text.splitlines()[-3]
+    assert cli.main(["progress"]) == 0
+    assert "is now 00.2" in capsys.readouterr().out
+    assert set(progress.passed()) == {"00.3", "01.9"}  # the file itself is left as it is
+
+
+def test_swapped_exercises_carry_both_passes():
+    data: dict = {}
+    _record(data, "00.1", get_exercise("00.2").title)
+    _record(data, "00.2", get_exercise("00.1").title)
+    progress.progress_file().write_text(json.dumps(data))
+    text = progress.report()
+    line = next(line for line in text.splitlines() if line.startswith("00 "))
+    assert "passed 00.1, 00.2;" in line and "changed since" not in line
+    assert "00.1" in text and "is now 00.2" in text and "is now 00.1" in text
+
+
+@pytest.mark.parametrize(
+    "done, counted, carried",
+    [
+        ({"01.1": {"title": "B"}}, {"02.1"}, {"02.1": "01.1"}),  # renumbered
+        ({"02.1": {"title": "B"}}, {"02.1"}, {}),  # passed where it is
+        ({"01.1": {"title": "B"}, "02.1": {"title": "B"}}, {"02.1"}, {}),  # passed twice
+        ({"01.1": {"title": "Gone"}}, set(), {}),  # replaced: no exercise has that title
+        ({"01.1": {"title": "Twice"}}, set(), {}),  # two exercises have it: not carried
+        ({"01.1": {}}, set(), {}),  # recorded before titles were kept
+        ({"01.1": "not a record"}, set(), {}),
+        ({"01.1": {"title": "B"}, "01.2": {"title": "B"}}, {"02.1"}, {"02.1": "01.1"}),
+    ],
+)
+def test_which_exercise_a_pass_counts_for(done, counted, carried):
+    titles = {"01.1": "A", "02.1": "B", "03.1": "Twice", "03.2": "Twice"}
+    assert progress._credited(done, titles) == (counted, carried)
