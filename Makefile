@@ -29,7 +29,7 @@ bench: env  ## run every lesson in a fresh kernel; record time and peak memory i
 html: env  ## render a read-only copy of the course, with outputs, into build/html
 	$(ENV_PY) -m hlcourse html build/html
 
-sweep-memory: env  ## lesson 10's sweeps: SimpleRNN/LSTM/GRU on both memory tasks, 5 seeds, into bench/results.json
+sweep-memory: env  ## lesson 11's sweeps: SimpleRNN/LSTM/GRU on both memory tasks, 5 seeds, into bench/results.json
 	$(ENV_PY) tools/sweep_memory.py --task symbol
 	$(ENV_PY) tools/sweep_memory.py --task adding
 
@@ -38,7 +38,7 @@ lock: env  ## recompile requirements.lock from pyproject.toml (needs the network
 	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
 	  --python-version 3.11 -o requirements.lock
 
-new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=12_my_topic
+new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=13_my_topic
 	$(ENV_PY) tools/new_lesson.py $(SLUG)
 
 pair: env  ## write each notebooks/NN_slug.ipynb from its .py (refuses to drop edits made in the .ipynb)

@@ -14,13 +14,13 @@ RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results.json"
 BUDGETS = {"seconds": 30.0, "peak_rss_mb": 800.0}
 
 # Lessons allowed more than the usual budget, each with its reason:
-# - 10: the recurrent lesson trains three cells on a 41-step task and a text model (issue 9);
-# - 11: the playground's fast loop is compiled by XLA, whose compiler takes about 95 MB once
+# - 11: the recurrent lesson trains three cells on a 41-step task and a text model (issue 9);
+# - 12: the playground's fast loop is compiled by XLA, whose compiler takes about 95 MB once
 #   per process (measured: 617 -> 712 MB on the first compile, a few MB per shape after).
 #   Two lessons and JupyterLab still fit Binder's 2 GB.
 LESSON_BUDGETS = {
-    "10_recurrent_layers": {"seconds": 60.0, "peak_rss_mb": 800.0},
-    "11_playground": {"seconds": 30.0, "peak_rss_mb": 900.0},
+    "11_recurrent_layers": {"seconds": 60.0, "peak_rss_mb": 800.0},
+    "12_playground": {"seconds": 30.0, "peak_rss_mb": 900.0},
 }
 
 # Widgets driven from code on the reference machine (issue 5): visible feedback on a change,

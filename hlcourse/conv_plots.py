@@ -1,4 +1,4 @@
-"""Pictures of convolutional networks (lesson 09): the images, the learned filters, the feature
+"""Pictures of convolutional networks (lesson 10): the images, the learned filters, the feature
 maps layer by layer, how much of the image one unit sees, and the image patches that excite
 each channel most.
 

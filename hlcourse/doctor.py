@@ -26,7 +26,7 @@ __all__ = ["Finding", "format_report", "run_checks"]
 
 MIN_PYTHON = (3, 11)
 MIN_FREE_MEMORY_GB = 2.0
-LESSON_MEMORY_GB = 0.9  # the bench's budget for the largest lesson (lesson 11: 900 MB)
+LESSON_MEMORY_GB = 0.9  # the bench's budget for the largest lesson (lesson 12: 900 MB)
 TIMED_ON_THREADS = 2  # lesson times in bench/results.json were measured on 2 CPU threads
 
 # (finding name, distribution names that provide it: the first installed one is checked)

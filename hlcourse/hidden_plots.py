@@ -217,7 +217,7 @@ def plot_layer_projections(
     Each panel's title gives the layer's `hlcourse.representations.separability` score,
     measured on all its units (the 2-D view only illustrates it). In the course's trained
     classifiers the classes gather into tighter, more separate clusters from layer to layer,
-    and the score rises with them (lesson 08 asserts it).
+    and the score rises with them (lesson 09 asserts it).
 
     Args:
         model: a built Keras model (any style `hlcourse.probe.hidden_activations` handles).

@@ -92,31 +92,34 @@ LESSONS: tuple[Lesson, ...] = (
         "Write dropout, weight penalties, early stopping and batch normalization in Keras.",
         "Measure what batch normalization changes during training, and choose its place and momentum.",
     )),
-    Lesson(7, "07_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 60, (
+    Lesson(7, "07_initialization", "Initialization and the first epochs", 30, (
+        "See why units that start equal stay equal, and why too-large weights saturate tanh units.",
+        "Derive Glorot and He initialization from the variance of activations, layer by layer.",
+        "Check a fresh classifier's loss against ln C.",
+    )),
+    Lesson(8, "08_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 40, (
         "Diagnose vanishing and exploding gradients with per-layer gradient norms.",
-        "Derive Glorot and He initialization from the variance of activations; check the loss "
-        "at the start.",
-        "See what a forgotten input shape and a logits mismatch do.",
+        "See what a forgotten input shape, a logits mismatch and unscaled inputs do.",
         "Read per-layer activation statistics and update-to-weight ratios.",
     )),
-    Lesson(8, "08_visualizing_hidden_layers", "Visualizing hidden layers", 55, (
+    Lesson(9, "09_visualizing_hidden_layers", "Visualizing hidden layers", 55, (
         "Build an activation model by hand, and see where the classic recipe fails in Keras 3.",
         "Draw activation heatmaps, neuron response maps and layer-by-layer projections.",
         "Judge what such pictures can and cannot explain about a model.",
         "Freeze trained hidden layers and reuse them on a new task with few labels.",
     )),
-    Lesson(9, "09_convolutional_layers", "Convolutional hidden layers", 40, (
+    Lesson(10, "10_convolutional_layers", "Convolutional hidden layers", 40, (
         "Train Conv2D and pooling layers on generated shapes and on digits.",
         "Look at learned filters and feature maps, layer by layer.",
         "Compare a convolutional network's parameter count with a dense one's.",
     )),
-    Lesson(10, "10_recurrent_layers", "Recurrent hidden layers", 45, (
+    Lesson(11, "11_recurrent_layers", "Recurrent hidden layers", 45, (
         "Use SimpleRNN, LSTM and GRU on generated sequences.",
         "Look at the hidden state over time and at `return_sequences`.",
         "Read the LSTM and GRU equations and diagrams: gates, candidate, the state line.",
         "Measure how gradients fade through time, and train the cells on a long memory task.",
     )),
-    Lesson(11, "11_playground", "The playground", 45, (
+    Lesson(12, "12_playground", "The playground", 45, (
         "Use a TensorFlow-Playground-class lab built on a real Keras model.",
         "Run guided experiments: XOR, spirals, regularization, symmetric initialization.",
     )),

@@ -559,7 +559,7 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
             "a model whose outputs are probabilities from 0 to 1",
             model,
             hint=f"{np.count_nonzero(~finite)} of its {n} outputs are NaN or infinite: its "
-            "weights have blown up (lesson 07); retrain it with a smaller learning rate",
+            "weights have blown up (lesson 08); retrain it with a smaller learning rate",
         )
     if out.min() < 0 or out.max() > 1:
         v._fail(
@@ -669,7 +669,7 @@ def _through_hidden_layer(
             "model",
             "a model whose hidden layer outputs finite numbers",
             model,
-            hint=f"{name!r} outputs NaN or infinity: its weights have blown up (lesson 07); "
+            hint=f"{name!r} outputs NaN or infinity: its weights have blown up (lesson 08); "
             "retrain it with a smaller learning rate",
         )
     return name, hidden

@@ -1,4 +1,4 @@
-"""Look inside recurrent layers (lesson 10): hidden states over time, gradients through time,
+"""Look inside recurrent layers (lesson 11): hidden states over time, gradients through time,
 parameter counts. Nothing here draws (see `hlcourse.sequence_plots`) or trains.
 
 - `hidden_states`: what a SimpleRNN, LSTM or GRU layer carries from step to step, for every

@@ -384,7 +384,7 @@ def _check_finite_representations(model, x, reps: dict, include_input: bool) -> 
             "a model whose layers output finite numbers on x",
             model,
             hint=f"Layer {name!r} outputs NaN or infinity: its weights have blown up "
-            "(lesson 07); retrain it with a smaller learning rate, or check x for NaN",
+            "(lesson 08); retrain it with a smaller learning rate, or check x for NaN",
         )
 
 

@@ -1,4 +1,4 @@
-"""Pictures for recurrent layers (lesson 10): hidden states over time, gradients through time,
+"""Pictures for recurrent layers (lesson 11): hidden states over time, gradients through time,
 a forecast of the periodic task, and the inside of a gated cell (LSTM, GRU).
 
 Each function draws on the axes you give it (an axes of ``hlcourse.render.new_figure(...)``

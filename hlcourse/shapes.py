@@ -8,7 +8,7 @@ its centre lies within half a stroke width of the shape's outline (a ring is the
 
 At 28 x 28 pixels (the default) a small Conv2D network learns first-layer filters that respond
 to bits of stroke and edge, and second-layer channels that respond to combinations of them over
-8 x 8 patches (lesson 09 shows their top patches and measures how tied to one shape they are).
+8 x 8 patches (lesson 10 shows their top patches and measures how tied to one shape they are).
 
     >>> ds = make_shapes(200, seed=0)
     >>> ds.x_train.shape, ds.class_names

@@ -139,7 +139,7 @@ hlc.claim("largest probability of the untrained model, 5 images", probabilities.
 # $\max(z, 0)$, is the usual choice for hidden layers: cheap to compute, and its slope is 1
 # wherever a unit is active, so a gradient passes through an active unit unchanged. That is
 # one reason deep ReLU networks suffer less from vanishing gradients than sigmoid or tanh ones
-# (Glorot, Bordes and Bengio, 2011); lesson 07 measures it.
+# (Glorot, Bordes and Bengio, 2011); lesson 08 measures it.
 
 # %%
 for layer in model.layers:
@@ -318,7 +318,7 @@ hlc.expect(tuple(layer.kernel.shape) == (10, 4), "Outside Sequential, `input_sha
 # %% [markdown]
 # `keras.Input` works the same in a Sequential model and in the Functional style (lesson
 # 05), and keeps the input separate from the layers. What happens if you give no input shape
-# at all is a pitfall lesson 07 takes apart.
+# at all is a pitfall lesson 08 takes apart.
 #
 # ### Exercise 02.2: a classifier for one-hot labels
 #
@@ -504,7 +504,7 @@ hlc.claim(
 # through `hidden_2`'s (the claim bounds the smaller of the two). The gradient that
 # reaches a hidden layer is its share of the blame for the output's error, multiplied by
 # every kernel and slope above it. In a deep network that is a long product, which can
-# fade toward 0 or blow up: the vanishing and exploding gradients that lesson 07
+# fade toward 0 or blow up: the vanishing and exploding gradients that lesson 08
 # measures, with the remedies it tries.
 #
 # ### Exercise 02.3: dL/dW1 through tanh units

@@ -192,7 +192,7 @@ hlc.expect(
 # weights. Through ten sigmoid layers the slopes alone contribute a factor of at most
 # $0.25^{10} \approx 10^{-6}$; weights can make up part of that, but larger weights push
 # sigmoid units into their flat ends. This is the *vanishing gradient*, which Glorot and
-# Bengio (2010) measured in deep sigmoid networks and lesson 07 measures here.
+# Bengio (2010) measured in deep sigmoid networks and lesson 08 measures here.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3))
@@ -238,7 +238,7 @@ hlc.claim("sigmoid saturation at input scale 5", sigmoid_at_5, at_least=0.45)
 # Small inputs keep tanh in its steep middle; at scale 5 about two thirds of the
 # pre-activations sit in the flat ends, and a little over half of the sigmoid's (its slope
 # drops below 0.05 beyond $|z| \approx 2.9$, tanh's already beyond $|z| \approx 2.2$).
-# Keeping pre-activations in range is one reason inputs are standardised (lesson 07), and
+# Keeping pre-activations in range is one reason inputs are standardised (lesson 08), and
 # why Keras' default kernel initializer for Dense layers, Glorot uniform, draws each weight
 # from $\pm\sqrt{6 / (n_\text{in} + n_\text{out})}$, a range set by the layer's numbers of
 # inputs and outputs (Glorot and Bengio 2010). With as many inputs as units, as here, the
@@ -346,7 +346,7 @@ hlc.expect(both == ["linear"], "At input scale 5 only 'linear' should be centred
 # the two: tanh is centred but flat at both ends; leaky ReLU is never flat but its outputs
 # lean positive; the others are neither centred nor free of flat zones at this scale. So the
 # choice of activation goes with keeping pre-activations in a moderate range: initialization
-# and standardised inputs (lesson 07), batch normalization (lesson 06).
+# (lesson 07), standardised inputs (lesson 08), batch normalization (lesson 06).
 
 # %% [markdown]
 # ## Softmax at the output
@@ -414,7 +414,7 @@ hlc.claim("final loss, worst of ReLU, GELU, ELU and tanh",
 # with ReLU (Goodfellow et al., section 6.3.1, call it an excellent default), or GELU where
 # your model family uses it; tanh serves in small networks and inside recurrent cells; keep
 # the sigmoid for outputs that must be probabilities and for the gates of LSTM and GRU cells
-# (lesson 10).
+# (lesson 11).
 
 # %% [markdown]
 # ## Units that die in training
@@ -475,7 +475,7 @@ hlc.claim("final loss, leaky ReLU at rate 0.3 over ReLU at rate 0.01", leaky_ove
 # training, when the layers below change what a dead unit receives. Leaky ReLU keeps every
 # unit alive at 0.3 too, but its loss shows that the rate is still too high for it. The
 # first cure for dying units is a smaller learning rate; leaky ReLU cannot die at all; and
-# lesson 07's diagnostics count dead units in any network.
+# lesson 08's diagnostics count dead units in any network.
 
 # %% [markdown]
 # ## Summary

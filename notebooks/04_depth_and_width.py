@@ -153,7 +153,7 @@ hlc.claim("spiral test accuracy, best network", max(a for _, a in results.values
 # (Montúfar et al. 2014), and some functions a deep network computes with few units need
 # exponentially many in a shallow one (Telgarsky 2016; Eldan and Shamir 2016). That does not
 # make deeper always better: every layer costs time (measured at the end of this lesson),
-# and deep stacks can be harder to train (lesson 07).
+# and deep stacks can be harder to train (lesson 08).
 
 # %% [markdown]
 # ### Exercise 04.1: deep or wide, which is bigger?

@@ -597,4 +597,4 @@ lab
 # - Real projects combine these cures and tune their strengths on validation data, never
 #   on the test set.
 #
-# **Next:** [07 · Pitfalls and diagnostics](07_pitfalls_and_diagnostics.ipynb)
+# **Next:** [07 · Initialization and the first epochs](07_initialization.ipynb)

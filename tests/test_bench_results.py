@@ -119,7 +119,7 @@ def test_lesson_budgets_name_real_lessons_and_are_recorded():
 
 
 def test_memory_sweep_backs_the_recurrent_lesson():
-    """Issue 9: lesson 10 asserts an accuracy gap on the memory task only for a delay whose gap
+    """Issue 9: lesson 11 asserts an accuracy gap on the memory task only for a delay whose gap
     held on every seed of the recorded sweep; otherwise it asserts none."""
     sweep = RESULTS.get("memory_sweep")
     assert sweep, "no memory sweep recorded: run `python tools/sweep_memory.py`"
@@ -135,11 +135,11 @@ def test_memory_sweep_backs_the_recurrent_lesson():
                for r in rows if r["delay"] == d)
     ]  # fmt: skip
     assert held == sweep["delays_where_gap_held"]
-    claims = RESULTS.get("claims", {}).get("10_recurrent_layers", {}).get("claims", {})
+    claims = RESULTS.get("claims", {}).get("11_recurrent_layers", {}).get("claims", {})
     memory_accuracy = [n for n in claims if "memory" in n.lower() and "accuracy" in n.lower()]
     if not held:
-        assert not memory_accuracy, f"lesson 10 asserts {memory_accuracy}; no gap held"
-    assert claims, "lesson 10 asserts the gradient-through-time gap at initialization"
+        assert not memory_accuracy, f"lesson 11 asserts {memory_accuracy}; no gap held"
+    assert claims, "lesson 11 asserts the gradient-through-time gap at initialization"
 
 
 def test_playground_meets_its_speed_targets():
@@ -180,7 +180,7 @@ def test_every_widget_has_a_soak_within_budget():
 
 
 def test_adding_sweep_backs_the_gated_cells_claims():
-    """Issue 24: lesson 10 asserts that Keras' LSTM and GRU beat SimpleRNN on the adding
+    """Issue 24: lesson 11 asserts that Keras' LSTM and GRU beat SimpleRNN on the adding
     problem only at a length where the recorded sweep saw it on every seed."""
     sweep = RESULTS.get("memory_sweep", {}).get("adding")
     assert sweep, "no adding-problem sweep recorded: run `make sweep-memory`"
@@ -196,9 +196,9 @@ def test_adding_sweep_backs_the_gated_cells_claims():
                for r in rows if r["length"] == n)
     ]  # fmt: skip
     assert held == sweep["lengths_where_gap_held"]
-    claims = RESULTS.get("claims", {}).get("10_recurrent_layers", {}).get("claims", {})
+    claims = RESULTS.get("claims", {}).get("11_recurrent_layers", {}).get("claims", {})
     adding = [name for name in claims if name.startswith("adding problem")]
     assert bool(adding) == bool(held), (adding, held)
-    lesson = (NOTEBOOKS / "10_recurrent_layers.py").read_text()
+    lesson = (NOTEBOOKS / "11_recurrent_layers.py").read_text()
     for length in held:  # the lesson trains at a length the sweep backs
         assert f"make_adding_task(2000, length={length}" in lesson

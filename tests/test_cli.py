@@ -88,7 +88,7 @@ def test_copy_into_a_file_exits_1_with_a_message(tmp_path):
 def test_copy_twice_says_to_update(tmp_path, capsys):
     assert cli.main(["copy", str(tmp_path / "mine")]) == 0
     out = capsys.readouterr().out
-    assert "12 lessons copied" in out and "hlcourse lab" in out
+    assert "13 lessons copied" in out and "hlcourse lab" in out
     assert cli.main(["copy", str(tmp_path / "mine")]) == 1
     assert "hlcourse update" in capsys.readouterr().err
 

@@ -215,7 +215,7 @@ def test_no_hidden_layer(keras_fresh):
         assert frame.layer_names == ("output",) and frame.output_map.shape == (50, 50)
 
 
-# --- diagnostics: lesson 07's toolkit ---------------------------------------------------------
+# --- diagnostics: lesson 08's toolkit ---------------------------------------------------------
 
 
 DIAGNOSED = [

@@ -62,7 +62,7 @@ def test_readme_leads_with_the_two_commands():
     assert "make lab" in first_section and "make test" in first_section
 
 
-@pytest.mark.parametrize("slug", ["01_why_hidden_layers", "11_playground"])
+@pytest.mark.parametrize("slug", ["01_why_hidden_layers", "12_playground"])
 def test_new_lesson_template_fills_in_the_index(slug):
     from hlcourse.lessons import get_lesson
     from tools.new_lesson import render

@@ -1,5 +1,5 @@
 """The recurrent lesson's sweeps: SimpleRNN, LSTM and GRU over task settings and seeds, at the
-lesson's budget. Lesson 10 asserts a gap between the cells only where it held on every seed
+lesson's budget. Lesson 11 asserts a gap between the cells only where it held on every seed
 here. Results go to bench/results.json under "memory_sweep" (tests/test_bench_results.py reads
 it): the symbol task (`make_memory_task`) at its top level, the adding problem
 (`make_adding_task`) under "adding". Each task's run replaces only its own part.
@@ -41,7 +41,7 @@ CELLS = ("SimpleRNN", "LSTM", "GRU")
 # A gap "holds" for a delay when, on every seed, both gated cells beat SimpleRNN by this much.
 MIN_GAP = 0.2
 
-# The adding problem as lesson 10 trains it (the same data, models and training). Besides
+# The adding problem as lesson 11 trains it (the same data, models and training). Besides
 # Keras' three cells it trains an LSTM whose forget gates start open, the variant of the
 # lesson's "Gradients through time": forget-gate biases at `forget_bias` (the others 0)
 # instead of Keras' 1.

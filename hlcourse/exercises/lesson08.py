@@ -1,614 +1,563 @@
-"""Exercises of lesson 08: an activation model built by hand for Sequential and Functional models,
-reading an activation heatmap, what pictures of hidden layers can support, and what trains when
-part of a network is frozen.
-
-The models made here use fixed weights (constant or seeded initializers), so checking an answer
-draws nothing from Keras' global random state and a lesson's later cells are unaffected.
-"""
+"""Exercises of lesson 08: per-layer gradient norms computed by hand, gradient clipping, the input
+shape of images, losses for logits and probabilities, and standardization with a constant
+feature."""
 
 from __future__ import annotations
 
-import re
-import warnings
+import math
+import numbers
 
 import numpy as np
 
 from hlcourse.exercises import Wrong, exercise
 
-# --------------------------------------------------------------------------------------------
-# 08.1: the activation model, by hand, for Sequential and Functional models
-# --------------------------------------------------------------------------------------------
-
-CHECK_FEATURES = 5
+# 08.1: the small model and batch the learner's gradient function is run on.
+TAPE_FEATURES, TAPE_CLASSES, TAPE_SAMPLES = 6, 3, 32
+TAPE_KERNEL_LAYERS = ("hidden_1", "hidden_2", "output")
 
 
-def _dense(name: str, units: int, activation: str | None, seed: int):
+def tape_model():
+    """08.1's model, the same fresh weights on every call: Dense 8 (no bias) -> batch norm ->
+    ReLU -> Dense 8 ReLU -> Dense 3 softmax. Batch normalization makes training mode matter."""
     import keras
 
-    return keras.layers.Dense(
-        units, activation=activation, name=name,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        bias_initializer=keras.initializers.Constant(0.1),
+    def kernel(seed):
+        return keras.initializers.GlorotUniform(seed=seed)
+
+    def bias(seed):
+        return keras.initializers.RandomNormal(stddev=0.1, seed=seed)
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(TAPE_FEATURES,)),
+            # No bias before batch normalization: it would subtract it again.
+            keras.layers.Dense(8, use_bias=False, kernel_initializer=kernel(1), name="hidden_1"),
+            keras.layers.BatchNormalization(name="hidden_1_bn"),
+            keras.layers.Activation("relu", name="hidden_1_act"),
+            keras.layers.Dense(8, activation="relu", kernel_initializer=kernel(3),
+                               bias_initializer=bias(4), name="hidden_2"),
+            keras.layers.Dense(TAPE_CLASSES, activation="softmax", kernel_initializer=kernel(5),
+                               bias_initializer=bias(6), name="output"),
+        ],
+        name="tape_check",
     )  # fmt: skip
 
 
-def _functional(name: str, hidden: tuple[tuple[str, int, str], ...]):
-    """A small Functional model with named hidden Dense layers, seeded weights, 3 outputs."""
+def tape_batch() -> tuple[np.ndarray, np.ndarray]:
+    """08.1's batch: 32 samples of 6 features on different scales, labels 0-2."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(0.5, 1.0, (TAPE_SAMPLES, TAPE_FEATURES)) * np.arange(1, TAPE_FEATURES + 1)
+    return x.astype("float32"), rng.integers(0, TAPE_CLASSES, TAPE_SAMPLES)
+
+
+def tape_references() -> dict[str, dict[str, float]]:
+    """08.1's right answer and the likeliest wrong ones, by what went wrong, each
+    ``{layer name: number}``; every one measured on a fresh copy of the model."""
     import keras
 
-    inputs = keras.Input(shape=(CHECK_FEATURES,), name=f"{name}_features")
-    h = inputs
-    for k, (layer_name, units, activation) in enumerate(hidden):
-        h = _dense(layer_name, units, activation, 80 + k)(h)
-    outputs = _dense(f"{name}_scores", 3, "softmax", 89)(h)
-    return keras.Model(inputs, outputs, name=name)
+    from hlcourse import diagnostics
+
+    x, y = tape_batch()
+
+    def rows(training: bool):
+        norms = diagnostics.gradient_norms(
+            tape_model(), x, y, loss=keras.losses.SparseCategoricalCrossentropy(),
+            training=training,
+        )  # fmt: skip
+        return {row.layer: row for row in norms if row.layer in TAPE_KERNEL_LAYERS}
+
+    right, inference = rows(True), rows(False)
+    return {
+        "right": {name: r.kernel_norm for name, r in right.items()},
+        "inference mode": {name: r.kernel_norm for name, r in inference.items()},
+        "with biases": {name: r.norm for name, r in right.items()},
+        "squared": {name: r.kernel_norm**2 for name, r in right.items()},
+        "weights": {name: r.weight_norm for name, r in right.items()},
+        "summed loss": {name: r.kernel_norm * TAPE_SAMPLES for name, r in right.items()},
+    }
 
 
-def _sequential(name: str, hidden: tuple[tuple[str, int, str], ...], *, declared: bool):
-    """A small Sequential model: declared with keras.Input, or built by a call on data."""
-    import keras
-
-    layers = [_dense(n, units, act, 70 + k) for k, (n, units, act) in enumerate(hidden)]
-    layers.append(_dense(f"{name}_scores", 3, "softmax", 79))
-    if declared:
-        return keras.Sequential([keras.Input(shape=(CHECK_FEATURES,)), *layers], name=name)
-    model = keras.Sequential(layers, name=name)
-    model(_check_inputs()[:1])  # built by its first call, as fit or predict would build it
-    return model
+HELPERS = ("gradient_norms", "diagnose")  # what 08.1 asks the learner to do without
 
 
-def checking_models():
-    """The three models an answer to 08.1 is tried on, in this order: a Functional model with
-    three hidden layers, a Sequential model declared with keras.Input (two hidden layers) and a
-    Sequential model built by a call (two hidden layers)."""
-    return [
-        _functional("checked", (("first", 6, "relu"), ("second", 4, "tanh"), ("third", 5, "relu"))),
-        _sequential("stacked", (("alpha", 7, "tanh"), ("beta", 4, "relu")), declared=True),
-        _sequential("called", (("gamma", 6, "relu"), ("delta", 5, "tanh")), declared=False),
-    ]
+def _names_used(function) -> set[str]:
+    """Every global and attribute name the code of `function` (and of functions defined in
+    it) refers to; none for a callable without code of its own."""
+    code = getattr(function, "__code__", None)
+    names: set[str] = set()
+    stack = [code] if code is not None else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    return names
 
 
-def _check_inputs() -> np.ndarray:
-    return np.linspace(-1.5, 1.5, 8 * CHECK_FEATURES, dtype="float32").reshape(8, CHECK_FEATURES)
-
-
-def _first_line(error: BaseException) -> str:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
-    return text.splitlines()[0] if text else ""
-
-
-def _outputs_as_list(values) -> list[np.ndarray]:
-    if isinstance(values, dict):
-        values = list(values.values())
-    elif not isinstance(values, (list, tuple)):
-        values = [values]
-    return [np.asarray(v) for v in values]
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-5)
-
-
-def _raised(error: Exception) -> str:
-    """What to say when the learner's function raised `error`."""
-    found = f"your function raised {type(error).__name__}: {_first_line(error).rstrip('.')}"
-    text = str(error)
-    if isinstance(error, AttributeError) and "no defined input" in text:
-        return (
-            f"{found}. A Sequential model has no `.input` of its own: `.input` returns what the "
-            "model itself was first called on symbolically, and building or training a "
-            "Sequential model never does that. The graph Keras built from its layers has an "
-            "input all the same; the lesson showed where the model lists it"
-        )
-    if "not connected" in text:
-        return (
-            f"{found}. The layers' outputs belong to the graph Keras built when the model was "
-            "built; a new keras.Input is not part of that graph. Start from that graph's own "
-            "input"
-        )
-    return found
-
-
-def _judge_activation_model(build, model) -> str | None:
-    """None when `build(model)` gives the right activation model, else what is wrong."""
-    import keras
-
-    from hlcourse import probe
-
-    x = _check_inputs()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            made = build(model)
-    except Wrong:
-        raise
-    except Exception as error:
-        return _raised(error)
-    if isinstance(made, (list, tuple, dict)):
-        return (
-            "your function returns the layers' outputs themselves; hand them to "
-            "`keras.Model(inputs=..., outputs=...)` and return that model"
-        )
-    if isinstance(made, np.ndarray):
-        return "your function returns numbers; it should return a keras.Model that computes them"
-    if not isinstance(made, keras.Model):
-        return f"your function returns a {type(made).__name__}, not a keras.Model"
-    if made.name == f"{model.name}_activations":
-        return (
-            "that is the course's helper, hlc.probe.activation_model; this exercise asks you "
-            "to build the model yourself with keras.Model(inputs=..., outputs=...)"
-        )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = _outputs_as_list(made(x))
-    except Exception as error:
-        return (
-            f"the model it returns fails on a batch of inputs ({type(error).__name__}: "
-            f"{_first_line(error)})"
-        )
-    expected = probe.hidden_activations(model, x)
-    names = list(expected)
-    want = list(expected.values())
-    prediction = np.asarray(model(x))
-    with_input = bool(got) and _same(got[0], x)
-    with_output = bool(got) and _same(got[-1], prediction)
-    if with_input and with_output:
-        return (
-            "its outputs start with the input itself and end with the model's prediction. In a "
-            "Functional model, model.layers[0] is the InputLayer and model.layers[-1] the "
-            "output layer: neither is a hidden layer"
-        )
-    if with_input:
-        return (
-            "its first output is the input itself: in a Functional model, model.layers[0] is "
-            "the InputLayer, which is not a hidden layer"
-        )
-    if len(got) == len(want) - 1 and got and _same(got[0], want[1]):
-        return (
-            f"its first output is what {names[1]!r} computes, so {names[0]!r} is missing. A "
-            "Sequential model's `model.layers` does not list its InputLayer (a Functional "
-            "model's does), so the first entry there is already a hidden layer"
-        )
-    if with_output:
-        return (
-            "its last output is the model's prediction (the softmax scores): leave out the "
-            "output layer, model.layers[-1]"
-        )
-    if len(got) != len(want):
-        return (
-            f"it has {len(got)} output(s); this model has {len(want)} hidden layer(s) "
-            f"({', '.join(names)}), so it needs one output each, in that order"
-        )
-    for name, a, b in zip(names, got, want, strict=True):
-        if not _same(a, b):
-            return (
-                f"the output in the place of {name!r} has shape {a.shape} and does not hold "
-                f"what {name!r} computes (shape {b.shape}). Use the model's own layers' "
-                "outputs (`layer.output`), in the order the data flows, and no new layers"
-            )
-    return None
-
-
-_DESCRIBED = {  # model name: (what it is, in full; in short)
-    "checked": (
-        "a Functional model with hidden layers 'first', 'second', 'third'",
-        "a Functional model",
-    ),
-    "stacked": (
-        "a Sequential model declared with keras.Input, hidden layers 'alpha', 'beta'",
-        "a Sequential model declared with keras.Input",
-    ),
-    "called": (
-        "a Sequential model built by a call (no keras.Input), hidden layers 'gamma', 'delta'",
-        "a Sequential model built by a call",
-    ),
-}
+def _same(got: dict[str, float], want: dict[str, float]) -> bool:
+    return all(math.isclose(got[k], want[k], rel_tol=1e-4, abs_tol=1e-9) for k in want)
 
 
 @exercise(
     "08.1",
-    "The activation model by hand",
+    "Gradient norms by hand",
     solution="""
-    def answer(model):
-        # A Functional model lists its InputLayer in model.layers, a Sequential model does not.
-        hidden = [layer for layer in model.layers[:-1]
-                  if not isinstance(layer, keras.layers.InputLayer)]
-        # model.inputs[0]: the input of the graph Keras built from the layers (in both styles);
-        # a Sequential model has no model.input.
-        return keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in hidden])
+    import tensorflow as tf
+
+    def answer(model, x, y):
+        loss_fn = keras.losses.SparseCategoricalCrossentropy()
+        layers = [layer for layer in model.layers if hasattr(layer, "kernel")]
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))   # run the layers as fit does
+        grads = tape.gradient(loss, [layer.kernel for layer in layers])
+        return {layer.name: float(tf.norm(g)) for layer, g in zip(layers, grads)}
     """,
 )
-def activation_model_by_hand(answer) -> str:
-    if not callable(answer) or isinstance(answer, type):
+def gradients_by_hand(answer) -> str:
+    if not callable(answer):
         raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a function "
-            "`def answer(model): ... return keras.Model(...)` that works for any built "
-            "Sequential or Functional model."
+            f"Your answer is a {type(answer).__name__}; this exercise asks for a function "
+            "`def answer(model, x, y): ... return {layer name: norm}`."
         )
-    passed: list[str] = []
-    for model in checking_models():
-        problem = _judge_activation_model(answer, model)
-        if problem:
-            before = f"It works for {' and '.join(passed)}, but not for " if passed else "On "
-            named = "does not hold" in problem or "No such layer" in problem
-            hint = (
-                " Do not name the layers; take them from model.layers." if passed and named else ""
-            )
-            raise Wrong(f"{before}{_DESCRIBED[model.name][0]}: {problem.rstrip('.')}.{hint}")
-        passed.append(_DESCRIBED[model.name][1])
-    return (
-        "Your activation model gives every hidden layer's output, in order, for a Functional "
-        "model and for two Sequential ones. It reuses the graph Keras built from the model's "
-        "layers, so it shares their weights: retrain the model and the activation model sees "
-        "the new weights."
+    used = sorted(_names_used(answer) & set(HELPERS))
+    if used:
+        raise Wrong(
+            f"Your function calls `{used[0]}`, the helper this exercise asks you to do "
+            "without. Record the forward pass and the loss on a `tf.GradientTape` yourself."
+        )
+    x, y = tape_batch()
+    try:
+        result = answer(tape_model(), x.copy(), y.copy())
+    except Exception as error:  # the learner's code, run on the check's model
+        raise Wrong(
+            f"Your function raised {type(error).__name__}: {error}. It is called as "
+            "answer(model, x, y) with a small Sequential model, x of shape "
+            f"({TAPE_SAMPLES}, {TAPE_FEATURES}) and integer labels y."
+        ) from error
+    if not isinstance(result, dict):
+        raise Wrong(
+            f"Your function returned a {type(result).__name__}; return a dict "
+            '{layer name: norm}, e.g. {"hidden_1": 0.12, ...}.'
+        )
+    names = set(TAPE_KERNEL_LAYERS)
+    keys = {str(k) for k in result}
+    if keys != names:
+        extra = sorted(keys - names)
+        why = (
+            " Only layers with a weight matrix (a `kernel`) count: batch normalization's gamma "
+            "and beta are not asked for."
+            if any("bn" in k or "act" in k for k in extra)
+            else " Key the dict by layer name (`layer.name`), not by weight name."
+            if any("/" in k or "kernel" in k for k in extra)
+            else ""
+        )
+        raise Wrong(
+            f"Your dict has the keys {sorted(keys)}; the model's layers with a kernel are "
+            f"{sorted(names)}.{why}"
+        )
+    try:
+        got = {str(k): float(np.asarray(v)) for k, v in result.items()}
+    except (TypeError, ValueError) as error:
+        raise Wrong(
+            "Each value should be one number, the norm of one kernel's gradient."
+        ) from error
+    refs = tape_references()
+    if _same(got, refs["right"]):
+        first, last = got["hidden_1"], got["output"]
+        return (
+            f"Right: {', '.join(f'{k} {v:.3g}' for k, v in got.items())}, the numbers "
+            "hlc.diagnostics.gradient_norms reports. The first layer's gradient is "
+            f"{first / last:.2g} times the output layer's here; in the deep sigmoid stack it "
+            "was a few millionths."
+        )
+    hints = {
+        "inference mode": (
+            "These are the gradients with the layers run as in prediction. The model has a "
+            "BatchNormalization layer, which normalizes with the batch's own statistics "
+            "while training but with its moving averages when predicting: run the model as "
+            "`fit` does."
+        ),
+        "with biases": (
+            "Your norms include the biases' gradients. The question asks for each kernel's "
+            "alone (how hard training pushes on the weight matrix)."
+        ),
+        "squared": "These are squared norms: the L2 norm is the square root of the sum of squares.",
+        "weights": (
+            "These are the norms of the weights themselves. The question asks how large the "
+            "loss's gradient with respect to each kernel is: what the tape returns."
+        ),
+        "summed loss": (
+            f"Your norms are {TAPE_SAMPLES} times too large: your loss is the sum of the "
+            "per-sample losses. Training uses one number, their mean over the batch (what a "
+            "Keras loss object returns)."
+        ),
+    }
+    for kind, hint in hints.items():
+        if _same(got, refs[kind]):
+            raise Wrong(hint)
+    want = refs["right"]
+    yours = ", ".join(f"{k} {v:.3g}" for k, v in got.items())
+    raise Wrong(
+        f"Not the gradient norms yet (you have {yours}). "
+        "Record the forward pass and the loss on a tape, ask it for the gradient of the loss "
+        f"with respect to each kernel, and take each one's L2 norm. (The first layer's should "
+        f"come out near {want['hidden_1']:.2g}.)"
     )
 
 
-# --------------------------------------------------------------------------------------------
-# 08.2: read a heatmap
-# --------------------------------------------------------------------------------------------
-
-# A hand-made layer of 6 ReLU units on 2-D points from three classes (centres below).
-READING_CENTRES = np.array([[-2.0, 0.0], [2.0, 0.0], [0.0, 2.5]])
-READING_PER_CLASS = 8
-READING_W = np.array(
-    [
-        # unit: 0     1     2     3     4     5
-        [0.0, 1.0, -1.0, 0.3, 0.0, 0.0],  # weight of x1
-        [-0.3, 0.0, 0.0, 0.3, 1.0, -1.0],  # weight of x2
-    ]
-)
-READING_B = np.array([1.5, -1.2, -1.2, -3.0, -1.3, 1.2])
-READING_OUT_W = np.array(
-    [[0.0, 0.0, 0.0], [0.0, 2.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 2.0],
-     [0.5, 0.5, -1.0]]
-)  # fmt: skip
-UNITS = READING_W.shape[1]
-READING_KEYS = ("dead", "class_2")
+# 08.2: one step of the learner's optimizer on gradients known in advance.
+CLIP_LEARNING_RATE, CLIP_MAX_STEP = 0.05, 0.01
+CLIP_KERNEL_GRADIENT = np.array([[6.0, -8.0, 0.0], [0.0, 0.0, 0.0]], "float32")  # norm 10
+CLIP_BIAS_GRADIENT = np.array([0.06, -0.08, 0.0], "float32")  # norm 0.1
 
 
-def reading_batch() -> tuple[np.ndarray, np.ndarray]:
-    """The 24 samples of exercise 08.2: inputs ``(24, 2)`` and classes ``(24,)``, 8 per class."""
-    rng = np.random.default_rng(8)
-    labels = np.repeat(np.arange(3), READING_PER_CLASS)
-    points = READING_CENTRES[labels] + rng.normal(0.0, 0.35, size=(len(labels), 2))
-    return points.astype("float32"), labels
-
-
-def reading_network():
-    """The network of exercise 08.2: 2 inputs -> ``hidden`` (6 ReLU units) -> 3 softmax outputs,
-    with fixed weights (no training, no randomness)."""
+def clipped_steps(optimizer) -> tuple[np.ndarray, np.ndarray]:
+    """The step a fresh copy of `optimizer` takes on a kernel and a bias from these gradients
+    (kernel gradient of norm 10, bias gradient of norm 0.1), as positive numbers."""
     import keras
 
-    constant = keras.initializers.Constant
-    return keras.Sequential(
-        [
-            keras.Input(shape=(2,)),
-            keras.layers.Dense(
-                UNITS, activation="relu", name="hidden",
-                kernel_initializer=constant(READING_W), bias_initializer=constant(READING_B),
-            ),
-            keras.layers.Dense(
-                3, activation="softmax", name="output",
-                kernel_initializer=constant(READING_OUT_W), bias_initializer="zeros",
-            ),
-        ],
-        name="reader",
-    )  # fmt: skip
-
-
-def reading_values() -> tuple[np.ndarray, np.ndarray]:
-    """The heatmap of exercise 08.2 as numbers: ``hidden``'s outputs ``(24, 6)`` and classes."""
-    x, labels = reading_batch()
-    w, b = READING_W.astype("float32"), READING_B.astype("float32")
-    return np.maximum(x @ w + b, 0.0), labels
-
-
-def _classes_fired(values: np.ndarray, labels: np.ndarray, unit: int) -> list[int]:
-    return [int(c) for c in np.unique(labels) if np.any(values[labels == c, unit] > 0)]
-
-
-def _describe(values: np.ndarray, labels: np.ndarray, unit: int) -> str:
-    fired = _classes_fired(values, labels, unit)
-    if not fired:
-        return f"unit {unit} is 0 for every sample"
-    rows = int(np.sum(values[:, unit] > 0))
-    classes = " and ".join(f"class {c}" for c in fired) if len(fired) < 3 else "all three classes"
-    return f"unit {unit} is above 0 in {rows} of {len(labels)} rows, for {classes}"
+    fresh = type(optimizer).from_config(optimizer.get_config())
+    weights = [
+        keras.Variable(np.zeros_like(CLIP_KERNEL_GRADIENT)),
+        keras.Variable(np.zeros_like(CLIP_BIAS_GRADIENT)),
+    ]
+    fresh.apply([CLIP_KERNEL_GRADIENT, CLIP_BIAS_GRADIENT], weights)
+    return -np.asarray(weights[0].numpy(), np.float64), -np.asarray(weights[1].numpy(), np.float64)
 
 
 @exercise(
     "08.2",
-    "Read a heatmap",
+    "A bound on every step",
     solution="""
-    # column 3 is 0 in every row; column 4 lights up in class 2's band and nowhere else
-    answer = {"dead": 3, "class_2": 4}
+    # the step is learning rate x clipped gradient: 0.05 x 0.2 = 0.01
+    answer = keras.optimizers.SGD(learning_rate=0.05, clipnorm=0.2)
     """,
 )
-def read_heatmap(answer) -> str:
-    if not isinstance(answer, dict) or set(answer) != set(READING_KEYS):
+def step_bound(answer) -> str:
+    import keras
+
+    if not isinstance(answer, keras.optimizers.Optimizer):
         raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a dict with the keys "
-            '"dead" and "class_2", each a unit number as on the heatmap\'s x-axis, e.g. '
-            '`{"dead": 0, "class_2": 5}`.'
+            f"Your answer is {answer!r}; this exercise asks for an optimizer object, e.g. "
+            "`keras.optimizers.SGD(...)`."
         )
-    for key in READING_KEYS:
-        unit = answer[key]
-        if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)):
-            raise Wrong(f'"{key}" should be a unit number (a whole number), not {unit!r}.')
-        if not 0 <= unit < UNITS:
-            raise Wrong(
-                f'"{key}" is {unit}, but the units are numbered 0 to {UNITS - 1}, as on the '
-                "heatmap's x-axis."
+    if not isinstance(answer, keras.optimizers.SGD):
+        raise Wrong(
+            f"{type(answer).__name__} scales each step by its own running statistics, so its "
+            "step is not the learning rate times the gradient. This exercise is about plain "
+            "SGD: `keras.optimizers.SGD(...)`."
+        )
+    config = answer.get_config()
+    rate = config.get("learning_rate")
+    if not isinstance(rate, numbers.Real) or not math.isclose(
+        rate, CLIP_LEARNING_RATE, rel_tol=1e-6
+    ):
+        raise Wrong(
+            f"Keep the learning rate at {CLIP_LEARNING_RATE} and bound the step by clipping: a "
+            "smaller learning rate shrinks every step, also those that needed no bound."
+        )
+    if config.get("momentum") or config.get("nesterov"):
+        raise Wrong("Use plain SGD, without momentum: then one step is learning rate × gradient.")
+    kernel, bias = clipped_steps(answer)
+    size = float(np.linalg.norm(kernel))
+    cosine = float(kernel.ravel() @ CLIP_KERNEL_GRADIENT.ravel()) / max(
+        size * float(np.linalg.norm(CLIP_KERNEL_GRADIENT)), 1e-30
+    )
+    if size > 0 and cosine < 0.9999:
+        raise Wrong(
+            "The kernel's step no longer points along its gradient. clipvalue cuts each number "
+            "of the gradient on its own, so large entries lose more than small ones and the "
+            "direction turns; the exercise asks to keep the direction."
+        )
+    if size > CLIP_MAX_STEP * (1 + 1e-3):
+        clipped = any(config.get(k) for k in ("clipnorm", "global_clipnorm", "clipvalue"))
+        raise Wrong(
+            f"A kernel gradient of norm 10 moves the kernel by {size:.3g}, more than "
+            f"{CLIP_MAX_STEP}. "
+            + (
+                "Clip harder: the clipped gradient is then multiplied by the learning rate."
+                if clipped
+                else "Nothing bounds the step yet: clip the gradient before the step."
             )
-    values, labels = reading_values()
-    dead, class_2 = int(answer["dead"]), int(answer["class_2"])
-    if _classes_fired(values, labels, dead):
-        raise Wrong(
-            f"Not dead: {_describe(values, labels, dead)}. A dead unit is the darkest colour "
-            "(0) in every row, whatever the class."
         )
-    if _classes_fired(values, labels, class_2) != [2]:
+    if size < CLIP_MAX_STEP * (1 - 1e-3):
         raise Wrong(
-            f'For "class_2": {_describe(values, labels, class_2)}. Look for the column that '
-            "lights up inside class 2's band and stays dark in the other two bands."
+            f"Now the kernel's step is {size:.3g}, well below the {CLIP_MAX_STEP} allowed: the "
+            "clip bounds the gradient, and the step is the learning rate times the clipped "
+            "gradient. What gradient norm gives a step of exactly the bound?"
+        )
+    if not np.allclose(bias, CLIP_LEARNING_RATE * CLIP_BIAS_GRADIENT, rtol=1e-4, atol=1e-9):
+        raise Wrong(
+            f"The bias's gradient has norm 0.1, so its step ({CLIP_LEARNING_RATE * 0.1:g}) was "
+            f"within the bound, yet it came out as {np.linalg.norm(bias):.3g}: your clipping "
+            "shrinks all gradients by one factor, computed from all of them together. The "
+            "exercise asks to leave a weight alone when its own step is small."
         )
     return (
-        f"Unit {dead} never fires, so it passes nothing on and gets no gradient: a dead unit. "
-        f"Unit {class_2} fires for class 2 only: on its own it tells class 2 from the rest. "
-        "Heatmaps make both jump out; real layers are rarely this tidy."
+        f"The kernel moves by {size:.3g} along its gradient and the bias by "
+        f"{np.linalg.norm(bias):.3g}, untouched: clipnorm cuts each weight's gradient to "
+        "norm 0.2 when it is longer, and 0.05 × 0.2 = 0.01."
     )
 
 
-# --------------------------------------------------------------------------------------------
-# 08.3: what the pictures support
-# --------------------------------------------------------------------------------------------
-
-# The statements of exercise 08.3, as the lesson lists them; True: this lesson's cells measured
-# or asserted it.
-STATEMENTS = {
-    "A": (
-        True,
-        "On the test digits, hidden_2 separates the classes more than the pixels do, by the Fisher separability score.",
-    ),
-    "B": (
-        False,
-        "The network called one test image a 7 because the hidden_2 unit that fires most for 7s "
-        "fired for it.",
-    ),
-    "C": (
-        True,
-        "Switching off the hidden_2 unit most specific to one digit left at least half of that "
-        "digit's test images recognised.",
-    ),
-    "D": (
-        False,
-        "The network is as accurate on digits written by children as on digits written by adults.",
-    ),
-    "E": (
-        True,
-        "Renumbering hidden_1's units (and the next layer's weights to match) changes no "
-        "prediction.",
-    ),
-    "F": (
-        False,
-        "A saliency map that lights up a digit's strokes shows that the network relies on those "
-        "strokes.",
-    ),
-}
-_LOOK_AGAIN = {
-    "B": (
-        "Look again at B: it gives a reason for one decision. Which cell of this lesson tested "
-        "why a decision was made, rather than which units fire together, and what did it find?"
-    ),
-    "D": (
-        "Look again at D: it compares two groups of people. What would you have to record and "
-        "measure to compare them, and does this data set record who wrote each digit?"
-    ),
-    "F": (
-        "Look again at F: would the highlighted strokes look any different if the network had "
-        "learned nothing at all? Ask what result would have shown the opposite."
-    ),
-}
-
-
-def _letters(answer) -> set[str]:
-    if isinstance(answer, str):
-        items = [c for c in answer if not c.isspace() and c not in ",;"]
-    elif isinstance(answer, (set, frozenset, list, tuple)):
-        items = list(answer)
-    else:
-        items = None
-    if items is None or not all(isinstance(item, str) for item in items):
-        raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for the letters of the statements "
-            'the lesson supports, as a set of strings like `{"A", "B"}` (or a string "AB").'
-        )
-    letters = {item.strip().upper() for item in items}
-    unknown = sorted(letters - set(STATEMENTS))
-    if unknown:
-        raise Wrong(
-            f"{', '.join(unknown)} is not one of the statements; they are lettered "
-            f"{', '.join(STATEMENTS)}."
-        )
-    return letters
+IMAGE_SHAPE = (8, 8)
+IMAGE_PARAMETERS = (64 * 32 + 32) + (32 * 10 + 10)
 
 
 @exercise(
     "08.3",
-    "What the pictures support",
+    "Images, not vectors",
     solution="""
-    # A: the separability scores; C: the ablation; E: the renumbering, all computed above.
-    # B needs a test of cause for one decision, D data about groups of writers, F a check
-    # that the map depends on what the network learned: none of them is in this lesson.
-    answer = {"A", "C", "E"}
+    answer = keras.Sequential([
+        keras.Input(shape=(8, 8)),        # one sample: an 8 x 8 image (no batch axis)
+        keras.layers.Flatten(),           # Dense works on the last axis only
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
     """,
 )
-def what_pictures_support(answer) -> str:
-    letters = _letters(answer)
-    for letter in sorted(letters):
-        if not STATEMENTS[letter][0]:
-            raise Wrong(_LOOK_AGAIN[letter])
-    supported = {letter for letter, (ok, _) in STATEMENTS.items() if ok}
-    if letters != supported:
-        missing = len(supported - letters)
-        raise Wrong(
-            f"Every statement you chose is supported, but you left out {missing} that a cell of "
-            "this lesson measured or asserted. For each statement you left out, look for a "
-            "cell that computed it."
-        )
-    return (
-        "A, C and E were measured here. B asks why one decision was made (a cause, for one "
-        "case), D asks about groups of people the data does not record, and F trusts a picture "
-        "nobody checked against a network that learned nothing (Adebayo et al., 2018, found "
-        "saliency maps that barely changed when they did). A person affected by a decision "
-        "asks questions like B and D, and pictures of hidden layers cannot answer them."
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# 08.4: what will train? Freezing part of a network with batch normalization
-# --------------------------------------------------------------------------------------------
-
-PRETRAINED_INPUTS = 64
-PRETRAINED_UNITS = (24, 12)
-PRETRAINED_CLASSES = 10
-NEW_CLASSES = 3
-
-
-def pretrained_network():
-    """The network of exercise 08.4, with fixed (seeded) weights: 64 inputs -> ``hidden_1``
-    (24 ReLU units) -> ``hidden_1_bn`` -> ``hidden_2`` (12 ReLU units) -> ``hidden_2_bn`` ->
-    ``output`` (10 softmax units)."""
+def image_input(answer) -> str:
     import keras
 
-    first, second = PRETRAINED_UNITS
-    return keras.Sequential(
-        [
-            keras.Input(shape=(PRETRAINED_INPUTS,)),
-            _dense("hidden_1", first, "relu", 60),
-            keras.layers.BatchNormalization(name="hidden_1_bn"),
-            _dense("hidden_2", second, "relu", 61),
-            keras.layers.BatchNormalization(name="hidden_2_bn"),
-            _dense("output", PRETRAINED_CLASSES, "softmax", 62),
-        ],
-        name="pretrained",
+    if not isinstance(answer, keras.Model):
+        raise Wrong(
+            f"Your answer is a {type(answer).__name__}; this exercise asks for a Keras model, "
+            "e.g. `keras.Sequential([...])`."
+        )
+    if not answer.built or not getattr(answer, "inputs", None):
+        raise Wrong(
+            "The model is not built: it does not know what one sample looks like, so it has no "
+            "weights yet. Tell it the shape of its input before any data arrives."
+        )
+    shape = tuple(answer.inputs[0].shape)
+    if shape == (None, 64):
+        raise Wrong(
+            "This model expects flat vectors of 64 numbers, but here each image arrives as an "
+            "8 × 8 array. What is the shape of one sample?"
+        )
+    if len(shape) > 1 + len(IMAGE_SHAPE):
+        raise Wrong(
+            f"Your input shape {shape[1:]} has an extra axis. `shape=` describes one sample; "
+            "Keras puts the batch axis in front by itself, and these images have no channel "
+            "axis."
+        )
+    if shape[1:] != IMAGE_SHAPE:
+        raise Wrong(f"The model expects samples of shape {shape[1:]}; one image is {IMAGE_SHAPE}.")
+    out = tuple(answer.outputs[0].shape)
+    if out == (None, 8, 10):
+        raise Wrong(
+            "The output has shape (8, 10) per image: Dense works on the last axis only, so "
+            "each of the 8 rows got its own 10 outputs. Turn each image into one vector first."
+        )
+    if out != (None, 10):
+        raise Wrong(f"The output has shape {out[1:]} per image; one image needs 10 outputs.")
+    if answer.count_params() != IMAGE_PARAMETERS:
+        raise Wrong(
+            f"It has {answer.count_params():,} parameters; the model asked for (Dense 32 ReLU, "
+            f"then Dense 10 softmax, on the image's 64 pixels) has {IMAGE_PARAMETERS:,}."
+        )
+    probabilities = answer.predict(np.zeros((2, *IMAGE_SHAPE), "float32"), verbose=0)
+    if not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4):
+        raise Wrong("The outputs do not sum to 1: the last layer should give probabilities.")
+    return (
+        f"Built before any data: input (None, 8, 8), output (None, 10), {IMAGE_PARAMETERS:,} "
+        "parameters. A single image still needs its batch axis: `image[None]` has shape "
+        "(1, 8, 8)."
     )
 
 
-def _dense_size(inputs: int, units: int, bias: bool = True) -> int:
-    return inputs * units + (units if bias else 0)
-
-
-def _trainable_counts() -> dict[str, int]:
-    """The reference answer of 08.4 and the likely wrong answers, by what each one did."""
-    first, second = PRETRAINED_UNITS
-    tuned = _dense_size(first, second)  # hidden_2
-    scale_shift = 2 * second  # hidden_2_bn's gamma and beta
-    moving = 2 * second  # hidden_2_bn's moving mean and variance: updated, not trained
-    new_output = _dense_size(second, NEW_CLASSES)
-    frozen = _dense_size(PRETRAINED_INPUTS, first) + 4 * first  # hidden_1 and all of hidden_1_bn
-    right = tuned + scale_shift + new_output
-    return {
-        "right": right,
-        "moving statistics": right + moving,
-        "no biases": _dense_size(first, second, False)
-        + scale_shift
-        + _dense_size(second, NEW_CLASSES, False),
-        "no biases or batch norm": _dense_size(first, second, False)
-        + _dense_size(second, NEW_CLASSES, False),
-        "no batch norm": tuned + new_output,
-        "old output": tuned + scale_shift + _dense_size(second, PRETRAINED_CLASSES),
-        "everything": right + moving + frozen,
-        "everything trainable-looking": right + frozen,
-        "frozen": frozen,
-        "frozen batch norm trains": right + 2 * first,
-    }
-
-
-_TRAINABLE_HINTS = {
-    "moving statistics": (
-        "You counted the moving mean and moving variance of hidden_2_bn. fit updates them, "
-        "but from each batch's statistics, not by gradient descent: Keras lists them as "
-        "non-trainable. Only gamma and beta of a batch normalization layer are trainable."
-    ),
-    "no biases": (
-        "Check the Dense layers again: each of their units has a bias besides its weights, "
-        "and a bias trains like a weight."
-    ),
-    "no biases or batch norm": (
-        "Two things are missing: each Dense unit's bias, and what a fine-tuned batch "
-        "normalization layer learns (its scale gamma and shift beta, one of each per unit)."
-    ),
-    "no batch norm": (
-        "hidden_2_bn is fine-tuned too: a batch normalization layer has a learned scale "
-        "(gamma) and shift (beta) for each unit, and those are trainable."
-    ),
-    "old output": (
-        "That counts the old output layer of 10 units. The new task has 3 classes, and its "
-        "new output layer takes the old one's place."
-    ),
-    "everything": (
-        "That is every parameter of the new model, what count_params() returns: frozen "
-        "layers and batch normalization's moving statistics are in it too. The question asks "
-        "only for what the optimizer updates."
-    ),
-    "everything trainable-looking": (
-        "That includes hidden_1 and hidden_1_bn, which are frozen: their parameters stay in "
-        "the model but are non-trainable."
-    ),
-    "frozen": (
-        "That is the number of parameters in the frozen layers, hidden_1 and hidden_1_bn. "
-        "The question asks for the other side: what still trains."
-    ),
-    "frozen batch norm trains": (
-        "hidden_1_bn is frozen along with hidden_1: a frozen batch normalization layer's "
-        "gamma and beta do not train either."
-    ),
+LOSS_CASES = {
+    "a": "Dense(10) with no activation, integer labels 0-9",
+    "b": "Dense(10, activation='softmax'), one-hot labels",
+    "c": "Dense(1) with no activation, labels 0 or 1",
 }
+_LOSS_NAMES = {
+    "sparse_categorical_crossentropy": "sparse",
+    "categorical_crossentropy": "categorical",
+    "binary_crossentropy": "binary",
+}
+
+
+def _loss_kind(loss) -> tuple[str, bool] | None:
+    """(kind, from_logits) of a loss object or name; None for anything else."""
+    import keras
+
+    if isinstance(loss, str):
+        kind = _LOSS_NAMES.get(loss)
+        return None if kind is None else (kind, False)
+    if not isinstance(loss, keras.losses.Loss):
+        return None
+    from_logits = bool(loss.get_config().get("from_logits", False))
+    for cls, kind in [
+        (keras.losses.SparseCategoricalCrossentropy, "sparse"),
+        (keras.losses.CategoricalCrossentropy, "categorical"),
+        (keras.losses.BinaryCrossentropy, "binary"),
+    ]:
+        if isinstance(loss, cls):
+            return kind, from_logits
+    return "other", from_logits
 
 
 @exercise(
     "08.4",
-    "What will train?",
+    "Which loss for which output?",
     solution="""
-    # hidden_2: 24 * 12 weights + 12 biases = 300
-    # hidden_2_bn: gamma and beta, 12 each = 24 (its moving mean and variance are
-    #   non-trainable: fit updates them from batch statistics, not by gradient)
-    # new output: 12 * 3 weights + 3 biases = 39
-    # hidden_1 and hidden_1_bn are frozen: 0
-    answer = 300 + 24 + 39
-
-    # Checked by building it:
-    # pretrained = lesson08.pretrained_network()
-    # for name in ("hidden_1", "hidden_1_bn"):
-    #     pretrained.get_layer(name).trainable = False
-    # new = keras.Sequential([keras.Input(shape=(64,)), *pretrained.layers[:-1],
-    #                         keras.layers.Dense(3, activation="softmax")])
-    # sum(int(np.prod(w.shape)) for w in new.trainable_weights)  # 363
+    answer = {
+        "a": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        "b": keras.losses.CategoricalCrossentropy(),
+        "c": keras.losses.BinaryCrossentropy(from_logits=True),
+    }
     """,
 )
-def what_will_train(answer) -> str:
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+def losses_for_outputs(answer) -> str:
+    if not isinstance(answer, dict) or set(answer) != set(LOSS_CASES):
         raise Wrong(
-            f"Your answer is {answer!r}; this exercise asks for a whole number: how many "
-            "parameters of the new model are trainable."
+            f"Your answer is {answer!r}; this exercise asks for a dict with the keys "
+            '"a", "b" and "c", each a loss object from keras.losses.'
         )
-    counts = _trainable_counts()
-    if int(answer) == counts["right"]:
-        return (
-            f"{counts['right']} parameters train: hidden_2's weights and biases, "
-            "hidden_2_bn's gamma and beta, and the new output layer. summary() would list the "
-            "rest as non-trainable: the frozen layers, and every moving mean and variance, "
-            "which fit updates without gradients (in hidden_2_bn) or not at all (in the frozen "
-            "hidden_1_bn, which runs in inference mode)."
+    kinds = {key: _loss_kind(loss) for key, loss in answer.items()}
+    for key, kind in kinds.items():
+        if kind is None:
+            raise Wrong(
+                f"({key}): {answer[key]!r} is not a Keras loss; give an object such as "
+                "`keras.losses.SomeLoss(...)`."
+            )
+    hints = []
+    kind, logits = kinds["a"]
+    if kind == "categorical":
+        hints.append("(a): its labels are integers, one per sample; this loss wants one-hot rows.")
+    elif kind != "sparse":
+        hints.append("(a): ten classes, integer labels: which cross-entropy takes class numbers?")
+    elif not logits:
+        hints.append(
+            "(a): the last layer has no activation, so it outputs raw scores, but this loss "
+            "reads its input as probabilities unless told otherwise."
         )
-    for what, hint in _TRAINABLE_HINTS.items():
-        if int(answer) == counts[what]:
-            raise Wrong(hint)
-    raise Wrong(
-        f"{int(answer)} is not it. Go layer by layer: which layers are frozen, and for each "
-        "layer that trains, which of its variables are trainable (a Dense layer: weights and "
-        "biases; batch normalization: gamma and beta, not the moving statistics)?"
+    kind, logits = kinds["b"]
+    if kind == "sparse":
+        hints.append("(b): its labels are one-hot rows, not class numbers.")
+    elif kind != "categorical":
+        hints.append("(b): ten classes with one-hot labels: which cross-entropy takes those?")
+    elif logits:
+        hints.append(
+            "(b): a softmax layer outputs probabilities, not scores. Keras on TensorFlow "
+            "notices, warns and uses the scores behind the softmax, but the loss should be "
+            "told the truth."
+        )
+    kind, logits = kinds["c"]
+    if kind in ("sparse", "categorical"):
+        hints.append(
+            "(c): one output unit gives one number per sample, the score of class 1; a "
+            "cross-entropy over several outputs does not fit it."
+        )
+    elif kind != "binary":
+        hints.append("(c): two classes from one output number: which cross-entropy is that?")
+    elif not logits:
+        hints.append(
+            "(c): with no sigmoid at the end, the output is a raw score that can be any number, "
+            "not a probability."
+        )
+    if hints:
+        raise Wrong(" ".join(hints))
+    return (
+        "All three match: integer labels go with the sparse loss, one-hot labels with the "
+        "plain categorical one, a single output with the binary one; and from_logits=True "
+        "exactly when the last layer has no activation."
+    )
+
+
+TRAIN_SHAPE, TEST_SHAPE = (6, 3), (4, 3)
+CONSTANT_COLUMN = 2  # the same value in every training row, not in the test rows
+
+
+def _standardize_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    scale = np.array([1.0, 1000.0, 1.0])
+    x_train = rng.normal(3, 2, TRAIN_SHAPE) * scale
+    x_test = rng.normal(3, 2, TEST_SHAPE) * scale
+    x_train[:, CONSTANT_COLUMN] = 0.0  # e.g. a pixel blank in every training image
+    x_test[:, CONSTANT_COLUMN] = [0.0, 0.5, 0.0, 1.0]
+    return x_train, x_test
+
+
+@exercise(
+    "08.5",
+    "Standardize, with a blank pixel",
+    solution="""
+    def answer(x_train, x_test):
+        mean, std = x_train.mean(axis=0), x_train.std(axis=0)   # training data only
+        std = np.where(std > 0, std, 1.0)   # a constant feature is only centred
+        return (x_train - mean) / std, (x_test - mean) / std
+    """,
+)
+def standardize(answer) -> str:
+    if not callable(answer):
+        raise Wrong(
+            f"Your answer is a {type(answer).__name__}; this exercise asks for a function "
+            "`def answer(x_train, x_test): ... return train_scaled, test_scaled`."
+        )
+    x_train, x_test = _standardize_data()
+    with np.errstate(all="ignore"):  # a learner's 0/0 is reported below, not warned about
+        result = answer(x_train.copy(), x_test.copy())
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise Wrong("Your function should return a pair: (scaled training data, scaled test data).")
+    got_train, got_test = (np.asarray(r, dtype=float) for r in result)
+    if got_train.shape != TRAIN_SHAPE or got_test.shape != TEST_SHAPE:
+        raise Wrong(
+            f"Shapes {got_train.shape} and {got_test.shape}; expected {TRAIN_SHAPE} and "
+            f"{TEST_SHAPE}: scale each column (feature), keep every row."
+        )
+    if not (np.isfinite(got_train).all() and np.isfinite(got_test).all()):
+        raise Wrong(
+            "Your result holds NaN or infinity. Look at the third feature: it is 0 in every "
+            "training row. What is its standard deviation, and what happens when you divide by "
+            "it?"
+        )
+    varying = [c for c in range(TRAIN_SHAPE[1]) if c != CONSTANT_COLUMN]
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    want_train = (x_train[:, varying] - mean[varying]) / std[varying]
+    want_test = (x_test[:, varying] - mean[varying]) / std[varying]
+    if np.allclose(got_train[:, varying], want_train) and not np.allclose(
+        got_test[:, varying], want_test
+    ):
+        own = (x_test - x_test.mean(axis=0))[:, varying] / x_test.std(axis=0)[varying]
+        if np.allclose(got_test[:, varying], own):
+            raise Wrong(
+                "The test data was scaled with its own mean and spread. Use the training "
+                "data's, so the model sees test points exactly as it would have seen them in "
+                "training."
+            )
+    if np.allclose(got_train, (x_train - x_train.mean()) / x_train.std()):
+        raise Wrong(
+            "One mean and spread for all the numbers leaves the features on different scales: "
+            "compute them per column (`axis=0`)."
+        )
+    if not (
+        np.allclose(got_train[:, varying], want_train)
+        and np.allclose(got_test[:, varying], want_test)
+    ):
+        raise Wrong(
+            "Not standardized yet: subtract the training data's mean of each column and divide "
+            "by its standard deviation, for both arrays."
+        )
+    constant_test = got_test[:, CONSTANT_COLUMN]
+    centred = x_test[:, CONSTANT_COLUMN] - mean[CONSTANT_COLUMN]
+    if np.abs(constant_test).max() > 100:
+        raise Wrong(
+            "The features that vary are right, but the blank feature's test values come out "
+            f"as large as {np.abs(constant_test).max():.3g}: dividing by a tiny number instead "
+            "of 0 still blows up a value the training data never showed. A feature with no "
+            "spread has nothing to rescale."
+        )
+    kept_at_zero = np.allclose(got_train[:, CONSTANT_COLUMN], 0)
+    if not (
+        kept_at_zero and (np.allclose(constant_test, centred) or np.allclose(constant_test, 0))
+    ):
+        raise Wrong(
+            "The features that vary are right; the third one, constant in training, should "
+            "come out centred (0 for every training row), with no rescaling."
+        )
+    return (
+        "Every varying feature has mean 0 and spread 1 on the training data, the test data went "
+        "through the same shift and scale, and the constant feature is centred, not divided "
+        "by 0 (scikit-learn's StandardScaler does the same)."
     )

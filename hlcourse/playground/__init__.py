@@ -1,4 +1,4 @@
-"""The playground: a TensorFlow-Playground-class lab on a real Keras model (lesson 11).
+"""The playground: a TensorFlow-Playground-class lab on a real Keras model (lesson 12).
 
 The package is the lab's engine, without its user interface (that is `widgets`' job):
 
@@ -12,7 +12,7 @@ The package is the lab's engine, without its user interface (that is `widgets`' 
   ``tf.function`` of many mini-batch steps per call, compiled by XLA.
 - `frames` (here now): `make_frame(engine)`, everything one refresh shows: each neuron's map
   over the input plane and the output's map (arrays and PNGs, by colour lookup, no
-  matplotlib), the feature maps, the weights, the losses and their history, lesson 07's
+  matplotlib), the feature maps, the weights, the losses and their history, lesson 08's
   per-layer diagnostics; `colorize`, `to_png` and `plane_grid` for other pictures.
 
 Importing it loads NumPy but not TensorFlow (the first model built does).

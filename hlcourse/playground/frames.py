@@ -9,7 +9,7 @@ go on training::
     (4, 20, 20)
     >>> frame.output_png[:8]                # PNG bytes for an ipywidgets.Image
     b'\\x89PNG\\r\\n\\x1a\\n'
-    >>> print(frame.diagnostics)            # lesson 07's table: saturation, dead units
+    >>> print(frame.diagnostics)            # lesson 08's table: saturation, dead units
 
 What a `Frame` holds (TensorFlow Playground's picture, plus the diagnostics):
 
@@ -23,7 +23,7 @@ What a `Frame` holds (TensorFlow Playground's picture, plus the diagnostics):
 - the weights (`kernels`, `biases`: sign and size of every connection);
 - the losses now and after every epoch (`train_history`, `test_history`);
 - per-hidden-layer statistics on the training points (`diagnostics`, an
-  `hlcourse.diagnostics.ActivationStats`) and the problems lesson 07's rules find in them
+  `hlcourse.diagnostics.ActivationStats`) and the problems lesson 08's rules find in them
   (`flags`): saturated tanh or sigmoid layers, dead ReLU units, units that are copies of each
   other, outputs that blew up. The thresholds are the toolkit's own constants.
 
@@ -159,7 +159,7 @@ class Frame:
         diagnostics: an `hlcourse.diagnostics.ActivationStats` of the hidden layers on the
             training points (saturated share for tanh / sigmoid, dead share for ReLU), or None
             without hidden layers.
-        flags: the problems lesson 07's rules find in them, `hlcourse.diagnostics.Flag`
+        flags: the problems lesson 08's rules find in them, `hlcourse.diagnostics.Flag`
             records ``(layer, problem, remedy)``; empty when healthy.
         show_test_data, discretize: how `output_png` was drawn.
         extent: the plane runs from ``-extent`` to ``extent`` on both axes.
@@ -510,7 +510,7 @@ def _stamp(
 
 
 def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
-    """Lesson 07's per-layer statistics and flags, from the hidden layers' outputs on the
+    """Lesson 08's per-layer statistics and flags, from the hidden layers' outputs on the
     training points (the same numbers `hlcourse.diagnostics.activation_stats` measures)."""
     if not outputs:
         return None, ()

@@ -1,5 +1,5 @@
 """Step through a convolutional network's feature maps, layer by layer and channel by channel
-(lesson 09).
+(lesson 10).
 
 Choose an image, a convolution or pooling layer and a channel. The picture shows the image the
 network is given (left) next to what the chosen layer makes of it (right): one channel's

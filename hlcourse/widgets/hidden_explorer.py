@@ -1,4 +1,4 @@
-"""Look inside a trained network one sample at a time (lesson 08).
+"""Look inside a trained network one sample at a time (lesson 09).
 
 Choose a hidden layer and a sample. The picture has two panels:
 
@@ -362,7 +362,7 @@ def _check_finite(model: Any, dataset_or_x: Any, x: Any, acts: dict) -> None:
             "a model whose layers output finite numbers on these inputs",
             model,
             hint=f"Layer {name!r} outputs NaN or infinity: its weights have blown up "
-            "(lesson 07); retrain it with a smaller learning rate",
+            "(lesson 08); retrain it with a smaller learning rate",
         )
 
 

@@ -1,5 +1,5 @@
 """Step through a recurrent layer's sequence: each unit's state and each gate, step by step
-(lesson 10).
+(lesson 11).
 
 Give it a model whose recurrent layer is a SimpleRNN, LSTM or GRU and a few sequences. The
 "Step" slider moves along the sequence, the "Sequence" slider picks one of them. The picture

@@ -1,4 +1,4 @@
-"""The playground's interface (lesson 11): TensorFlow Playground inside JupyterLab, on real Keras.
+"""The playground's interface (lesson 12): TensorFlow Playground inside JupyterLab, on real Keras.
 
 `playground()` returns a `Playground` (an ``ipywidgets.VBox``) on a
 `hlcourse.playground.PlaygroundEngine`. Everything TensorFlow Playground shows is there:
@@ -17,7 +17,7 @@
   wider for larger ``|w|``, and fading out below ``|w| = FADE_WEIGHT`` (0.1) to almost
   nothing at 0, so the connections L1 regularization drives to (almost) zero all but vanish;
 - the output's map (the main picture) with "Show test data" and "Discretize output";
-- a diagnostics strip: lesson 07's per-layer statistics and the problems its rules flag;
+- a diagnostics strip: lesson 08's per-layer statistics and the problems its rules flag;
 - the configuration string to copy, and a box to paste one and apply it (a bad one is refused
   with a message, the playground unchanged); "Show as code" (Keras code that builds the same
   network) and "Take the model" (a copy of the trained Keras model in ``.model``).
@@ -201,7 +201,7 @@ class Playground(widgets.VBox):
         image: the output's map (PNG, CSS class ``hlc-main-picture``); caption: it in words.
         show_test_data, discretize: the output's two check boxes.
         losses: HTML, test and training loss; loss_chart: Image (PNG) of both per epoch.
-        diagnostics: HTML, lesson 07's per-layer statistics and flags.
+        diagnostics: HTML, lesson 08's per-layer statistics and flags.
         status: HTML, what the last action did (the engine's message) or why it was refused.
         config: Textarea with the configuration string; apply: applies the text in it.
         show_code: toggle showing `code` (a Textarea with ``model_as_code(state)``).
@@ -991,7 +991,7 @@ def _caption(frame: Frame) -> str:
 
 
 def _diagnostics_html(frame: Frame) -> str:
-    """Lesson 07's toolkit in words: each hidden layer's numbers, then what is wrong."""
+    """Lesson 08's toolkit in words: each hidden layer's numbers, then what is wrong."""
     parts = []
     if frame.diagnostics is not None:
         for row in frame.diagnostics.rows:
@@ -1016,7 +1016,7 @@ def _diagnostics_html(frame: Frame) -> str:
         found = "<br>".join(problems)
     else:
         found = "✓ No problem flagged."
-    return _block(f"<b>Diagnostics</b> (lesson 07): {' · '.join(parts)}<br>{found}")
+    return _block(f"<b>Diagnostics</b> (lesson 08): {' · '.join(parts)}<br>{found}")
 
 
 def _descendants(widget: Any) -> list:

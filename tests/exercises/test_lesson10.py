@@ -4,54 +4,40 @@ from __future__ import annotations
 
 import pytest
 
+from hlcourse.exercises import lesson10
+
 from .answers import assert_says_what_is_wrong, dense, keras_module, sequential
-
-
-def lstm(units, **kwargs):
-    return keras_module().layers.LSTM(units, **kwargs)
-
-
-def builder(*layers):
-    """A learner's `build` function: the layers are made when it is called."""
-    return lambda: lambda: sequential(*(make() for make in layers), inputs=(20, 3))
-
 
 # (exercise id, a wrong answer a learner might give, a fragment the feedback must contain)
 WRONG_ANSWERS = [
-    # 10.1: the GRU after Embedding(50, 8); right: 3 * (32 * (8 + 32) + 2 * 32) = 4,032
-    ("10.1", 3 * (32 * (50 + 32) + 2 * 32), "never sees the 50 character ids"),
-    ("10.1", 3 * 32 * (50 + 32 + 1), "never sees the 50 character ids"),
-    ("10.1", 3 * 32 * (8 + 32 + 1), "one bias per set"),
-    ("10.1", 4 * 32 * (8 + 32 + 1), "an LSTM's count"),
-    ("10.1", 3 * (32 * (8 + 32) + 2 * 32) + 50 * 8, "the Embedding's table"),
-    ("10.1", 32 * (8 + 32 + 1), "a SimpleRNN's count"),
-    ("10.1", 3 * 32 * (8 + 32), "biases"),
-    ("10.1", "4032", "one whole number"),
-    # 10.2: LSTM(16, return_sequences=True, return_state=True) on (5, 30, 3)
-    ("10.2", [(5, 30, 16), (5, 16)], "besides its output h"),
-    ("10.2", [(5, 16), (5, 16), (5, 16)], "every step's"),
-    ("10.2", [(5, 30, 16), (5, 30, 16), (5, 30, 16)], "after the last step"),
-    ("10.2", (5, 30, 16), "returns a list of tensors"),
-    ("10.2", [(5, 30, 3), (5, 3), (5, 3)], "input features"),
-    ("10.2", "three", "a list of shapes"),
-    # 10.3: (batch, 20, 3) -> two recurrent layers -> one number per step
-    ("10.3", builder(lambda: lstm(16), lambda: lstm(8), lambda: dense(1)),
-     "what does the layer below it hand on"),
-    ("10.3", builder(lambda: lstm(16, return_sequences=True), lambda: lstm(8),
-                     lambda: dense(1)), "Which layer drops the other 19 steps"),
-    ("10.3", builder(lambda: lstm(16, return_sequences=True), lambda: dense(1)), "stack two"),
-    ("10.3", builder(lambda: lstm(16, return_sequences=True),
-                     lambda: lstm(8, return_sequences=True), lambda: dense(2)), "give one"),
-    ("10.3", lambda: sequential(lstm(16, return_sequences=True), lstm(8, return_sequences=True),
-                                dense(1), inputs=(20, 3)), "the function that builds it"),
-    # 10.4: the smallest whole forget bias b with sigmoid(b) ** 40 >= 0.5; right: 5
-    ("10.4", 4, "Close. Check it"),  # sigmoid(4) ** 40 = 0.48; also the 1/e answer
-    ("10.4", 3, "far less than half"),  # the lesson's open forget gates
-    ("10.4", 1, "far less than half"),  # Keras' default
-    ("10.4", 0.9828, "the value of the gate f"),  # 0.5 ** (1 / 40): f, not b
-    ("10.4", 4.05, "not a whole number"),  # the exact bias, not rounded up
-    ("10.4", 8, "not the smallest"),
-    ("10.4", "5", "one whole number"),
+    ("10.1", 5 * 5 * 12 + 12, "each filter has its own window on every one"),
+    ("10.1", 5 * 5 * 6 * 12, "also has a bias"),
+    ("10.1", 5 * 5 * 6 + 1, "one filter's parameters"),
+    ("10.1", (5 * 5 * 6 * 12 + 12) * 16 * 16, "grows with the size of the maps"),  # per position
+    ("10.1", 3 * 3 * 6 * 12 + 12, "this layer's filters are 5x5"),
+    ("10.1", (5 * 5 + 1) * 6 * 12, "a bias per input channel"),
+    ("10.1", 1.5, "one whole number"),
+    ("10.2", 12, "neighbouring pool_2 units do not sit 1 pixel apart"),
+    ("10.2", 14, "pool_2 halves the grid once more"),
+    ("10.2", 20, "does not double"),
+    ("10.2", 8 + 2 * 4, "starts from conv_2's 8x8 patch"),
+    ("10.2", 10, "a layer the lesson printed"),
+    ("10.2", "18 pixels", "one whole number"),
+    ("10.3", (5, 5, 16), "the lesson's 28x28 pictures"),
+    ("10.3", (8, 8, 16), "treats conv_1 as unpadded"),
+    ("10.3", (10, 10, 16), "Only conv_1 has padding=\"same\""),
+    ("10.3", (18, 18, 16), "Check the poolings"),
+    ("10.3", (9, 9, 8), "Check the channels"),
+    ("10.3", "9x9x16", "a tuple like"),
+    ("10.4", lambda: sequential(dense(10, "softmax"), inputs=(8, 8, 1)), "at least one `Conv2D`"),
+    ("10.4", lambda: sequential(keras_module().layers.Conv2D(32, 3), keras_module().layers.Flatten(),
+                                dense(10, "softmax"), inputs=(8, 8, 1)), "stay below 6,000"),
+    ("10.4", lambda: sequential(keras_module().layers.Conv2D(4, 3),
+                                keras_module().layers.GlobalMaxPooling2D(), dense(10, "softmax"),
+                                inputs=(28, 28, 1)), "the digits are (8, 8, 1)"),
+    ("10.4", lambda: sequential(keras_module().layers.Conv2D(1, 8), keras_module().layers.Flatten(),
+                                dense(10, "softmax"), inputs=(8, 8, 1)), "reach 0.95"),
+    ("10.4", "a CNN", "asks for a Keras model"),
 ]  # fmt: skip
 
 
@@ -60,25 +46,22 @@ def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
     assert_says_what_is_wrong(exercise_id, answer, fragment)
 
 
-def test_reference_answers_match_keras():
-    """The numbers the checks hold are Keras' own: count and call the layers."""
-    import numpy as np
-
+def test_the_shape_and_field_answers_are_what_keras_and_receptive_field_compute():
+    """10.3's shape from Keras itself, and 10.2's field from hlcourse.conv_plots."""
     keras = keras_module()
-    model = keras.Sequential([keras.Input((None,), dtype="int64"),
-                              keras.layers.Embedding(50, 8), keras.layers.GRU(32)])  # fmt: skip
-    assert model.layers[-1].count_params() == 3 * (32 * (8 + 32) + 2 * 32)
-    outputs = lstm(16, return_sequences=True, return_state=True)(np.zeros((5, 30, 3)))
-    assert [tuple(o.shape) for o in outputs] == [(5, 30, 16), (5, 16), (5, 16)]
+    from hlcourse.conv_plots import receptive_field
 
-
-def test_forget_bias_reference_is_the_smallest_keeping_half():
-    """10.4's numbers: sigmoid(5) ** 40 keeps at least half, sigmoid(4) ** 40 does not."""
-    import math
-
-    def kept(b):
-        return (1 / (1 + math.exp(-b))) ** 40
-
-    assert kept(5) >= 0.5 > kept(4)
-    f = 0.5 ** (1 / 40)  # the gate that keeps exactly half after 40 steps
-    assert math.log(f / (1 - f)) == pytest.approx(4.05, abs=0.01)  # its bias, between 4 and 5
+    layers = keras.layers
+    variant = keras.Sequential([
+        keras.Input((lesson10.VARIANT_SIZE, lesson10.VARIANT_SIZE, 1)),
+        layers.Conv2D(8, 3, padding="same", name="conv_1"), layers.MaxPooling2D(name="pool_1"),
+        layers.Conv2D(16, 3, name="conv_2"), layers.MaxPooling2D(name="pool_2"),
+        layers.Conv2D(4, 3, name="conv_3"),
+    ])  # fmt: skip
+    assert tuple(variant.get_layer("pool_2").output.shape[1:]) == lesson10.VARIANT_SHAPE
+    assert receptive_field(variant, "pool_2") == lesson10.FIELD_BEFORE
+    assert receptive_field(variant, "conv_3") == 18
+    assert lesson10.conv_parameters(5 * 5 * 6 * 12 + 12)
+    conv = layers.Conv2D(12, 5)
+    conv.build((None, 20, 20, 6))
+    assert conv.count_params() == 5 * 5 * 6 * 12 + 12

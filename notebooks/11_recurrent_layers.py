@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 10 · Recurrent hidden layers
+# # 11 · Recurrent hidden layers
 #
 # A Dense or convolutional network sees its whole input at once. A recurrent layer reads a
 # sequence one step at a time and carries a **hidden state** from each step to the next: its
@@ -186,7 +186,7 @@ hlc.expect(len(outputs) == 2 and np.allclose(np.asarray(outputs[0])[:, -1],
 # $\partial h_t / \partial h_{t-1} = \mathrm{diag}(1 - h_t^2)\, U$, the `tanh`'s slope
 # times `U`. Over k steps that is a product of k such matrices, so the gradient tends to
 # **shrink geometrically** with distance when these factors are smaller than 1 (in norm),
-# or to grow when they are larger: lesson 07's vanishing and exploding gradients, in time
+# or to grow when they are larger: lesson 08's vanishing and exploding gradients, in time
 # instead of depth. When it vanishes, the network gets almost no signal to learn from steps
 # far back.
 #
@@ -307,7 +307,7 @@ hlc.expect(gru.count_params() == 3 * (5 * (3 + 5) + 2 * 5),
            "a GRU has three sets of weights, each with two biases")  # fmt: skip
 
 # %% [markdown]
-# ### Exercise 10.1: the parameters of a GRU layer
+# ### Exercise 11.1: the parameters of a GRU layer
 #
 # A model reads sentences as character ids (whole numbers from 0 to 49, one per character).
 # Its first layer, `keras.layers.Embedding(50, 8)`, is a table of 50 rows of 8 learned
@@ -316,13 +316,13 @@ hlc.expect(gru.count_params() == 3 * (5 * (3 + 5) + 2 * 5),
 
 # %%
 answer = ...
-hlc.check("10.1", answer)
+hlc.check("11.1", answer)
 
 # %%
-hlc.solution("10.1")
+hlc.solution("11.1")
 
 # %% [markdown]
-# ### Exercise 10.2: what an LSTM returns
+# ### Exercise 11.2: what an LSTM returns
 #
 # A batch of 5 sequences of 30 steps with 3 features each goes through
 # `keras.layers.LSTM(16, return_sequences=True, return_state=True)`. It returns a list of
@@ -330,10 +330,10 @@ hlc.solution("10.1")
 
 # %%
 answer = ...
-hlc.check("10.2", answer)
+hlc.check("11.2", answer)
 
 # %%
-hlc.solution("10.2")
+hlc.solution("11.2")
 
 # %% [markdown]
 # ### A symbol to remember
@@ -730,7 +730,7 @@ hlc.claim("turned-round halves written exactly right", exactly_right, at_most=0.
 # window, a larger model and much longer training would be the next things to try
 # (language models solve it with far more of all three, and with attention).
 #
-# ### Exercise 10.3: an answer at every step
+# ### Exercise 11.3: an answer at every step
 #
 # Write a function `build()` that returns a `keras.Sequential` model for sequences of 20
 # steps with 3 features that makes **one forecast per step**: an output of shape
@@ -740,13 +740,13 @@ hlc.claim("turned-round halves written exactly right", exactly_right, at_most=0.
 
 # %%
 answer = ...
-hlc.check("10.3", answer)
+hlc.check("11.3", answer)
 
 # %%
-hlc.solution("10.3")
+hlc.solution("11.3")
 
 # %% [markdown]
-# ### Exercise 10.4: a forget gate for 40 steps
+# ### Exercise 11.4: a forget gate for 40 steps
 #
 # An LSTM unit has stored a number in its cell; from then on its input gate stays shut, so at
 # every step the cell is only multiplied by the forget gate, $f = \sigma(b)$, where $b$ is the
@@ -756,10 +756,10 @@ hlc.solution("10.3")
 
 # %%
 answer = ...
-hlc.check("10.4", answer)
+hlc.check("11.4", answer)
 
 # %%
-hlc.solution("10.4")
+hlc.solution("11.4")
 
 # %% [markdown]
 # ## Summary
@@ -788,4 +788,4 @@ hlc.solution("10.4")
 #   largely moved to attention (transformers); recurrent layers remain a small, cheap choice
 #   for signals and short sequences.
 #
-# **Next:** [11 · The playground](11_playground.ipynb)
+# **Next:** [12 · The playground](12_playground.ipynb)

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 11 · The playground
+# # 12 · The playground
 #
 # TensorFlow Playground (Daniel Smilkov and Shan Carter, 2016) made hidden layers visible:
 # a network small enough to see whole, every neuron drawn as a picture over the plane,
@@ -98,7 +98,7 @@ def show_outputs(engines, show_test_data=False):
 # | **network** | hidden layers and neurons (the + and - buttons), every neuron drawn as its output over the plane; lines are weights: blue positive, orange and dashed negative, thicker for larger, fading out as a weight nears 0 |
 # | **output** | the network's answer over the plane, the points on it, "show test data", "discretize output" |
 # | **training** | play / pause, step (one epoch), reset, the epoch counter, training and test loss and their curves; learning rate, activation, regularization, problem type, initialization |
-# | **below** | lesson 07's diagnostics in words, the configuration string (copy it; paste one and apply it), "show as code", "take the model" |
+# | **below** | lesson 08's diagnostics in words, the configuration string (copy it; paste one and apply it), "show as code", "take the model" |
 #
 # Under the pictures is a real Keras model. Its weights are trained by plain gradient descent
 # on mini-batches, as in TensorFlow Playground, in a compiled TensorFlow loop: about 2,000
@@ -156,7 +156,7 @@ hlc.claim("xor, 4 hidden neurons: test loss", xor_hidden.test_loss, at_most=0.25
 #
 # A trick the Playground invites: XOR **without** a hidden layer.
 #
-# ### Exercise 11.1: XOR without a hidden layer
+# ### Exercise 12.1: XOR without a hidden layer
 #
 # In the playground, choose xor, no hidden layers, and find the one input feature that
 # makes the problem easy (look at the features' maps). Train until the test loss is below
@@ -164,10 +164,10 @@ hlc.claim("xor, 4 hidden neurons: test loss", xor_hidden.test_loss, at_most=0.25
 
 # %%
 answer = ...
-hlc.check("11.1", answer)
+hlc.check("12.1", answer)
 
 # %%
-hlc.solution("11.1")
+hlc.solution("12.1")
 
 # %% [markdown]
 # ## 2 · The spiral: features by hand, or by hidden layers
@@ -201,7 +201,7 @@ hlc.claim("spiral: test loss with all features over x1 and x2 only",
 # other on every seed. Hand-made features are a shortcut when you know the problem; hidden
 # layers are how a network makes its own when you do not.
 #
-# ### Exercise 11.2: the spiral on a budget
+# ### Exercise 12.2: the spiral on a budget
 #
 # The cell above used 24 hidden neurons. Get the spiral (noise 0) to a test loss below
 # **0.1** with **at most 12 hidden neurons** in all: choose the features, layers, neurons
@@ -209,10 +209,10 @@ hlc.claim("spiral: test loss with all features over x1 and x2 only",
 
 # %%
 answer = ...
-hlc.check("11.2", answer)
+hlc.check("12.2", answer)
 
 # %%
-hlc.solution("11.2")
+hlc.solution("12.2")
 
 # %% [markdown]
 # ## 3 · Noisy data and regularization
@@ -252,7 +252,7 @@ hlc.claim("noisy gauss: L2's gap over the unregularized gap", gap_l2 / gap_plain
 # 🤔 **Predict:** L1 adds λ·Σ|w| instead. What will it do to the lines of the network
 # diagram that L2 does not?
 #
-# ### Exercise 11.3: a penalty that prunes
+# ### Exercise 12.3: a penalty that prunes
 #
 # On the same data and network (gauss, noise 50, training data 10 %, hidden layers 8, 8,
 # 8), train a network in which **at least half of the hidden layers' weights are within
@@ -261,10 +261,10 @@ hlc.claim("noisy gauss: L2's gap over the unregularized gap", gap_l2 / gap_plain
 
 # %%
 answer = ...
-hlc.check("11.3", answer)
+hlc.check("12.3", answer)
 
 # %%
-hlc.solution("11.3")
+hlc.solution("12.3")
 
 # %% [markdown]
 # The two penalties side by side, from the same start, on the same data.
@@ -351,7 +351,7 @@ hlc.expect(same, "the taken model matches the playground's network")
 
 # %% [markdown]
 # From here, everything of the course applies: `model.summary()`, `hlc.diagnostics.diagnose`,
-# the probe of lesson 08, saving with `model.save(...)`.
+# the probe of lesson 09, saving with `model.save(...)`.
 
 # %%
 for engine in [xor_linear, xor_hidden, spiral_plain, spiral_features, plain, l2, l1, zeros,
@@ -365,7 +365,7 @@ for engine in [xor_linear, xor_hidden, spiral_plain, spiral_features, plain, l2,
 #   soft steps across lines into curved boundaries (any shape, given enough neurons), or a
 #   good input feature does the bending by hand.
 # - Hand-made features are a shortcut when you know the problem: a good input feature can
-#   stand in for hidden neurons (exercises 11.1 and 11.2). Hidden layers learn features
+#   stand in for hidden neurons (exercises 12.1 and 12.2). Hidden layers learn features
 #   when you do not.
 # - Regularization keeps a big network from growing sure of a few noisy points: L2 shrank
 #   the gap between training and test loss to about a third; L1 reached a similar test
@@ -376,4 +376,4 @@ for engine in [xor_linear, xor_hidden, spiral_plain, spiral_features, plain, l2,
 #   epochs a second, that you can take as code or as a trained model.
 #
 # This is the last lesson: well done. Go back to any lesson's widgets with what you know
-# now, or take a playground model into lessons 07 and 08's tools.
+# now, or take a playground model into lessons 08 and 09's tools.

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 09 · Convolutional hidden layers
+# # 10 · Convolutional hidden layers
 #
 # A Dense layer connects every pixel to every unit, so it must learn a shape separately at
 # every place it can appear. A convolutional layer slides one small set of weights over the
@@ -188,7 +188,7 @@ plt.show()
 # layer holds several filters, each making its own feature map (a **channel**); a filter
 # of a later layer looks at a 3x3 window of *every* channel of the layer before it.
 #
-# ### Exercise 09.1: the parameters of a convolution
+# ### Exercise 10.1: the parameters of a convolution
 #
 # A `Conv2D(12, 5)` layer (12 filters of 5x5) receives feature maps of 20x20 pixels with 6
 # channels. How many parameters (weights and biases) does it have? Store the number in
@@ -196,10 +196,10 @@ plt.show()
 
 # %%
 answer = ...
-hlc.check("09.1", answer)
+hlc.check("10.1", answer)
 
 # %%
-hlc.solution("09.1")
+hlc.solution("10.1")
 
 # %% [markdown]
 # ## A convolutional network
@@ -398,7 +398,7 @@ hlc.claim("top-picture purity of conv_2", purity(top["conv_2"]), at_most=0.92)
 # things. Two convolution layers on 28x28 line drawings show the first step of it: what a
 # layer can respond to grows with its receptive field.
 #
-# ### Exercise 09.2: how far a third layer sees
+# ### Exercise 10.2: how far a third layer sees
 #
 # Suppose we added a third 3x3 convolution, `conv_3`, right after `pool_2`. How many pixels
 # across is the patch that one `conv_3` unit sees? Work it out with the rule above and store
@@ -406,16 +406,16 @@ hlc.claim("top-picture purity of conv_2", purity(top["conv_2"]), at_most=0.92)
 
 # %%
 answer = ...
-hlc.check("09.2", answer)
+hlc.check("10.2", answer)
 
 # %%
-hlc.solution("09.2")
+hlc.solution("10.2")
 
 # %% [markdown]
 # ## Separability, layer by layer
 #
 # The article calls hidden layers feature extractors. One way to measure what each layer's
-# output does for the task is lesson 08's separability score: the share of a layer's spread
+# output does for the task is lesson 09's separability score: the share of a layer's spread
 # that lies between the class averages (0 when every shape has the same average, 1 when
 # every picture sits on its shape's average).
 #
@@ -445,7 +445,7 @@ plt.show()
 # is kept. The convolution layers' outputs still say where each stroke is, so pictures of
 # the same shape in different places differ a lot there.
 #
-# ### Exercise 09.3: a picture's shape, layer by layer
+# ### Exercise 10.3: a picture's shape, layer by layer
 #
 # Suppose the pictures were 40x40 instead of 28x28, and `conv_1` had `padding="same"`
 # (everything else as in `cnn`). What would the shape of `pool_2`'s output be for one
@@ -453,10 +453,10 @@ plt.show()
 
 # %%
 answer = ...
-hlc.check("09.3", answer)
+hlc.check("10.3", answer)
 
 # %%
-hlc.solution("09.3")
+hlc.solution("10.3")
 
 # %% [markdown]
 # ## The feature-map explorer
@@ -470,12 +470,12 @@ hlc.widgets.feature_map_explorer(cnn, shapes, layer="conv_1")
 # %% [markdown]
 # ## The digits, and when convolution matters
 #
-# The 8x8 digits from lessons 02 and 08 are small, and each digit fills most of its frame,
-# so a Dense network does well on them: lesson 08's, with 2,778 parameters, scored above
+# The 8x8 digits from lessons 02 and 09 are small, and each digit fills most of its frame,
+# so a Dense network does well on them: lesson 09's, with 2,778 parameters, scored above
 # 0.93 on the test digits. Convolution has less room to help there than on the shapes,
 # where a shape can be anywhere in a larger picture.
 #
-# ### Exercise 09.4: a small convolutional network for the digits
+# ### Exercise 10.4: a small convolutional network for the digits
 #
 # Build an uncompiled `keras.Sequential` model that takes `(8, 8, 1)` pictures and gives 10
 # softmax scores, with at least one `Conv2D` layer and fewer than 6,000 parameters. The
@@ -484,10 +484,10 @@ hlc.widgets.feature_map_explorer(cnn, shapes, layer="conv_1")
 
 # %%
 answer = ...
-hlc.check("09.4", answer)
+hlc.check("10.4", answer)
 
 # %%
-hlc.solution("09.4")
+hlc.solution("10.4")
 
 # %% [markdown]
 # ## Summary
@@ -507,4 +507,4 @@ hlc.solution("09.4")
 #   on about a million photographs, show (Zeiler and Fergus, 2014); the mechanism, growing
 #   receptive fields over shared filters, is the one here.
 #
-# **Next:** [10 · Recurrent hidden layers](10_recurrent_layers.ipynb)
+# **Next:** [11 · Recurrent hidden layers](11_recurrent_layers.ipynb)

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 08 · Visualizing hidden layers
+# # 09 · Visualizing hidden layers
 #
 # The article ends with a recipe for looking inside a network: a second model whose outputs
 # are the hidden layers' outputs. In Keras 3 that recipe breaks for two of the three ways of
@@ -63,7 +63,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from hlcourse.exercises import lesson08
+from hlcourse.exercises import lesson09
 
 digits = hlc.data.load_digits(seed=seed)
 circles = hlc.data.make_classification("circles", n_samples=400, noise=0.05, seed=seed)
@@ -258,7 +258,7 @@ print("the recipe's outputs:", [tuple(values.shape) for values in recipe(batch)]
 # Sequential model does not), so the recipe's first "hidden layer" is the 64 pixels
 # themselves.
 #
-# ### Exercise 08.1: the activation model by hand
+# ### Exercise 09.1: the activation model by hand
 #
 # Write a function `answer(model)` that takes a built Sequential **or** Functional model and
 # returns a `keras.Model` whose outputs are the outputs of all its hidden layers (not the
@@ -269,10 +269,10 @@ print("the recipe's outputs:", [tuple(values.shape) for values in recipe(batch)]
 
 # %%
 answer = ...
-hlc.check("08.1", answer)
+hlc.check("09.1", answer)
 
 # %%
-hlc.solution("08.1")
+hlc.solution("09.1")
 
 # %% [markdown]
 # ### One helper for every style
@@ -333,7 +333,7 @@ plt.show()
 # or two digits and stay dark for the rest, so that each class's band has its own pattern;
 # in the untrained layer, the bands look more alike. A column that stays dark in every row
 # is a unit that outputs 0 for every image shown: a **dead unit** on these images (lesson
-# 07). A ReLU unit at 0 passes nothing on and gets no gradient from that image.
+# 08). A ReLU unit at 0 passes nothing on and gets no gradient from that image.
 #
 # A number says how alike the bands are: the **separability** score
 # (`hlc.representations.separability`) is the share of the spread of a layer's values that
@@ -356,7 +356,7 @@ hlc.claim("hidden_2 separability, trained", score["trained"], at_least=0.7)
 hlc.claim("hidden_2 separability, untrained", score["untrained"], at_most=0.5)
 
 # %% [markdown]
-# ### Exercise 08.2: read a heatmap
+# ### Exercise 09.2: read a heatmap
 #
 # Here is the heatmap of a small layer of 6 ReLU units (its weights were set by hand) for
 # 24 points of three classes. Which unit is **dead**, and which unit fires **for class 2
@@ -364,8 +364,8 @@ hlc.claim("hidden_2 separability, untrained", score["untrained"], at_most=0.5)
 # `{"dead": ..., "class_2": ...}`.
 
 # %%
-reader = lesson08.reading_network()
-x_read, y_read = lesson08.reading_batch()
+reader = lesson09.reading_network()
+x_read, y_read = lesson09.reading_batch()
 hlc.hidden_plots.plot_activation_heatmap(
     reader, x_read, "hidden", y=y_read, title="A hand-made layer: 24 samples x 6 units"
 )
@@ -373,10 +373,10 @@ plt.show()
 
 # %%
 answer = ...
-hlc.check("08.2", answer)
+hlc.check("09.2", answer)
 
 # %%
-hlc.solution("08.2")
+hlc.solution("09.2")
 
 # %% [markdown]
 # ## Every neuron over the plane
@@ -414,7 +414,7 @@ plt.show()
 # Now the maps can bend: look for `hidden_2` units that mark the inner disc (or everything
 # outside it) on their own, which no single first-layer unit can do. This is what "each
 # layer builds features out of the previous layer's features" looks like. TensorFlow
-# Playground draws these maps for every neuron, and lesson 11 draws them while a network
+# Playground draws these maps for every neuron, and lesson 12 draws them while a network
 # trains.
 
 # %% [markdown]
@@ -566,7 +566,7 @@ hlc.claim("digits test accuracy with L2", smooth_accuracy, at_least=0.9)
 # which pixels *push* it, and each unit is one of 32 that share the work. The clean edge
 # and blob filters that textbooks show come from the first layer of large convolutional
 # networks trained on a million photographs (Krizhevsky et al., 2012, their figure 3);
-# lesson 09 looks at convolution filters.
+# lesson 10 looks at convolution filters.
 
 # %% [markdown]
 # ## What pictures can and cannot explain
@@ -722,7 +722,7 @@ hlc.claim("share of alike-decided pairs further apart than the nearest different
 # - stand in for measurement: a tidy picture of a model that overfits, or that is unfair to
 #   a group, is still a picture of that model.
 #
-# ### Exercise 08.3: what the pictures support
+# ### Exercise 09.3: what the pictures support
 #
 # Which of these statements do this lesson's cells support (measured or asserted above)?
 # Answer with the set of their letters, e.g. `{"A", "B"}`.
@@ -742,10 +742,10 @@ hlc.claim("share of alike-decided pairs further apart than the nearest different
 
 # %%
 answer = ...
-hlc.check("08.3", answer)
+hlc.check("09.3", answer)
 
 # %%
-hlc.solution("08.3")
+hlc.solution("09.3")
 
 # %% [markdown]
 # ## The hidden explorer
@@ -993,9 +993,9 @@ hlc.claim("odd or even: change from fine-tuning hidden_2 (absolute)",
 # asserts under 5). Ten images give 528 more parameters little to learn from; Géron (chapter
 # 11) advises unfreezing more layers the more labelled data the new task has.
 #
-# ### Exercise 08.4: what will train?
+# ### Exercise 09.4: what will train?
 #
-# `lesson08.pretrained_network()` returns a network with batch normalization (its weights
+# `lesson09.pretrained_network()` returns a network with batch normalization (its weights
 # are made up; only its shape matters here): 64 inputs -> `hidden_1` (24 ReLU units) ->
 # `hidden_1_bn` -> `hidden_2` (12 ReLU units) -> `hidden_2_bn` -> `output` (10 softmax
 # units). You reuse it for a new
@@ -1006,10 +1006,10 @@ hlc.claim("odd or even: change from fine-tuning hidden_2 (absolute)",
 
 # %%
 answer = ...
-hlc.check("08.4", answer)
+hlc.check("09.4", answer)
 
 # %%
-hlc.solution("08.4")
+hlc.solution("09.4")
 
 # %% [markdown]
 # ## Summary
@@ -1039,4 +1039,4 @@ hlc.solution("08.4")
 #   a frozen batch normalization layer runs in inference mode, and a change of `trainable`
 #   after `fit` needs `compile` again.
 #
-# **Next:** [09 · Convolutional hidden layers](09_convolutional_layers.ipynb)
+# **Next:** [10 · Convolutional hidden layers](10_convolutional_layers.ipynb)
