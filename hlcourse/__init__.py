@@ -12,7 +12,7 @@ Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `
 `course_files`, `progress`,
 `exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`,
 `initialization`
--> `diagnostics`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
+-> `diagnostics`, `training_watch`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
 -> `widgets` -> `doctor`, `html_export` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
 
@@ -72,6 +72,7 @@ _SUBMODULES = (
     "shapes",
     "subclassed",
     "training",
+    "training_watch",
     "widgets",
 )
 

@@ -24,10 +24,12 @@ from hlcourse.plots import RUN_COLORS, RUN_MARKERS, _renamed
 
 __all__ = [
     "plot_activation_histograms",
+    "plot_dead_shares",
     "plot_gradient_norms",
     "plot_layer_histograms",
     "plot_layer_spreads",
     "plot_update_ratios",
+    "plot_watch_histograms",
 ]
 
 LINE_STYLES = ("-", "--", "-.", ":")
@@ -353,6 +355,88 @@ def plot_layer_spreads(spreads: Any, ax=None):
     return ax
 
 
+def plot_watch_histograms(watch: Any, epoch: int = -1, ax=None, *, bins: int = 40):
+    """One histogram per ReLU layer of the pre-activations z at one epoch, layer 1 on top.
+
+    The x axis is shared by every layer and every epoch of the watch (it covers 99% of all
+    recorded values, with 0 inside; the rest are counted at its ends), so scrubbing through
+    epochs moves the histograms, not the axis. Each row is scaled to its own tallest bar and
+    labelled with its layer and its share of dead units; the dashed line is z = 0, left of
+    which a ReLU outputs 0 and passes back no gradient.
+
+    Args:
+        watch: an `hlcourse.training_watch.TrainingWatch` (from ``watch_training(...)``).
+        epoch: the epoch to draw, 0 (before training) to ``watch.last_epoch``; -1 (default)
+            draws the last.
+        ax: matplotlib axes to draw on; a new figure when None.
+        bins: histogram bins per layer, 5 to 500.
+
+    Returns:
+        The axes drawn on.
+    """
+    record = _watch_record(watch, epoch)
+    bins = v.check_int("bins", bins, low=5, high=MAX_BINS)
+    ax = _axes(ax)
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    edges = _watch_edges(watch, bins)
+    depth = watch.n_layers
+    x = np.repeat(edges, 2)[1:-1]
+    fills, outlines = [], []
+    for k, values in enumerate(watch.pre_activations):
+        base = depth - 1 - k
+        top = base + 0.9 * np.repeat(_row_heights(values[record], edges, False), 2)
+        outlines.append(np.column_stack([x, top]))
+        fills.append(np.column_stack([np.r_[x[0], x, x[-1]], np.r_[base, top, base]]))
+    ax.add_collection(PolyCollection(fills, facecolors=RUN_COLORS[0], alpha=0.55, linewidths=0))
+    ax.add_collection(LineCollection(outlines, colors="0.15", linewidths=0.7))
+    ax.axvline(0.0, color=RUN_COLORS[3], linestyle="--", linewidth=1.0)
+    dead = watch.dead[record]
+    ax.set_yticks([depth - 1 - k + 0.3 for k in range(depth)],
+                  [f"layer {k + 1} · {_percent(dead[k])} dead" for k in range(depth)])  # fmt: skip
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_ylim(0, depth)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_xlabel("pre-activation z (ReLU outputs 0 left of the dashed line)")
+    ax.set_title(f"{watch.label}: epoch {int(watch.epochs[record])}", fontsize=10, y=1.0)
+    return ax
+
+
+def plot_dead_shares(watch: Any, ax=None, *, epoch: int | None = None):
+    """The share of dead units of every ReLU layer against the epoch, one line per layer.
+
+    Lines run from light (layer 1) to dark (the deepest layer) and each ends in its layer's
+    number, so the layers are told apart without colour too.
+
+    Args:
+        watch: an `hlcourse.training_watch.TrainingWatch`.
+        ax: matplotlib axes to draw on; a new figure when None.
+        epoch: an epoch to mark with a vertical line (0 to ``watch.last_epoch``), or None.
+
+    Returns:
+        The axes drawn on.
+    """
+    record = None if epoch is None else _watch_record(watch, epoch)
+    if epoch is None:
+        _watch_record(watch, -1)  # checks `watch`
+    ax = _axes(ax)
+    from matplotlib import colormaps
+
+    shades = colormaps["viridis_r"](np.linspace(0.15, 1.0, watch.n_layers))
+    for k in range(watch.n_layers):
+        ax.plot(watch.epochs, watch.dead[:, k], color=shades[k], linewidth=1.5,
+                marker=RUN_MARKERS[k % len(RUN_MARKERS)], markersize=3)  # fmt: skip
+        ax.annotate(str(k + 1), (watch.epochs[-1], watch.dead[-1, k]), xytext=(4 + 7 * (k % 3), 0),
+                    textcoords="offset points", fontsize=7, va="center", color=shades[k])  # fmt: skip
+    if record is not None:
+        ax.axvline(watch.epochs[record], color="0.3", linestyle=":", linewidth=1.2)
+    ax.set_xlim(watch.epochs[0] - 0.3, watch.epochs[-1] * 1.12 + 0.5)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set(xlabel="epoch", ylabel="share of dead units")
+    ax.set_title(f"Dead units per layer: {watch.label}", fontsize=10, y=1.0)
+    return ax
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
@@ -511,6 +595,29 @@ def _row_heights(values: np.ndarray, edges: np.ndarray, skip_zero_bin: bool) -> 
         reference = np.delete(counts, zero_bin)
     top = float(reference.max()) if reference.size and reference.max() > 0 else float(counts.max())
     return np.minimum(counts / max(top, 1.0), 1.0)
+
+
+def _watch_record(watch: Any, epoch: Any) -> int:
+    """The record index of `epoch` in `watch`, both checked."""
+    from hlcourse.training_watch import TrainingWatch
+
+    v.check_instance("watch", watch, TrainingWatch,
+                     "a TrainingWatch from hlcourse.training_watch.watch_training")  # fmt: skip
+    last = watch.last_epoch
+    epoch = v.check_int("epoch", epoch, low=-1, high=last,
+                        hint=f"The watch recorded epochs 0 to {last}; -1 means the last")  # fmt: skip
+    return len(watch.epochs) - 1 if epoch == -1 else epoch
+
+
+def _watch_edges(watch: Any, bins: int) -> np.ndarray:
+    """Bin edges shared by every layer and epoch of a watch, with 0 inside."""
+    pooled = np.concatenate([z.ravel() for z in watch.pre_activations])
+    finite = pooled[np.isfinite(pooled)]
+    low, high = np.percentile(finite, [0.5, 99.5]) if finite.size else (-1.0, 1.0)
+    low, high = min(float(low), 0.0), max(float(high), 0.0)
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    return np.linspace(low, high, bins + 1)
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

@@ -92,10 +92,11 @@ LESSONS: tuple[Lesson, ...] = (
         "Write dropout, weight penalties, early stopping and batch normalization in Keras.",
         "Measure what batch normalization changes during training, and choose its place and momentum.",
     )),
-    Lesson(7, "07_initialization", "Initialization and the first epochs", 30, (
+    Lesson(7, "07_initialization", "Initialization and the first epochs", 40, (
         "See why units that start equal stay equal, and why too-large weights saturate tanh units.",
         "Derive Glorot and He initialization from the variance of activations, layer by layer.",
         "Check a fresh classifier's loss against ln C.",
+        "Watch dead units appear at a large learning rate, and batch normalization prevent them.",
     )),
     Lesson(8, "08_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 40, (
         "Diagnose vanishing and exploding gradients with per-layer gradient norms.",

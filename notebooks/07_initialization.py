@@ -22,12 +22,13 @@
 # whose size lets the signal shrink or grow from layer to layer. And one number, the loss
 # before any training, tells you whether a classifier starts sensibly.
 #
-# **Time:** about 30 minutes
+# **Time:** about 40 minutes
 #
 # **Objectives**
 # - See why units that start equal stay equal, and why too-large weights saturate tanh units.
 # - Derive Glorot and He initialization from the variance of activations, layer by layer.
 # - Check a fresh classifier's loss against ln C.
+# - Watch dead units appear at a large learning rate, and batch normalization prevent them.
 
 # %%
 # In Google Colab this installs the course's helper package (and nothing else: Colab already
@@ -435,6 +436,131 @@ hlc.expect(abs(start_loss_of["output weights all 0"] - np.log(10)) < 1e-5,
 
 
 # %% [markdown]
+# ## Dead units and batch normalization during training
+#
+# A ReLU unit computes z = w · h + b from the layer below's outputs h and outputs max(0, z).
+# Where z is negative, ReLU is flat, so that example sends no gradient to w or b (Goodfellow,
+# Bengio & Courville, *Deep Learning*, section 6.3.1: rectified units cannot learn by
+# gradient descent on examples for which their activation is zero). One large step can push
+# w and b so far that z is negative for **every** input. The unit then outputs 0 for all of
+# them, no example sends its weights a gradient, and gradient descent leaves them where they
+# are (an optimizer with momentum, such as Adam, moves them a little further on what it
+# remembers of earlier steps, but nothing new arrives): the unit is **dead**. Only a change in the layers below, which moves its inputs h, can
+# bring it back. Depth makes it worse: Lu, Shin, Su & Karniadakis (2020, "Dying ReLU and
+# initialization: theory and numerical examples") prove that a ReLU network of a fixed width
+# whose starting weights and biases are drawn symmetrically around 0 is born dead (its output
+# the same for every input) with a probability that goes to 1 as it gets deeper.
+#
+# Batch normalization (Ioffe & Szegedy, 2015), placed before the ReLU as
+# `hlc.models.build_dense_network(..., batch_norm=True)` places it, changes the arithmetic.
+# During training it standardizes each unit's values over the batch, then scales them by γ
+# and shifts them by β. In a batch whose examples differ, some standardized values are above
+# 0 and some below, so no step on the Dense weights below can move all of a unit's values
+# under 0; only a β far below 0 (compared with γ) could. Lesson 06 ("Batch normalization,
+# measured") counted the dead units of the second hidden layer of a two-layer network; here
+# we watch every layer of a deep one, epoch by epoch.
+#
+# `hlc.training_watch.watch_training` trains a network with `train_fast` and,
+# before training and after every epoch, runs a fixed probe batch of 256 training digits
+# through it, keeping what each ReLU layer receives (its pre-activations z) and its share of
+# dead units: units that output 0 for every probe digit, the definition of
+# `hlc.diagnostics`. Batch normalization standardizes the probe with the probe's own
+# statistics, as in a training step. Three networks of 8 hidden layers of 32 ReLU units with
+# He starting weights train for 6 epochs on the digits, from the same starting weights (one
+# seed), in the same mini-batches of 128, with Adam: one at a learning rate of 0.03 (30 times
+# Keras' default, 0.001), one with batch normalization at the same rate, and one without at
+# the default rate.
+#
+# 🤔 **Predict:** which of the three networks ends with the most dead units? Do they die
+# slowly, a few each epoch, or soon?
+
+# %%
+dead_runs = {}
+for label, batch_norm, rate in (("without batch norm", False, 0.03),
+                                ("with batch norm", True, 0.03),
+                                ("without, rate 0.001", False, 0.001)):  # fmt: skip
+    keras.utils.set_random_seed(seed)
+    deep = hlc.models.build_dense_network(64, (32,) * 8, output="classes", n_outputs=10,
+                                          initializer="he_normal", batch_norm=batch_norm)  # fmt: skip
+    dead_runs[label] = hlc.training_watch.watch_training(
+        deep, digits.x_train, digits.y_train, epochs=6, batch_size=128, optimizer="adam",
+        learning_rate=rate, seed=seed, label=label,
+    )  # fmt: skip
+for label, run in dead_runs.items():
+    print(f"{label:20s} dead share of all 256 units at epochs 0, 1 and 6: "
+          + ", ".join(f"{run.dead[epoch].mean():.0%}" for epoch in (0, 1, 6))
+          + f"; training accuracy {run.accuracy[-1]:.2f}")  # fmt: skip
+
+# %% [markdown]
+# The two networks at the large learning rate, side by side: on top, every layer's
+# pre-activations after the last epoch (layer 1 on top; left of the dashed line the ReLU
+# outputs 0); below, each layer's dead share, epoch by epoch.
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(12, 7.6))
+for column, label in enumerate(("without batch norm", "with batch norm")):
+    hlc.diagnostic_plots.plot_watch_histograms(dead_runs[label], ax=axes[0, column])
+    hlc.diagnostic_plots.plot_dead_shares(dead_runs[label], ax=axes[1, column])
+plt.show()
+dead_share = {label: run.dead.mean(axis=1) for label, run in dead_runs.items()}  # per epoch
+hlc.claim("dead share of all units after epoch 6, without batch norm, rate 0.03",
+          dead_share["without batch norm"][-1], at_least=0.2)  # fmt: skip
+hlc.claim("dead share of all units after epoch 1, without batch norm, rate 0.03",
+          dead_share["without batch norm"][1], at_least=0.2)  # fmt: skip
+hlc.claim("most dead share of all units at any epoch, with batch norm, rate 0.03",
+          dead_share["with batch norm"].max(), at_most=0.03)  # fmt: skip
+hlc.claim("dead share rise from epoch 0 to 6, without batch norm, rate 0.03",
+          dead_share["without batch norm"][-1] - dead_share["without batch norm"][0],
+          at_least=0.12)  # fmt: skip
+hlc.claim("training accuracy after epoch 6, with minus without batch norm, rate 0.03",
+          dead_runs["with batch norm"].accuracy[-1] - dead_runs["without batch norm"].accuracy[-1],
+          at_least=0.03)  # fmt: skip
+hlc.claim("dead share of all units before training, without batch norm",
+          dead_share["without batch norm"][0], at_least=0.03, at_most=0.35)  # fmt: skip
+hlc.claim("dead share rise from epoch 0 to 6, without batch norm, rate 0.001",
+          dead_share["without, rate 0.001"][-1] - dead_share["without, rate 0.001"][0],
+          at_least=-0.1, at_most=0.1)  # fmt: skip
+
+# %% [markdown]
+# At the learning rate of 0.03, without batch normalization, units die soon: already after
+# the first epoch 33 to 69 % of all 256 hidden units are dead on the seeds the course checks,
+# and after that the share changes little (it can even fall a little: a dead unit comes back
+# when the layers below it change its inputs). With batch normalization at the same rate, no
+# unit is dead at any epoch on those seeds, and the network ends with a higher training
+# accuracy. The third run is the control: the same network without batch normalization at
+# a thirtieth of the rate ends with about as many dead units as it started with (within 6
+# points), so the large steps, not the depth or the data, killed the units in the first.
+# (Even before training, 9 to 23 % of the units of the network without batch normalization
+# are dead on the probe, on the same seeds: the depth alone kills some, the effect Lu et al.
+# analyse.)
+#
+# ### Scrub through the epochs
+#
+# The records hold every epoch, not only the last. Move the slider to see each layer's
+# pre-activations before training (epoch 0) and after each epoch, and switch networks with
+# the menu.
+
+# %%
+hlc.widgets.epoch_scrubber(dead_runs)
+
+# %% [markdown]
+# ### Exercise 07.4: dead units, epoch by epoch
+#
+# `run.pre_activations[k]` holds what layer k + 1's ReLU received at every recorded epoch:
+# an array of shape (epochs + 1, 256 probe digits, 32 units). Write a function
+# `answer(z)` that takes such an array and returns, for each epoch, the share of the
+# layer's units that are dead at that epoch, without using `run.dead`. Compare your result
+# with `dead_runs["without batch norm"].dead[:, 7]` before you check it.
+
+# %%
+answer = ...
+hlc.check("07.4", answer)
+
+# %%
+hlc.solution("07.4")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Starting weights must differ between units: units that start equal get equal gradients
@@ -449,5 +575,9 @@ hlc.expect(abs(start_loss_of["output weights all 0"] - np.log(10)) < 1e-5,
 #   `hlc.widgets.init_explorer()` measure it.
 # - A fresh classifier's loss should be near ln C; far above, shrink the last layer's
 #   starting weights.
+# - A large learning rate can kill ReLU units: a unit whose pre-activation is negative for
+#   every input gets no gradient. In eight-layer networks at Adam's rate of 0.03, a third to
+#   two thirds of the units died within the first epoch without batch normalization, and
+#   none with it (`hlc.training_watch.watch_training`, `hlc.widgets.epoch_scrubber`).
 #
 # **Next:** [08 · Pitfalls and diagnostics](08_pitfalls_and_diagnostics.ipynb)

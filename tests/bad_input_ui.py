@@ -48,6 +48,16 @@ def _overflowed_spreads():
     return dataclasses.replace(spreads, outputs=infinite)
 
 
+def _watch(last_epoch=2, label="run"):
+    """A small TrainingWatch made from arrays (2 layers of 3 units, 4 probe examples)."""
+    from hlcourse.training_watch import TrainingWatch
+
+    n = last_epoch + 1
+    z = np.linspace(-1, 1, n * 4 * 3, dtype=np.float32).reshape(n, 4, 3)
+    return TrainingWatch(label, ("hidden_1", "hidden_2"), np.arange(n), (z, -z),
+                         np.zeros((n, 2)), np.ones(n), np.zeros(n), "sgd", 0.1, 4)  # fmt: skip
+
+
 def _undrawn_figure():
     """A Figure with an Agg canvas that has never been drawn: no pixels to encode yet."""
     from hlcourse import render
@@ -839,6 +849,25 @@ UI_ROWS = [
     ("hlcourse.widgets.init_explorer.init_explorer", "width", "range", (), {"width": 1024}, ValueError, "width=1024"),
     ("hlcourse.widgets.init_explorer.init_explorer", "seed", "type", (), {"seed": "0"}, TypeError, "seed='0'"),
     ("hlcourse.widgets.init_explorer.init_explorer", "seed", "range", (), {"seed": -1}, ValueError, "seed=-1"),
+    # hlcourse.diagnostic_plots: a recorded training run
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "watch", "type", ("watch",), {}, TypeError, "watch='watch'"),
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "epoch", "type", (_watch(), 1.0), {}, TypeError, "epoch=1.0"),
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "epoch", "range", (_watch(), 3), {}, ValueError, "recorded epochs 0 to 2"),
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "ax", "type", (_watch(),), {"ax": "left"}, TypeError, "ax='left'"),
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "bins", "type", (_watch(),), {"bins": 2.5}, TypeError, "bins=2.5"),
+    ("hlcourse.diagnostic_plots.plot_watch_histograms", "bins", "range", (_watch(),), {"bins": 1000}, ValueError, "bins=1000"),
+    ("hlcourse.diagnostic_plots.plot_dead_shares", "watch", "type", (None,), {}, TypeError, "watch=None"),
+    ("hlcourse.diagnostic_plots.plot_dead_shares", "ax", "type", (_watch(),), {"ax": 1}, TypeError, "ax=1"),
+    ("hlcourse.diagnostic_plots.plot_dead_shares", "epoch", "type", (_watch(),), {"epoch": "1"}, TypeError, "epoch='1'"),
+    ("hlcourse.diagnostic_plots.plot_dead_shares", "epoch", "range", (_watch(),), {"epoch": -2}, ValueError, "epoch=-2"),
+    # hlcourse.widgets.epoch_scrubber
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "type", ("run",), {}, TypeError, "watches='run'"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "type", ([_watch(), 3],), {}, TypeError, "watch_training"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "range", ({},), {}, ValueError, "holding 1 to 8 runs"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "range", ([_watch(2), _watch(3, "other")],), {}, ValueError, "the same epochs"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "range", ([_watch(), _watch()],), {}, ValueError, "different labels"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "epoch", "type", (_watch(),), {"epoch": 0.5}, TypeError, "epoch=0.5"),
+    ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "epoch", "range", (_watch(),), {"epoch": 3}, ValueError, "epoch=3"),
 ]  # fmt: skip
 
 
@@ -881,6 +910,8 @@ UI_EXEMPT = {
         "hlcourse.diagnostic_plots.plot_layer_histograms",
         "hlcourse.diagnostic_plots.plot_layer_spreads",
         "hlcourse.diagnostic_plots.plot_update_ratios",
+        "hlcourse.diagnostic_plots.plot_watch_histograms",
+        "hlcourse.diagnostic_plots.plot_dead_shares",
         "hlcourse.hidden_plots.plot_activation_heatmap",
         "hlcourse.sequence_plots.plot_gated_cell",
         "hlcourse.sequence_plots.plot_gradient_through_time",
@@ -895,6 +926,11 @@ UI_EXEMPT = {
         "hlcourse.hidden_plots.plot_activation_heatmap",
         "hlcourse.sequence_plots.plot_hidden_states",
     ]},
+    **{(name, "watch", "range"): (
+        "every TrainingWatch can be drawn (values beyond the axis are counted at its ends); "
+        "what is not one is refused by the 'type' row"
+    ) for name in ["hlcourse.diagnostic_plots.plot_watch_histograms",
+                   "hlcourse.diagnostic_plots.plot_dead_shares"]},
     ("hlcourse.playground.frames.make_frame", "engine", "range"): (
         "every PlaygroundEngine, new, trained, playing, paused or closed, has a frame to draw"
     ),

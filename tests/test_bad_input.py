@@ -41,6 +41,7 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.doctor.Finding": "a record run_checks returns",
     "hlcourse.environment.EnvironmentInfo": "a record environment_info returns",
     "hlcourse.initialization.LayerSpreads": "a record layer_activations returns",
+    "hlcourse.training_watch.TrainingWatch": "a record watch_training returns",
     "hlcourse.exercises.Exercise": "built by the exercise() registry function",
     "hlcourse.exercises.Feedback": "a record check returns",
     "hlcourse.exercises.Solution": "a record solution returns",
@@ -60,6 +61,7 @@ BUILT_BY_THE_PACKAGE = {
         "built by architecture_explorer()"
     ),
     "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
+    "hlcourse.widgets.epoch_scrubber.EpochScrubber": "built by epoch_scrubber()",
     "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
     "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
     "hlcourse.widgets.hidden_state_explorer.HiddenStateExplorer": (

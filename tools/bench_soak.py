@@ -209,6 +209,27 @@ class InitSoak(_Controls):
         return widgets.init_explorer(2, "RandomNormal(0.05)", "tanh", width=16)
 
 
+class EpochScrubberSoak(_Controls):
+    trains = True  # draws in the background
+    controls = ("epoch", "network", "epoch")
+
+    def build(self) -> Any:
+        import numpy as np
+
+        from hlcourse import widgets
+        from hlcourse.training_watch import TrainingWatch
+
+        def record(label: str, sign: float) -> TrainingWatch:
+            # Recorded-looking values without training: the widget only draws records.
+            z = sign * np.linspace(-1, 1, 5 * 16 * 4, dtype=np.float32).reshape(5, 16, 4)
+            dead = np.linspace(0, 1, 10).reshape(5, 2)
+            return TrainingWatch(label, ("hidden_1", "hidden_2"), np.arange(5), (z, z + 0.5),
+                                 dead, np.linspace(2, 1, 5), np.linspace(0.1, 0.5, 5), "sgd",
+                                 0.1, 8)  # fmt: skip
+
+        return widgets.epoch_scrubber([record("a", 1.0), record("b", -1.0)])
+
+
 class ArchitectureSoak(_Controls):
     trains = True
     controls = ("hidden_layers", "neurons", "dataset", "activation", "learning_rate", "epochs")
@@ -393,6 +414,7 @@ SOAKS: dict[str, type[Soak]] = {
     "width_explorer": WidthSoak,
     "activation_explorer": ActivationSoak,
     "init_explorer": InitSoak,
+    "epoch_scrubber": EpochScrubberSoak,
     "architecture_explorer": ArchitectureSoak,
     "regularization_lab": RegularizationSoak,
     "training_explorer": TrainingSoak,

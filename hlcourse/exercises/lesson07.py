@@ -208,3 +208,78 @@ def leaky_scale(answer) -> str:
         "Not yet." + effect + " Find σ for which the factor is 1: Var(z) = fan_in · Var(w) · "
         "E[f(z_prev)²], and E[f(z)²] counts the positive and the negative halves."
     )
+
+
+# 07.4: dead units counted from recorded pre-activations, shape (epochs, probe examples, units).
+DEAD_SHAPE = (5, 40, 12)
+
+
+def dead_watch_data() -> np.ndarray:
+    """07.4's recorded pre-activations: more units die at each epoch (none at epoch 0), and
+    others are negative for most, but not all, examples."""
+    rng = np.random.default_rng(9)
+    z = rng.normal(0.5, 1.0, DEAD_SHAPE)
+    for epoch in range(DEAD_SHAPE[0]):
+        z[epoch, :, : 2 * epoch] = -np.abs(z[epoch, :, : 2 * epoch]) - 0.1  # dead: all below 0
+        z[epoch, 1:, 10:] = -np.abs(z[epoch, 1:, 10:]) - 0.1  # negative except for example 0
+        z[epoch, 0, 10:] = np.abs(z[epoch, 0, 10:]) + 0.1
+    return z
+
+
+@exercise(
+    "07.4",
+    "Dead units, epoch by epoch",
+    solution="""
+    def answer(z):
+        # A unit is dead at an epoch when z <= 0 for EVERY probe example (axis 1);
+        # the share of such units, per epoch.
+        return np.all(z <= 0, axis=1).mean(axis=1)
+    """,
+)
+def dead_by_epoch(answer) -> str:
+    if not callable(answer):
+        raise Wrong(
+            f"Your answer is a {type(answer).__name__}; this exercise asks for a function "
+            "`def answer(z): ... return shares`, one share per epoch."
+        )
+    z = dead_watch_data()
+    right = np.all(z <= 0, axis=1).mean(axis=1)
+    got = np.asarray(answer(z.copy()), dtype=float)
+    if got.shape != right.shape:
+        if got.size == 1:
+            raise Wrong(
+                "One number for the whole record: the share changes from epoch to epoch. "
+                "Keep the epoch axis (axis 0) and return one share per epoch."
+            )
+        raise Wrong(
+            f"Your function returned shape {got.shape}; expected {right.shape}, one share per "
+            "epoch. Which axis holds the examples, and which the units?"
+        )
+    if np.allclose(got, right):
+        return (
+            "Right: per epoch, the share of units whose pre-activation is at most 0 for every "
+            "probe example. A unit negative on all but one example is still alive: that one "
+            "example still sends it a gradient."
+        )
+    if np.allclose(got, np.mean(z <= 0, axis=(1, 2))):
+        raise Wrong(
+            "That is the share of outputs that are 0, counted over examples and units "
+            "together. A unit is dead only when it is off for every example at once: decide "
+            "per unit first, then count the units."
+        )
+    if np.allclose(got, np.all(z <= 0, axis=2).mean(axis=1)):
+        raise Wrong(
+            "That counts examples for which every unit is off. The question is about units: "
+            "for each unit, look down its column of examples."
+        )
+    if np.allclose(got, np.all(z <= 0, axis=1).sum(axis=1)):
+        raise Wrong("Those are numbers of dead units; divide by the units per layer for a share.")
+    if np.allclose(got, np.all(z >= 0, axis=1).mean(axis=1)):
+        raise Wrong(
+            "Check the direction: ReLU outputs 0 where z is at most 0, and a dead unit is one "
+            "that does so for every example."
+        )
+    raise Wrong(
+        "Not the dead shares yet. For each epoch and unit, ask: is z <= 0 for all examples? "
+        "Then take the share of units for which it is, per epoch."
+    )

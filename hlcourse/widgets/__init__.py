@@ -20,6 +20,7 @@ The convention every widget here follows (STYLE.md 6):
 from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_explorer
 from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, architecture_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
+from hlcourse.widgets.epoch_scrubber import EpochScrubber, epoch_scrubber
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
 from hlcourse.widgets.hidden_state_explorer import HiddenStateExplorer, hidden_state_explorer
@@ -33,6 +34,7 @@ __all__ = [
     "ActivationExplorer",
     "ArchitectureExplorer",
     "DatasetExplorer",
+    "EpochScrubber",
     "FeatureMapExplorer",
     "HiddenExplorer",
     "HiddenStateExplorer",
@@ -44,6 +46,7 @@ __all__ = [
     "activation_explorer",
     "architecture_explorer",
     "dataset_explorer",
+    "epoch_scrubber",
     "feature_map_explorer",
     "hidden_explorer",
     "hidden_state_explorer",

@@ -36,6 +36,13 @@ WRONG_ANSWERS = [
     ("07.3", 1.0, "times the first's"),
     ("07.3", -0.1, "positive number"),
     ("07.3", "0.16", "one number"),
+    ("07.4", lambda: (lambda z: np.mean(z <= 0, axis=(1, 2))), "decide per unit first"),
+    ("07.4", lambda: (lambda z: np.all(z <= 0, axis=2).mean(axis=1)), "look down its column"),
+    ("07.4", lambda: (lambda z: np.all(z <= 0, axis=1).sum(axis=1)), "divide by the units"),
+    ("07.4", lambda: (lambda z: np.all(z >= 0, axis=1).mean(axis=1)), "Check the direction"),
+    ("07.4", lambda: (lambda z: np.all(z <= 0, axis=(0, 1)).mean()), "One number"),
+    ("07.4", lambda: (lambda z: np.all(z <= 0, axis=0).mean(axis=0)), "Which axis"),
+    ("07.4", 0.5, "asks for a function"),
 ]  # fmt: skip
 
 
