@@ -839,6 +839,18 @@ UI_ROWS = [
     ("hlcourse.widgets.init_explorer.init_explorer", "width", "range", (), {"width": 1024}, ValueError, "width=1024"),
     ("hlcourse.widgets.init_explorer.init_explorer", "seed", "type", (), {"seed": "0"}, TypeError, "seed='0'"),
     ("hlcourse.widgets.init_explorer.init_explorer", "seed", "range", (), {"seed": -1}, ValueError, "seed=-1"),
+    # hlcourse.widgets.gradient_explorer
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "depth", "type", (8.0,), {}, TypeError, "depth=8.0"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "depth", "range", (17,), {}, ValueError, "from 1 to 16"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "activation", "type", (), {"activation": 1}, TypeError, "activation=1"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "activation", "range", (), {"activation": "linear"}, ValueError, "activation='linear'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "initializer", "type", (), {"initializer": None}, TypeError, "initializer=None"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "initializer", "range", (), {"initializer": "He_normal"}, ValueError, "Did you mean 'he_normal'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "batch_norm", "type", (), {"batch_norm": "yes"}, TypeError, "batch_norm='yes'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "width", "type", (), {"width": 16.0}, TypeError, "width=16.0"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "width", "range", (), {"width": 129}, ValueError, "width=129"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "seed", "type", (), {"seed": "0"}, TypeError, "seed='0'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "seed", "range", (), {"seed": 10000}, ValueError, "seed=10000"),
 ]  # fmt: skip
 
 
@@ -866,6 +878,7 @@ UI_EXEMPT = {
         ("hlcourse.playground.state.PlaygroundState", "show_test_data"),
         ("hlcourse.playground.state.PlaygroundState", "discretize"),
         ("hlcourse.widgets.hidden_explorer.hidden_explorer", "include_output"),
+        ("hlcourse.widgets.gradient_explorer.gradient_explorer", "batch_norm"),
         ("hlcourse.widgets.regularization_lab.regularization_lab", "batch_norm"),
         ("hlcourse.widgets.regularization_lab.regularization_lab", "first_run"),
     ]},

@@ -61,6 +61,7 @@ BUILT_BY_THE_PACKAGE = {
     ),
     "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
     "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
+    "hlcourse.widgets.gradient_explorer.GradientExplorer": "built by gradient_explorer()",
     "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
     "hlcourse.widgets.hidden_state_explorer.HiddenStateExplorer": (
         "built by hidden_state_explorer()"

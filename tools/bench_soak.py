@@ -209,6 +209,16 @@ class InitSoak(_Controls):
         return widgets.init_explorer(2, "RandomNormal(0.05)", "tanh", width=16)
 
 
+class GradientSoak(_Controls):
+    trains = True  # computes in the background
+    controls = ("depth", "activation", "depth", "initializer", "batch_norm")
+
+    def build(self) -> Any:
+        from hlcourse import widgets
+
+        return widgets.gradient_explorer(1, "relu", "glorot_uniform", width=2)
+
+
 class ArchitectureSoak(_Controls):
     trains = True
     controls = ("hidden_layers", "neurons", "dataset", "activation", "learning_rate", "epochs")
@@ -393,6 +403,7 @@ SOAKS: dict[str, type[Soak]] = {
     "width_explorer": WidthSoak,
     "activation_explorer": ActivationSoak,
     "init_explorer": InitSoak,
+    "gradient_explorer": GradientSoak,
     "architecture_explorer": ArchitectureSoak,
     "regularization_lab": RegularizationSoak,
     "training_explorer": TrainingSoak,

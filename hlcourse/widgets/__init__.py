@@ -21,6 +21,7 @@ from hlcourse.widgets.activation_explorer import ActivationExplorer, activation_
 from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, architecture_explorer
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
+from hlcourse.widgets.gradient_explorer import GradientExplorer, gradient_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
 from hlcourse.widgets.hidden_state_explorer import HiddenStateExplorer, hidden_state_explorer
 from hlcourse.widgets.init_explorer import InitExplorer, init_explorer
@@ -34,6 +35,7 @@ __all__ = [
     "ArchitectureExplorer",
     "DatasetExplorer",
     "FeatureMapExplorer",
+    "GradientExplorer",
     "HiddenExplorer",
     "HiddenStateExplorer",
     "InitExplorer",
@@ -45,6 +47,7 @@ __all__ = [
     "architecture_explorer",
     "dataset_explorer",
     "feature_map_explorer",
+    "gradient_explorer",
     "hidden_explorer",
     "hidden_state_explorer",
     "init_explorer",
