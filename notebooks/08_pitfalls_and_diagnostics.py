@@ -191,6 +191,32 @@ hlc.claim("deep ReLU + He, final training loss", losses["ReLU + He"]["loss"][-1]
 # The sigmoid stack stays at 0.69 = ln 2, the loss of answering 50/50 for every point; ReLU
 # + He learns the spiral. (Lesson 06 measured what batch normalization does to training.)
 #
+# ### The gradient explorer
+#
+# The same measurement with controls instead of a cell to edit: the number of hidden layers
+# (1 to 16, of 16 units each), their activation, the initializer of every layer's weights,
+# and batch normalization in every hidden layer. Each change builds a fresh network and
+# takes the gradients of one batch of 256 spiral points, with no training. It opens on the
+# eight sigmoid layers above (a different draw of weights and points).
+#
+# Try it:
+#
+# - With sigmoid, move the depth from 8 to 16. Does the first layer's gradient fall twice as
+#   many orders of magnitude below the output layer's, or just one more?
+# - Back at 8 layers, switch the activation to tanh (keeping `glorot_uniform`). Does the
+#   gradient still fade? tanh's slope at 0 is 1, the sigmoid's 0.25.
+# - Choose relu with `RandomNormal(1.0)` and 16 layers. The caption says the gradient keeps
+#   its size from the output to the first layer: is all well? Read the numbers on the
+#   vertical axis (the next section is about this).
+
+# %%
+explorer = hlc.widgets.gradient_explorer(seed=seed)
+hlc.expect(explorer.ratio < 1e-3,
+           "eight sigmoid layers: the first layer's gradient is over 1,000 times smaller than "
+           "the output layer's")  # fmt: skip
+explorer
+
+# %% [markdown]
 # ### Exercise 08.1: gradient norms by hand
 #
 # `hlc.diagnostics.gradient_norms` does nothing you cannot do yourself. Write a function
@@ -664,7 +690,9 @@ hlc.claim("loss drop in 60 steps, SGD 0.1", start_loss[0.1] - final_loss[0.1], a
 # - Deep sigmoid stacks starve their first layers of gradient; ReLU with He initialization,
 #   or batch normalization, keeps it alive. Too-large weights make gradients explode;
 #   clipping bounds each step (`clipnorm` per weight, `global_clipnorm` for all together,
-#   `clipvalue` per number, which turns the step).
+#   `clipvalue` per number, which turns the step). `hlc.widgets.gradient_explorer()` shows
+#   every layer's gradient at initialization for a depth, activation, initializer and batch
+#   norm of your choice.
 # - Give every model `keras.Input(shape=...)` with the shape of one sample; give `predict` a
 #   batch, never a single sample.
 # - Softmax with the default loss, or no activation with `from_logits=True`; standardize

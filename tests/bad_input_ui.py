@@ -868,6 +868,18 @@ UI_ROWS = [
     ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "watches", "range", ([_watch(), _watch()],), {}, ValueError, "different labels"),
     ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "epoch", "type", (_watch(),), {"epoch": 0.5}, TypeError, "epoch=0.5"),
     ("hlcourse.widgets.epoch_scrubber.epoch_scrubber", "epoch", "range", (_watch(),), {"epoch": 3}, ValueError, "epoch=3"),
+    # hlcourse.widgets.gradient_explorer
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "depth", "type", (8.0,), {}, TypeError, "depth=8.0"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "depth", "range", (17,), {}, ValueError, "from 1 to 16"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "activation", "type", (), {"activation": 1}, TypeError, "activation=1"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "activation", "range", (), {"activation": "linear"}, ValueError, "activation='linear'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "initializer", "type", (), {"initializer": None}, TypeError, "initializer=None"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "initializer", "range", (), {"initializer": "He_normal"}, ValueError, "Did you mean 'he_normal'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "batch_norm", "type", (), {"batch_norm": "yes"}, TypeError, "batch_norm='yes'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "width", "type", (), {"width": 16.0}, TypeError, "width=16.0"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "width", "range", (), {"width": 129}, ValueError, "width=129"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "seed", "type", (), {"seed": "0"}, TypeError, "seed='0'"),
+    ("hlcourse.widgets.gradient_explorer.gradient_explorer", "seed", "range", (), {"seed": 10000}, ValueError, "seed=10000"),
 ]  # fmt: skip
 
 
@@ -895,6 +907,7 @@ UI_EXEMPT = {
         ("hlcourse.playground.state.PlaygroundState", "show_test_data"),
         ("hlcourse.playground.state.PlaygroundState", "discretize"),
         ("hlcourse.widgets.hidden_explorer.hidden_explorer", "include_output"),
+        ("hlcourse.widgets.gradient_explorer.gradient_explorer", "batch_norm"),
         ("hlcourse.widgets.regularization_lab.regularization_lab", "batch_norm"),
         ("hlcourse.widgets.regularization_lab.regularization_lab", "first_run"),
     ]},

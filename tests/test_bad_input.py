@@ -63,6 +63,7 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.widgets.dataset_explorer.DatasetExplorer": "built by dataset_explorer()",
     "hlcourse.widgets.epoch_scrubber.EpochScrubber": "built by epoch_scrubber()",
     "hlcourse.widgets.feature_map_explorer.FeatureMapExplorer": "built by feature_map_explorer()",
+    "hlcourse.widgets.gradient_explorer.GradientExplorer": "built by gradient_explorer()",
     "hlcourse.widgets.hidden_explorer.HiddenExplorer": "built by hidden_explorer()",
     "hlcourse.widgets.hidden_state_explorer.HiddenStateExplorer": (
         "built by hidden_state_explorer()"

@@ -230,6 +230,16 @@ class EpochScrubberSoak(_Controls):
         return widgets.epoch_scrubber([record("a", 1.0), record("b", -1.0)])
 
 
+class GradientSoak(_Controls):
+    trains = True  # computes in the background
+    controls = ("depth", "activation", "depth", "initializer", "batch_norm")
+
+    def build(self) -> Any:
+        from hlcourse import widgets
+
+        return widgets.gradient_explorer(1, "relu", "glorot_uniform", width=2)
+
+
 class ArchitectureSoak(_Controls):
     trains = True
     controls = ("hidden_layers", "neurons", "dataset", "activation", "learning_rate", "epochs")
@@ -415,6 +425,7 @@ SOAKS: dict[str, type[Soak]] = {
     "activation_explorer": ActivationSoak,
     "init_explorer": InitSoak,
     "epoch_scrubber": EpochScrubberSoak,
+    "gradient_explorer": GradientSoak,
     "architecture_explorer": ArchitectureSoak,
     "regularization_lab": RegularizationSoak,
     "training_explorer": TrainingSoak,

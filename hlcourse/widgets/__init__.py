@@ -22,6 +22,7 @@ from hlcourse.widgets.architecture_explorer import ArchitectureExplorer, archite
 from hlcourse.widgets.dataset_explorer import DatasetExplorer, dataset_explorer
 from hlcourse.widgets.epoch_scrubber import EpochScrubber, epoch_scrubber
 from hlcourse.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
+from hlcourse.widgets.gradient_explorer import GradientExplorer, gradient_explorer
 from hlcourse.widgets.hidden_explorer import HiddenExplorer, hidden_explorer
 from hlcourse.widgets.hidden_state_explorer import HiddenStateExplorer, hidden_state_explorer
 from hlcourse.widgets.init_explorer import InitExplorer, init_explorer
@@ -36,6 +37,7 @@ __all__ = [
     "DatasetExplorer",
     "EpochScrubber",
     "FeatureMapExplorer",
+    "GradientExplorer",
     "HiddenExplorer",
     "HiddenStateExplorer",
     "InitExplorer",
@@ -48,6 +50,7 @@ __all__ = [
     "dataset_explorer",
     "epoch_scrubber",
     "feature_map_explorer",
+    "gradient_explorer",
     "hidden_explorer",
     "hidden_state_explorer",
     "init_explorer",
