@@ -98,7 +98,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Check a fresh classifier's loss against ln C.",
         "Watch dead units appear at a large learning rate, and batch normalization prevent them.",
     )),
-    Lesson(8, "08_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 40, (
+    Lesson(8, "08_pitfalls_and_diagnostics", "Pitfalls and diagnostics", 45, (
         "Diagnose vanishing and exploding gradients with per-layer gradient norms.",
         "See what a forgotten input shape, a logits mismatch and unscaled inputs do.",
         "Read per-layer activation statistics and update-to-weight ratios.",

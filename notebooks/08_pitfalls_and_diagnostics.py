@@ -19,7 +19,7 @@
 # at a time (each with a picture, a fix and an exercise), and gives you a toolkit that
 # measures what is going on inside any Keras model: `hlc.diagnostics`.
 #
-# **Time:** about 40 minutes
+# **Time:** about 45 minutes
 #
 # **Objectives**
 # - Diagnose vanishing and exploding gradients with per-layer gradient norms.
