@@ -221,6 +221,12 @@ def main() -> int:
     results["machine"] = machine()
     entries = results.setdefault("lessons", {})
     over_budget, not_repeatable = [], []
+    # A lesson renumbered or removed leaves entries under a slug the course no longer has.
+    slugs = {files.slug for files in find_lessons(ROOT / "notebooks")}
+    for section in ("lessons", "claims", "browser_latency"):
+        for slug in sorted(set(results.get(section, {})) - slugs):
+            print(f"{section}: dropping {slug} (no such lesson now)", flush=True)
+            del results[section][slug]
 
     def save() -> None:
         # After every lesson and section, so a bench stopped part-way keeps what it measured.
