@@ -333,7 +333,8 @@ plt.show()
 # or two digits and stay dark for the rest, so that each class's band has its own pattern;
 # in the untrained layer, the bands look more alike. A column that stays dark in every row
 # is a unit that outputs 0 for every image shown: a **dead unit** on these images (lesson
-# 08). A ReLU unit at 0 passes nothing on and gets no gradient from that image.
+# 07 watches units die in training). A ReLU unit at 0 passes nothing on and gets no gradient
+# from that image.
 #
 # A number says how alike the bands are: the **separability** score
 # (`hlc.representations.separability`) is the share of the spread of a layer's values that
