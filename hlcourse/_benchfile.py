@@ -32,8 +32,10 @@ WIDGET_BUDGETS = {"feedback_s": 0.25, "final_s": 3.0}
 # widget's 500 changes may take 40 s on the reference machine (0.08 s a change on average, at
 # its smallest settings: a widget slower than that falls behind a learner dragging a
 # slider). The budget is per widget so that it holds as widgets are added. Every widget meets
-# them (tests/test_bench_results.py); the recorded run's growth varies by 10-20 MB from run to
-# run for the training widgets, and its time by about 10% with the host's speed.
+# them (tests/test_bench_results.py). The recorded growth varies from run to run: by 10-20 MB
+# for most training widgets, and for the regularization lab from about 30 to 70 MB (two runs
+# of the same code on one day), so its record can miss the budget; its time varies by about
+# 10% with the host's speed.
 SOAK_BUDGETS = {"changes": 500, "rss_growth_mb": 50, "seconds_per_widget": 40}
 
 
