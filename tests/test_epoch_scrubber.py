@@ -3,6 +3,9 @@ read the Image bytes and the HTML caption."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -63,3 +66,13 @@ def test_one_watch_or_a_dict_is_accepted_and_the_first_epoch_can_be_chosen():
     named = epoch_scrubber({"mine": record("ignored", (0.0, 0.5))})
     assert named.caption.value.startswith("mine, epoch 0")  # the key names the run
     assert tuple(named.network.options) == ("mine",)
+
+
+def test_importing_the_widgets_loads_no_tensorflow():
+    """The scrubber only reads records, so the widgets package stays light to import: a lesson
+    whose first widget needs no model shows it without waiting for TensorFlow."""
+    code = "import sys, hlcourse.widgets; print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

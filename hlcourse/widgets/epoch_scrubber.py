@@ -18,14 +18,16 @@ import dataclasses
 import html
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from hlcourse import _validate as v
 from hlcourse import diagnostic_plots, render
-from hlcourse.training_watch import TrainingWatch
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
+
+if TYPE_CHECKING:  # the records module brings Keras; importing the widgets must not
+    from hlcourse.training_watch import TrainingWatch
 
 __all__ = ["EpochScrubber", "epoch_scrubber"]
 
@@ -134,6 +136,8 @@ def epoch_scrubber(
     Returns:
         An `EpochScrubber` (an `ipywidgets.VBox`).
     """
+    from hlcourse.training_watch import TrainingWatch  # here: see the import at the top
+
     expected = "a TrainingWatch, a list of them or a dict {label: TrainingWatch}"
     if isinstance(watches, TrainingWatch):
         named = {watches.label: watches}

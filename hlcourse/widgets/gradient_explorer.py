@@ -24,7 +24,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _memory, data, diagnostic_plots, diagnostics, initialization, models, render
+from hlcourse import _memory, data, diagnostic_plots, initialization, render
 from hlcourse import _validate as v
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
@@ -60,7 +60,10 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         self, depth: int, activation: str, initializer: str, batch_norm: bool, width: int,
         seed: int,
     ):  # fmt: skip
-        import keras  # noqa: F401  (Keras loads here, in the main thread, not in the worker)
+        # Keras loads here, in the main thread, not in the worker, nor on importing the widgets.
+        from hlcourse import diagnostics
+
+        self._gradient_norms = diagnostics.gradient_norms
 
         self.width, self.seed = width, seed
         spiral = data.make_classification(DATASET, 2 * BATCH, seed=seed, test_fraction=0.5)
@@ -123,7 +126,7 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         if self._background.is_stale(generation):
             return None
-        norms = diagnostics.gradient_norms(model, self._x, self._y)
+        norms = self._gradient_norms(model, self._x, self._y)
         if self._background.is_stale(generation):
             return None
         ratio = _first_over_output(norms)
@@ -148,6 +151,8 @@ def _build_network(
 ) -> Any:
     """The network the explorer shows for one setting (2 inputs, one sigmoid output)."""
     import keras
+
+    from hlcourse import models
 
     class_name, config = initialization.INITIALIZERS[initializer]
     # A seeded initializer, not keras.utils.set_random_seed: the global seed is shared state
