@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 import hlcourse
+from hlcourse.playground.tfp_data import TfpRandom
 
 from .bad_input_fixtures import (
     _FINDING,
@@ -28,6 +29,7 @@ from .bad_input_fixtures import (
 )
 
 _BOOL = "a bool has no out-of-range value: True and False are both valid"
+_ANY_STREAM = "every TfpRandom is a valid stream, at whatever position it stands"
 _ANY_MODEL = "every Keras model has a style (sequential, functional or subclassed), built or not"
 
 # (callable, parameter, kind): why that kind of bad value does not exist for it
@@ -60,8 +62,19 @@ CORE_EXEMPT = {
     ("hlcourse.sequences.make_text_task", "one_hot", "range"): _BOOL,
     ("hlcourse.training.train_fast", "restore_best_weights", "range"): _BOOL,
     ("hlcourse.training.train_fast", "shared_loop", "range"): _BOOL,
+    ("hlcourse.playground.tfp_data.tfp_points", "rng", "range"): _ANY_STREAM,
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "rng", "range"): _ANY_STREAM,
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "init_zero", "range"): _BOOL,
 }
 
+
+def _tfp_rng():
+    """A fresh TensorFlow Playground stream (each row draws from its own)."""
+    return TfpRandom("0.12345")
+
+
+# The weights of the playground's default network (2 inputs, hidden layers 4 and 2, 1 output).
+_PLAYGROUND_WEIGHTS = [np.zeros(shape) for shape in ((2, 4), (4,), (4, 2), (2,), (2, 1), (1,))]
 _NO_HIDDEN = hlcourse.models.build_dense_network(2, (), name="bad_input_no_hidden")
 _B = {"bounds": (-1, 1, -1, 1)}  # valid bounds for neuron_response_maps
 
@@ -1015,4 +1028,33 @@ CORE_ROWS = [
     ("hlcourse.training_watch.watch_training", "seed", "range", (_net(), _X, _Y), {"seed": -1}, ValueError, "seed=-1"),
     ("hlcourse.training_watch.watch_training", "label", "type", (_net(), _X, _Y), {"label": 3}, TypeError, "label=3"),
     ("hlcourse.training_watch.watch_training", "label", "range", (_net(), _X, _Y), {"label": " "}, ValueError, "non-empty string"),
+    # hlcourse.playground.tfp_data
+    ("hlcourse.playground.tfp_data.TfpRandom", "seed", "type", (0.5,), {}, TypeError, "seed=0.5"),
+    ("hlcourse.playground.tfp_data.TfpRandom", "seed", "range", ("",), {}, ValueError, "non-empty string"),
+    ("hlcourse.playground.tfp_data.tfp_points", "dataset", "type", (3, _tfp_rng()), {}, TypeError, "dataset=3"),
+    ("hlcourse.playground.tfp_data.tfp_points", "dataset", "range", ("moons", _tfp_rng()), {}, ValueError, "'reg-gauss'"),
+    ("hlcourse.playground.tfp_data.tfp_points", "rng", "type", ("xor", "0.5"), {}, TypeError, "TfpRandom"),
+    ("hlcourse.playground.tfp_data.tfp_points", "n_samples", "type", ("xor", _tfp_rng()), {"n_samples": 2.0}, TypeError, "n_samples=2.0"),
+    ("hlcourse.playground.tfp_data.tfp_points", "n_samples", "range", ("xor", _tfp_rng()), {"n_samples": 0}, ValueError, "n_samples=0"),
+    ("hlcourse.playground.tfp_data.tfp_points", "noise", "type", ("xor", _tfp_rng()), {"noise": "5"}, TypeError, "noise='5'"),
+    ("hlcourse.playground.tfp_data.tfp_points", "noise", "range", ("xor", _tfp_rng()), {"noise": 90}, ValueError, "from 0 to 80"),
+    ("hlcourse.playground.tfp_data.tfp_data", "seed", "type", (12345,), {}, TypeError, "seed=12345"),
+    ("hlcourse.playground.tfp_data.tfp_data", "seed", "range", (" ",), {}, ValueError, "non-empty string"),
+    ("hlcourse.playground.tfp_data.tfp_data", "dataset", "type", ("0.1", None), {}, TypeError, "dataset=None"),
+    ("hlcourse.playground.tfp_data.tfp_data", "dataset", "range", ("0.1", "plane"), {}, ValueError, "'reg-plane'"),
+    ("hlcourse.playground.tfp_data.tfp_data", "noise", "type", ("0.1",), {"noise": None}, TypeError, "noise=None"),
+    ("hlcourse.playground.tfp_data.tfp_data", "noise", "range", ("0.1",), {"noise": -5}, ValueError, "noise=-5"),
+    ("hlcourse.playground.tfp_data.tfp_data", "perc_train_data", "type", ("0.1",), {"perc_train_data": "50"}, TypeError, "perc_train_data='50'"),
+    ("hlcourse.playground.tfp_data.tfp_data", "perc_train_data", "range", ("0.1",), {"perc_train_data": 95}, ValueError, "from 10 to 90"),
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "rng", "type", (None, [2, 1]), {}, TypeError, "rng=None"),
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "layer_sizes", "type", (_tfp_rng(), "2,1"), {}, TypeError, "layer_sizes='2,1'"),
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "layer_sizes", "range", (_tfp_rng(), [2, 0, 1]), {}, ValueError, "at least 1 node"),
+    ("hlcourse.playground.tfp_data.tfp_initial_weights", "init_zero", "type", (_tfp_rng(), [2, 1]), {"init_zero": 0}, TypeError, "init_zero=0"),
+    # hlcourse.playground.engine.forward (the default network: 2 inputs, layers 4 and 2)
+    ("hlcourse.playground.engine.forward", "state", "type", (5, _PLAYGROUND_WEIGHTS, _X), {}, TypeError, "state=5"),
+    ("hlcourse.playground.engine.forward", "state", "range", ("noise=90", _PLAYGROUND_WEIGHTS, _X), {}, ValueError, "noise=90"),
+    ("hlcourse.playground.engine.forward", "weights", "type", ("activation=tanh", 3, _X), {}, TypeError, "weights=3"),
+    ("hlcourse.playground.engine.forward", "weights", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS[:2], _X), {}, ValueError, "the state's network"),
+    ("hlcourse.playground.engine.forward", "x", "type", ("activation=tanh", _PLAYGROUND_WEIGHTS, "abc"), {}, TypeError, "x='abc'"),
+    ("hlcourse.playground.engine.forward", "x", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS, np.zeros((3, 5))), {}, ValueError, "x.shape=(3, 5)"),
 ]  # fmt: skip

@@ -624,3 +624,13 @@ def test_diagnose_refuses_non_finite_inputs_before_running_the_model(keras_fresh
     model = build_dense_network(2, (3,))
     with pytest.raises(ValueError, match="NaN or infinite"):
         diagnostics.diagnose(model, np.full((6, 2), np.inf))
+
+
+def test_a_network_without_inputs_is_diagnosed_without_blaming_its_weights():
+    """The playground allows zero input features (as TensorFlow Playground does): the first
+    layer's kernel has no rows, so there are no starting weights to call symmetric."""
+    model = keras.Sequential(
+        [keras.Input(shape=(0,)), keras.layers.Dense(3, activation="tanh"), keras.layers.Dense(1)]
+    )
+    report = diagnose(model, np.zeros((8, 0), dtype="float32"))
+    assert not any("symmetric" in flag.problem for flag in report.flags)

@@ -1,20 +1,29 @@
-"""The playground's state: every setting's range, the changes a UI makes, the config string."""
+"""The playground's state: every setting's range, the changes a UI makes, the links."""
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
+import doctest
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from hlcourse import data
 from hlcourse.playground import state as st
 from hlcourse.playground.state import PlaygroundState
 
 DEFAULT = PlaygroundState()
+
+# TensorFlow Playground's hash for its defaults with seed 0.48213, as its state.ts writes it.
+TFP_DEFAULT_HASH = (
+    "activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&"
+    "regularizationRate=0&noise=0&networkShape=4,2&seed=0.48213&showTestData=false&"
+    "discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false&"
+    "ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false&"
+    "problem=classification&initZero=false&hideText=false"
+)
+TFP_DEFAULT_LINK = "https://playground.tensorflow.org/#" + TFP_DEFAULT_HASH
 
 
 def refused(state, error, fragment, **settings):
@@ -34,43 +43,57 @@ def refused(state, error, fragment, **settings):
 
 def test_defaults_are_tensorflow_playgrounds():
     s = DEFAULT
-    assert (s.dataset, s.problem, s.noise, s.train_share, s.batch_size) == (
-        "circle", "classification", 0, 50, 10,
+    assert (s.dataset, s.reg_dataset, s.problem, s.data_name) == (
+        "circle", "reg-plane", "classification", "circle",
     )  # fmt: skip
+    assert (s.noise, s.train_share, s.batch_size, s.seed) == (0, 50, 10, "0.48213")
     assert s.features == ("x1", "x2") and s.layers == (4, 2)
-    assert (s.activation, s.learning_rate, s.init) == ("tanh", 0.03, "default")
+    assert (s.activation, s.learning_rate, s.init, s.recipe) == (
+        "tanh", 0.03, "default", "playground",
+    )  # fmt: skip
     assert (s.regularization, s.regularization_rate) == ("none", 0.0)
-    assert (s.seed, s.show_test_data, s.discretize) == (0, False, False)
+    assert (s.show_test_data, s.discretize, s.hidden) == (False, False, frozenset())
+    assert (s.hide_text, s.tutorial, s.collect_stats, s.cos_x, s.cos_y) == (
+        False, None, False, False, False,
+    )  # fmt: skip
     assert s.n_inputs == 2 and s.layer_sizes == (2, 4, 2, 1)
+
+
+def test_the_module_docstring_lists_every_field_and_its_examples_run():
+    words = " ".join(st.__doc__.split())
+    for field in dataclasses.fields(PlaygroundState):
+        assert f" {field.name} [" in words, field.name
+    assert TFP_DEFAULT_HASH in "".join(st.__doc__.split())
+    result = doctest.testmod(st, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 5 and result.failed == 0
 
 
 def test_importing_the_playground_state_does_not_import_tensorflow():
     code = (
-        "import sys, hlcourse.playground as p; p.PlaygroundState().to_config(); "
+        "import sys, hlcourse.playground as p; p.PlaygroundState().to_link(); "
         "print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
-def test_package_exports_what_state_engine_and_frames_define():
+def test_package_exports_what_state_defines():
     import hlcourse.playground as pg
-    from hlcourse.playground import engine, frames
 
-    modules = (st, engine, frames)
-    assert set(pg.__all__) == set().union(*(m.__all__ for m in modules))
-    for name in pg.__all__:
-        owner = next(m for m in modules if name in m.__all__)
-        assert getattr(pg, name) is getattr(owner, name)
+    for name in st.__all__:
+        assert name in pg.__all__ and getattr(pg, name) is getattr(st, name)
 
 
 def test_setting_groups_split_every_field_once():
-    groups = (
-        st.ARCHITECTURE_SETTINGS + st.DATA_SETTINGS + st.TRAINING_SETTINGS + st.DISPLAY_SETTINGS
-    )
+    groups = st.DATA_SETTINGS + st.RESET_SETTINGS + st.LIVE_SETTINGS + st.DISPLAY_SETTINGS
     fields = [f.name for f in dataclasses.fields(PlaygroundState)]
-    assert sorted(groups) == sorted(fields)
-    assert len(st.CONFIG_KEYS) == len(fields)
+    assert sorted((*groups, "seed")) == sorted(fields)
+    assert st.DATA_SETTINGS == ("dataset", "reg_dataset", "problem", "noise", "train_share")
+    assert st.RESET_SETTINGS == (
+        "batch_size", "activation", "regularization", "regularization_rate", "features",
+        "layers", "init", "recipe",
+    )  # fmt: skip
+    assert st.LIVE_SETTINGS == ("learning_rate",)
 
 
 def test_state_is_immutable_and_hashable():
@@ -78,6 +101,9 @@ def test_state_is_immutable_and_hashable():
         DEFAULT.noise = 10  # type: ignore[misc]
     assert hash(DEFAULT) == hash(PlaygroundState())
     assert DEFAULT == PlaygroundState() and DEFAULT != DEFAULT.with_changes(noise=5)
+    assert hash(DEFAULT.with_changes(hidden=["noise"])) == hash(
+        DEFAULT.with_changes(hidden={"noise"})
+    )
 
 
 def test_settings_are_keyword_only():
@@ -85,13 +111,19 @@ def test_settings_are_keyword_only():
         PlaygroundState("xor")  # type: ignore[misc]
 
 
+def test_the_state_has_no_regenerate():
+    # The engine owns the random stream a new seed comes from.
+    assert not hasattr(PlaygroundState, "regenerate")
+
+
 # --- each setting: edges accepted, just outside refused, state unchanged --------------------
 
-INT_SETTINGS = [("noise", 0, 50), ("train_share", 10, 90), ("batch_size", 1, 30)]
+INT_SETTINGS = [("noise", 0, 80), ("train_share", 10, 90), ("batch_size", 1, 30)]
 
 
 @pytest.mark.parametrize(("setting", "low", "high"), INT_SETTINGS)
 def test_integer_settings_accept_their_edges(setting, low, high):
+    assert st.LIMITS[setting] == (low, high)
     for value in (low, high, np.int64(high)):
         changed = DEFAULT.with_changes(**{setting: value})
         assert getattr(changed, setting) == value and type(getattr(changed, setting)) is int
@@ -107,24 +139,32 @@ def test_integer_settings_refuse_just_outside_and_wrong_types(setting, low, high
 
 
 def test_noise_message_is_the_documented_one():
-    message = refused(DEFAULT, ValueError, "noise", noise=70)
+    message = refused(DEFAULT, ValueError, "noise", noise=90)
     assert message == (
-        "Received an invalid value for `noise`, expected an integer from 0 to 50. "
-        "Received: noise=70"
+        "Received an invalid value for `noise`, expected an integer from 0 to 80. "
+        "Received: noise=90"
     )
 
 
-def test_seed_range():
-    assert DEFAULT.with_changes(seed=2**32 - 1).seed == 2**32 - 1
-    refused(DEFAULT, ValueError, "seed=-1", seed=-1)
-    refused(DEFAULT, ValueError, f"seed={2**32}", seed=2**32)
-    refused(DEFAULT, TypeError, "seed=1.5", seed=1.5)
+def test_sliders_are_the_playgrounds():
+    assert st.SLIDERS == {
+        "noise": (0, 50, 5), "train_share": (10, 90, 10), "batch_size": (1, 30, 1),
+    }  # fmt: skip
 
 
-def test_regenerate_moves_to_the_next_seed_and_wraps():
-    assert DEFAULT.regenerate().seed == 1
-    assert DEFAULT.regenerate().with_changes(seed=0) == DEFAULT
-    assert DEFAULT.with_changes(seed=2**32 - 1).regenerate().seed == 0
+def test_seed_is_a_string_and_an_int_becomes_its_digits():
+    assert DEFAULT.with_changes(seed="0.12345").seed == "0.12345"
+    assert DEFAULT.with_changes(seed=7).seed == "7"
+    assert DEFAULT.with_changes(seed=np.int64(2**40)).seed == str(2**40)
+    assert DEFAULT.with_changes(seed="hello.").seed == "hello."
+    assert PlaygroundState(seed=3) == PlaygroundState(seed="3")
+    assert "Write it as a string: seed='0.5'" in refused(DEFAULT, TypeError, "seed=0.5", seed=0.5)
+    refused(DEFAULT, TypeError, "seed=True", seed=True)
+    refused(DEFAULT, TypeError, "seed=None", seed=None)
+    refused(DEFAULT, ValueError, "seed=''", seed="")
+    for bad in ("a b", "a&b", "a=b", "a#b", "tab\tx", "new\nline"):
+        message = refused(DEFAULT, ValueError, f"seed={bad!r}", seed=bad)
+        assert "A link cannot carry" in message
 
 
 @pytest.mark.parametrize(
@@ -133,6 +173,8 @@ def test_regenerate_moves_to_the_next_seed_and_wraps():
         ("activation", st.ACTIVATIONS),
         ("regularization", st.REGULARIZATIONS),
         ("init", st.INITS),
+        ("recipe", st.RECIPES),
+        ("problem", st.PROBLEMS),
     ],
 )
 def test_choice_settings(setting, choices):
@@ -149,6 +191,9 @@ def test_choice_lists_are_the_playgrounds():
     assert st.LEARNING_RATES[0] == 0.00001 and st.LEARNING_RATES[-1] == 10
     assert len(st.LEARNING_RATES) == 11 and len(st.REGULARIZATION_RATES) == 10
     assert st.REGULARIZATION_RATES[0] == 0 and 0.003 in st.REGULARIZATION_RATES
+    assert st.CLASSIFICATION_DATASETS == ("circle", "xor", "gauss", "spiral")
+    assert st.REGRESSION_DATASETS == ("reg-plane", "reg-gauss")
+    assert st.RECIPES == ("playground", "keras")
 
 
 @pytest.mark.parametrize(
@@ -185,11 +230,28 @@ def test_regularization_rate_is_kept_under_none():
     assert s.regularization_rate == 0.1
 
 
-def test_booleans_are_strict():
-    s = DEFAULT.with_changes(show_test_data=True, discretize=True)
-    assert s.show_test_data is True and s.discretize is True
-    refused(DEFAULT, TypeError, "True or False", show_test_data=1)
-    refused(DEFAULT, TypeError, "discretize='yes'", discretize="yes")
+FLAGS = ("show_test_data", "discretize", "hide_text", "collect_stats", "cos_x", "cos_y")
+
+
+@pytest.mark.parametrize("setting", FLAGS)
+def test_booleans_are_strict(setting):
+    assert getattr(DEFAULT.with_changes(**{setting: True}), setting) is True
+    refused(DEFAULT, TypeError, "True or False", **{setting: 1})
+    refused(DEFAULT, TypeError, f"{setting}='yes'", **{setting: "yes"})
+
+
+def test_cos_features_are_kept_for_the_link_only():
+    s = DEFAULT.with_changes(cos_x=True, cos_y=True)
+    assert s.features == DEFAULT.features and s.n_inputs == 2
+    assert "cosX=true&sinX=false&cosY=true" in s.to_config()
+
+
+def test_tutorial_is_none_or_a_name():
+    assert DEFAULT.with_changes(tutorial="spiral").tutorial == "spiral"
+    assert DEFAULT.with_changes(tutorial="spiral").with_changes(tutorial=None) == DEFAULT
+    refused(DEFAULT, TypeError, "tutorial=3", tutorial=3)
+    refused(DEFAULT, ValueError, "tutorial=''", tutorial="")
+    refused(DEFAULT, ValueError, "A link cannot carry a space", tutorial="my lesson")
 
 
 def test_unknown_setting_is_refused_with_a_suggestion():
@@ -199,8 +261,8 @@ def test_unknown_setting_is_refused_with_a_suggestion():
 
 
 def test_constructor_validates_like_with_changes():
-    with pytest.raises(ValueError, match="noise=51"):
-        PlaygroundState(noise=51)
+    with pytest.raises(ValueError, match="noise=81"):
+        PlaygroundState(noise=81)
     with pytest.raises(TypeError, match="layers=4"):
         PlaygroundState(layers=4)
 
@@ -211,36 +273,38 @@ def test_first_bad_setting_is_reported_and_nothing_changes():
     assert before.noise == 10
 
 
-# --- dataset and problem ----------------------------------------------------------------------
+# --- dataset, reg_dataset and problem --------------------------------------------------------
 
 
-def test_every_playground_dataset_maps_onto_hlcourse_data():
-    assert set(st.DATA_NAMES) == set(st.DATASETS)
-    for name in st.CLASSIFICATION_DATASETS:
-        assert st.DATA_NAMES[name] in data.CLASSIFICATION_SETS
-    for name in st.REGRESSION_DATASETS:
-        assert st.DATA_NAMES[name] in data.REGRESSION_SETS
-    assert st.DATA_NAMES["circle"] == "circles"
-    assert st.DATA_NAMES["multi-gaussian"] == "multi_gaussian"
+@pytest.mark.parametrize("name", st.CLASSIFICATION_DATASETS)
+def test_a_classification_dataset_sets_dataset_and_the_problem(name):
+    reg = DEFAULT.with_changes(dataset="reg-gauss")
+    s = reg.with_changes(dataset=name)
+    assert (s.dataset, s.reg_dataset, s.problem, s.data_name) == (
+        name, "reg-gauss", "classification", name,
+    )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", st.DATASETS)
-def test_changing_the_dataset_alone_sets_its_problem(name):
-    s = DEFAULT.with_changes(problem="regression").with_changes(dataset=name)
-    expected = "classification" if name in st.CLASSIFICATION_DATASETS else "regression"
-    assert s.dataset == name and s.problem == expected
-    assert s.data_name == st.DATA_NAMES[name]
+@pytest.mark.parametrize("name", st.REGRESSION_DATASETS)
+def test_a_regression_dataset_sets_reg_dataset_and_the_problem(name):
+    xor = DEFAULT.with_changes(dataset="xor")
+    s = xor.with_changes(dataset=name)
+    assert (s.dataset, s.reg_dataset, s.problem, s.data_name) == (
+        "xor", name, "regression", name,
+    )  # fmt: skip
+    assert s == xor.with_changes(reg_dataset=name, problem="regression")
+    assert PlaygroundState(dataset=name) == DEFAULT.with_changes(dataset=name)
+    assert PlaygroundState(dataset=name, problem="regression").reg_dataset == name
 
 
-def test_changing_the_problem_alone_picks_its_first_dataset_unless_the_dataset_fits():
-    reg = DEFAULT.with_changes(dataset="spiral").with_changes(problem="regression")
-    assert (reg.dataset, reg.problem) == ("plane", "regression")
-    back = reg.with_changes(problem="classification")
-    assert (back.dataset, back.problem) == ("circle", "classification")
-    same = DEFAULT.with_changes(dataset="xor").with_changes(problem="classification")
-    assert same.dataset == "xor"
-    assert PlaygroundState(problem="regression").dataset == "plane"
-    assert PlaygroundState(dataset="multi-gaussian").problem == "regression"
+def test_the_problem_alone_switches_and_both_data_sets_are_remembered():
+    s = DEFAULT.with_changes(dataset="spiral", reg_dataset="reg-gauss")
+    assert s.problem == "classification" and s.data_name == "spiral"
+    reg = s.with_changes(problem="regression")
+    assert (reg.dataset, reg.reg_dataset, reg.data_name) == ("spiral", "reg-gauss", "reg-gauss")
+    assert reg.with_changes(problem="classification") == s
+    assert DEFAULT.with_changes(reg_dataset="reg-gauss").problem == "classification"
+    assert PlaygroundState(problem="regression").data_name == "reg-plane"
 
 
 def test_dataset_and_problem_that_disagree_are_refused():
@@ -248,36 +312,44 @@ def test_dataset_and_problem_that_disagree_are_refused():
         DEFAULT, ValueError, "problem='regression'", dataset="xor", problem="regression"
     )
     assert "expected 'classification' for dataset='xor'" in message
-    ok = DEFAULT.with_changes(dataset="plane", problem="regression")
+    refused(DEFAULT, ValueError, "problem='classification'", dataset="reg-gauss",
+            problem="classification")  # fmt: skip
+    with pytest.raises(ValueError, match="problem='classification'"):
+        PlaygroundState(dataset="reg-plane", problem="classification")
+    refused(DEFAULT, ValueError, "reg_dataset='reg-plane'", dataset="reg-gauss",
+            reg_dataset="reg-plane")  # fmt: skip
+    with pytest.raises(ValueError, match="reg_dataset='reg-gauss'"):
+        PlaygroundState(dataset="reg-plane", reg_dataset="reg-gauss")
+    ok = DEFAULT.with_changes(dataset="reg-plane", problem="regression", reg_dataset="reg-plane")
     assert ok.problem == "regression"
 
 
+@pytest.mark.parametrize(
+    ("setting", "old", "new"),
+    [
+        ("dataset", "plane", "reg-plane"),
+        ("dataset", "multi-gaussian", "reg-gauss"),
+        ("dataset", "multi_gaussian", "reg-gauss"),
+        ("dataset", "circles", "circle"),
+        ("reg_dataset", "plane", "reg-plane"),
+        ("reg_dataset", "multi-gaussian", "reg-gauss"),
+    ],
+)
+def test_old_dataset_names_get_the_playgrounds(setting, old, new):
+    message = refused(DEFAULT, ValueError, f"{setting}={old!r}", **{setting: old})
+    assert f"Did you mean {new!r}?" in message
+
+
 def test_bad_dataset_and_problem_names():
-    message = refused(DEFAULT, ValueError, "dataset='circles'", dataset="circles")
-    assert "Did you mean 'circle'" in message
-    assert "Did you mean 'multi-gaussian'" in refused(
-        DEFAULT, ValueError, "multi_gaussian", dataset="multi_gaussian"
-    )
     refused(DEFAULT, ValueError, "dataset='moons'", dataset="moons")
     refused(DEFAULT, ValueError, "Did you mean 'spiral'", dataset="Spiral")
     refused(DEFAULT, TypeError, "dataset=1", dataset=1)
+    message = refused(DEFAULT, ValueError, "reg_dataset='xor'", reg_dataset="xor")
+    assert "classification data set: use dataset" in message
+    refused(DEFAULT, ValueError, "Did you mean 'reg-gauss'", reg_dataset="reg-gaus")
+    refused(DEFAULT, TypeError, "reg_dataset=None", reg_dataset=None)
     refused(DEFAULT, ValueError, "problem='binary'", problem="binary")
     refused(DEFAULT, TypeError, "problem=0", problem=0)
-
-
-def test_data_arguments_make_the_points():
-    s = PlaygroundState(dataset="xor", noise=30, train_share=70, seed=4)
-    args = s.data_arguments()
-    assert args["name"] == "xor" and args["n_samples"] == 500 and args["seed"] == 4
-    assert args["test_fraction"] == pytest.approx(0.3)
-    assert args["noise"] == pytest.approx(0.3 / np.sqrt(3))
-    inspect.signature(data.make_classification).bind(**args)  # no sklearn import needed
-    assert round(args["n_samples"] * (1 - args["test_fraction"])) == 350
-    reg = PlaygroundState(dataset="multi-gaussian").data_arguments()
-    assert reg["name"] == "multi_gaussian" and reg["n_samples"] == 1200 and reg["noise"] == 0
-    inspect.signature(data.make_regression).bind(**reg)
-    for share in (10, 90):  # hlcourse.data accepts the whole range
-        assert 0.05 <= DEFAULT.with_changes(train_share=share).test_fraction <= 0.95
 
 
 # --- layers and neurons -------------------------------------------------------------------------
@@ -359,20 +431,21 @@ def test_neuron_methods_check_the_layer_index():
         empty.add_neuron(0)
 
 
-# --- features -------------------------------------------------------------------------------------
+# --- features and hidden controls ------------------------------------------------------------
 
 
-def test_features_are_any_nonempty_subset_kept_in_playground_order():
+def test_features_are_any_subset_kept_in_playground_order():
     s = DEFAULT.with_changes(features=["sin_x2", "x1"])
     assert s.features == ("x1", "sin_x2") and s.n_inputs == 2
     every = DEFAULT.with_changes(features=set(st.FEATURES))
     assert every.features == st.FEATURES and every.layer_sizes == (7, 4, 2, 1)
     assert DEFAULT.with_changes(features=("x1*x2",)).n_inputs == 1
-    assert set(st.FEATURE_LABELS) == set(st.FEATURES)
+    none = DEFAULT.with_changes(features=())
+    assert none.features == () and none.n_inputs == 0 and none.layer_sizes == (0, 4, 2, 1)
+    assert set(st.FEATURE_LABELS) == set(st.FEATURES) == set(st.FEATURE_KEYS)
 
 
 def test_bad_features_are_refused():
-    refused(DEFAULT, ValueError, "at least one input", features=())
     refused(DEFAULT, ValueError, "x1 appears more than once", features=("x1", "x1"))
     assert "Did you mean 'x1^2'" in refused(DEFAULT, ValueError, "x1²", features=("x1²",))
     assert "Did you mean 'sin_x1'" in refused(DEFAULT, ValueError, "sinX", features=("sinX",))
@@ -382,7 +455,7 @@ def test_bad_features_are_refused():
     refused(DEFAULT, TypeError, "features=None", features=None)
 
 
-def test_toggle_feature_flips_and_sets():
+def test_toggle_feature_flips_and_sets_down_to_none():
     on = DEFAULT.toggle_feature("sin_x1")
     assert on.features == ("x1", "x2", "sin_x1")
     assert on.toggle_feature("sin_x1") == DEFAULT
@@ -390,15 +463,10 @@ def test_toggle_feature_flips_and_sets():
     assert DEFAULT.toggle_feature("x1^2", on=False) == DEFAULT
     assert DEFAULT.toggle_feature("x1", on=False).features == ("x2",)
     assert DEFAULT.toggle_feature("x1^2", on=True).features == ("x1", "x2", "x1^2")
+    assert DEFAULT.toggle_feature("x1").toggle_feature("x2").features == ()
 
 
-def test_toggle_feature_refuses_the_last_one_and_bad_names():
-    last = DEFAULT.toggle_feature("x1")
-    for call in (lambda: last.toggle_feature("x2"), lambda: last.toggle_feature("x2", on=False)):
-        with pytest.raises(ValueError, match="only one switched on") as caught:
-            call()
-        assert "name='x2'" in str(caught.value)
-    assert last.features == ("x2",)
+def test_toggle_feature_refuses_bad_names():
     with pytest.raises(ValueError, match="Did you mean 'x1\\*x2'"):
         DEFAULT.toggle_feature("xTimesY")
     with pytest.raises(TypeError, match="name=1"):
@@ -407,119 +475,213 @@ def test_toggle_feature_refuses_the_last_one_and_bad_names():
         DEFAULT.toggle_feature("x1", on="yes")
 
 
-# --- what a change needs ------------------------------------------------------------------------
+def test_hidable_controls_are_the_playgrounds():
+    classroom = (
+        "showTestData", "discretize", "playButton", "stepButton", "resetButton",
+        "learningRate", "activation", "regularization", "regularizationRate", "problem",
+        "dataset", "percTrainData", "noise", "batchSize", "numHiddenLayers",
+    )  # fmt: skip
+    features = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY")
+    layers = tuple(f"numNodes{k}" for k in range(1, 7))
+    assert st.HIDABLE == classroom + features + layers
+    assert DEFAULT.with_changes(hidden=st.HIDABLE).hidden == frozenset(st.HIDABLE)
 
-REBUILD = [
-    {"features": ("x1", "x2", "x1^2")},
-    {"layers": (4, 3)},
-    {"layers": (4,)},
-    {"activation": "relu"},
-    {"init": "zeros"},
-    {"problem": "regression"},
+
+def test_hiding_a_feature_switches_it_off_and_keeps_it_off():
+    s = DEFAULT.with_changes(hidden={"x", "noise"})
+    assert s.features == ("x2",) and s.hidden == {"x", "noise"}
+    assert s.with_changes(hidden=()).features == ("x2",)  # unhiding does not switch it on
+    message = refused(s, ValueError, "x_hide=true", features=("x1", "x2"))
+    assert "take 'x' out of `hidden`" in message
+    with pytest.raises(ValueError, match="x_hide=true"):
+        s.toggle_feature("x1")
+    with pytest.raises(ValueError, match="x_hide=true"):
+        PlaygroundState(hidden={"x"})  # x1 is on by default
+    assert PlaygroundState(hidden={"x"}, features=("x2",)).features == ("x2",)
+    both = DEFAULT.with_changes(hidden={"sinX"}, features=("x1", "x2"))
+    assert both.hidden == {"sinX"}
+
+
+def test_bad_hidden_controls_are_refused():
+    refused(DEFAULT, TypeError, "hidden='noise'", hidden="noise")
+    refused(DEFAULT, TypeError, "hidden=None", hidden=None)
+    refused(DEFAULT, TypeError, "hidden=(1,)", hidden=(1,))
+    assert "Did you mean 'noise'" in refused(DEFAULT, ValueError, "nois", hidden={"nois"})
+    assert "Did you mean 'sinX'" in refused(DEFAULT, ValueError, "sinx", hidden={"sinx"})
+    message = refused(DEFAULT, ValueError, "x1", hidden={"x1"})
+    assert "the Playground's key: 'x'" in message
+    refused(DEFAULT, ValueError, "numNodes7", hidden={"numNodes7"})
+
+
+# --- links: TensorFlow Playground's hash -------------------------------------------------------
+
+
+def test_default_state_writes_the_playgrounds_default_hash():
+    assert DEFAULT.to_config() == TFP_DEFAULT_HASH
+    assert DEFAULT.to_link() == TFP_DEFAULT_LINK
+    assert st.TFP_URL == "https://playground.tensorflow.org/"
+
+
+@pytest.mark.parametrize(
+    "text", [TFP_DEFAULT_LINK, "#" + TFP_DEFAULT_HASH, TFP_DEFAULT_HASH, f"  {TFP_DEFAULT_LINK}\n"]
+)
+def test_the_playgrounds_default_link_opens_to_its_defaults(text):
+    assert PlaygroundState.from_link(text) == DEFAULT
+    assert PlaygroundState.from_config(text) == DEFAULT
+
+
+def test_to_link_takes_another_page():
+    link = DEFAULT.to_link("http://localhost:5000/index.html")
+    assert link == "http://localhost:5000/index.html#" + TFP_DEFAULT_HASH
+    assert PlaygroundState.from_link(link) == DEFAULT
+    with pytest.raises(ValueError, match="base='https://x.org/#a'"):
+        DEFAULT.to_link("https://x.org/#a")
+    with pytest.raises(TypeError, match="base=None"):
+        DEFAULT.to_link(None)
+
+
+# TensorFlow Playground's keys in its order (state.ts PROPS), then ours; how each is written.
+TFP_ORDER = (
+    "activation", "regularization", "batchSize", "dataset", "regDataset", "learningRate",
+    "regularizationRate", "noise", "networkShape", "seed", "showTestData", "discretize",
+    "percTrainData", "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY",
+    "sinY", "collectStats", "tutorial", "problem", "initZero", "hideText", "recipe", "init",
+)  # fmt: skip
+TFP_DEFAULTS = dict(pair.split("=") for pair in TFP_DEFAULT_HASH.split("&"))
+BOOL_KEYS = [key for key, value in TFP_DEFAULTS.items() if value in ("true", "false")]
+EVERY_VALUE = [
+    *(("activation", a) for a in ("relu", "tanh", "sigmoid", "linear")),
+    *(("regularization", r) for r in ("L1", "L2")),
+    *(("batchSize", str(b)) for b in range(1, 31)),
+    *(("dataset", d) for d in ("circle", "xor", "gauss", "spiral")),
+    *(("regDataset", d) for d in ("reg-plane", "reg-gauss")),
+    *(
+        ("learningRate", r)
+        for r in (
+            "0.00001",
+            "0.0001",
+            "0.001",
+            "0.003",
+            "0.01",
+            "0.03",
+            "0.1",
+            "0.3",
+            "1",
+            "3",
+            "10",
+        )
+    ),  # fmt: skip
+    *(
+        ("regularizationRate", r)
+        for r in ("0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
+    ),  # fmt: skip
+    *(("noise", str(n)) for n in range(0, 81)),
+    *(("networkShape", s) for s in ("", "1", "8", "4,2", "8,8,8,8,8,8", "1,2,3,4,5,6", "3,1")),
+    *(("seed", s) for s in ("0.48213", "0.00000", "0.99999", "42", "hello.", "a-b_c")),
+    *(("percTrainData", str(p)) for p in range(10, 91)),
+    *((key, b) for key in BOOL_KEYS for b in ("true", "false")),
+    *(("tutorial", t) for t in ("spiral", "deep-net")),
+    *(("problem", p) for p in ("classification", "regression")),
+    *(("recipe", "keras"),),
+    *(("init", "too_large"),),
 ]
-NO_REBUILD = [
-    {"learning_rate": 0.1},
-    {"batch_size": 30},
-    {"noise": 25},
-    {"train_share": 80},
-    {"seed": 9},
-    {"dataset": "spiral"},
-    {"regularization": "l2", "regularization_rate": 0.01},
-    {"show_test_data": True, "discretize": True},
-]
 
 
-@pytest.mark.parametrize("change", REBUILD, ids=lambda c: ",".join(c))
-def test_architecture_changes_need_a_rebuild(change):
-    other = DEFAULT.with_changes(**change)
-    assert DEFAULT.architecture_changed(other) and other.architecture_changed(DEFAULT)
+def tfp_hash(**pairs: str | None) -> str:
+    """The hash TensorFlow Playground writes for its defaults changed by `pairs` (None: left
+    out), then the `*_hide` keys given, in HIDABLE order."""
+    values = {**TFP_DEFAULTS, **pairs}
+    keys = [k for k in TFP_ORDER if values.get(k) is not None]
+    hides = [f"{n}_hide" for n in st.HIDABLE if values.get(f"{n}_hide") == "true"]
+    return "&".join(f"{k}={values[k]}" for k in keys + hides)
 
 
-@pytest.mark.parametrize("change", NO_REBUILD, ids=lambda c: ",".join(c))
-def test_other_changes_keep_the_model(change):
-    other = DEFAULT.with_changes(**change)
-    assert other != DEFAULT
-    assert not DEFAULT.architecture_changed(other)
-
-
-def test_data_changed_follows_the_points():
-    assert not DEFAULT.data_changed(DEFAULT.with_changes(learning_rate=1, layers=(8,)))
-    for change in ({"dataset": "xor"}, {"noise": 5}, {"train_share": 60}, {"seed": 1}):
-        assert DEFAULT.data_changed(DEFAULT.with_changes(**change))
-    assert DEFAULT.add_neuron(0).architecture_changed(DEFAULT)
-    assert DEFAULT.toggle_feature("x1^2").architecture_changed(DEFAULT)
-
-
-def test_comparisons_refuse_other_types():
-    with pytest.raises(TypeError, match="a PlaygroundState"):
-        DEFAULT.architecture_changed({"layers": (4, 2)})
-    with pytest.raises(TypeError, match="other=None"):
-        DEFAULT.data_changed(None)
-
-
-# --- the configuration string ------------------------------------------------------------------
-
-
-def test_default_config_string():
-    assert DEFAULT.to_config() == (
-        "dataset=circle&noise=0&trainShare=50&batchSize=10&features=x1,x2&layers=4,2&"
-        "activation=tanh&learningRate=0.03&regularization=none&regularizationRate=0&"
-        "problem=classification&init=default&showTestData=false&discretize=false&seed=0"
-    )
-
-
-def test_fixed_example_parses_in_any_order_and_round_trips():
-    text = (
-        "seed=0&problem=classification&regularizationRate=0.001&regularization=l2&"
-        "learningRate=0.03&activation=tanh&layers=8,8,4&features=x1,x2,sin_x1&batchSize=10&"
-        "trainShare=50&noise=10&dataset=spiral&init=default"
-    )
+@pytest.mark.parametrize(("key", "value"), EVERY_VALUE, ids=lambda x: str(x))
+def test_every_key_and_value_reads_and_writes_back(key, value):
+    text = tfp_hash(**{key: value})
     s = PlaygroundState.from_config(text)
-    assert s == PlaygroundState(
-        dataset="spiral", noise=10, features=("x1", "x2", "sin_x1"), layers=(8, 8, 4),
-        regularization="l2", regularization_rate=0.001,
-    )  # fmt: skip
-    assert PlaygroundState.from_config(s.to_config()) == s
-    assert "learningRate=0.03&" in s.to_config() and "regularizationRate=0.001&" in s.to_config()
+    assert s.to_config() == text  # hash -> state -> hash
+    assert PlaygroundState.from_config(s.to_config()) == s  # state -> hash -> state
+    assert PlaygroundState.from_config(f"{key}={value}") == s  # the other keys: defaults
 
 
-def test_extreme_values_are_written_as_the_playground_shows_them():
-    s = PlaygroundState(
-        learning_rate=0.00001, regularization_rate=10, layers=(), features=["x1*x2", "x1^2"],
-        dataset="multi-gaussian", show_test_data=True, seed=2**32 - 1,
-    )  # fmt: skip
-    text = s.to_config()
-    assert "learningRate=0.00001&" in text and "regularizationRate=10&" in text
-    assert "&layers=&" in text and "features=x1^2,x1*x2&" in text
-    assert "dataset=multi-gaussian&" in text and "showTestData=true&" in text
+@pytest.mark.parametrize("control", st.HIDABLE)
+def test_every_hide_key_reads_and_writes_back(control):
+    text = tfp_hash(**{f"{control}_hide": "true"})
+    s = PlaygroundState.from_config(text)
+    assert s.hidden == {control}
+    if control in ("x", "y"):  # a hidden feature is no input: its key is written false
+        assert s.features == (("x2",) if control == "x" else ("x1",))
+        text = tfp_hash(**{control: "false", f"{control}_hide": "true"})
+    assert s.to_config() == text
     assert PlaygroundState.from_config(text) == s
+    shown = PlaygroundState.from_config(f"{control}_hide=false")
+    assert shown == DEFAULT  # TensorFlow Playground writes _hide=false for a control shown again
 
 
-def test_missing_keys_take_defaults_and_the_problem_follows():
-    assert PlaygroundState.from_config("noise=10") == DEFAULT.with_changes(noise=10)
-    assert PlaygroundState.from_config("problem=regression").dataset == "plane"
-    assert PlaygroundState.from_config("dataset=plane").problem == "regression"
-    assert PlaygroundState.from_config("layers=").layers == ()
+def test_each_key_sets_its_field():
+    s = PlaygroundState.from_config(
+        "activation=relu&regularization=L1&batchSize=7&dataset=xor&regDataset=reg-gauss&"
+        "learningRate=0.3&regularizationRate=0.01&noise=35&networkShape=3,5&seed=abc&"
+        "showTestData=true&discretize=true&percTrainData=70&x=false&y=true&xTimesY=true&"
+        "xSquared=true&ySquared=true&cosX=true&sinX=true&cosY=true&sinY=true&"
+        "collectStats=true&tutorial=spiral&problem=regression&initZero=true&hideText=true&"
+        "recipe=keras&noise_hide=true"
+    )
+    assert s == PlaygroundState(
+        activation="relu", regularization="l1", batch_size=7, dataset="xor",
+        reg_dataset="reg-gauss", learning_rate=0.3, regularization_rate=0.01, noise=35,
+        layers=(3, 5), seed="abc", show_test_data=True, discretize=True, train_share=70,
+        features=("x2", "x1*x2", "x1^2", "x2^2", "sin_x1", "sin_x2"), cos_x=True, cos_y=True,
+        collect_stats=True, tutorial="spiral", problem="regression", init="zeros",
+        hide_text=True, recipe="keras", hidden={"noise"},
+    )  # fmt: skip
+    assert s.data_name == "reg-gauss"
 
 
-def test_config_tolerates_a_hash_spaces_and_stray_ampersands():
-    text = "#dataset = xor & noise=5 && learningRate=1e-5&discretize=TRUE&"
-    s = PlaygroundState.from_config(text)
-    assert (s.dataset, s.noise, s.learning_rate, s.discretize) == ("xor", 5, 0.00001, True)
-    assert PlaygroundState.from_config("?" + s.to_config()) == s
+def test_init_is_written_as_initzero_or_as_our_key():
+    assert "&initZero=true&" in DEFAULT.with_changes(init="zeros").to_config()
+    large = DEFAULT.with_changes(init="too_large").to_config()
+    assert "&initZero=false&" in large and large.endswith("&init=too_large")
+    for init in st.INITS:  # our key also reads every init, if it agrees with initZero
+        assert PlaygroundState.from_config(f"init={init}").init == init
+    assert PlaygroundState.from_config("init=zeros&initZero=true").init == "zeros"
+    with pytest.raises(ValueError, match="init='too_large'"):
+        PlaygroundState.from_config("initZero=true&init=too_large")
+    with pytest.raises(ValueError, match="init='zeros'"):
+        PlaygroundState.from_config("initZero=false&init=zeros")
+
+
+def test_our_keys_come_after_the_playgrounds_and_hides_last():
+    s = DEFAULT.with_changes(recipe="keras", init="too_large", hidden={"noise", "playButton"})
+    assert s.to_config().endswith(
+        "&hideText=false&recipe=keras&init=too_large&playButton_hide=true&noise_hide=true"
+    )
+
+
+def test_a_hidden_feature_in_a_link_is_no_input():
+    s = PlaygroundState.from_config("x=true&sinX=true&sinX_hide=true&x_hide=false")
+    assert s.features == ("x1", "x2") and s.hidden == {"sinX"}
+    every = PlaygroundState.from_config(
+        "&".join(f"{k}_hide=true" for k in st.FEATURE_KEYS.values())
+    )
+    assert every.features == () and every.n_inputs == 0
 
 
 def random_state(rng: np.random.Generator) -> PlaygroundState:
     """A random valid state covering every setting's whole range."""
-    n_features = rng.integers(1, len(st.FEATURES) + 1)
-    features = rng.choice(st.FEATURES, size=n_features, replace=False).tolist()
     n_layers = rng.integers(0, st.MAX_LAYERS + 1)
+    hidden = {h for h in st.HIDABLE if rng.random() < 0.1}
+    features = [f for f in st.FEATURES if rng.random() < 0.4 and st.FEATURE_KEYS[f] not in hidden]
+    seed = str(rng.choice([f"0.{rng.integers(100000):05d}", str(rng.integers(2**40)), "x.y-z"]))
     return PlaygroundState(
-        dataset=str(rng.choice(st.DATASETS)),
-        noise=int(rng.integers(0, 51)),
+        dataset=str(rng.choice(st.CLASSIFICATION_DATASETS)),
+        reg_dataset=str(rng.choice(st.REGRESSION_DATASETS)),
+        problem=str(rng.choice(st.PROBLEMS)),
+        noise=int(rng.integers(0, 81)),
         train_share=int(rng.integers(10, 91)),
         batch_size=int(rng.integers(1, 31)),
-        seed=int(rng.integers(0, 2**32)),
+        seed=seed,
         features=features,
         layers=rng.integers(1, st.MAX_NEURONS + 1, size=n_layers).tolist(),
         activation=str(rng.choice(st.ACTIVATIONS)),
@@ -527,76 +689,134 @@ def random_state(rng: np.random.Generator) -> PlaygroundState:
         regularization=str(rng.choice(st.REGULARIZATIONS)),
         regularization_rate=float(rng.choice(st.REGULARIZATION_RATES)),
         init=str(rng.choice(st.INITS)),
+        recipe=str(rng.choice(st.RECIPES)),
         show_test_data=bool(rng.integers(2)),
         discretize=bool(rng.integers(2)),
+        hidden=hidden,
+        hide_text=bool(rng.integers(2)),
+        tutorial=None if rng.random() < 0.5 else "spiral",
+        collect_stats=bool(rng.integers(2)),
+        cos_x=bool(rng.integers(2)),
+        cos_y=bool(rng.integers(2)),
     )
 
 
-def test_config_round_trips_500_random_states_in_any_key_order():
+def test_links_round_trip_500_random_states_in_any_key_order():
     rng = np.random.default_rng(0)
-    seen_layer_counts = set()
+    seen_layer_counts, seen_n_features = set(), set()
     for _ in range(500):
         s = random_state(rng)
         seen_layer_counts.add(len(s.layers))
+        seen_n_features.add(s.n_inputs)
         text = s.to_config()
         back = PlaygroundState.from_config(text)
         assert back == s, text
         assert back.to_config() == text
+        assert PlaygroundState.from_link(s.to_link()) == s
         pieces = text.split("&")
         rng.shuffle(pieces)
         assert PlaygroundState.from_config("&".join(pieces)) == s
     assert seen_layer_counts == set(range(st.MAX_LAYERS + 1))
+    assert 0 in seen_n_features
 
 
-BAD_CONFIGS = [
-    ("noise=70", "Received: noise=70"),
+def test_links_tolerate_spaces_stray_ampersands_and_missing_keys():
+    s = PlaygroundState.from_config("#dataset = xor & noise=5 && learningRate=1e-5&")
+    assert (s.dataset, s.noise, s.learning_rate) == ("xor", 5, 0.00001)
+    assert PlaygroundState.from_config("noise=10") == DEFAULT.with_changes(noise=10)
+    assert PlaygroundState.from_config("networkShape=").layers == ()
+    assert PlaygroundState.from_config("batchSize=10.0").batch_size == 10
+    # A page without a hash, or an empty hash, is the Playground's defaults.
+    assert PlaygroundState.from_link("https://playground.tensorflow.org/") == DEFAULT
+    assert PlaygroundState.from_link("#") == DEFAULT
+    assert PlaygroundState.from_config("&&") == DEFAULT
+    assert PlaygroundState.from_config("regularization=none") == DEFAULT  # TFP leaves it out
+
+
+BAD_LINKS = [
+    # unknown keys, with the key to write instead
+    ("trainShare=50", "TensorFlow Playground writes percTrainData"),
+    ("features=x1,x2", "one true/false key per feature: x, y, xSquared"),
+    ("layers=4,2", "TensorFlow Playground writes networkShape"),
+    ("train_share=50", "writes percTrainData"),
+    ("x1=true", "writes x"),
+    ("sin_x1=true", "writes sinX"),
+    ("hidden=noise", "<control>_hide=true"),
+    ("nosie=10", "Did you mean noise?"),
+    ("learningrate=0.1", "Did you mean learningRate?"),
+    ("sinx=true", "Did you mean sinX?"),
+    ("colour=red", "`colour` is not one"),
+    ("sinX_hid=true", "Did you mean sinX_hide?"),
+    ("nois_hide=true", "Did you mean noise_hide?"),
+    ("numNodes7_hide=true", "numNodes7_hide"),
+    # repeated keys and malformed pairs
+    ("noise=1&noise=2", "`noise` appears more than once"),
+    ("x_hide=true&x_hide=false", "`x_hide` appears more than once"),
+    ("hello world", "='hello world'. This piece has no '='"),
+    ("dataset=xor&garbage", "This piece has no '='"),
+    ("seed=a=b", "more than one '='"),
+    ("   ", "It is empty"),
+    # bad values: the key, the value, what is allowed
+    ("noise=90", "`noise`, expected an integer from 0 to 80. Received: noise=90"),
+    ("noise=-5", "noise=-5"),
     ("noise=abc", "noise='abc'"),
-    ("noise=5.5", "noise='5.5'"),
-    ("noise=", "noise=''"),
-    ("trainShare=95", "trainShare=95"),
+    ("noise=5.5", "noise=5.5"),
+    ("noise=", "Write noise=<value>, or leave the key out"),
+    ("percTrainData=95", "percTrainData=95"),
+    ("percTrainData=5", "from 10 to 90"),
     ("batchSize=0", "batchSize=0"),
-    ("seed=-1", "seed=-1"),
+    ("batchSize=31", "from 1 to 30"),
     ("dataset=moons", "dataset='moons'"),
     ("dataset=circles", "Did you mean 'circle'"),
-    ("features=", "features=()"),
-    ("features=x1,x3", "features=('x1', 'x3')"),
-    ("features=x1,x1", "x1 appears more than once"),
-    ("layers=4,a", "layers=(4, 'a')"),
-    ("layers=9", "layers=(9,)"),
-    ("layers=1,1,1,1,1,1,1", "with 0 to 6 entries"),
+    ("dataset=plane", "Did you mean 'reg-plane'?"),
+    ("dataset=multi-gaussian", "Did you mean 'reg-gauss'?"),
+    ("dataset=reg-gauss", "regDataset=reg-gauss&problem=regression"),
+    ("regDataset=plane", "Did you mean 'reg-plane'?"),
+    ("regDataset=xor", "a link's dataset=xor"),
+    ("networkShape=4,a", "networkShape=(4, 'a')"),
+    ("networkShape=9", "networkShape=(9,)"),
+    ("networkShape=0", "from 1 to 8"),
+    ("networkShape=4,,2", "networkShape=(4, '', 2)"),
+    ("networkShape=1,1,1,1,1,1,1", "with 0 to 6 entries"),
     ("activation=softmax", "activation='softmax'"),
-    ("learningRate=0.05", "learningRate=0.05"),
+    ("activation=ReLU", "Did you mean 'relu'?"),
+    ("learningRate=0.05", "The nearest is 0.03"),
     ("learningRate=fast", "learningRate='fast'"),
+    ("regularization=l1", "Did you mean 'L1'?"),
     ("regularization=L3", "regularization='L3'"),
     ("regularizationRate=0.2", "regularizationRate=0.2"),
     ("problem=binary", "problem='binary'"),
-    ("dataset=plane&problem=classification", "expected 'regression' for dataset='plane'"),
+    ("recipe=tfp", "recipe='tfp'"),
     ("init=ones", "init='ones'"),
     ("discretize=yes", "discretize='yes'"),
-    ("colour=red", "text='colour=red'"),
-    ("trainshare=40", "Did you mean 'trainShare'"),
-    ("noise=1&noise=2", "`noise` appears more than once"),
-    ("hello world", "text='hello world'"),
-    ("dataset=xor&garbage", "text='garbage'"),
-    ("&&&", "key=value pairs"),
-    ("#", "key=value pairs"),
-    ("   ", "a non-empty string"),
+    ("discretize=True", "booleans in lower case"),
+    ("x=1", "x='1'"),
+    ("noise_hide=yes", "noise_hide='yes'"),
+    ("seed=", "seed=''"),
+    ("tutorial=", "tutorial=''"),
+    ("initZero=true&init=too_large", "init='too_large'"),
 ]
 
 
-@pytest.mark.parametrize(("text", "fragment"), BAD_CONFIGS)
-def test_bad_config_strings_are_refused_naming_key_and_value(text, fragment):
-    with pytest.raises(ValueError) as caught:
-        PlaygroundState.from_config(text)
-    message = str(caught.value)
-    assert fragment in message, message
-    assert message.startswith("Received an invalid value for `")
+@pytest.mark.parametrize(("text", "fragment"), BAD_LINKS, ids=lambda x: str(x))
+def test_bad_links_are_refused_naming_key_and_value(text, fragment):
+    for read in (PlaygroundState.from_config, PlaygroundState.from_link):
+        with pytest.raises(ValueError) as caught:
+            read(text)
+        message = str(caught.value)
+        assert fragment in message, message
+        assert message.startswith("Received an invalid value for `")
+    if text.strip():  # the same inside a whole link
+        with pytest.raises(ValueError):
+            PlaygroundState.from_link(f"{st.TFP_URL}#{TFP_DEFAULT_HASH}&{text}")
 
 
-def test_config_must_be_a_string():
+def test_links_must_be_strings():
     for bad in (None, 3, {"noise": 10}, b"noise=10"):
-        with pytest.raises(TypeError, match="expected a non-empty string"):
+        with pytest.raises(TypeError, match="text="):
             PlaygroundState.from_config(bad)
+        with pytest.raises(TypeError, match="link="):
+            PlaygroundState.from_link(bad)
 
 
 # --- feature columns ------------------------------------------------------------------------------
@@ -620,11 +840,22 @@ def test_feature_values_match_hand_values(name):
     np.testing.assert_allclose(got, HAND[name], rtol=1e-6, atol=1e-6)
 
 
+def test_float64_features_keep_every_digit():
+    x = np.array([[5.123456789012345, -0.1]])
+    got = st.feature_matrix(x, st.FEATURES, dtype="float64")
+    assert got.dtype == np.float64
+    x1, x2 = x[0]
+    assert got[0].tolist() == [x1, x2, x1 * x1, x2 * x2, x1 * x2, np.sin(x1), np.sin(x2)]
+    assert st.feature_values("sin_x1", x, dtype="float64")[0] == np.sin(x1)
+
+
 def test_feature_matrix_columns_follow_the_order_given():
     got = st.feature_matrix(POINTS, ["sin_x2", "x1"])
     assert got.shape == (3, 2) and got.dtype == np.float32
     np.testing.assert_allclose(got, np.column_stack([HAND["sin_x2"], HAND["x1"]]), atol=1e-6)
     np.testing.assert_allclose(st.feature_matrix(POINTS), POINTS, atol=0)
+    none = st.feature_matrix(POINTS, [])
+    assert none.shape == (3, 0) and none.dtype == np.float32
 
 
 def test_state_feature_matrix_uses_its_features():
@@ -633,6 +864,7 @@ def test_state_feature_matrix_uses_its_features():
     assert got.shape == (3, s.n_inputs)
     expected = np.column_stack([HAND["x1"], HAND["x2^2"], HAND["x1*x2"]])
     np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert DEFAULT.with_changes(features=()).feature_matrix(POINTS).shape == (3, 0)
 
 
 def test_feature_functions_refuse_bad_input():
@@ -648,7 +880,11 @@ def test_feature_functions_refuse_bad_input():
         st.feature_values("x1", "points")
     with pytest.raises(ValueError, match="finite"):
         st.feature_matrix([[np.nan, 0.0]])
-    with pytest.raises(ValueError, match="at least one input"):
-        st.feature_matrix(POINTS, [])
+    with pytest.raises(ValueError, match="x1 appears more than once"):
+        st.feature_matrix(POINTS, ["x1", "x1"])
     with pytest.raises(TypeError, match="features='x1'"):
         st.feature_matrix(POINTS, "x1")
+    with pytest.raises(ValueError, match="dtype='float16'"):
+        st.feature_matrix(POINTS, dtype="float16")
+    with pytest.raises(TypeError, match="dtype=None"):
+        st.feature_values("x1", POINTS, dtype=None)

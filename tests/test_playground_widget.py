@@ -1,33 +1,43 @@
-"""The playground's interface driven from code: set `.value`, click buttons, read what it shows."""
+"""The playground's interface driven from code: set `.value`, click buttons, set the network
+view's traitlets as the browser does (hover, click, type, Enter), read what it shows."""
 
 from __future__ import annotations
 
-import dataclasses
+import html
 import importlib
+import io
 import re
 import threading
 import time
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from hlcourse.playground import (
+    FEATURE_LABELS,
     LEARNING_RATES,
     MAX_LAYERS,
     MAX_NEURONS,
-    REGRESSION_DATASETS,
-    PlaygroundEngine,
     PlaygroundState,
-    make_data,
-    make_frame,
     model_as_code,
 )
+from hlcourse.playground import frames as playground_frames
+from hlcourse.playground.tfp_data import TfpRandom, tfp_points
+from hlcourse.widgets import playground_network as network_module
 from hlcourse.widgets.playground import (
     ENGINE_THREAD_NAME,
     MAX_REFRESH_PER_SECOND,
     VIEW_THREAD_NAME,
     epoch_text,
     playground,
+)
+from hlcourse.widgets.playground_network import (
+    NetworkView,
+    link_color,
+    link_width,
+    network_svg,
+    parse_item,
 )
 
 # The module itself: `hlcourse.widgets.playground` as an attribute is the function.
@@ -65,6 +75,17 @@ def our_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name in names and t.is_alive()]
 
 
+def size_of(png: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(bytes(png))).size
+
+
+def enter(pg, item: str, text: str) -> None:
+    """Click `item` in the network view, type `text` in its field and press Enter."""
+    pg.network.editing = item
+    count = pg.network.edit.get("n", 0) + 1
+    pg.network.edit = {"item": item, "text": text, "n": count}
+
+
 # --- what it shows at once ---------------------------------------------------------------------
 
 
@@ -72,15 +93,32 @@ def test_it_shows_the_output_counter_losses_and_diagram_at_once(pg):
     assert bytes(pg.image.value).startswith(b"\x89PNG")
     assert bytes(pg.loss_chart.value).startswith(b"\x89PNG")
     assert pg.epoch_counter.value == "Epoch 000,000"
-    assert ">Output after epoch 0. The background is the network's probability" in pg.caption.value
-    assert f"{pg.engine.test_loss:.3f}" in pg.losses.value
+    assert ">Output after epoch 0. The background is the network's output" in pg.caption.value
+    assert f"{pg.engine.test_loss:.3f}" in pg.test_loss_text.value
+    assert f"{pg.engine.train_loss:.3f}" in pg.train_loss_text.value
     assert "Diagnostics" in pg.diagnostics.value
     assert pg.config.value == pg.state.to_config() == PlaygroundState().to_config()
+    assert html.escape(pg.state.to_link()) in pg.link.value
+    assert isinstance(pg.network, NetworkView) and "<svg" in pg.network.svg
     for image in pg.feature_images.values():
         assert bytes(image.value).startswith(b"\x89PNG")
     assert [child.value for child in pg.thumbnails.children] == [
         module._thumbnail(d) for d in ("circle", "xor", "gauss", "spiral")
     ]
+
+
+def test_the_output_map_has_axes_below_and_on_the_right(pg):
+    width, height = size_of(pg.frame.output_png)
+    assert size_of(pg.image.value) == (width + module.AXIS_RIGHT, height + module.AXIS_BOTTOM)
+    picture = np.asarray(Image.open(io.BytesIO(bytes(pg.image.value))).convert("RGB"))
+    np.testing.assert_array_equal(
+        picture[:height, :width],
+        np.asarray(Image.open(io.BytesIO(pg.frame.output_png)).convert("RGB")),
+    )
+    assert (picture[height, :width] < 200).all()  # the x axis: a line below the map
+    assert (picture[:height, width] < 200).all()  # the y axis: a line on its right
+    ticks = np.flatnonzero(picture[height + 2, :width, 0] < 200)
+    assert len(ticks) == 13  # -6 .. 6
 
 
 def test_marks_for_the_browser_test(pg):
@@ -95,9 +133,9 @@ def test_every_control_is_labelled():
         controls = [
             built.play, built.step, built.reset, built.dataset, built.noise, built.train_share,
             built.batch_size, built.regenerate, built.activation, built.learning_rate,
-            built.regularization, built.regularization_rate, built.problem, built.init,
-            built.show_test_data, built.discretize, built.apply, built.config, built.show_code,
-            built.take, built.add_layer, built.remove_layer, *built.add_neuron,
+            built.regularization, built.regularization_rate, built.problem, built.recipe,
+            built.init, built.show_test_data, built.discretize, built.apply, built.config,
+            built.show_code, built.take, built.add_layer, built.remove_layer, *built.add_neuron,
             *built.remove_neuron, *built.features.values(),
         ]  # fmt: skip
         for control in controls:
@@ -110,10 +148,27 @@ def test_every_control_is_labelled():
         built.close()
 
 
+def test_sliders_move_in_the_playgrounds_steps(pg):
+    assert (pg.noise.min, pg.noise.max, pg.noise.step) == (0, 50, 5)
+    assert (pg.train_share.min, pg.train_share.max, pg.train_share.step) == (10, 90, 10)
+    assert (pg.batch_size.min, pg.batch_size.max, pg.batch_size.step) == (1, 30, 1)
+
+
+def test_a_link_with_more_noise_than_the_slider_raises_its_end():
+    built = playground(PlaygroundState(noise=70))
+    try:
+        assert built.noise.max == 70 and built.noise.value == 70
+        built.noise.value = 20
+        assert built.state.noise == 20
+        assert built.noise.max == 50
+    finally:
+        built.close()
+
+
 def test_epoch_text_reads_as_the_playground_writes_it():
     assert epoch_text(0) == "Epoch 000,000"
-    assert epoch_text(123) == "Epoch 000,123"
-    assert epoch_text(1_234_567) == "Epoch 1,234,567"
+    assert epoch_text(42) == "Epoch 000,042"
+    assert epoch_text(1_234_567) == "Epoch 1,234,567"  # TFP wraps at a million: we count on
     with pytest.raises(ValueError, match="epoch=-1"):
         epoch_text(-1)
 
@@ -123,11 +178,11 @@ def test_epoch_text_reads_as_the_playground_writes_it():
 
 @pytest.mark.parametrize(
     ("control", "value", "setting"),
-    [("dataset", "xor", "dataset"), ("noise", 20, "noise"), ("train_share", 70, "train_share"),
-     ("batch_size", 5, "batch_size"), ("activation", "relu", "activation"),
+    [("batch_size", 5, "batch_size"), ("activation", "relu", "activation"),
      ("learning_rate", 0.1, "learning_rate"), ("regularization", "l2", "regularization"),
      ("regularization_rate", 0.01, "regularization_rate"), ("init", "zeros", "init"),
-     ("show_test_data", True, "show_test_data"), ("discretize", True, "discretize")],
+     ("recipe", "keras", "recipe"), ("show_test_data", True, "show_test_data"),
+     ("discretize", True, "discretize")],
 )  # fmt: skip
 def test_each_control_changes_the_engine_state(pg, control, value, setting):
     before = pg.state
@@ -135,44 +190,64 @@ def test_each_control_changes_the_engine_state(pg, control, value, setting):
     assert getattr(pg.engine.state, setting) == value
     assert pg.engine.state == before.with_changes(**{setting: value})
     assert pg.config.value == pg.engine.state.to_config()
-    assert pg.code.value == model_as_code(pg.engine.state)
+
+
+@pytest.mark.parametrize(
+    ("control", "value"), [("dataset", "xor"), ("noise", 20), ("train_share", 70)]
+)
+def test_a_data_control_changes_the_data_and_draws_a_new_seed(pg, control, value):
+    before = pg.state
+    getattr(pg, control).value = value
+    assert getattr(pg.state, control) == value
+    assert pg.state.seed != before.seed  # TFP: a data change draws a new seed
+    assert pg.config.value == pg.state.to_config()
+    assert f"seed={pg.state.seed}" in pg.config.value
 
 
 def test_problem_type_swaps_the_datasets_and_their_thumbnails(pg):
     pg.problem.value = "regression"
     assert pg.state.problem == "regression"
-    assert pg.state.dataset == "plane"
-    assert [value for _, value in pg.dataset.options] == list(REGRESSION_DATASETS)
-    assert pg.dataset.value == "plane"
-    assert len(pg.thumbnails.children) == len(REGRESSION_DATASETS)
-    pg.dataset.value = "multi-gaussian"
-    assert pg.state.dataset == "multi-gaussian"
+    assert pg.state.data_name == "reg-plane"
+    assert [value for _, value in pg.dataset.options] == ["reg-plane", "reg-gauss"]
+    assert pg.dataset.value == "reg-plane"
+    assert [child.value for child in pg.thumbnails.children] == [
+        module._thumbnail(d) for d in ("reg-plane", "reg-gauss")
+    ]
+    pg.dataset.value = "reg-gauss"
+    assert pg.state.reg_dataset == "reg-gauss"
     assert "prediction" in pg.caption.value
     pg.problem.value = "classification"
-    assert pg.state.dataset == "circle"
+    assert pg.state.dataset == "circle"  # TFP remembers both
     assert len(pg.dataset.options) == 4
 
 
-def test_a_new_dataset_or_seed_says_the_network_was_reset(pg):
+def test_regenerate_draws_new_points_and_keeps_the_network(pg):
     pg.step.click()
-    seed = pg.state.seed
+    pg.step.click()
+    seed, weights = pg.state.seed, [w.copy() for w in pg.engine.model.get_weights()]
+    x_train = pg.engine.data.x_train.copy()
     pg.regenerate.click()
-    assert pg.state.seed == seed + 1
-    assert shown_epoch(pg) == 0
-    assert "Data changed" in pg.status.value
+    assert pg.state.seed != seed
+    assert f"seed={pg.state.seed}" in pg.config.value
+    assert shown_epoch(pg) == 2 == pg.engine.epoch
+    assert not np.array_equal(pg.engine.data.x_train, x_train)
+    for a, b in zip(weights, pg.engine.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert "kept" in pg.status.value
 
 
-def test_feature_toggles_change_the_inputs_and_the_last_one_cannot_go(pg):
+def test_every_feature_can_be_switched_off_as_in_the_playground(pg):
     pg.features["x1^2"].value = True
     assert pg.state.features == ("x1", "x2", "x1^2")
-    assert pg.network.value.count("<image") == 3 + sum(pg.state.layers)
+    assert pg.network.svg.count('data-node="input:') == 3
     pg.features["x1"].value = False
+    pg.features["x2"].value = False
     pg.features["x1^2"].value = False
-    assert pg.state.features == ("x2",)
-    assert pg.features["x2"].disabled  # the only input left cannot be switched off
-    assert not any(pg.features[f].disabled for f in pg.features if f != "x2")
+    assert pg.state.features == ()
+    assert not any(toggle.disabled for toggle in pg.features.values())
+    assert 'data-node="input:' not in pg.network.svg
     pg.features["sin_x1"].value = True
-    assert not pg.features["x2"].disabled
+    assert pg.state.features == ("sin_x1",)
 
 
 def test_layer_buttons_respect_the_limits_and_disable_at_them(pg):
@@ -190,7 +265,7 @@ def test_layer_buttons_respect_the_limits_and_disable_at_them(pg):
     assert pg.layers_label.value == "0 hidden layers"
     assert all(button.disabled for button in (*pg.add_neuron, *pg.remove_neuron))
     assert all(box.layout.display == "none" for box in pg._layer_boxes)
-    assert pg.network.value.count("<image") == 2  # the inputs only
+    assert 'data-node="neuron:' not in pg.network.svg  # the inputs and the output only
     assert "no hidden layer" in pg.diagnostics.value
     pg.add_layer.click()
     assert pg.state.layers == (2,)
@@ -217,15 +292,206 @@ def test_neuron_buttons_respect_the_limits_and_disable_at_them(pg):
 
 def test_a_refused_change_leaves_state_and_controls_as_they_were(pg):
     before = pg.state
-    pg._change(lambda state: state.with_changes(noise=70))
+    pg._change(lambda state: state.with_changes(noise=90))
     assert pg.state == before
     assert pg.noise.value == before.noise
-    assert "noise=70" in pg.status.value
+    assert "noise=90" in pg.status.value
 
 
 def test_every_learning_rate_of_the_menu_is_one_of_the_states(pg):
     assert [value for _, value in pg.learning_rate.options] == list(LEARNING_RATES)
     assert pg.learning_rate.label == "0.03"
+
+
+# --- hover: a node's map in the output view ---------------------------------------------------
+
+
+def test_hovering_a_neuron_shows_its_map_and_leaving_shows_the_output(pg):
+    output = pg.image.value
+    pg.network.hovered = "neuron:0:1"
+    expected = playground_frames.neuron_picture(pg.engine, 0, 1, discretize=False)
+    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value != output
+    assert "neuron 2 of hidden layer 1" in pg.caption.value
+    pg.network.hovered = ""
+    assert pg.image.value == output
+    assert "Output after epoch 0" in pg.caption.value
+
+
+def test_hovering_an_input_shows_it_and_a_stale_key_shows_the_output(pg):
+    output = pg.image.value
+    pg.network.hovered = "input:x2"
+    expected = playground_frames.input_picture(pg.engine, "x2", discretize=False)
+    assert pg.image.value == module._with_axes(expected)
+    assert f"input {FEATURE_LABELS['x2']}" in pg.caption.value
+    pg.network.hovered = "neuron:5:0"  # a node the network has not (it changed meanwhile)
+    assert pg.image.value == output
+    pg.network.hovered = "output"
+    assert pg.image.value == output
+
+
+def test_a_hovered_neuron_stays_on_screen_as_training_goes_on(pg):
+    pg.network.hovered = "neuron:1:0"
+    pg.step.click()
+    expected = playground_frames.neuron_picture(pg.engine, 1, 0, discretize=False)
+    assert pg.image.value == module._with_axes(expected)
+    pg.discretize.value = True
+    expected = playground_frames.neuron_picture(pg.engine, 1, 0, discretize=True)
+    assert pg.image.value == module._with_axes(expected)
+    pg.network.hovered = "input:x1"  # inputs follow discretize too, as in TFP
+    expected = playground_frames.input_picture(pg.engine, "x1", discretize=True)
+    assert pg.image.value == module._with_axes(expected)
+
+
+# --- edits: click a weight or a bias, type, Enter ------------------------------------------------
+
+
+def test_editing_a_weight_sets_it_in_the_model_and_keeps_the_epoch(pg):
+    pg.step.click()
+    enter(pg, "weight:0:1:2", "0.75")
+    assert pg.engine.model.layers[0].get_weights()[0][1, 2] == pytest.approx(0.75)
+    assert pg.engine.epoch == 1 and shown_epoch(pg) == 1
+    assert pg.network.editing == ""  # the field closes
+    assert "set to 0.75" in pg.network.note
+    assert 'data-edit="weight:0:1:2" data-key="weight:0:1:2" data-value="0.75"' in pg.network.svg
+    assert f"{pg.engine.test_loss:.3f}" in pg.test_loss_text.value
+
+
+def test_a_new_network_closes_the_field_opened_on_the_old_one(pg):
+    pg.network.editing = "weight:1:3:1"
+    pg.learning_rate.value = 0.1  # the same network: the field stays open
+    assert pg.network.editing == "weight:1:3:1"
+    pg.remove_neuron[0].click()  # layer 1 has 3 neurons now: no weight from its 4th
+    assert pg.network.editing == "" and pg.network.note == ""
+
+
+def test_editing_a_bias_sets_it_in_the_model(pg):
+    enter(pg, "bias:1:0", "-1.5")
+    assert pg.engine.model.layers[1].get_weights()[1][0] == pytest.approx(-1.5)
+    enter(pg, "bias:2:0", "2")  # the output's bias
+    assert pg.engine.model.layers[2].get_weights()[1][0] == pytest.approx(2.0)
+    assert "The bias of the output set to 2" in pg.status.value
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "message"),
+    [("weight:0:1:2", "abc", "Expected a number"), ("weight:0:1:2", "", "Expected a number"),
+     ("weight:0:1:2", "nan", "Expected a number"), ("weight:0:1:2", "inf", "Expected a number"),
+     ("weight:0:2:0", "1", "network shown now"), ("bias:3:0", "1", "network shown now"),
+     ("neuron:0:1", "1", "Expected a weight or bias")],
+)  # fmt: skip
+def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(pg, item, text, message):
+    weights = [w.copy() for w in pg.engine.model.get_weights()]
+    enter(pg, item, text)
+    assert message in pg.network.note and pg.network.note.startswith("⚠")
+    assert message in pg.status.value
+    assert pg.network.editing == item  # the field stays open to be fixed
+    for a, b in zip(weights, pg.engine.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not pg.errors
+
+
+# --- the network view ---------------------------------------------------------------------------
+
+
+def test_the_view_draws_every_node_weight_and_bias_reachable_by_keyboard(pg):
+    svg = pg.network.svg
+    sizes = pg.state.layer_sizes
+    n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    assert len(re.findall(r'data-edit="weight:', svg)) == n_weights
+    assert len(re.findall(r'data-edit="bias:', svg)) == sum(sizes[1:])
+    assert len(re.findall(r'data-node="neuron:', svg)) == sum(pg.state.layers)
+    focusable = len(re.findall(r'tabindex="0"', svg))
+    assert focusable == n_weights + sum(sizes[1:]) + sizes[0] + sum(sizes[1:])
+    assert len(re.findall(r"aria-label=", svg)) == focusable + 1  # and the whole picture
+
+
+def test_lines_are_as_wide_and_coloured_as_the_playgrounds(pg):
+    frame = pg.frame
+    svg = pg.network.svg
+    kernel = frame.kernels[0]
+    for i in range(kernel.shape[0]):
+        for j in range(kernel.shape[1]):
+            w = float(kernel[i, j])
+            group = re.search(rf'data-edit="weight:0:{i}:{j}".*?</g>', svg).group(0)
+            assert f'stroke="{link_color(w)}" stroke-width="{link_width(w):.2f}"' in group
+            assert ('stroke-dasharray="5 3"' in group) == (w < 0)  # the sign not by colour alone
+    bias = float(frame.biases[0][0])
+    square = re.search(r'<rect data-edit="bias:0:0".*?</rect>', svg).group(0)
+    assert f'fill="{link_color(bias)}"' in square
+
+
+def test_link_width_and_colour_follow_the_playgrounds_scales():
+    assert link_width(0) == 1.0
+    assert link_width(-1) == pytest.approx(2.8)
+    assert link_width(5) == link_width(-50) == 10.0
+    assert link_width(float("nan")) == 1.0
+    assert link_color(0) == network_module.NEUTRAL.lower()
+    assert link_color(1) == link_color(7) == network_module.POSITIVE.lower()
+    assert link_color(-1) == link_color(-3) == network_module.NEGATIVE.lower()
+    half = link_color(0.5)
+    assert half not in (link_color(0), link_color(1))
+    assert link_color(float("inf")) == "#999999"
+
+
+def test_frozen_links_say_so(pg):
+    dead = [np.zeros(k.shape, bool) for k in pg.frame.kernels]
+    dead[0][0, 0] = True
+    svg = network_svg(pg.frame, dead)
+    assert svg.count("frozen at 0 by L1") == 2  # its label and its title
+
+
+def test_dead_links_of_another_network_are_refused(pg):
+    with pytest.raises(TypeError, match="dead_links=5"):
+        network_svg(pg.frame, 5)
+    with pytest.raises(ValueError, match="Received shapes"):
+        network_svg(pg.frame, [np.zeros((1, 1), bool)])
+
+
+def test_parse_item_reads_keys_against_the_network():
+    sizes = (2, 4, 2, 1)
+    assert parse_item("weight:0:1:3", sizes) == ("weight", (0, 1, 3))
+    assert parse_item("bias:2:0", sizes) == ("bias", (2, 0))
+    for bad in ("weight:0:2:0", "weight:3:0:0", "bias:1:2", "bias:3:0", "weight:-1:0:0",
+                "weight:0:1", "node:0:0", "", "weight:a:b:c"):  # fmt: skip
+        with pytest.raises(ValueError, match="Expected a weight or bias"):
+            parse_item(bad, sizes)
+
+
+def test_the_view_ships_its_script():
+    script = network_module.NetworkView._esm
+    text = script.read_text() if hasattr(script, "read_text") else str(script)
+    for trait in ("hovered", "editing", "edit", "note", "svg"):
+        assert f'"{trait}"' in text or f"change:{trait}" in text, trait
+
+
+# --- hidden controls (<name>_hide=true) ---------------------------------------------------------
+
+
+def test_controls_a_link_hides_are_hidden():
+    hide = ("noise", "playButton", "percTrainData", "sinX", "numNodes1", "numHiddenLayers",
+            "dataset", "learningRate")  # fmt: skip
+    built = playground("&".join(f"{name}_hide=true" for name in hide))
+    try:
+        assert built.state.hidden == frozenset(hide)
+        for control in (built.noise, built.play, built.train_share, built.test_loss_text,
+                        built._feature_rows["sin_x1"], built._neuron_buttons[0],
+                        built._layer_controls, built.dataset, built.thumbnails,
+                        built.learning_rate):  # fmt: skip
+            assert control.layout.display == "none", control
+        for control in (built.step, built.batch_size, built.train_loss_text,
+                        built._feature_rows["x1"], built._neuron_buttons[1]):  # fmt: skip
+            assert control.layout.display is None, control
+        assert "noise_hide=true" in built.config.value
+    finally:
+        built.close()
+
+
+def test_every_hidable_control_has_its_widget(pg):
+    from hlcourse.playground.state import HIDABLE
+
+    missing = set(HIDABLE) - set(pg._hidable) - {"cosX", "cosY"}  # TFP draws no cos inputs
+    assert not missing
 
 
 # --- training ------------------------------------------------------------------------------
@@ -239,6 +505,16 @@ def test_step_raises_the_counter_by_exactly_one(pg):
     assert shown_epoch(pg) == 2
     assert pg.loss_chart.value != chart
     assert pg.frame.epoch == 2
+
+
+def test_the_loss_chart_runs_from_the_lowest_loss_to_the_highest():
+    low_high = module._loss_chart(np.array([0.5, 0.4, 0.3]), np.array([0.6, 0.45, 0.35]))
+    picture = np.asarray(Image.open(io.BytesIO(low_high)).convert("RGB"))
+    height = module.CHART_SIZE[1]
+    grey = np.all(picture == module.TRAIN_LINE, axis=2)
+    black = np.all(picture == module.TEST_LINE, axis=2)
+    assert grey[height - 4 : height - 2].any()  # the lowest loss sits on the bottom
+    assert black[module.CHART_TOP - 1 : module.CHART_TOP + 3].any()  # the highest at the top
 
 
 def test_play_raises_the_counter_and_pause_stops_it(pg):
@@ -255,6 +531,18 @@ def test_play_raises_the_counter_and_pause_stops_it(pg):
     assert shown_epoch(pg) == stopped == pg.engine.epoch
     assert "Paused at epoch" in pg.status.value
     assert not our_threads()
+
+
+def test_hover_and_edits_work_while_playing(pg):
+    pg.play.value = True
+    assert poll(lambda: pg.engine.epoch >= 1)
+    pg.network.hovered = "neuron:0:0"
+    enter(pg, "bias:0:0", "0.25")
+    assert pg.engine.playing
+    assert "set to 0.25" in pg.network.note
+    pg.play.value = False
+    expected = playground_frames.neuron_picture(pg.engine, 0, 0, discretize=False)
+    assert pg.image.value == module._with_axes(expected)
 
 
 def test_step_while_playing_pauses_then_adds_one(pg):
@@ -280,12 +568,12 @@ def test_play_draws_at_most_the_refresh_rate(pg):
     assert pg.engine.epoch > draws  # several epochs per picture: training does not wait
 
 
-def test_reset_returns_the_counter_to_zero(pg):
+def test_reset_returns_the_counter_to_zero_and_the_chart_to_epoch_0(pg):
     pg.step.click()
     pg.step.click()
     pg.reset.click()
     assert shown_epoch(pg) == 0 == pg.engine.epoch
-    assert len(pg.frame.train_history) == 0
+    assert len(pg.frame.train_history) == 1  # the starting weights' loss
 
 
 def test_changing_the_architecture_while_playing_pauses_and_says_so(pg):
@@ -294,18 +582,16 @@ def test_changing_the_architecture_while_playing_pauses_and_says_so(pg):
     pg.add_layer.click()
     assert not pg.engine.playing
     assert pg.play.value is False and pg.play.description == "Play"
-    assert "rebuilt" in pg.status.value and "paused" in pg.status.value
     assert shown_epoch(pg) == 0
     assert not our_threads()
 
 
-def test_training_settings_apply_while_playing(pg):
+def test_the_learning_rate_applies_while_playing(pg):
     pg.play.value = True
     assert poll(lambda: pg.engine.epoch >= 1)
     pg.learning_rate.value = 0.1
     assert pg.engine.playing and pg.play.value is True
     assert pg.state.learning_rate == 0.1
-    assert "weights were kept" in pg.status.value
     pg.play.value = False
 
 
@@ -322,43 +608,70 @@ def test_an_error_in_training_stops_play_and_is_shown(pg, monkeypatch):
     pg.errors.clear()
 
 
-# --- configuration, code, model ----------------------------------------------------------------
+# --- configuration, links, code, model --------------------------------------------------------
 
 
 def test_a_bad_configuration_is_refused_with_a_message(pg):
     before = pg.state
-    for bad in ("noise=70", "dataset=moons", "layers=4,9", "colour=blue", "nonsense"):
+    for bad in ("noise=90", "dataset=moons", "networkShape=4,9", "colour=blue", "nonsense",
+                "https://playground.tensorflow.org/#activation=softmax"):  # fmt: skip
         pg.config.value = bad
         pg.apply.click()
         assert pg.state == before, bad
         assert "not applied" in pg.status.value, bad
         assert pg.config.value == bad  # left for the learner to fix
-    pg.config.value = "noise=70"
+    pg.config.value = "dataset=moons"
     pg.apply.click()
-    assert "expected an integer from 0 to 50" in pg.status.value
+    assert "moons" in pg.status.value
 
 
-def test_a_good_configuration_is_applied_whole(pg):
-    wanted = PlaygroundState(dataset="xor", noise=10, layers=(3,), activation="relu",
-                             learning_rate=0.1, discretize=True)  # fmt: skip
-    pg.config.value = wanted.to_config()
+def test_a_playground_link_is_applied_whole_and_offered_back(pg):
+    link = (
+        "https://playground.tensorflow.org/#activation=relu&batchSize=5&dataset=xor"
+        "&regDataset=reg-plane&learningRate=0.1&regularizationRate=0&noise=10&networkShape=3"
+        "&seed=0.12345&showTestData=false&discretize=true&percTrainData=70&x=true&y=true"
+        "&xTimesY=true&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false"
+        "&sinY=false&collectStats=false&problem=classification&initZero=false&hideText=false"
+    )
+    pg.config.value = link
     pg.apply.click()
-    assert pg.state == wanted
-    assert pg.dataset.value == "xor" and pg.noise.value == 10 and pg.activation.value == "relu"
-    assert pg.neuron_labels[0].value == "3 neurons" and pg.discretize.value is True
+    state = pg.state
+    assert (state.dataset, state.noise, state.train_share, state.batch_size) == ("xor", 10, 70, 5)
+    assert state.layers == (3,) and state.activation == "relu" and state.seed == "0.12345"
+    assert state.features == ("x1", "x2", "x1*x2") and state.discretize
+    assert pg.dataset.value == "xor" and pg.noise.value == 10 and pg.features["x1*x2"].value
+    assert pg.neuron_labels[0].value == "3 neurons"
     assert "Configuration applied" in pg.status.value
+    assert pg.config.value == state.to_config()
+    assert f'href="{html.escape(state.to_link())}"' in pg.link.value
+    assert PlaygroundState.from_config(state.to_link()) == state
 
 
-def test_show_as_code_shows_model_as_code(pg):
-    assert pg.code.value == model_as_code(pg.state)
+def test_the_same_link_gives_the_same_network(pg):
+    pg.config.value = "#seed=0.777&networkShape=3,2"
+    pg.apply.click()
+    other = playground("seed=0.777&networkShape=3,2")
+    try:
+        for a, b in zip(pg.engine.model.get_weights(), other.engine.model.get_weights(),
+                        strict=True):  # fmt: skip
+            np.testing.assert_array_equal(a, b)
+        assert other.network.svg == pg.network.svg
+    finally:
+        other.close()
+
+
+def test_show_as_code_shows_model_as_code_while_open(pg):
     assert pg.code.layout.display == "none"
     pg.show_code.value = True
     assert pg.code.layout.display is None
+    assert pg.code.value == model_as_code(pg.state)
     pg.add_layer.click()
     assert pg.code.value == model_as_code(pg.state)
-    assert 'name="hidden_3"' in pg.code.value
     pg.show_code.value = False
     assert pg.code.layout.display == "none"
+    pg.recipe.value = "keras"
+    pg.show_code.value = True
+    assert pg.code.value == model_as_code(pg.state)
 
 
 def test_take_the_model_hands_out_the_trained_network(pg):
@@ -390,81 +703,39 @@ def test_discretize_and_show_test_data_change_the_output_picture(pg):
     assert "black rim" in pg.caption.value
 
 
-def test_the_diagram_draws_every_neuron_and_every_weight_by_sign(pg):
-    pg.step.click()
-    svg = pg.network.value
-    state = pg.state
-    assert svg.count("<image") == state.n_inputs + sum(state.layers)
-    sizes = state.layer_sizes
-    assert svg.count("<line") == sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-    negative = sum(int(np.sum(k < 0)) for k in pg.frame.kernels)
-    assert svg.count('stroke-dasharray="5 3"') == negative  # sign not by colour alone
-    assert svg.count(module.NEGATIVE) == negative
-
-
-def line_opacities(svg: str) -> list[float]:
-    """The stroke opacity of every weight's line, in the diagram's order (kernel by kernel,
-    row by row)."""
-    return [float(x) for x in re.findall(r'<line [^>]*stroke-opacity="([\d.]+)"', svg)]
-
-
-def test_lines_fade_with_the_weight_to_a_faint_hairline_at_zero(pg):
-    frame = pg.frame
-    kernels = [k.copy() for k in frame.kernels]
-    kernels[0][0, :3] = [0.0, 0.004, -0.05]  # pruned, nearly pruned, small
-    kernels[0][1, :2] = [0.1, -0.8]  # full strength from |w| = FADE_WEIGHT up
-    svg = module._network_svg(dataclasses.replace(frame, kernels=tuple(kernels)))
-    first = line_opacities(svg)[: kernels[0].shape[1] * 2]
-    width = kernels[0].shape[1]
-    assert first[0] == pytest.approx(0.1) and first[1] < 0.18  # all but invisible
-    assert 0.18 < first[2] < 0.85  # half faded
-    assert first[width] == pytest.approx(0.85) and first[width + 1] == pytest.approx(0.85)
-
-
-def test_weights_l1_drives_to_zero_all_but_vanish_from_the_diagram():
-    engine = PlaygroundEngine(
-        PlaygroundState(dataset="gauss", noise=50, train_share=10, layers=(8, 8, 8),
-                        regularization="l1", regularization_rate=0.03)
-    )  # fmt: skip
-    engine.run_epochs(300)
-    frame = make_frame(engine)
-    engine.close()
-    weights = np.concatenate([k.ravel() for k in frame.kernels])
-    opacities = np.array(line_opacities(module._network_svg(frame)))
-    near_zero = np.abs(weights) < 0.01
-    assert near_zero.mean() > 0.5  # L1 left most connections within 0.01 of zero
-    assert opacities[near_zero].max() < 0.18
-    assert np.all(opacities[np.abs(weights) >= module.FADE_WEIGHT] == 0.85)
-
-
 def test_dataset_tooltips_say_what_the_data_hold():
     def points(dataset):
-        data = make_data(PlaygroundState(dataset=dataset)).dataset
-        return data.x, data.y
+        return tfp_points(dataset, TfpRandom("0.48213"), 400, 0)
 
-    x, y = points("circle")  # class 0 in the middle, class 1 in the ring
+    x, y = points("circle")  # +1 inside, -1 in the ring
     radius = np.linalg.norm(x, axis=1)
-    assert radius[y == 0].max() < radius[y == 1].min()
-    assert "class 0 in the middle" in module.DATASET_TOOLTIPS["circle"]
-    x, y = points("xor")  # class 1 where the signs differ
-    assert np.all((x[:, 0] * x[:, 1] < 0) == (y == 1))
-    assert "class 1 where x1 and x2 have opposite signs" in module.DATASET_TOOLTIPS["xor"]
-    x, y = points("gauss")  # class 0 lower left, class 1 upper right
-    assert np.all(x[y == 0].mean(axis=0) < 0) and np.all(x[y == 1].mean(axis=0) > 0)
-    x, y = points("plane")  # rises towards the upper right
-    assert np.corrcoef(x.sum(axis=1), y)[0, 1] > 0.9
-    x, y = points("multi-gaussian")  # positive at lower left and upper right
-    corners = {(-1, -1): 1, (1, 1): 1, (-1, 1): -1, (1, -1): -1}
-    for (sx, sy), sign in corners.items():
-        near = np.linalg.norm(x - 0.5 * np.array([sx, sy]), axis=1) < 0.15
-        assert np.sign(y[near].mean()) == sign
+    assert radius[y == 1].max() < radius[y == -1].min()
+    assert "+1 (blue) inside" in module.DATASET_TOOLTIPS["circle"]
+    x, y = points("xor")  # +1 where the signs agree
+    assert np.all((x[:, 0] * x[:, 1] > 0) == (y == 1))
+    assert "+1 (blue) where x1 and x2 share a sign" in module.DATASET_TOOLTIPS["xor"]
+    x, y = points("gauss")  # -1 lower left, +1 upper right
+    assert np.all(x[y == -1].mean(axis=0) < 0) and np.all(x[y == 1].mean(axis=0) > 0)
+    x, y = points("reg-plane")  # (x1 + x2) / 10
+    np.testing.assert_allclose(y, x.sum(axis=1) / 10)
+    x, y = points("reg-gauss")  # six cones, two rows, signs alternating
+    for cx, cy, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1),
+                         (0, -2.5, 1), (4, -2.5, -1)):  # fmt: skip
+        near = np.linalg.norm(x - np.array([cx, cy]), axis=1) < 1
+        assert np.all(np.sign(y[near]) == sign)
+
+
+def test_the_thumbnails_draw_the_playgrounds_classes():
+    picture = np.asarray(Image.open(io.BytesIO(module._thumbnail("circle"))).convert("RGB"))
+    middle = picture[24:32, 24:32].reshape(-1, 3)
+    blue = np.asarray(playground_frames.colorize(np.array([1.0])))[0][:3]
+    assert any(np.array_equal(pixel, blue) for pixel in middle)  # +1 (blue) in the middle
 
 
 def test_the_diagnostics_strip_reads_the_flags(pg):
     pg.init.value = "zeros"
     assert pg.frame.flags
     assert "⚠" in pg.diagnostics.value
-    assert "same values" in pg.diagnostics.value
     pg.init.value = "default"
     assert "No problem flagged" in pg.diagnostics.value
 
@@ -503,5 +774,5 @@ def test_one_playground_trains_at_a_time(pg):
 def test_bad_arguments_are_refused():
     with pytest.raises(TypeError, match="state=42"):
         playground(42)
-    with pytest.raises(ValueError, match="noise=70"):
-        playground("noise=70")
+    with pytest.raises(ValueError, match="noise=90"):
+        playground("noise=90")

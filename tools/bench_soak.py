@@ -34,6 +34,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -355,14 +356,18 @@ class HiddenStateSoak(_Controls):
 
 
 class PlaygroundSoak(Soak):
-    """Play, step, reset, data and structure changes (many of them while playing)."""
+    """Play, step, reset, data and structure changes, hovers over the network's nodes and
+    weights and biases typed in (many of them while playing)."""
 
+    # "recipe" comes early: the first Keras-recipe network is built within the warm-up.
     steps = (
-        "play", "noise", "add_neuron", "step", "dataset", "play", "add_layer", "train_share",
-        "feature", "play", "batch_size", "activation", "reset", "learning_rate", "play",
-        "remove_neuron", "regularization", "regularization_rate", "remove_layer", "play",
-        "show_test_data", "discretize", "init", "regenerate", "feature", "play", "add_layer",
-        "problem", "step", "play", "show_code", "take", "apply", "play", "remove_layer",
+        "play", "noise", "add_neuron", "hover", "step", "recipe", "dataset", "play",
+        "edit_weight", "add_layer", "train_share", "feature", "hover", "play", "batch_size",
+        "activation", "edit_bias", "reset", "learning_rate", "play", "hover", "remove_neuron",
+        "regularization", "regularization_rate", "edit_weight", "remove_layer", "play",
+        "show_test_data", "discretize", "hover", "init", "regenerate", "feature", "play",
+        "edit_bias", "add_layer", "problem", "hover", "step", "play", "show_code", "take",
+        "apply", "edit_weight", "play", "remove_layer",
     )  # fmt: skip
 
     def build(self) -> Any:
@@ -397,6 +402,18 @@ class PlaygroundSoak(Soak):
             toggles = [t for t in widget.features.values() if not t.disabled]
             toggle = toggles[i % len(toggles)]
             toggle.value = not toggle.value
+        elif step == "hover":  # onto a node, or off the network (the output comes back)
+            nodes = re.findall(r'data-node="([^"]+)"', widget.network.svg)
+            on = nodes and not widget.network.hovered
+            widget.network.hovered = nodes[i % len(nodes)] if on else ""
+        elif step in ("edit_weight", "edit_bias"):  # click it, type a number, Enter
+            kind = step.removeprefix("edit_")
+            items = re.findall(rf'data-edit="({kind}:[^"]+)"', widget.network.svg)
+            if items:
+                item = items[i % len(items)]
+                widget.network.editing = item
+                text = f"{(i % 9 - 4) / 4:g}" if i % 5 else "not a number"  # refused
+                widget.network.edit = {"item": item, "text": text, "n": i}
         else:
             advance(getattr(widget, step), 7)
 

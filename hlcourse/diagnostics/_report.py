@@ -65,9 +65,10 @@ def diagnose(model: keras.Model, x: Any, y: Any = None, *, loss: Any = None) -> 
     if not several_inputs:
         features = v.check_array("x", x)
         per_feature = features.reshape(len(features), -1).astype(np.float64)
-        input_mean = float(np.max(np.abs(per_feature.mean(axis=0))))
-        input_std = float(np.max(per_feature.std(axis=0)))
-        flags += _input_flags(input_mean, input_std)
+        if per_feature.shape[1]:  # no input feature at all: nothing to judge the scale of
+            input_mean = float(np.max(np.abs(per_feature.mean(axis=0))))
+            input_std = float(np.max(per_feature.std(axis=0)))
+            flags += _input_flags(input_mean, input_std)
     by_name = _layers_by_name(model)
     flags += _activation_flags(stats, by_name)
     if gradients is not None:
@@ -146,9 +147,10 @@ def _identical(row: LayerStats) -> bool:
 
 def _symmetric_weights(layer: Any) -> bool:
     """True when every unit of `layer` starts from the same weights (all kernel columns equal,
-    all biases equal); layers without a kernel are never blamed."""
+    all biases equal); layers without a kernel, or whose kernel has no rows (a network with no
+    input feature), are never blamed: there are no weights to call symmetric."""
     kernel = getattr(layer, "kernel", None)
-    if kernel is None:
+    if kernel is None or 0 in tuple(kernel.shape):
         return False
     k = np.asarray(kernel.numpy(), dtype=np.float64)
     k = k.reshape(-1, k.shape[-1])

@@ -2,25 +2,35 @@
 
 The package is the lab's engine, without its user interface (that is `widgets`' job):
 
-- `state` (here now): `PlaygroundState`, every setting of TensorFlow Playground plus an
-  initialization switch, validated, immutable, with a configuration string to copy and paste
-  (`to_config` / `from_config`), and the input features (`feature_matrix`).
-- `engine` (here now): `make_data` and `build_model` (a real Keras model) from a state,
-  `model_as_code` (Keras code that rebuilds it), and `PlaygroundEngine`: step (one epoch),
-  run_epochs, reset, play / pause in a background thread, `set_state` (doing only what a
-  change needs, and saying so), `take_model` (a copy to keep); training in one compiled
-  ``tf.function`` of many mini-batch steps per call, compiled by XLA.
+- `state` (here now): `PlaygroundState`, every setting of TensorFlow Playground plus a recipe
+  and an initialization switch, validated, immutable; its link is TensorFlow Playground's own
+  (`to_link` / `from_link`, the hash alone with `to_config` / `from_config`): each opens the
+  other's links to the same setup, our own keys aside; and the input features
+  (`feature_matrix`).
+- `engine` (here now): `make_data` (TensorFlow Playground's points for a state's seed) and
+  `build_model` (a real Keras model holding the starting weights that seed gives), for two
+  recipes: TensorFlow Playground's (default) and Keras's defaults; `model_as_code` (Keras
+  code of exactly that model), `forward` (its pass, layer by layer), and `PlaygroundEngine`:
+  step (one epoch), run_epochs, reset, play / pause in a background thread, `set_state`
+  (doing what TensorFlow Playground does for the change, and saying so), `regenerate`,
+  `set_weight` / `set_bias` (edits by hand), `dead_links`, `take_model` (a copy to keep);
+  training in one compiled ``tf.function`` of many mini-batch steps per call, compiled by
+  XLA.
 - `frames` (here now): `make_frame(engine)`, everything one refresh shows: each neuron's map
-  over the input plane and the output's map (arrays and PNGs, by colour lookup, no
-  matplotlib), the feature maps, the weights, the losses and their history, lesson 08's
-  per-layer diagnostics; `colorize`, `to_png` and `plane_grid` for other pictures.
+  over TensorFlow Playground's plane [-6, 6]^2 and the output's map (arrays and PNGs, by
+  colour lookup, no matplotlib), the input features' maps, the weights and biases, the
+  losses and their history, lesson 08's per-layer diagnostics; `neuron_picture` and
+  `input_picture`, one node's map large (the hover view); `colorize`, `to_png` and
+  `plane_grid` for other pictures.
+- `tfp_data`: TensorFlow Playground's random stream (`TfpRandom`), its six data generators,
+  shuffle and split (`tfp_data`) and first weights (`tfp_initial_weights`), to the last bit.
 
 Importing it loads NumPy but not TensorFlow (the first model built does).
 
     >>> from hlcourse.playground import PlaygroundEngine, PlaygroundState, make_frame
     >>> state = PlaygroundState().with_changes(dataset="spiral", layers=(8, 8, 4))
-    >>> state.to_config()
-    'dataset=spiral&noise=0&trainShare=50&batchSize=10&features=x1,x2&layers=8,8,4&...'
+    >>> state.to_link()
+    'https://playground.tensorflow.org/#activation=tanh&batchSize=10&dataset=spiral&...'
     >>> engine = PlaygroundEngine(state)
     >>> engine.step(); engine.epoch
     1
@@ -34,6 +44,7 @@ from hlcourse.playground.engine import (
     PlaygroundData,
     PlaygroundEngine,
     build_model,
+    forward,
     make_data,
     model_as_code,
 )
@@ -49,32 +60,36 @@ from hlcourse.playground.frames import (
     PLANE_EXTENT,
     Frame,
     colorize,
+    input_picture,
     make_frame,
+    neuron_picture,
     plane_grid,
     to_png,
 )
 from hlcourse.playground.state import (
     ACTIVATIONS,
-    ARCHITECTURE_SETTINGS,
     CLASSIFICATION_DATASETS,
-    CONFIG_KEYS,
-    DATA_NAMES,
     DATA_SETTINGS,
     DATASETS,
     DISPLAY_SETTINGS,
+    FEATURE_KEYS,
     FEATURE_LABELS,
     FEATURES,
+    HIDABLE,
     INITS,
     LEARNING_RATES,
     LIMITS,
+    LIVE_SETTINGS,
     MAX_LAYERS,
     MAX_NEURONS,
-    N_SAMPLES,
     PROBLEMS,
+    RECIPES,
     REGRESSION_DATASETS,
     REGULARIZATION_RATES,
     REGULARIZATIONS,
-    TRAINING_SETTINGS,
+    RESET_SETTINGS,
+    SLIDERS,
+    TFP_URL,
     PlaygroundState,
     feature_matrix,
     feature_values,
@@ -86,6 +101,7 @@ __all__ = [
     "PlaygroundData",
     "PlaygroundEngine",
     "build_model",
+    "forward",
     "make_data",
     "model_as_code",
     "COLORMAP",
@@ -99,15 +115,14 @@ __all__ = [
     "PLANE_EXTENT",
     "Frame",
     "colorize",
+    "input_picture",
     "make_frame",
+    "neuron_picture",
     "plane_grid",
     "to_png",
     "ACTIVATIONS",
-    "ARCHITECTURE_SETTINGS",
     "CLASSIFICATION_DATASETS",
-    "CONFIG_KEYS",
     "DATASETS",
-    "DATA_NAMES",
     "DATA_SETTINGS",
     "DISPLAY_SETTINGS",
     "FEATURES",
@@ -117,12 +132,17 @@ __all__ = [
     "LIMITS",
     "MAX_LAYERS",
     "MAX_NEURONS",
-    "N_SAMPLES",
     "PROBLEMS",
     "REGRESSION_DATASETS",
     "REGULARIZATIONS",
     "REGULARIZATION_RATES",
-    "TRAINING_SETTINGS",
+    "FEATURE_KEYS",
+    "HIDABLE",
+    "LIVE_SETTINGS",
+    "RECIPES",
+    "RESET_SETTINGS",
+    "SLIDERS",
+    "TFP_URL",
     "PlaygroundState",
     "feature_matrix",
     "feature_values",

@@ -1,31 +1,37 @@
 """The playground's interface (lesson 12): TensorFlow Playground inside JupyterLab, on real Keras.
 
 `playground()` returns a `Playground` (an ``ipywidgets.VBox``) on a
-`hlcourse.playground.PlaygroundEngine`. Everything TensorFlow Playground shows is there:
+`hlcourse.playground.PlaygroundEngine`. What TensorFlow Playground (TFP) shows is there, with
+its ranges and steps:
 
 - the data: a thumbnail per dataset of the problem type (classification: circle, xor, gauss,
-  spiral; regression: plane, multi-gaussian), noise 0-50 %, the training share 10-90 %, the
-  batch size 1-30 and "Regenerate" (the next seed);
+  spiral; regression: plane, multi-Gaussian), drawn as TFP draws them (200 points, noise 0),
+  noise 0-50 % in steps of 5 (more if a link holds up to 80), the training share 10-90 % in
+  steps of 10, the batch size 1-30 and "Regenerate" (new points from a new seed, the network
+  kept);
 - the input features x1, x2, x1², x2², x1·x2, sin x1, sin x2, each a toggle with its own map;
 - the network: "+" / "−" for hidden layers (0-6) and, above each layer, for its neurons
-  (1-8); activation, learning rate, regularization and its rate, problem type and (beyond the
-  Playground) the initialization;
+  (1-8); activation, learning rate, regularization and its rate, problem type and (beyond
+  TFP) the recipe (TFP's or Keras's defaults) and the initialization;
 - training: play / pause (one toggle button, the main control), step (exactly one epoch),
-  reset, the epoch counter (``Epoch 000,123``), training and test loss and a loss chart;
-- every neuron's output over the plane as a small heatmap, in a network diagram whose lines
-  show each weight: blue solid for positive, orange dashed for negative (not colour alone),
-  wider for larger ``|w|``, and fading out below ``|w| = FADE_WEIGHT`` (0.1) to almost
-  nothing at 0, so the connections L1 regularization drives to (almost) zero all but vanish;
-- the output's map (the main picture) with "Show test data" and "Discretize output";
+  reset, the epoch counter (``Epoch 000,123``), test and training loss and their chart from
+  epoch 0, its height from the lowest loss to the highest;
+- the network view (`hlcourse.widgets.playground_network.NetworkView`): every neuron's map,
+  each weight a line coloured by its value and ``1 + 1.8 |w|`` wide, each neuron's bias a
+  small square. Hovering (or focusing) a node shows its map in the output view; clicking a
+  weight or a bias opens a number field, and Enter sets it in the Keras model;
+- the output's map (the main picture) with axes from -6 to 6, "Show test data" and
+  "Discretize output";
 - a diagnostics strip: lesson 08's per-layer statistics and the problems its rules flag;
-- the configuration string to copy, and a box to paste one and apply it (a bad one is refused
-  with a message, the playground unchanged); "Show as code" (Keras code that builds the same
-  network) and "Take the model" (a copy of the trained Keras model in ``.model``).
+- the configuration: TFP's URL hash, a box that takes a TFP link or hash (a bad one is
+  refused with a message, the playground unchanged) and the TFP link of the current setup;
+  ``<control>_hide=true`` in it hides that control, as in TFP; "Show as code" (Keras code that
+  builds the same network) and "Take the model" (a copy of the trained model in ``.model``).
 
 How it works: every control maps to a new `PlaygroundState` (``state.with_changes(...)`` and
 friends) handed to ``engine.set_state``, whose message is shown in `status`; controls are
-disabled where the next value would be invalid (no seventh layer, no ninth neuron, no network
-without inputs), so invalid states cannot be reached. Play starts the engine's training thread
+disabled where the next value would be invalid (no seventh layer, no ninth neuron), so invalid
+states cannot be reached. Play starts the engine's training thread
 (``engine.play(on_chunk=...)``); the callback only marks the view stale, and a second thread
 (`VIEW_THREAD_NAME`) draws the newest frame (`hlcourse.playground.make_frame`: colour lookups
 and PNG encoding, no matplotlib) at most `MAX_REFRESH_PER_SECOND` times a second (less
@@ -39,7 +45,6 @@ pauses and leaves no thread behind.
 
 from __future__ import annotations
 
-import base64
 import collections
 import functools
 import html
@@ -55,24 +60,36 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse.playground.engine import PlaygroundEngine, make_data, model_as_code
-from hlcourse.playground.frames import PLANE_EXTENT, Frame, colorize, make_frame, to_png
+from hlcourse.playground import frames as playground_frames
+from hlcourse.playground.engine import PlaygroundEngine, model_as_code
+from hlcourse.playground.frames import Frame, colorize, make_frame, to_png
 from hlcourse.playground.state import (
     ACTIVATIONS,
-    CLASSIFICATION_DATASETS,
     FEATURE_LABELS,
     FEATURES,
     INITS,
     LEARNING_RATES,
-    LIMITS,
     MAX_LAYERS,
     MAX_NEURONS,
     PROBLEMS,
-    REGRESSION_DATASETS,
     REGULARIZATION_RATES,
     REGULARIZATIONS,
     PlaygroundState,
     _from_argument,
+)
+from hlcourse.playground.tfp_data import (
+    TFP_CLASSIFICATION_DATASETS,
+    TFP_REGRESSION_DATASETS,
+    TfpRandom,
+    tfp_points,
+)
+from hlcourse.widgets.playground_network import (
+    COLUMN,
+    LEFT,
+    NODE,
+    NetworkView,
+    network_svg,
+    parse_item,
 )
 
 __all__ = [
@@ -97,51 +114,58 @@ VIEW_THREAD_NAME = "hlc-playground-view"
 ENGINE_THREAD_NAME = "hlcourse-playground"
 """Name of the engine's training thread (`PlaygroundEngine.play`)."""
 
+CLASSIFICATION_DATASETS = TFP_CLASSIFICATION_DATASETS
+REGRESSION_DATASETS = TFP_REGRESSION_DATASETS
 DATASET_LABELS = {
     "circle": "Circle",
     "xor": "XOR",
     "gauss": "Gauss",
     "spiral": "Spiral",
-    "plane": "Plane",
-    "multi-gaussian": "Bumps",
+    "reg-plane": "Plane",
+    "reg-gauss": "Cones",
 }
-# What each data set of `hlcourse.data` holds (class 0 is drawn orange and round, class 1 blue
-# and square; tests/test_playground_widget.py checks each sentence against the data).
+# What each data set holds, as TFP draws it (+1 blue, -1 orange; tests/test_playground_widget.py
+# checks each sentence against the data).
 DATASET_TOOLTIPS = {
-    "circle": "Circle: class 0 in the middle, class 1 in a ring around it",
-    "xor": "XOR: class 1 where x1 and x2 have opposite signs, class 0 where they share one",
-    "gauss": "Gauss: two clouds of points, class 0 lower left, class 1 upper right",
+    "circle": "Circle: +1 (blue) inside, -1 (orange) in a ring around it",
+    "xor": "XOR: +1 (blue) where x1 and x2 share a sign, -1 (orange) where they differ",
+    "gauss": "Gauss: two clouds of points, -1 (orange) lower left, +1 (blue) upper right",
     "spiral": "Spiral: two arms winding round each other, one per class",
-    "plane": "Plane: the target rises linearly from the lower left to the upper right",
-    "multi-gaussian": (
-        "Multi-Gaussian: four bumps, positive at the lower left and upper right, negative at "
-        "the other two corners"
+    "reg-plane": "Plane: the target (x1 + x2) / 10 rises from the lower left to the upper right",
+    "reg-gauss": (
+        "Multi-Gaussian: six cones in two rows, their signs alternating; the target is the "
+        "strongest cone's value"
     ),
 }
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 REGULARIZATION_LABELS = {"none": "None", "l1": "L1", "l2": "L2"}
 PROBLEM_LABELS = {"classification": "Classification", "regression": "Regression"}
-INIT_LABELS = {"default": "Default (Glorot)", "zeros": "All zeros", "too_large": "Too large"}
+RECIPE_LABELS = {"playground": "TensorFlow Playground's", "keras": "Keras defaults"}
+INIT_LABELS = {"default": "The recipe's", "zeros": "All zeros", "too_large": "Too large"}
+
+THUMBNAIL_POINTS = 200  # TFP draws each thumbnail with 200 points at noise 0
+THUMBNAIL_SEED = "0.48213"  # the thumbnails' own stream (TFP's: whatever its stream holds)
+NOISE_STEP, TRAIN_SHARE_STEP = 5, 10  # TFP's slider steps
+NOISE_SLIDER_MAX = 50  # TFP's; a link may hold up to 80, and the slider's end follows it
+EXTENT = 6.0  # TFP's plane runs from -6 to 6 on both axes
+TFP_FEATURE_KEYS = {
+    "x": "x1",
+    "y": "x2",
+    "xSquared": "x1^2",
+    "ySquared": "x2^2",
+    "xTimesY": "x1*x2",
+    "sinX": "sin_x1",
+    "sinY": "sin_x2",
+}
+"""TFP's name of each input feature (its ``<name>_hide`` key) and ours."""
 
 THUMBNAIL = 56  # pixels per side of a dataset's thumbnail
 BUTTON_WIDTH = "64px"  # a dataset button, its thumbnail above it
 CHART_SIZE = (220, 80)  # the loss chart, pixels
 CHART_TOP = 14  # pixels above the curves, for the scale's words
+AXIS_RIGHT, AXIS_BOTTOM = 22, 16  # room for the output map's y axis (right) and x axis (below)
 OUTPUT_WIDTH = "260px"
-# The network diagram (SVG), in pixels: columns of nodes, the per-layer buttons above them.
-NODE = 40
-COLUMN = 96
-ROW = 50
-LEFT = 58  # room for the input features' names
-TOP = 22  # room for the column headings
-POSITIVE = "#0072B2"  # Okabe & Ito blue, as the maps' +1
-NEGATIVE = "#E69F00"  # Okabe & Ito orange, as the maps' -1
-FADE_WEIGHT = 0.1
-"""A weight line is drawn at full strength (opacity 0.85) from ``|w| = 0.1`` up and fades
-linearly below it, to opacity 0.1 at ``|w| = 0`` (TensorFlow Playground fades a line's colour
-towards its background as the weight goes to 0). A weight within 0.01 of zero, as L1 leaves
-the connections it prunes, is drawn at an opacity below 0.18: a faint hairline."""
-TRAIN_LINE = (150, 150, 150)
+TRAIN_LINE = (119, 119, 119)  # TFP's #777
 TEST_LINE = (0, 0, 0)
 
 _WIDE = {"description_width": "initial"}
@@ -173,9 +197,10 @@ def _loss_text(x: float) -> str:
 class Playground(widgets.VBox):
     """TensorFlow Playground's interface on a `PlaygroundEngine` (build it with `playground`).
 
-    Drive it from code as a learner drives it with the mouse: set ``.value`` of a control, or
-    ``.click()`` a button. Read what it shows from `image` (PNG bytes), `caption`,
-    `epoch_counter`, `losses`, `network`, `diagnostics` and `status` (HTML text).
+    Drive it from code as a learner drives it with the mouse: set ``.value`` of a control,
+    ``.click()`` a button, or set the network view's ``hovered`` / ``edit`` as the browser does.
+    Read what it shows from `image` (PNG bytes), `caption`, `epoch_counter`, `losses`,
+    `network` (``network.svg``), `diagnostics` and `status` (HTML text).
 
     Attributes:
         engine: the `PlaygroundEngine` (its ``state`` is the playground's state).
@@ -189,22 +214,31 @@ class Playground(widgets.VBox):
         step, reset: buttons: train exactly one epoch; new starting weights, epoch 0.
         epoch_counter: HTML, ``"Epoch 000,123"`` (CSS class ``hlc-epoch-counter``).
         dataset: toggle buttons of the problem's datasets (`thumbnails` shows each one's
-            points); noise, train_share, batch_size: sliders; regenerate: a button (new seed).
+            points); noise, train_share, batch_size: sliders; regenerate: a button (new
+            points from a new seed, the network kept).
         features: ``{feature id: ToggleButton}`` (ids in `hlcourse.playground.FEATURES`);
             feature_images: ``{feature id: Image}``, each feature's map.
         add_layer, remove_layer: buttons; add_neuron, remove_neuron: one button per possible
             hidden layer (6), shown for the layers there are; layers_label, neuron_labels:
             what they count.
-        activation, learning_rate, regularization, regularization_rate, problem, init:
+        activation, learning_rate, regularization, regularization_rate, problem, recipe, init:
             drop-downs with the state's allowed values.
-        network: HTML, the network diagram as SVG (neurons as heatmaps, weights as lines).
-        image: the output's map (PNG, CSS class ``hlc-main-picture``); caption: it in words.
+        network: the network view, a `hlcourse.widgets.playground_network.NetworkView`: its
+            ``svg`` draws neurons as maps, weights as lines, biases as squares; hovering a
+            node (``hovered``) shows its map in `image`; a weight or bias typed in (``edit``)
+            is set in the model, the answer in its ``note``.
+        image: the output's map with axes from -6 to 6, or the hovered node's map (PNG, CSS
+            class ``hlc-main-picture``); caption: it in words.
         show_test_data, discretize: the output's two check boxes.
-        losses: HTML, test and training loss; loss_chart: Image (PNG) of both per epoch.
+        losses: test_loss_text and train_loss_text (HTML); loss_chart: Image (PNG) of both
+            from epoch 0 on.
         diagnostics: HTML, lesson 08's per-layer statistics and flags.
         status: HTML, what the last action did (the engine's message) or why it was refused.
-        config: Textarea with the configuration string; apply: applies the text in it.
-        show_code: toggle showing `code` (a Textarea with ``model_as_code(state)``).
+        config: Textarea with TensorFlow Playground's hash of the setup; apply: applies the
+            text in it (a TFP link, a ``#hash`` or a bare hash); link: HTML, the TFP link of
+            the setup. Controls the state hides (``<name>_hide=true``) are not shown.
+        show_code: toggle showing `code` (a Textarea with ``model_as_code(state)``, kept up
+            to date while it is shown).
         take: "Take the model": stores a copy of the trained model in `model`.
     """
 
@@ -223,6 +257,7 @@ class Playground(widgets.VBox):
         self._last_draw = 0.0  # when the last refresh began (perf_counter)
         self._last_duration = 0.0
         self._shown_features: dict[str, bytes] = {}
+        self._code_state: PlaygroundState | None = None  # the state `code` shows
         self.engine = PlaygroundEngine(state)
         self.engine.warm_up()  # play is fast from its first second
 
@@ -293,9 +328,18 @@ class Playground(widgets.VBox):
             tooltip="Classification (two classes) or regression (a number per point)",
             style=_WIDE, layout=widgets.Layout(width="240px"),
         )  # fmt: skip
+        self.recipe = widgets.Dropdown(
+            options=[(RECIPE_LABELS[r], r) for r in RECIPE_LABELS], description="Recipe",
+            tooltip=(
+                "TensorFlow Playground's recipe (tanh output, targets +1/-1, half squared "
+                "error, weights U(-0.5, 0.5), biases 0.1) or Keras's defaults (sigmoid output, "
+                "cross-entropy, Glorot weights, zero biases)"
+            ),
+            style=_WIDE, layout=widgets.Layout(width="260px"),
+        )  # fmt: skip
         self.init = widgets.Dropdown(
             options=[(INIT_LABELS[i], i) for i in INITS], description="Initialization",
-            tooltip="Starting weights: Keras' default, all zeros, or far too large",
+            tooltip="Starting weights: the recipe's own, all zeros, or far too large",
             style=_WIDE, layout=widgets.Layout(width="240px"),
         )  # fmt: skip
         self.training_bar = widgets.HBox(
@@ -304,7 +348,7 @@ class Playground(widgets.VBox):
         )
         self.settings_bar = widgets.HBox(
             [self.learning_rate, self.activation, self.regularization,
-             self.regularization_rate, self.problem, self.init],
+             self.regularization_rate, self.problem, self.recipe, self.init],
             layout=widgets.Layout(flex_flow="row wrap"),
         )  # fmt: skip
 
@@ -325,26 +369,25 @@ class Playground(widgets.VBox):
             description="Dataset",
             style={"button_width": BUTTON_WIDTH, "description_width": "initial"},
         )  # fmt: skip
-        slider = {"continuous_update": False, "style": _WIDE,
-                  "layout": widgets.Layout(width="270px")}  # fmt: skip
-        low, high = LIMITS["noise"]
+        slider = {"continuous_update": False, "style": _WIDE}
         self.noise = widgets.IntSlider(
-            min=low, max=high, description="Noise (%)", tooltip="Noise added to the points",
-            **slider,
+            min=0, max=NOISE_SLIDER_MAX, step=NOISE_STEP, description="Noise (%)",
+            tooltip="Noise in the data (TFP's 0-50 in steps of 5)",
+            layout=widgets.Layout(width="270px"), **slider,
         )  # fmt: skip
-        low, high = LIMITS["train_share"]
         self.train_share = widgets.IntSlider(
-            min=low, max=high, description="Training data (%)",
-            tooltip="Share of the points used for training; the rest are test points", **slider,
+            min=10, max=90, step=TRAIN_SHARE_STEP, description="Training data (%)",
+            tooltip="Share of the points used for training; the rest are test points",
+            layout=widgets.Layout(width="270px"), **slider,
         )  # fmt: skip
-        low, high = LIMITS["batch_size"]
         self.batch_size = widgets.IntSlider(
-            min=low, max=high, description="Batch size",
-            tooltip="Points per gradient step", **slider,
+            min=1, max=30, description="Batch size",
+            tooltip="Points per gradient step", layout=widgets.Layout(width="270px"),
+            **slider,
         )  # fmt: skip
         self.regenerate = widgets.Button(
             description="Regenerate", icon="refresh",
-            tooltip="New points of the same kind (the next seed)",
+            tooltip="New points of the same kind from a new seed; the network is kept",
         )  # fmt: skip
         self.data_panel = widgets.VBox(
             [widgets.HTML("<b>Data</b>"), self.dataset, self.thumbnails,
@@ -355,7 +398,7 @@ class Playground(widgets.VBox):
     def _build_feature_panel(self) -> None:
         self.features: dict[str, widgets.ToggleButton] = {}
         self.feature_images: dict[str, widgets.Image] = {}
-        rows = []
+        self._feature_rows: dict[str, widgets.HBox] = {}
         for feature in FEATURES:
             label = FEATURE_LABELS[feature]
             self.features[feature] = widgets.ToggleButton(
@@ -365,14 +408,12 @@ class Playground(widgets.VBox):
             self.feature_images[feature] = widgets.Image(
                 format="png", layout=widgets.Layout(width=f"{NODE}px", height=f"{NODE}px")
             )
-            rows.append(
-                widgets.HBox(
-                    [self.feature_images[feature], self.features[feature]],
-                    layout=widgets.Layout(align_items="center"),
-                )
+            self._feature_rows[feature] = widgets.HBox(
+                [self.feature_images[feature], self.features[feature]],
+                layout=widgets.Layout(align_items="center"),
             )
         self.feature_panel = widgets.VBox(
-            [widgets.HTML("<b>Features</b>"), *rows],
+            [widgets.HTML("<b>Features</b>"), *self._feature_rows.values()],
             layout=widgets.Layout(width="150px", margin="0 8px 0 0"),
         )
 
@@ -389,6 +430,7 @@ class Playground(widgets.VBox):
         self.remove_neuron: list[widgets.Button] = []
         self.neuron_labels: list[widgets.HTML] = []
         self._layer_boxes: list[widgets.VBox] = []
+        self._neuron_buttons: list[widgets.HBox] = []  # a layer's "+" and "-" (numNodes<k>)
         small = widgets.Layout(width="32px", margin="0 1px")
         for i in range(MAX_LAYERS):
             self.add_neuron.append(
@@ -404,12 +446,10 @@ class Playground(widgets.VBox):
                 )  # fmt: skip
             )
             self.neuron_labels.append(widgets.HTML(layout=widgets.Layout(margin="0")))
+            self._neuron_buttons.append(widgets.HBox([self.add_neuron[i], self.remove_neuron[i]]))
             self._layer_boxes.append(
                 widgets.VBox(
-                    [
-                        widgets.HBox([self.add_neuron[i], self.remove_neuron[i]]),
-                        self.neuron_labels[i],
-                    ],
+                    [self._neuron_buttons[i], self.neuron_labels[i]],
                     layout=widgets.Layout(width=f"{COLUMN}px", margin="0", align_items="center"),
                 )  # fmt: skip
             )
@@ -420,16 +460,23 @@ class Playground(widgets.VBox):
              *self._layer_boxes],
             layout=widgets.Layout(margin="0"),
         )  # fmt: skip
-        self.network = widgets.HTML(layout=widgets.Layout(margin="0"))
+        self.network = NetworkView(layout=widgets.Layout(margin="0"))
+        self._layer_controls = widgets.HBox(
+            [self.add_layer, self.remove_layer, self.layers_label],
+            layout=widgets.Layout(align_items="center"),
+        )
         self.network_panel = widgets.VBox(
-            [widgets.HBox([self.add_layer, self.remove_layer, self.layers_label],
-                          layout=widgets.Layout(align_items="center")),
-             self._layer_row, self.network],
+            [self._layer_controls, self._layer_row, self.network],
             layout=widgets.Layout(margin="0 8px 0 0"),
         )  # fmt: skip
 
     def _build_output_panel(self) -> None:
-        self.losses = widgets.HTML()
+        self.test_loss_text = widgets.HTML()
+        self.train_loss_text = widgets.HTML()
+        self.losses = widgets.HBox(
+            [self.test_loss_text, self.train_loss_text],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
         self.loss_chart = widgets.Image(
             format="png", layout=widgets.Layout(width=f"{CHART_SIZE[0]}px")
         )
@@ -454,8 +501,11 @@ class Playground(widgets.VBox):
         self.diagnostics = widgets.HTML()
         self.status = widgets.HTML()
         self.config = widgets.Textarea(
-            description="Configuration", style=_WIDE, rows=2,
-            tooltip="The whole setup as one line: copy it to share, or paste one and Apply",
+            description="Configuration", style=_WIDE, rows=3,
+            tooltip=(
+                "The whole setup as TensorFlow Playground's URL hash: copy it to share, or "
+                "paste a TensorFlow Playground link or hash and Apply"
+            ),
             layout=widgets.Layout(width="760px"),
         )  # fmt: skip
         self.apply = widgets.Button(
@@ -474,9 +524,10 @@ class Playground(widgets.VBox):
             description="Keras code", style=_WIDE, rows=14,
             layout=widgets.Layout(width="760px", display="none"),
         )  # fmt: skip
+        self.link = widgets.HTML()
         self.bottom = widgets.VBox(
             [widgets.HBox([self.config, self.apply], layout=widgets.Layout(align_items="center")),
-             widgets.HBox([self.show_code, self.take]), self.code],
+             self.link, widgets.HBox([self.show_code, self.take]), self.code],
         )  # fmt: skip
 
     def _connect(self) -> None:
@@ -488,14 +539,14 @@ class Playground(widgets.VBox):
             "batch_size": self.batch_size, "activation": self.activation,
             "learning_rate": self.learning_rate, "regularization": self.regularization,
             "regularization_rate": self.regularization_rate, "problem": self.problem,
-            "init": self.init, "show_test_data": self.show_test_data,
+            "recipe": self.recipe, "init": self.init, "show_test_data": self.show_test_data,
             "discretize": self.discretize,
         }  # fmt: skip
         for setting, control in settings.items():
             control.observe(self._setting_handler(setting), names="value")
         for feature, toggle in self.features.items():
             toggle.observe(self._feature_handler(feature), names="value")
-        self.regenerate.on_click(self._button(lambda s: s.regenerate()))
+        self.regenerate.on_click(self._handler(self._on_regenerate))
         self.add_layer.on_click(self._button(lambda s: s.add_layer()))
         self.remove_layer.on_click(self._button(lambda s: s.remove_layer()))
         for i in range(MAX_LAYERS):
@@ -504,6 +555,21 @@ class Playground(widgets.VBox):
         self.apply.on_click(self._handler(self._on_apply))
         self.take.on_click(self._handler(self._on_take))
         self.show_code.observe(self._handler(self._on_show_code), names="value")
+        self.network.observe(self._handler(self._on_hover), names="hovered")
+        self.network.observe(self._handler(self._on_edit), names="edit")
+        # Each TFP control name (``<name>_hide=true``) and what it hides here.
+        self._hidable: dict[str, list[widgets.Widget]] = {
+            "showTestData": [self.show_test_data], "discretize": [self.discretize],
+            "playButton": [self.play], "stepButton": [self.step], "resetButton": [self.reset],
+            "learningRate": [self.learning_rate], "activation": [self.activation],
+            "regularization": [self.regularization],
+            "regularizationRate": [self.regularization_rate], "problem": [self.problem],
+            "dataset": [self.dataset, self.thumbnails],
+            "percTrainData": [self.train_share, self.test_loss_text], "noise": [self.noise],
+            "batchSize": [self.batch_size], "numHiddenLayers": [self._layer_controls],
+            **{key: [self._feature_rows[f]] for key, f in TFP_FEATURE_KEYS.items()},
+            **{f"numNodes{i + 1}": [box] for i, box in enumerate(self._neuron_buttons)},
+        }  # fmt: skip
 
     # --- public ----------------------------------------------------------------------------
 
@@ -599,8 +665,16 @@ class Playground(widgets.VBox):
         if not self.engine.playing:
             self._stop_view()  # the engine paused itself (a new network or new points)
         self._sync_controls(self.engine.state)
+        if new.layer_sizes != self._network_sizes:  # a field open on the old network closes
+            self.network.editing = ""
+            self.network.note = ""
         self.refresh()
         self._say(message)
+
+    @property
+    def _network_sizes(self) -> tuple[int, ...]:
+        """The sizes of the network the view shows now, inputs first (empty before any)."""
+        return self.frame.state.layer_sizes if self.frame is not None else ()
 
     def _on_play(self, change: dict) -> None:
         if self._syncing or self._closed:
@@ -665,9 +739,100 @@ class Playground(widgets.VBox):
             "gave the playground): a Keras model, e.g. <code>model.summary()</code>."
         )
 
+    def _on_regenerate(self, _button: Any) -> None:
+        self.engine.regenerate()  # new seed and points; the network and its epoch are kept
+        self._sync_controls(self.engine.state)
+        self.refresh()
+        self._say(html.escape(self.engine.message))
+
+    def _on_hover(self, change: dict) -> None:
+        """The pointer (or the keyboard's focus) moved to a node, or off the nodes."""
+        with self._view_lock:  # the drawing thread may be showing a frame right now
+            if self.frame is not None:
+                self._show_main_picture(self.frame)
+
+    def _hovered_node(self, state: PlaygroundState) -> tuple[str, Any] | None:
+        """What the network view points at now, if it is a node of `state`'s network other
+        than the output: ``("input", feature)`` or ``("neuron", (layer, node))``."""
+        key = self.network.hovered
+        kind, _, rest = key.partition(":")
+        if kind == "input" and rest in state.features:
+            return "input", rest
+        if kind == "neuron":
+            layer, _, node = rest.partition(":")
+            if layer.isdigit() and node.isdigit():
+                layer_index, node_index = int(layer), int(node)
+                if layer_index < len(state.layers) and node_index < state.layers[layer_index]:
+                    return "neuron", (layer_index, node_index)
+        return None
+
+    def _show_main_picture(self, frame: Frame) -> None:
+        """The output's map, or the hovered node's map, with axes, and its words."""
+        node = self._hovered_node(frame.state)
+        try:
+            png, words = self._node_picture(frame, node)
+        except ValueError:
+            if self.engine.state == frame.state:
+                raise
+            # The network changed while this frame was drawn (the drawing thread raced a
+            # change): the output for now, the next frame shows the node again.
+            png, words = self._node_picture(frame, None)
+        self.image.value = _with_axes(png)
+        self.caption.value = _block(words)
+
+    def _node_picture(self, frame: Frame, node: tuple[str, Any] | None) -> tuple[bytes, str]:
+        """The picture of `node` (`_hovered_node`), or of the output for None, and its words."""
+        if node is None:
+            return frame.output_png, _caption(frame)
+        if node[0] == "input":
+            png = playground_frames.input_picture(self.engine, node[1], discretize=frame.discretize)
+            return png, (
+                f"Showing the input {FEATURE_LABELS[node[1]]} over the plane (clamped to -1..1: "
+                "orange -1, blue +1). Move the pointer off the network to see its output again."
+            )
+        layer, index = node[1]
+        png = playground_frames.neuron_picture(
+            self.engine, layer, index, discretize=frame.discretize
+        )
+        return png, (
+            f"Showing neuron {index + 1} of hidden layer {layer + 1} over the plane (orange "
+            "-1, blue +1). Move the pointer off the network to see its output again."
+        )
+
+    def _on_edit(self, change: dict) -> None:
+        """Enter was pressed in the view's number field: set that weight or bias."""
+        edit = change["new"] or {}
+        item, text = edit.get("item", ""), edit.get("text", "")
+        try:
+            kind, index = parse_item(item, self.engine.state.layer_sizes)
+            value = _parse_value(text)
+            if kind == "weight":
+                self.engine.set_weight(*index, value)
+            else:
+                self.engine.set_bias(*index, value)
+        except (TypeError, ValueError) as err:
+            message = f"Not changed: {err}"
+            self.network.note = "⚠ " + message
+            self._say(message, problem=True)
+            return
+        self.network.editing = ""
+        self.refresh()
+        name = _item_words(kind, index, self.engine.state)
+        message = f"{name} set to {value:g} (the epoch kept)."
+        self.network.note = message
+        self._say(html.escape(message))
+
     def _on_show_code(self, change: dict) -> None:
+        self._sync_code(self.engine.state)
         self.code.layout.display = None if change["new"] else "none"
         self.show_code.description = "Hide code" if change["new"] else "Show as code"
+
+    def _sync_code(self, state: PlaygroundState) -> None:
+        """The code box shows `state`'s model while it is open (writing the code makes the
+        data again, which takes a moment: not for every change while it is closed)."""
+        if self.show_code.value and self._code_state != state:
+            self.code.value = model_as_code(state)
+            self._code_state = state
 
     def _on_chunk(self, _engine: Any) -> None:
         """Called by the engine's training thread after every chunk: only marks the view."""
@@ -753,7 +918,8 @@ class Playground(widgets.VBox):
             self._syncing = False
 
     def _sync_controls(self, state: PlaygroundState) -> None:
-        """Every control shows `state`; limits disable what would be invalid."""
+        """Every control shows `state`; limits disable what would be invalid; the controls
+        `state.hidden` names are hidden."""
         self._syncing = True
         try:
             datasets = CLASSIFICATION_DATASETS if state.problem == "classification" else (
@@ -764,14 +930,16 @@ class Playground(widgets.VBox):
                 self.thumbnails.children = [self.thumbnail_images[d] for d in datasets]
             if not self.thumbnails.children:
                 self.thumbnails.children = [self.thumbnail_images[d] for d in datasets]
-            for setting in ("dataset", "noise", "train_share", "batch_size", "activation",
+            self.dataset.value = state.data_name
+            # A link may hold a noise up to 80: the slider's end follows it, as in TFP.
+            self.noise.max = max(NOISE_SLIDER_MAX, state.noise)
+            for setting in ("noise", "train_share", "batch_size", "activation",
                             "learning_rate", "regularization", "regularization_rate",
-                            "problem", "init", "show_test_data", "discretize"):  # fmt: skip
+                            "problem", "recipe", "init", "show_test_data",
+                            "discretize"):  # fmt: skip
                 getattr(self, setting).value = getattr(state, setting)
-            only = state.features[0] if len(state.features) == 1 else None
             for feature, toggle in self.features.items():
                 toggle.value = feature in state.features
-                toggle.disabled = feature == only
                 toggle.button_style = "info" if toggle.value else ""
             layers = state.layers
             self.add_layer.disabled = len(layers) >= MAX_LAYERS
@@ -787,8 +955,17 @@ class Playground(widgets.VBox):
                     self.neuron_labels[
                         i
                     ].value = f"{layers[i]} neuron{'s' if layers[i] != 1 else ''}"
+            hidden = state.hidden
+            for name, parts in self._hidable.items():
+                for part in parts:
+                    part.layout.display = "none" if name in hidden else None
             self.config.value = state.to_config()
-            self.code.value = model_as_code(state)
+            link = state.to_link()
+            self.link.value = _block(
+                f'<a href="{html.escape(link)}" target="_blank" rel="noopener">Open this setup in '
+                f"TensorFlow Playground</a> (or copy the link: <code>{html.escape(link)}</code>)"
+            )
+            self._sync_code(state)
         finally:
             self._syncing = False
         self._sync_play()
@@ -801,14 +978,18 @@ class Playground(widgets.VBox):
                 self.feature_images[feature].value = png
                 self._shown_features[feature] = png
         self.epoch_counter.value = epoch_text(frame.epoch)
-        self.losses.value = _block(
-            f"Test loss <b>{_loss_text(frame.test_loss)}</b> (thick black line)<br>"
-            f"Training loss <b>{_loss_text(frame.train_loss)}</b> (thin grey line)"
+        self.test_loss_text.value = _block(
+            f"Test loss <b>{_loss_text(frame.test_loss)}</b> (black line)&emsp;"
+        )
+        self.train_loss_text.value = _block(
+            f"Training loss <b>{_loss_text(frame.train_loss)}</b> (grey line)"
         )
         self.loss_chart.value = _loss_chart(frame.train_history, frame.test_history)
-        self.image.value = frame.output_png
-        self.caption.value = _block(_caption(frame))
-        self.network.value = _network_svg(frame)
+        self._show_main_picture(frame)
+        dead = self.engine.dead_links
+        if [d.shape for d in dead] != [k.shape for k in frame.kernels]:
+            dead = None  # the network changed since the frame was made: the next one shows it
+        self.network.svg = network_svg(frame, dead)
         self.diagnostics.value = _diagnostics_html(frame)
 
 
@@ -817,17 +998,14 @@ class Playground(widgets.VBox):
 
 @functools.lru_cache(maxsize=len(CLASSIFICATION_DATASETS) + len(REGRESSION_DATASETS))
 def _thumbnail(dataset: str) -> bytes:
-    """A small picture of a dataset's points (noise 0, seed 0): classes orange and blue,
-    a regression's targets on the same map over the plane."""
-    state = PlaygroundState(dataset=dataset)
-    points = make_data(state).dataset
+    """A dataset's thumbnail as TFP draws it: 200 points at noise 0 over the plane from -6 to 6,
+    coloured by label (+1 blue, -1 orange; a regression's targets on the same scale)."""
+    points, labels = tfp_points(dataset, TfpRandom(THUMBNAIL_SEED), THUMBNAIL_POINTS, 0)
     size = THUMBNAIL
     image = np.full((size, size, 3), 250, np.uint8)
-    x, y = points.x, points.y.astype(np.float32)
-    values = 2.0 * y - 1.0 if state.problem == "classification" else y
-    colors = colorize(values)
-    cols = np.clip(((x[:, 0] + PLANE_EXTENT) / (2 * PLANE_EXTENT) * size).astype(int), 0, size - 2)
-    rows = np.clip(((PLANE_EXTENT - x[:, 1]) / (2 * PLANE_EXTENT) * size).astype(int), 0, size - 2)
+    colors = colorize(np.clip(labels, -1.0, 1.0))
+    cols = np.clip(((points[:, 0] + EXTENT) / (2 * EXTENT) * size).astype(int), 0, size - 2)
+    rows = np.clip(((EXTENT - points[:, 1]) / (2 * EXTENT) * size).astype(int), 0, size - 2)
     for dy in (0, 1):
         for dx in (0, 1):
             image[rows + dy, cols + dx] = colors
@@ -835,9 +1013,9 @@ def _thumbnail(dataset: str) -> bytes:
 
 
 def _loss_chart(train: np.ndarray, test: np.ndarray) -> bytes:
-    """Training (thin grey) and test (thick black) loss per epoch, drawn with Pillow: the
-    y axis from 0 (bottom) to the largest loss (written above the curves), at most one point per
-    pixel column."""
+    """Training (thin grey) and test (thick black) loss from epoch 0 on, drawn with Pillow as
+    TFP draws its chart: the y axis from the lowest loss (bottom) to the highest (both written
+    above the curves), at most one point per pixel column."""
     from PIL import Image, ImageDraw
 
     width, height = CHART_SIZE
@@ -850,12 +1028,14 @@ def _loss_chart(train: np.ndarray, test: np.ndarray) -> bytes:
         series = [np.asarray(train, np.float64)[index], np.asarray(test, np.float64)[index]]
         both = np.concatenate(series)
         finite = both[np.isfinite(both)]
-        top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-        draw.text((4, 1), f"loss from 0 to {top:.3g}", fill=(90, 90, 90))
+        low = float(finite.min()) if finite.size else 0.0
+        top = float(finite.max()) if finite.size else 1.0
+        span = top - low if top > low else 1.0
+        draw.text((4, 1), f"loss from {low:.3g} to {top:.3g}", fill=(90, 90, 90))
         xs = index / max(n - 1, 1) * (width - 3) + 1
         for values, color, line in zip(series, (TRAIN_LINE, TEST_LINE), (1, 2), strict=True):
             values = np.where(np.isfinite(values), values, top)
-            ys = (height - 3) - np.clip(values / top, 0.0, 1.0) * (height - 3 - CHART_TOP)
+            ys = (height - 3) - np.clip((values - low) / span, 0.0, 1.0) * (height - 3 - CHART_TOP)
             points = list(zip(xs.tolist(), ys.tolist(), strict=True))
             if len(points) == 1:
                 x0, y0 = points[0]
@@ -867,116 +1047,98 @@ def _loss_chart(train: np.ndarray, test: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def _with_axes(png: bytes) -> bytes:
+    """A map of the plane with TFP's axes: x below, y on the right, a tick at every integer
+    from -6 to 6 (labelled every one, or every other one when the map is small)."""
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    canvas = _axes_template(*picture.size).copy()
+    canvas.paste(picture, (0, 0))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _axes_template(width: int, height: int) -> Any:
+    """The axes around a `width` x `height` map, drawn once per size (a PIL image)."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGB", (width + AXIS_RIGHT, height + AXIS_BOTTOM), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    grey = (80, 80, 80)
+    draw.line([(0, height), (width, height)], fill=grey)
+    draw.line([(width, 0), (width, height)], fill=grey)
+    every = 1 if width / (2 * EXTENT) >= 22 else 2
+    for tick in range(-int(EXTENT), int(EXTENT) + 1):
+        x = round((tick + EXTENT) / (2 * EXTENT) * (width - 1))
+        y = round((EXTENT - tick) / (2 * EXTENT) * (height - 1))
+        draw.line([(x, height), (x, height + 3)], fill=grey)
+        draw.line([(width, y), (width + 3, y)], fill=grey)
+        if tick % every == 0:
+            text = str(tick)
+            size = draw.textlength(text)
+            left = min(max(x - size / 2, 0), width + AXIS_RIGHT - size)
+            draw.text((left, height + 4), text, fill=grey)
+            top = min(max(y - 5, 0), height - 10)
+            draw.text((width + 5, top), text, fill=grey)
+    return canvas
+
+
+def _parse_value(text: Any) -> float:
+    """What the learner typed in a weight's or bias's field, as a finite number."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError(
+            f"Expected a number such as 0.5 or -1.2. Received: {str(text)!r}. Type a number "
+            "and press Enter (Escape closes the field)."
+        )
+    return value
+
+
+def _item_words(kind: str, index: tuple[int, ...], state: PlaygroundState) -> str:
+    """A weight or bias of `state`'s network in words, e.g. "The weight from x1 to neuron 2
+    of layer 1"."""
+
+    def node(layer: int, i: int) -> str:  # layer -1: the inputs; the last: the output
+        if layer < 0:
+            return FEATURE_LABELS[state.features[i]]
+        if layer == len(state.layers):
+            return "the output"
+        return f"neuron {i + 1} of layer {layer + 1}"
+
+    if kind == "weight":
+        layer, source, target = index
+        return f"The weight from {node(layer - 1, source)} to {node(layer, target)}"
+    return f"The bias of {node(index[0], index[1])}"
+
+
 def _block(inner: str, role: str = "") -> str:
     """HTML `inner` in a block with text's own line height (an HTML widget's is a control's)."""
     attribute = f' role="{role}"' if role else ""
     return f'<div{attribute} style="line-height:1.4">{inner}</div>'
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _line_opacity(weight: float) -> float:
-    """How strongly a weight's line is drawn: 0.85 from |w| = `FADE_WEIGHT` up, fading
-    linearly to 0.1 at |w| = 0."""
-    return 0.1 + 0.75 * min(abs(weight) / FADE_WEIGHT, 1.0)
-
-
-def _network_svg(frame: Frame) -> str:
-    """The network as SVG: inputs, hidden neurons (their heatmaps) and the output, in columns;
-    a line per weight, blue solid if positive, orange dashed if negative, width by |w|, faint
-    as |w| goes to 0 (`FADE_WEIGHT`)."""
-    state = frame.state
-    columns: list[list[tuple[str, bytes | None, str]]] = [
-        [(FEATURE_LABELS[f], frame.feature_pngs[f], f"input {FEATURE_LABELS[f]}")
-         for f in state.features]
-    ]  # fmt: skip
-    for layer, pngs in enumerate(frame.neuron_pngs, start=1):
-        biases = frame.biases[layer - 1]
-        columns.append(
-            [("", png, f"hidden layer {layer}, neuron {j + 1}: bias {float(biases[j]):.3f}")
-             for j, png in enumerate(pngs)]
-        )  # fmt: skip
-    columns.append([("", None, f"output: bias {float(frame.biases[-1][0]):.3f}")])
-    rows = max(len(c) for c in columns)
-    width = LEFT + COLUMN * (len(columns) - 1) + NODE + 12
-    height = TOP + rows * ROW
-    biggest = frame.max_weight or 1.0
-
-    def place(c: int, r: int) -> tuple[float, float]:
-        return LEFT + c * COLUMN, TOP + r * ROW
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" style="display:block" '
-        f'aria-label="The network: {len(state.features)} inputs, hidden layers '
-        f"{', '.join(map(str, state.layers)) or 'none'}, one output. Lines are weights: "
-        f'blue solid positive, orange dashed negative, wider for larger, faint near zero.">'
-    ]
-    for c, kernel in enumerate(frame.kernels):
-        for i in range(kernel.shape[0]):
-            x1, y1 = place(c, i)
-            for j in range(kernel.shape[1]):
-                x2, y2 = place(c + 1, j)
-                w = float(kernel[i, j])
-                if math.isfinite(w):
-                    color, dash = (
-                        (POSITIVE, "") if w >= 0 else (NEGATIVE, ' stroke-dasharray="5 3"')
-                    )
-                    size = 0.6 + 5.0 * min(abs(w) / biggest, 1.0)
-                    opacity = _line_opacity(w)
-                else:
-                    color, dash, size, opacity = "#999999", ' stroke-dasharray="1 3"', 1.0, 0.85
-                parts.append(
-                    f'<line x1="{x1 + NODE}" y1="{y1 + NODE / 2}" x2="{x2}" y2="{y2 + NODE / 2}" '
-                    f'stroke="{color}" stroke-width="{size:.2f}"{dash} '
-                    f'stroke-opacity="{opacity:.3f}">'
-                    f"<title>weight {w:.3f}</title></line>"
-                )
-    headings = ["inputs", *(f"layer {i}" for i in range(1, len(columns) - 1)), "output"]
-    for c, (heading, nodes) in enumerate(zip(headings, columns, strict=True)):
-        x, _ = place(c, 0)
-        parts.append(
-            f'<text x="{x + NODE / 2}" y="{TOP - 8}" text-anchor="middle" font-size="11" '
-            f'fill="#333">{heading}</text>'
-        )
-        for r, (label, png, title) in enumerate(nodes):
-            x, y = place(c, r)
-            tip = f"<title>{html.escape(title)}</title>"
-            if png is None:
-                parts.append(
-                    f'<rect x="{x}" y="{y}" width="{NODE}" height="{NODE}" rx="20" fill="#fff" '
-                    f'stroke="#333">{tip}</rect><text x="{x + NODE / 2}" y="{y + NODE / 2 + 4}" '
-                    f'text-anchor="middle" font-size="11">out</text>'
-                )
-                continue
-            parts.append(
-                f'<image x="{x}" y="{y}" width="{NODE}" height="{NODE}" '
-                f'style="image-rendering:pixelated" href="{_data_uri(png)}">{tip}</image>'
-                f'<rect x="{x}" y="{y}" width="{NODE}" height="{NODE}" fill="none" '
-                f'stroke="#555" stroke-width="1"/>'
-            )
-            if label:
-                parts.append(
-                    f'<text x="{x - 4}" y="{y + NODE / 2 + 4}" text-anchor="end" '
-                    f'font-size="11">{html.escape(label)}</text>'
-                )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def _caption(frame: Frame) -> str:
+    plane = "over the plane (x1 across, x2 up, both from -6 to 6)"
     if frame.state.problem == "classification":
+        if frame.state.recipe == "keras":
+            made = "the network's probability p of the +1 class, drawn as 2p - 1"
+        else:
+            made = "the network's output"
         colours = (
-            "The background is the network's probability of class 1: blue for class 1, "
-            "orange for class 0, white where it is unsure. Points: class 1 square, class 0 "
-            "round"
+            f"The background is {made} {plane}: blue towards +1, orange towards -1, grey near "
+            "0, where the class changes. Points: the +1 class blue squares, the -1 class "
+            "orange circles"
         )
     else:
         colours = (
-            "The background is the network's prediction: blue for +1, orange for -1, white "
-            "near 0. Points are coloured by their target"
+            f"The background is the network's prediction {plane}: blue for +1, orange for "
+            "-1, grey near 0. Points are coloured by their target"
         )
     rims = "training points with a white rim"
     if frame.show_test_data:
@@ -1039,8 +1201,9 @@ def playground(state: PlaygroundState | str | None = None) -> Playground:
     """Build the playground (display it as a cell's last expression).
 
     Args:
-        state: where to start: a `hlcourse.playground.PlaygroundState`, its configuration
-            string (``state.to_config()``, e.g. ``"dataset=xor&layers=4"``), or None for
+        state: where to start: a `hlcourse.playground.PlaygroundState`, a TensorFlow
+            Playground link or hash (``state.to_config()``, e.g.
+            ``"dataset=xor&networkShape=4"``; missing keys take the defaults), or None for
             TensorFlow Playground's defaults (circle, x1 and x2, layers 4 and 2, tanh,
             learning rate 0.03).
 

@@ -18,6 +18,10 @@ the lesson (and the cell, and the error) when something a learner would see is w
    change: every widget marks one of each, and the n-th control drives the n-th picture. The
    time from the key press or click to the new image, as the browser saw it, is the widget's
    latency; the first widget's is the lesson's.
+5. If the lesson shows the playground: Play raises its epoch counter, Pause stops it, Step adds
+   one (`check_epoch_counter`); then, in its network view, hovering a neuron shows the neuron's
+   map in the main picture, leaving shows the output again, and a weight clicked, typed and
+   entered is set (`check_network_view`).
 
 All reading of the page goes through `window.jupyterapp`, which JupyterLab exposes when started
 with `--LabApp.expose_app_in_browser=True` (see `lab_server.py`).
@@ -86,6 +90,9 @@ class LessonResult:
     epochs_per_second: float | None = None
     widgets_operated: tuple[tuple[str, float], ...] = ()
     """Every widget's (what was done, latency in seconds), in page order."""
+    network_view: str | None = None
+    """For a lesson with the playground's network view: the node hovered and the weight set
+    (`check_network_view`); None otherwise."""
 
 
 # --------------------------------------------------------------------------- page scripts
@@ -657,6 +664,101 @@ def check_epoch_counter(page: Page, path: str, screenshot: Path) -> float:
     return round(rate, 1)
 
 
+NETWORK_VIEW = "hlc-network-view"
+"""CSS class of the playground's network view (an anywidget): its nodes carry ``data-node``,
+its weights and biases ``data-edit`` and ``data-value``; a click on one opens a number field
+(in the element of class ``hlc-network-editor``) that Enter applies."""
+EDITED_WEIGHT = "1.5"
+"""What the check types into a weight's field."""
+
+WEIGHT_POINT_JS = """(view) => {
+  // A point on a weight's line where that weight (no other one) takes the pointer, in the
+  // viewport's coordinates, and the weight there.
+  for (const group of view.querySelectorAll('[data-edit^="weight:"]')) {
+    const line = group.querySelector('line');
+    const svg = line.ownerSVGElement;
+    const matrix = line.getScreenCTM();
+    const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((a) => +line.getAttribute(a));
+    for (const t of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+      const point = svg.createSVGPoint();
+      point.x = x1 + t * (x2 - x1);
+      point.y = y1 + t * (y2 - y1);
+      const p = point.matrixTransform(matrix);
+      const hit = document.elementFromPoint(p.x, p.y)?.closest('[data-edit^="weight:"]');
+      if (hit) return {x: p.x, y: p.y, item: hit.getAttribute('data-edit')};
+    }
+  }
+  return null;
+}"""
+
+
+def check_network_view(
+    page: Page, path: str, screenshot: Path, timeout_s: float = PICTURE_TIMEOUT_S
+) -> str:
+    """The playground's network view, on screen and paused: hovering a neuron shows its map in
+    the playground's main picture, leaving the network shows the output again, keyboard focus
+    on the neuron does the same, and a click on a weight, a number typed and Enter set that
+    weight (the redrawn view shows the new value).
+
+    Returns:
+        What was done, e.g. ``"hovered neuron:0:0; set weight:0:1:0 to 1.5"``.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    playground = (
+        page.locator(".jp-NotebookPanel .hlc-playground")
+        .filter(has=page.locator(f".{NETWORK_VIEW}"))
+        .first
+    )
+    view = playground.locator(f".{NETWORK_VIEW}").first
+    picture = playground.locator(f".{MAIN_PICTURE}").first
+
+    def src() -> str | None:
+        return picture.get_attribute("src")
+
+    node = view.locator('[data-node^="neuron:"]')
+    node = node.first if node.count() else view.locator('[data-node^="input:"]').first
+    key = node.get_attribute("data-node")
+    node.scroll_into_view_if_needed()
+    before = src()
+    node.hover()
+    if not _wait_until(page, lambda: src() != before, timeout_s=timeout_s):
+        _fail(page, screenshot, f"{path}: hovering {key} in the network view left the picture.")
+    shown = src()
+    page.mouse.move(0, 0)
+    if not _wait_until(page, lambda: src() != shown, timeout_s=timeout_s):
+        _fail(page, screenshot, f"{path}: leaving {key} did not bring the output back.")
+    for action, act in (("focusing", node.focus), ("leaving the focus on", node.blur)):
+        before = src()
+        act()  # the keyboard's way: focus acts as hover
+        if not _wait_until(page, lambda before=before: src() != before, timeout_s=timeout_s):
+            _fail(page, screenshot, f"{path}: {action} {key} left the picture as it was.")
+    view.scroll_into_view_if_needed()
+    point = view.evaluate(WEIGHT_POINT_JS)
+    if point is None:
+        _fail(page, screenshot, f"{path}: no weight of the network view takes the pointer.")
+    item = point["item"]
+    page.mouse.click(point["x"], point["y"])
+    field = view.locator(".hlc-network-editor input")
+    try:
+        field.wait_for(state="visible", timeout=10_000)
+    except PlaywrightTimeout:
+        _fail(page, screenshot, f"{path}: clicking {item} opened no number field.")
+    field.fill(EDITED_WEIGHT)
+    field.press("Enter")
+    weight = view.locator(f'[data-edit="{item}"]')
+    if not _wait_until(
+        page, lambda: weight.get_attribute("data-value") == EDITED_WEIGHT, timeout_s=30.0
+    ):
+        _fail(
+            page,
+            screenshot,
+            f"{path}: after typing {EDITED_WEIGHT} and Enter, {item} shows "
+            f"{weight.get_attribute('data-value')}.",
+        )
+    return f"hovered {key}; set {item} to {EDITED_WEIGHT}"
+
+
 def check_lesson_in_browser(
     page: Page,
     server: LabServer,
@@ -694,7 +796,10 @@ def check_lesson_in_browser(
         action, latency = operated[0] if operated else (None, None)
         rate = None
         if page.locator(f".jp-NotebookPanel .{EPOCH_COUNTER}").count():
-            rate = check_epoch_counter(page, notebook_name, screenshot)
+            rate = check_epoch_counter(page, notebook_name, screenshot)  # ends paused
+        network = None
+        if page.locator(f".jp-NotebookPanel .{NETWORK_VIEW}").count():
+            network = check_network_view(page, notebook_name, screenshot, picture_timeout_s)
     except AssertionError as error:  # the kernels' own stderr is in the server's log
         raise AssertionError(f"{error}\n(JupyterLab's log: {server.log_file})") from None
     page.screenshot(path=str(screenshot), full_page=True)
@@ -707,6 +812,7 @@ def check_lesson_in_browser(
         screenshot=screenshot,
         epochs_per_second=rate,
         widgets_operated=tuple(operated),
+        network_view=network,
     )
 
 

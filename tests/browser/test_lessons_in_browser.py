@@ -137,6 +137,49 @@ widgets.VBox([widgets.HBox([play, step, counter]), picture]).add_class("hlc-play
 """
 
 
+def _fake_network_view(hover_shows: bool = True) -> str:
+    """A stand-in for the playground's network view (the real `NetworkView` anywidget, drawn
+    with one weight and one neuron): hovering the neuron redraws the picture (unless
+    `hover_shows` is False), and an entered weight is redrawn with its new value."""
+    return f"""\
+from hlcourse.widgets.playground_network import NetworkView
+
+view = NetworkView()
+weight = [0.2]
+
+
+def draw():
+    w = weight[0]
+    ends = 'x1="20" y1="40" x2="150" y2="40"'
+    view.svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="220" height="80">'
+        f'<g data-edit="weight:0:0:0" data-key="weight:0:0:0" data-value="{{w:g}}" '
+        f'tabindex="0" aria-label="Weight: {{w:g}}"><line {{ends}} stroke="#0072B2" '
+        f'stroke-width="3"/><line {{ends}} stroke="transparent" stroke-width="9"/></g>'
+        '<g data-node="neuron:0:0" data-key="neuron:0:0" tabindex="0" aria-label="Neuron">'
+        '<rect x="150" y="20" width="40" height="40" fill="#E69F00"/></g></svg>'
+    )
+
+
+def hover(change):
+    if {hover_shows}:
+        picture.value = png(5 if change["new"] else 2)
+
+
+def edit(change):
+    weight[0] = float(change["new"]["text"])
+    view.editing = ""
+    draw()
+
+
+draw()
+view.observe(hover, "hovered")
+view.observe(edit, "edit")
+control.add_class("hlc-main-control")
+widgets.VBox([control, view, picture]).add_class("hlc-playground")
+"""
+
+
 SECOND_WIDGET = """\
 picture_2 = widgets.Image(value=png(3), format="png").add_class("hlc-main-picture")
 control_2 = widgets.IntSlider(value=1, min=0, max=5).add_class("hlc-main-control")
@@ -256,6 +299,19 @@ def selftest_notebooks(lab_server: LabServer) -> str:
         _write_notebook(folder / f"works_{name}.ipynb", PICTURE, on_purpose, code, show)
     _write_notebook(folder / "works_epoch_counter.ipynb", PICTURE, _fake_playground())
     _write_notebook(
+        folder / "works_network_view.ipynb", PICTURE, WORKING["button"], _fake_network_view()
+    )
+    _write_notebook(
+        folder / "works_playground.ipynb",
+        "from hlcourse.widgets import playground\n\npg = playground()\npg",
+    )
+    _write_notebook(
+        folder / "broken_network_view.ipynb",
+        PICTURE,
+        WORKING["button"],
+        _fake_network_view(hover_shows=False),
+    )
+    _write_notebook(
         folder / "works_two_widgets.ipynb", PICTURE, WORKING["slider"] + show, SECOND_WIDGET
     )
     for name, (code, _) in BROKEN.items():
@@ -316,6 +372,47 @@ def test_checker_reads_the_epoch_counter(
         picture_timeout_s=10,
     )
     assert result.epochs_per_second is not None and result.epochs_per_second > 0, result
+
+
+def test_checker_hovers_a_neuron_and_edits_a_weight(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport, selftest_notebooks: str
+) -> None:
+    """In a network view, hover redraws the picture and a typed weight is set: passes; a
+    hover that shows nothing fails, naming the node."""
+    result = check_lesson_in_browser(
+        page,
+        lab_server,
+        f"{selftest_notebooks}/works_network_view.ipynb",
+        screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+        run_timeout_s=60,
+        picture_timeout_s=10,
+    )
+    assert result.network_view == "hovered neuron:0:0; set weight:0:0:0 to 1.5", result
+    with pytest.raises(AssertionError, match="hovering neuron:0:0 in the network view"):
+        check_lesson_in_browser(
+            page,
+            lab_server,
+            f"{selftest_notebooks}/broken_network_view.ipynb",
+            screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+            run_timeout_s=60,
+            picture_timeout_s=3,
+        )
+
+
+def test_checker_operates_the_playground(
+    page: Page, lab_server: LabServer, browser_report: BrowserReport, selftest_notebooks: str
+) -> None:
+    """The real playground, as a lesson shows it: Play redraws the output, the counter rises
+    and stops, Step adds one, a hovered neuron shows its map and a typed weight is set."""
+    result = check_lesson_in_browser(
+        page,
+        lab_server,
+        f"{selftest_notebooks}/works_playground.ipynb",
+        screenshot_dir=browser_report.screenshot_dir / SELFTEST_DIR,
+        run_timeout_s=180,
+    )
+    assert result.epochs_per_second is not None and result.epochs_per_second > 0, result
+    assert result.network_view is not None and "neuron:" in result.network_view, result
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
