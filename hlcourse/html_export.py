@@ -460,6 +460,9 @@ def _widget_html(model_id: str, states: dict, depth: int) -> str:
 
     if name == "ImageModel":
         return _image_html(model, state)
+    if name == "AnyModel":  # an anywidget draws in its own script; ours keep the picture in `svg`
+        svg = str(state.get("svg") or "")
+        return f"<div>{svg}</div>" if svg.startswith("<svg") else ""
     if name in ("HTMLModel", "HTMLMathModel"):
         content = str(state.get("value") or "")
         return f"<div>{f'<b>{label}</b> ' if label else ''}{content}</div>" if content else ""

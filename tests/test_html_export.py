@@ -23,10 +23,12 @@ def _png() -> str:
 
 
 PIXEL = _png()
+NETWORK_SVG = '<svg width="20" height="10"><circle cx="5" cy="5" r="4" data-node="h1"/></svg>'
 
 
 def widget_state() -> dict:
-    """What nbclient records for VBox([IntSlider(7, description="units"), Image, HTML])."""
+    """What nbclient records for VBox([IntSlider(7, description="units"), Image, HTML, and
+    the playground's network view, an anywidget whose picture is an SVG string])."""
 
     def model(name: str, state: dict, **extra) -> dict:
         return {"model_name": name, "model_module": "@jupyter-widgets/controls",
@@ -38,7 +40,14 @@ def widget_state() -> dict:
         "state": {
             "box": model(
                 "VBoxModel",
-                {"children": ["IPY_MODEL_slider", "IPY_MODEL_picture", "IPY_MODEL_caption"]},
+                {
+                    "children": [
+                        "IPY_MODEL_slider",
+                        "IPY_MODEL_picture",
+                        "IPY_MODEL_caption",
+                        "IPY_MODEL_network",
+                    ]
+                },
             ),  # fmt: skip
             "slider": model("IntSliderModel", {"description": "units", "value": 7}),
             "picture": model(
@@ -47,6 +56,11 @@ def widget_state() -> dict:
                 buffers=[{"data": PIXEL, "encoding": "base64", "path": ["value"]}],
             ),
             "caption": model("HTMLModel", {"value": "<b>caption</b>: 7 units, accuracy 0.93"}),
+            "network": model(
+                "AnyModel",
+                {"svg": NETWORK_SVG, "hovered": "", "_esm": "export {}"},
+                model_module="anywidget",
+            ),  # fmt: skip
         },
     }
 
@@ -132,6 +146,7 @@ def test_widgets_become_stills_of_their_last_state(course, tmp_path):
     assert f"data:image/png;base64,{PIXEL}" in first  # the widget's picture
     assert "<b>caption</b>: 7 units, accuracy 0.93" in first  # its caption
     assert re.search(r"<b>units</b>\s*7", first)  # the slider's value
+    assert re.search(r"<svg[^>]*>\s*<circle[^>]*data-node=\"h1\"", first)  # the network view
     assert "A still of an interactive widget" in first
     assert "its state was not saved" in first  # the output whose state is missing
     assert html_export.WIDGET_VIEW not in first
