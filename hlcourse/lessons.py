@@ -120,9 +120,10 @@ LESSONS: tuple[Lesson, ...] = (
         "Read the LSTM and GRU equations and diagrams: gates, candidate, the state line.",
         "Measure how gradients fade through time, and train the cells on a long memory task.",
     )),
-    Lesson(12, "12_playground", "The playground", 45, (
-        "Use a TensorFlow-Playground-class lab built on a real Keras model.",
+    Lesson(12, "12_playground", "The playground", 50, (
+        "Use a lab that computes as TensorFlow Playground does; move setups between them by link.",
         "Run guided experiments: XOR, spirals, regularization, symmetric initialization.",
+        "Compare TensorFlow Playground's recipe with Keras's defaults, and say why they differ.",
     )),
 )  # fmt: skip
 
