@@ -489,7 +489,7 @@ hlc.claim("circle, keras recipe: test accuracy after 300 epochs",
 # close to the 1 that keeps the signal's size from layer to layer, but 4.6 in a layer of
 # 256, and the mismatch compounds layer after layer. Glorot's range,
 # √(6 / (fan_in + fan_out)), shrinks as layers widen and keeps the spread at 1 in any width
-# (Glorot and Bengio 2010). Measured on random inputs of spread 1, with the share of `tanh`
+# when a layer has as many inputs as units, as here (Glorot and Bengio 2010). Measured on random inputs of spread 1, with the share of `tanh`
 # units that start saturated (output beyond ±0.99, where its slope is below 0.02):
 
 # %%
@@ -508,10 +508,10 @@ for width in (8, 256):
 # training; Glorot's range about 1 %.
 #
 # **The biases.** The weights already break the symmetry, so the biases need not be
-# random, and 0 starts every unit with no offset of its own. TensorFlow Playground's 0.1 is a
-# heuristic for ReLU units, a small push so that they start active (Goodfellow et al.,
-# *Deep Learning*, §8.4, who add that it suits only initializations that expect such
-# input).
+# random, and 0 starts every unit with no offset of its own. A small positive bias such as
+# TensorFlow Playground's 0.1 is a known heuristic for ReLU units, a push so that they start
+# active (Goodfellow et al., *Deep Learning*, §8.4, who add that it does not suit
+# initializations that do not expect such input from the biases).
 #
 # **The output and the loss.** Squared error on a `tanh` output multiplies every error by
 # the slope of the `tanh`, 1 − tanh²: a point the network is confidently wrong about,
