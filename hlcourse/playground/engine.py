@@ -49,8 +49,8 @@ Training runs in one compiled ``tf.function`` that trains many epochs per call
 however small the epoch, more than a whole epoch of this network takes (`make bench` records
 both rates as `playground_speed`). The loop computes the gradients and the SGD update by hand
 from the Dense layers' kernels and biases (no Keras call, no optimizer object inside) and is
-compiled by XLA: thousands of epochs per second for the default network, against about 19 for
-one ``fit`` per epoch. The Keras model gets the trained weights after every call (notes on the
+compiled by XLA: thousands of epochs per second for the default network, a few hundred times
+the rate of one ``fit`` per epoch (`playground_speed` in the bench's results). The Keras model gets the trained weights after every call (notes on the
 loop below).
 
 Importing this module loads NumPy but not TensorFlow; the first model built loads it.
