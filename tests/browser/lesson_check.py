@@ -871,6 +871,8 @@ class BrowserReport:
             widget = f", {r.control} -> new picture in {r.latency_s} s" if r.control else ""
             if r.epochs_per_second:
                 widget += f", epoch counter rising {r.epochs_per_second} epochs/s on screen"
+            if r.network_view:
+                widget += f", network view: {r.network_view}"
             lines.append(
                 f"{slug}: kernel idle {r.seconds_to_kernel_idle} s, run all "
                 f"{r.seconds_to_run_all} s{widget}"

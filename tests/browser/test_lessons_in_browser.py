@@ -42,6 +42,9 @@ def test_lesson_runs_and_its_main_widget_responds(
     )
     browser_report.add(notebook.stem, result)
     print(f"{notebook.stem}: {result}")
+    if "hlc.widgets.playground(" in notebook.with_suffix(".py").read_text(encoding="utf-8"):
+        # the lesson shows the playground: its network view must have been hovered and edited
+        assert result.network_view is not None and "neuron:" in result.network_view, result
 
 
 def test_py_lesson_opens_as_a_notebook(
