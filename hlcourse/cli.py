@@ -188,7 +188,9 @@ def _cmd_progress(args: argparse.Namespace) -> int:
             return 0
     except (OSError, RuntimeError) as error:
         return _fail("progress", error)
-    print(progress.report())
+    from hlcourse.exercises import titles
+
+    print(progress.report(titles()))
     return 0
 
 

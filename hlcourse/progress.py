@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,11 +123,20 @@ def reset() -> Path:
     return progress_file()
 
 
-def report() -> str:
-    """Per lesson, the exercises passed and those still to do, as plain text."""
-    from hlcourse.exercises import all_exercises
+def report(titles: Mapping[str, str]) -> str:
+    """Per lesson, the exercises passed and those still to do, as plain text.
+
+    Args:
+        titles: the course's exercises, id (``"NN.K"``) -> title, as
+            ``hlcourse.exercises.titles()`` gives them (this module sits below `exercises`,
+            so its caller names them).
+
+    Returns:
+        The report ``hlcourse progress`` prints.
+    """
     from hlcourse.lessons import LESSONS
 
+    titles = _check_titles(titles)
     path = progress_file()
     try:
         _read()
@@ -137,12 +147,10 @@ def report() -> str:
             "`hlcourse progress --reset` starts it afresh."
         )
     done = passed()
-    exercises = all_exercises()
-    titles = {i: e.title for i, e in exercises.items()}
     counted, carried = _credited(done, titles)
     lines = []
     for lesson in LESSONS:
-        ids = [i for i, e in exercises.items() if e.lesson_number == lesson.number]
+        ids = [i for i in titles if _lesson_number(i) == lesson.number]
         got = [i for i in ids if i in counted]
         todo = [i for i in ids if i not in got]
         changed = [i for i in todo if i in done and i not in carried.values()]
@@ -167,13 +175,33 @@ def report() -> str:
     else:
         state = "Recording is on; `hlcourse progress --off` turns it off."
     lines += [
-        f"    {total} of {len(exercises)} exercises passed.",
+        f"    {total} of {len(titles)} exercises passed.",
         "",
         f"Passes are kept in {path} (nothing leaves this computer). {state}",
     ]
     if problem:
         lines.append(problem)
     return "\n".join(lines)
+
+
+_EXERCISE_ID = re.compile(r"\d{2}\.\d+")
+
+
+def _check_titles(titles: object) -> dict[str, str]:
+    """`titles` as a dict sorted by id, or a clear error."""
+    fix = "Pass hlcourse.exercises.titles()."
+    if not isinstance(titles, Mapping):
+        v._fail("titles", "a mapping of exercise id to title", titles, fix, TypeError)
+    for exercise_id, title in titles.items():
+        if not (isinstance(exercise_id, str) and _EXERCISE_ID.fullmatch(exercise_id)):
+            v._fail("an exercise id in titles", 'an id like "00.1"', exercise_id, fix)
+        if not isinstance(title, str):
+            v._fail(f"titles[{exercise_id!r}]", "a title (a string)", title, fix, TypeError)
+    return dict(sorted(titles.items()))
+
+
+def _lesson_number(exercise_id: str) -> int:
+    return int(exercise_id.split(".")[0])
 
 
 def _credited(done: dict[str, dict], titles: dict[str, str]) -> tuple[set[str], dict[str, str]]:
@@ -185,7 +213,7 @@ def _credited(done: dict[str, dict], titles: dict[str, str]) -> tuple[set[str], 
 
     Args:
         done: recorded passes, exercise id -> record, as `passed` returns them.
-        titles: the course's exercises, id -> title (``all_exercises()``'s titles).
+        titles: the course's exercises, id -> title.
 
     Returns:
         (the ids of exercises passed, {id now: id recorded} for each pass carried).

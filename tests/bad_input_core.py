@@ -30,12 +30,14 @@ from .bad_input_fixtures import (
 
 _BOOL = "a bool has no out-of-range value: True and False are both valid"
 _ANY_STREAM = "every TfpRandom is a valid stream, at whatever position it stands"
+_ANY_THRESHOLDS = "every Thresholds is valid: its fields are checked when it is made"
 _ANY_MODEL = "every Keras model has a style (sequential, functional or subclassed), built or not"
 
 # (callable, parameter, kind): why that kind of bad value does not exist for it
 CORE_EXEMPT = {
     ("hlcourse.data.load_digits", "scale", "range"): _BOOL,
     ("hlcourse.diagnostics.gradient_norms", "training", "range"): _BOOL,
+    ("hlcourse.diagnostics.diagnose", "thresholds", "range"): _ANY_THRESHOLDS,
     ("hlcourse.doctor.format_report", "ascii_only", "range"): _BOOL,
     ("hlcourse.environment.setup", "summary", "range"): _BOOL,
     ("hlcourse.exercises.check", "answer", "type"): (
@@ -307,6 +309,36 @@ CORE_ROWS = [
     ("hlcourse.diagnostics.gradient_norms", "training", "type", (_net(), _X, _Y),
      {"training": 1}, TypeError, "True or False"),
     ("hlcourse.diagnostics.diagnose", "model", "type", (3, _X), {}, TypeError, "model=3"),
+    ("hlcourse.diagnostics.diagnose", "thresholds", "type", (_net(), _X),
+     {"thresholds": {"dead_share_limit": 0.3}}, TypeError, "thresholds={"),
+    ("hlcourse.diagnostics.Thresholds", "saturated_share_limit", "type", (), {"saturated_share_limit": "0.5"},
+     TypeError, "saturated_share_limit='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "saturated_share_limit", "range", (), {"saturated_share_limit": 2},
+     ValueError, "saturated_share_limit=2"),
+    ("hlcourse.diagnostics.Thresholds", "dead_share_limit", "type", (), {"dead_share_limit": "0.5"},
+     TypeError, "dead_share_limit='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "dead_share_limit", "range", (), {"dead_share_limit": 2},
+     ValueError, "dead_share_limit=2"),
+    ("hlcourse.diagnostics.Thresholds", "vanishing_ratio", "type", (), {"vanishing_ratio": "0.5"},
+     TypeError, "vanishing_ratio='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "vanishing_ratio", "range", (), {"vanishing_ratio": 2},
+     ValueError, "vanishing_ratio=2"),
+    ("hlcourse.diagnostics.Thresholds", "exploding_norm", "type", (), {"exploding_norm": "0.5"},
+     TypeError, "exploding_norm='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "exploding_norm", "range", (), {"exploding_norm": -1},
+     ValueError, "exploding_norm=-1"),
+    ("hlcourse.diagnostics.Thresholds", "identical_tolerance", "type", (), {"identical_tolerance": "0.5"},
+     TypeError, "identical_tolerance='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "identical_tolerance", "range", (), {"identical_tolerance": 2},
+     ValueError, "identical_tolerance=2"),
+    ("hlcourse.diagnostics.Thresholds", "input_std_limit", "type", (), {"input_std_limit": "0.5"},
+     TypeError, "input_std_limit='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "input_std_limit", "range", (), {"input_std_limit": -1},
+     ValueError, "input_std_limit=-1"),
+    ("hlcourse.diagnostics.Thresholds", "input_mean_limit", "type", (), {"input_mean_limit": "0.5"},
+     TypeError, "input_mean_limit='0.5'"),
+    ("hlcourse.diagnostics.Thresholds", "input_mean_limit", "range", (), {"input_mean_limit": -1},
+     ValueError, "input_mean_limit=-1"),
     ("hlcourse.diagnostics.diagnose", "model", "range", (_unbuilt(), _X), {}, ValueError,
      "has weights"),
     ("hlcourse.diagnostics.diagnose", "x", "type", (_net(), None), {}, TypeError, "x=None"),
@@ -557,6 +589,9 @@ CORE_ROWS = [
     ("hlcourse.progress.record_pass", "title", "type", ("03.2", 3), {}, TypeError, "title=3"),
     ("hlcourse.progress.record_pass", "title", "range", ("03.2", " "), {}, ValueError,
      "title=' '"),
+    ("hlcourse.progress.report", "titles", "type", (None,), {}, TypeError, "titles=None"),
+    ("hlcourse.progress.report", "titles", "range", ({"lesson 1": "One"},), {}, ValueError,
+     "'lesson 1'"),
     ("hlcourse.progress.set_recording", "on", "type", ("yes",), {}, TypeError, "on='yes'"),
     ("hlcourse.progress.set_recording", "on", "type", (1,), {}, TypeError, "on=1"),
     # hlcourse.recurrent

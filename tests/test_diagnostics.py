@@ -367,6 +367,54 @@ def test_a_learner_can_loosen_a_threshold_on_the_package(spiral, monkeypatch):
     assert not [f for f in diagnose(model, x, spiral.y_train).flags if f.layer == "inputs"]
 
 
+def _nearly_copies(offset: float) -> keras.Model:
+    """A tanh layer of 4 units whose kernel columns differ by `offset` (equal biases)."""
+    model = build_dense_network(2, (4,), activation="tanh", name="nearly_copies")
+    kernel = np.tile(np.array([[0.5], [-0.3]], np.float32), (1, 4))
+    kernel[:, 0] += offset
+    model.get_layer("hidden_1").set_weights([kernel, np.zeros(4, np.float32)])
+    return model
+
+
+def _copies_flagged(report) -> bool:
+    return any("same values" in f.problem for f in report.flags)
+
+
+def test_changing_the_identical_tolerance_on_the_package_changes_every_verdict(monkeypatch):
+    model = _nearly_copies(1e-3)
+    assert not units_identical(model, X, "hidden_1")
+    assert not _copies_flagged(diagnose(model, X))
+    monkeypatch.setattr(diagnostics, "IDENTICAL_TOLERANCE", 0.1)
+    assert units_identical(model, X, "hidden_1")
+    assert _copies_flagged(diagnose(model, X))
+
+
+def test_thresholds_apply_to_one_call_and_leave_the_package_alone(spiral):
+    model = _nearly_copies(1e-3)
+    loose = diagnostics.Thresholds(identical_tolerance=0.1)
+    assert _copies_flagged(diagnose(model, X, thresholds=loose))
+    assert not _copies_flagged(diagnose(model, X))
+    assert diagnostics.IDENTICAL_TOLERANCE == diagnostics.DEFAULT_THRESHOLDS.identical_tolerance
+    relu = build_dense_network(2, (16, 16), initializer="he_normal")
+    x = 100 * spiral.x_train + 50
+    blind = diagnostics.Thresholds(input_std_limit=1e9, input_mean_limit=1e9)
+    assert not [f for f in diagnose(relu, x, thresholds=blind).flags if f.layer == "inputs"]
+    assert [f for f in diagnose(relu, x).flags if f.layer == "inputs"]
+
+
+def test_the_default_thresholds_are_the_documented_constants():
+    t = diagnostics.DEFAULT_THRESHOLDS
+    assert t == diagnostics.Thresholds()
+    assert (t.saturated_share_limit, t.dead_share_limit, t.vanishing_ratio, t.exploding_norm,
+            t.identical_tolerance, t.input_std_limit, t.input_mean_limit) == (
+        diagnostics.SATURATED_SHARE_LIMIT, diagnostics.DEAD_SHARE_LIMIT,
+        diagnostics.VANISHING_RATIO, diagnostics.EXPLODING_NORM,
+        diagnostics.IDENTICAL_TOLERANCE, diagnostics.INPUT_STD_LIMIT,
+        diagnostics.INPUT_MEAN_LIMIT)  # fmt: skip
+    with pytest.raises(AttributeError):
+        t.dead_share_limit = 0.1  # frozen: one call's thresholds cannot leak into another
+
+
 def test_saturated_layers_are_flagged_with_a_remedy(spiral):
     model = build_dense_network(
         2, (16,), activation="tanh", initializer=keras.initializers.RandomNormal(stddev=20.0)
@@ -547,6 +595,11 @@ BAD = [
     (lambda: units_identical(_net(), X, True), TypeError, "layer=True"),
     (lambda: units_identical(_net(), X, "hidden_1", tolerance=2), ValueError, "tolerance=2"),
     (lambda: units_identical(_net(), X, "hidden_1", tolerance="0"), TypeError, "tolerance='0'"),
+    (lambda: diagnose(_net(), X, thresholds={"dead_share_limit": 0.3}), TypeError,
+     "hlcourse.diagnostics.Thresholds"),
+    (lambda: diagnostics.Thresholds(dead_share_limit=2), ValueError, "dead_share_limit=2"),
+    (lambda: diagnostics.Thresholds(exploding_norm=-1), ValueError, "exploding_norm=-1"),
+    (lambda: diagnostics.Thresholds(vanishing_ratio="1e-3"), TypeError, "vanishing_ratio='1e-3'"),
     (lambda: UpdateRatioTracker(every=0), ValueError, "every=0"),
     (lambda: UpdateRatioTracker(every=1.5), TypeError, "every=1.5"),
     (lambda: UpdateRatioTracker(probe_data=X), TypeError, "a pair (x, y)"),

@@ -46,7 +46,7 @@ def wait_until(condition, patience: float = PATIENCE) -> bool:
 
 
 def play_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "hlcourse-playground" and t.is_alive()]
+    return [t for t in threading.enumerate() if t.name == en.PLAY_THREAD_NAME and t.is_alive()]
 
 
 def weights_equal(a, b) -> bool:
@@ -1017,6 +1017,61 @@ def test_on_chunk_is_called_and_its_errors_stop_playing(engine):
     assert isinstance(engine.error, RuntimeError)
     engine.pause()
     assert play_threads() == []
+
+
+# A caller waits for the chunk in progress (about CHUNK_SECONDS), not for further chunks; the
+# bound is loose so that a busy machine does not make the test flaky.
+CALLER_PATIENCE = 2.0
+
+
+def test_a_caller_gets_in_while_the_engine_plays(engine):
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 3)
+    state = engine.state
+    waits = []
+    for k in range(40):
+        start = time.perf_counter()
+        if k % 2:
+            assert len(engine.dead_links) == len(engine.model.layers)  # a reading takes the lock
+        else:
+            engine.set_state(state.with_changes(learning_rate=0.01 if k % 4 else 0.03))
+        waits.append(time.perf_counter() - start)
+        time.sleep(0.005)
+    assert engine.playing and engine.error is None
+    epoch = engine.epoch
+    assert wait_until(lambda: engine.epoch > epoch)  # the play thread goes on after callers
+    engine.pause()
+    assert max(waits) < CALLER_PATIENCE and play_threads() == []
+
+
+class _SleepRecorder:
+    """The `time` module as the engine sees it, noting which threads call `sleep`."""
+
+    def __init__(self) -> None:
+        self.sleepers: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleepers.append(threading.current_thread().name)
+        time.sleep(seconds)
+
+
+def test_the_play_thread_hands_over_without_sleeping(engine, monkeypatch):
+    # Callers queue for the lock back to back: the play thread waits for them on a condition,
+    # not in a loop of short sleeps.
+    recorder = _SleepRecorder()
+    monkeypatch.setattr(en, "time", recorder)
+    engine.play()
+    assert wait_until(lambda: engine.epoch >= 3)
+    for _ in range(200):
+        engine.dead_links  # noqa: B018 (a reading takes the lock)
+    epoch = engine.epoch
+    assert wait_until(lambda: engine.epoch > epoch)
+    engine.pause()
+    assert engine.error is None and play_threads() == []
+    assert en.PLAY_THREAD_NAME not in recorder.sleepers
 
 
 # --- bad input ------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from hlcourse import cli, progress
-from hlcourse.exercises import check, get_exercise
+from hlcourse.exercises import check, get_exercise, titles
 
 
 def solved(exercise_id: str):
@@ -105,7 +107,7 @@ def test_a_corrupt_file_is_left_alone_and_reported(monkeypatch):
     assert check("00.1", solved("00.1")).passed
     assert path.read_text() == "{ not json"
     assert progress.passed() == {}
-    assert "cannot be read" in progress.report() and "--reset" in progress.report()
+    assert "cannot be read" in progress.report(titles()) and "--reset" in progress.report(titles())
     progress.reset()
     assert progress.record_pass("00.1")
 
@@ -123,7 +125,7 @@ def test_report_shows_each_lesson_with_passed_and_to_do():
     from hlcourse.lessons import LESSONS
 
     progress.record_pass("00.1", get_exercise("00.1").title)
-    text = progress.report()
+    text = progress.report(titles())
     for lesson in LESSONS:
         assert re.search(rf"^{lesson.number:02d}  {re.escape(lesson.title)}", text, re.M)
     lesson00 = [i for i in all_exercises() if i.startswith("00.")]
@@ -132,7 +134,7 @@ def test_report_shows_each_lesson_with_passed_and_to_do():
     assert f"1 of {len(all_exercises())} exercises passed" in text
     assert str(progress.progress_file()) in text and "Recording is on" in text
     progress.set_recording(False)
-    assert "Recording is OFF" in progress.report()
+    assert "Recording is OFF" in progress.report(titles())
 
 
 def test_the_progress_command(capsys):
@@ -169,7 +171,7 @@ def test_a_pass_of_an_earlier_exercise_under_the_same_id_is_not_counted():
                               "last": "2026-01-01T00:00:00+00:00", "version": "0.1.0"}  # fmt: skip
     data["passes"]["00.3"] = dict(data["passes"]["00.2"], title="An exercise since replaced")
     progress.progress_file().write_text(json.dumps(data))
-    line = next(line for line in progress.report().splitlines() if line.startswith("00 "))
+    line = next(line for line in progress.report(titles()).splitlines() if line.startswith("00 "))
     assert "1 of 3" in line and "passed 00.1;" in line and "to do 00.2, 00.3" in line
     assert "00.2 and 00.3 changed since you passed them" in line
     assert set(progress.passed()) == {"00.1", "00.2", "00.3"}  # kept, never deleted
@@ -189,7 +191,7 @@ def test_a_pass_follows_its_exercise_to_a_new_number(capsys):
     _record(data, "00.3", get_exercise("00.2").title)  # 00.2's exercise, passed when it was 00.3
     _record(data, "01.9", get_exercise("01.1").title)  # an id the course no longer has
     progress.progress_file().write_text(json.dumps(data))
-    text = progress.report()
+    text = progress.report(titles())
     line00 = next(line for line in text.splitlines() if line.startswith("00 "))
     assert "passed 00.2;" in line00 and "to do 00.1, 00.3" in line00
     assert "changed since" not in line00  # 00.3's record was carried, not lost
@@ -208,7 +210,7 @@ def test_swapped_exercises_carry_both_passes():
     _record(data, "00.1", get_exercise("00.2").title)
     _record(data, "00.2", get_exercise("00.1").title)
     progress.progress_file().write_text(json.dumps(data))
-    text = progress.report()
+    text = progress.report(titles())
     line = next(line for line in text.splitlines() if line.startswith("00 "))
     assert "passed 00.1, 00.2;" in line and "changed since" not in line
     assert "00.1" in text and "is now 00.2" in text and "is now 00.1" in text
@@ -230,3 +232,43 @@ def test_swapped_exercises_carry_both_passes():
 def test_which_exercise_a_pass_counts_for(done, counted, carried):
     titles = {"01.1": "A", "02.1": "B", "03.1": "Twice", "03.2": "Twice"}
     assert progress._credited(done, titles) == (counted, carried)
+
+
+def test_importing_progress_does_not_import_the_exercises():
+    """`progress` sits below `exercises` (which records passes through it): no import circle."""
+    code = (
+        "import sys, hlcourse.progress as p; p.report({'00.1': 'One'}); "
+        "print('hlcourse.exercises' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_titles_are_every_exercises_title_by_id():
+    from hlcourse.exercises import all_exercises
+
+    found = titles()
+    assert found == {i: e.title for i, e in all_exercises().items()}
+    assert list(found) == sorted(found) and "00.1" in found
+
+
+def test_the_report_reads_the_titles_it_is_given():
+    text = progress.report({"00.1": "One", "00.2": "Two", "03.1": "Three"})
+    line00 = next(line for line in text.splitlines() if line.startswith("00 "))
+    assert "0 of 2" in line00 and "to do 00.1, 00.2" in line00
+    assert "0 of 3 exercises passed" in text
+
+
+@pytest.mark.parametrize(
+    ("titles_given", "error", "words"),
+    [
+        (None, TypeError, "mapping of exercise id to title"),
+        (["00.1"], TypeError, "mapping of exercise id to title"),
+        ({"lesson 1": "One"}, ValueError, 'an id like "00.1"'),
+        ({"00.1": 5}, TypeError, "a title"),
+    ],
+)
+def test_the_report_refuses_bad_titles(titles_given, error, words):
+    with pytest.raises(error, match=words) as raised:
+        progress.report(titles_given)
+    assert "hlcourse.exercises.titles()" in str(raised.value)

@@ -20,12 +20,17 @@ The pieces, each usable alone:
 - `max_unit_difference` / `units_identical`: are a layer's units copies of each other (the
   symmetry an all-zero initialization never breaks)?
 - `diagnose`: all of it in one call, with problems named in plain words and their remedies.
-  The thresholds are the module constants below; change them to make the checks stricter.
+  It judges by the module constants below (change one here to change every later check), or
+  by a `Thresholds` given for one call: ``diagnose(model, x, thresholds=Thresholds(
+  dead_share_limit=0.3))``.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
+
+from hlcourse import _validate as v
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -33,6 +38,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 __all__ = [
     "BOUNDED_ACTIVATIONS",
     "DEAD_SHARE_LIMIT",
+    "DEFAULT_THRESHOLDS",
     "EXPLODING_NORM",
     "IDENTICAL_TOLERANCE",
     "INPUT_MEAN_LIMIT",
@@ -48,6 +54,7 @@ __all__ = [
     "GradientNorms",
     "LayerGradient",
     "LayerStats",
+    "Thresholds",
     "UpdateRatioTracker",
     "activation_stats",
     "diagnose",
@@ -107,6 +114,45 @@ A heuristic: the best ratio depends on the optimizer and the model."""
 
 REFERENCE_LOG10_RATIO = -3.0
 """``log10(REFERENCE_UPDATE_RATIO)``, the reference line of `UpdateRatioTracker` plots."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The limits `diagnose` judges a network by, for one call (the constants above are the
+    defaults, each documented there with what was measured).
+
+    Attributes:
+        saturated_share_limit: `SATURATED_SHARE_LIMIT`, a share from 0 to 1.
+        dead_share_limit: `DEAD_SHARE_LIMIT`, a share from 0 to 1.
+        vanishing_ratio: `VANISHING_RATIO`, from 0 to 1.
+        exploding_norm: `EXPLODING_NORM`, 0 or more.
+        identical_tolerance: `IDENTICAL_TOLERANCE`, from 0 to 1.
+        input_std_limit: `INPUT_STD_LIMIT`, 0 or more.
+        input_mean_limit: `INPUT_MEAN_LIMIT`, 0 or more.
+
+    Frozen, so thresholds given to one call cannot change another's; make a variant with
+    ``dataclasses.replace(DEFAULT_THRESHOLDS, dead_share_limit=0.3)`` or by naming the fields.
+    """
+
+    saturated_share_limit: float = SATURATED_SHARE_LIMIT
+    dead_share_limit: float = DEAD_SHARE_LIMIT
+    vanishing_ratio: float = VANISHING_RATIO
+    exploding_norm: float = EXPLODING_NORM
+    identical_tolerance: float = IDENTICAL_TOLERANCE
+    input_std_limit: float = INPUT_STD_LIMIT
+    input_mean_limit: float = INPUT_MEAN_LIMIT
+
+    def __post_init__(self) -> None:
+        shares = {"saturated_share_limit", "dead_share_limit", "vanishing_ratio",
+                  "identical_tolerance"}  # fmt: skip
+        for field in fields(self):
+            high = 1 if field.name in shares else None
+            checked = v.check_number(field.name, getattr(self, field.name), low=0, high=high)
+            object.__setattr__(self, field.name, checked)
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+"""The thresholds the constants above had when the package was imported."""
 
 # The code, by concern, in private modules (imported after the constants above, which they
 # read from this package when they run, so changing one here changes the checks):

@@ -23,19 +23,27 @@ from hlcourse.diagnostics._records import (
 from hlcourse.diagnostics._stats import _CALL_SUFFIX, _layers_by_name, activation_stats
 from hlcourse.models import _check_model, _style
 
-# The package, for its thresholds: read when `diagnose` runs, so a learner who changes
-# hlcourse.diagnostics.DEAD_SHARE_LIMIT changes the checks (see __init__.py).
+# The package, for its thresholds: read when `diagnose` runs (thresholds=None), so a learner
+# who changes hlcourse.diagnostics.DEAD_SHARE_LIMIT changes the checks (see __init__.py).
 from hlcourse import diagnostics  # isort: skip
 
 
-def diagnose(model: keras.Model, x: Any, y: Any = None, *, loss: Any = None) -> Diagnosis:
+def diagnose(
+    model: keras.Model,
+    x: Any,
+    y: Any = None,
+    *,
+    loss: Any = None,
+    thresholds: diagnostics.Thresholds | None = None,
+) -> Diagnosis:
     """Check a model on a batch and name its problems in plain words, with remedies.
 
     Looks for: unscaled inputs; saturated sigmoid/tanh layers; dead ReLU units; units that are
     copies of each other (symmetric weights, e.g. all-zero initialization); NaN or infinite
     outputs; and, when `y` is given, vanishing and exploding gradients. The thresholds are
-    this module's constants (`SATURATED_SHARE_LIMIT`, `DEAD_SHARE_LIMIT`, `VANISHING_RATIO`,
-    `EXPLODING_NORM`, `IDENTICAL_TOLERANCE`, `INPUT_STD_LIMIT`, `INPUT_MEAN_LIMIT`).
+    `thresholds`, or the package's constants (`SATURATED_SHARE_LIMIT`, `DEAD_SHARE_LIMIT`,
+    `VANISHING_RATIO`, `EXPLODING_NORM`, `IDENTICAL_TOLERANCE`, `INPUT_STD_LIMIT`,
+    `INPUT_MEAN_LIMIT`) as they are when this runs.
 
     Args:
         model: a built Keras model of any style.
@@ -44,12 +52,18 @@ def diagnose(model: keras.Model, x: Any, y: Any = None, *, loss: Any = None) -> 
         y: its targets, to check gradients too (see `gradient_norms`); None skips them.
         loss: the loss for the gradients (see `gradient_norms`); None uses the compiled one or
             reads it from the last layer.
+        thresholds: a `hlcourse.diagnostics.Thresholds` for this call, or None for the
+            package's constants.
 
     Returns:
         A `Diagnosis`: print it (or show it in a notebook) for the per-layer table and the
         problems found; ``report.flags`` lists them as (layer, problem, remedy) records.
     """
     model = _check_model("model", model)
+    limits = _package_thresholds() if thresholds is None else thresholds
+    if not isinstance(limits, diagnostics.Thresholds):
+        v._fail("thresholds", "a hlcourse.diagnostics.Thresholds or None", thresholds,
+                hint="Make one with Thresholds(dead_share_limit=0.3), say", error=TypeError)  # fmt: skip
     if model.built and _style(model) != "subclassed" and len(model.inputs) == 1:
         v.check_array("x", x)  # before the model runs on it: NaN or inf inputs refused here
     stats = activation_stats(model, x)  # (an unbuilt model is refused here)
@@ -68,16 +82,29 @@ def diagnose(model: keras.Model, x: Any, y: Any = None, *, loss: Any = None) -> 
         if per_feature.shape[1]:  # no input feature at all: nothing to judge the scale of
             input_mean = float(np.max(np.abs(per_feature.mean(axis=0))))
             input_std = float(np.max(per_feature.std(axis=0)))
-            flags += _input_flags(input_mean, input_std)
+            flags += _input_flags(input_mean, input_std, limits)
     by_name = _layers_by_name(model)
-    flags += _activation_flags(stats, by_name)
+    flags += _activation_flags(stats, by_name, limits)
     if gradients is not None:
-        flags += _gradient_flags(gradients)
+        flags += _gradient_flags(gradients, limits)
     return Diagnosis(model.name, stats, gradients, tuple(flags), input_mean, input_std)
 
 
-def _input_flags(mean: float, std: float) -> list[Flag]:
-    if std <= diagnostics.INPUT_STD_LIMIT and mean <= diagnostics.INPUT_MEAN_LIMIT:
+def _package_thresholds() -> diagnostics.Thresholds:
+    """The package's constants as they are now (a learner may have changed one)."""
+    return diagnostics.Thresholds(
+        saturated_share_limit=diagnostics.SATURATED_SHARE_LIMIT,
+        dead_share_limit=diagnostics.DEAD_SHARE_LIMIT,
+        vanishing_ratio=diagnostics.VANISHING_RATIO,
+        exploding_norm=diagnostics.EXPLODING_NORM,
+        identical_tolerance=diagnostics.IDENTICAL_TOLERANCE,
+        input_std_limit=diagnostics.INPUT_STD_LIMIT,
+        input_mean_limit=diagnostics.INPUT_MEAN_LIMIT,
+    )
+
+
+def _input_flags(mean: float, std: float, limits: diagnostics.Thresholds) -> list[Flag]:
+    if std <= limits.input_std_limit and mean <= limits.input_mean_limit:
         return []
     return [
         Flag(
@@ -90,7 +117,9 @@ def _input_flags(mean: float, std: float) -> list[Flag]:
     ]
 
 
-def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[Flag]:
+def _activation_flags(
+    stats: ActivationStats, by_name: dict[str, Any], limits: diagnostics.Thresholds
+) -> list[Flag]:
     flags = []
     for row in stats:
         layer = by_name.get(_CALL_SUFFIX.sub("", row.layer))
@@ -104,7 +133,10 @@ def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[F
                 )
             )
             continue
-        symmetric = row.units >= 2 and _identical(row) and _symmetric_weights(layer)
+        tolerance = limits.identical_tolerance
+        symmetric = (
+            row.units >= 2 and _identical(row, tolerance) and _symmetric_weights(layer, tolerance)
+        )
         if symmetric:
             flags.append(
                 Flag(
@@ -117,7 +149,7 @@ def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[F
                 )
             )
             continue
-        if row.saturated is not None and row.saturated > diagnostics.SATURATED_SHARE_LIMIT:
+        if row.saturated is not None and row.saturated > limits.saturated_share_limit:
             flags.append(
                 Flag(
                     row.layer,
@@ -128,7 +160,7 @@ def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[F
                     "batch normalization",
                 )
             )
-        if row.dead is not None and row.dead >= diagnostics.DEAD_SHARE_LIMIT:
+        if row.dead is not None and row.dead >= limits.dead_share_limit:
             flags.append(
                 Flag(
                     row.layer,
@@ -140,12 +172,12 @@ def _activation_flags(stats: ActivationStats, by_name: dict[str, Any]) -> list[F
     return flags
 
 
-def _identical(row: LayerStats) -> bool:
+def _identical(row: LayerStats, tolerance: float) -> bool:
     scale = float(np.max(np.abs(row.values))) if row.values.size else 0.0
-    return row.unit_difference <= diagnostics.IDENTICAL_TOLERANCE * max(1.0, scale)
+    return row.unit_difference <= tolerance * max(1.0, scale)
 
 
-def _symmetric_weights(layer: Any) -> bool:
+def _symmetric_weights(layer: Any, tolerance: float) -> bool:
     """True when every unit of `layer` starts from the same weights (all kernel columns equal,
     all biases equal); layers without a kernel, or whose kernel has no rows (a network with no
     input feature), are never blamed: there are no weights to call symmetric."""
@@ -155,25 +187,23 @@ def _symmetric_weights(layer: Any) -> bool:
     k = np.asarray(kernel.numpy(), dtype=np.float64)
     k = k.reshape(-1, k.shape[-1])
     scale = max(1.0, float(np.max(np.abs(k)))) if k.size else 1.0
-    same = float(np.max(k.max(axis=1) - k.min(axis=1))) <= diagnostics.IDENTICAL_TOLERANCE * scale
+    same = float(np.max(k.max(axis=1) - k.min(axis=1))) <= tolerance * scale
     bias = getattr(layer, "bias", None)
     if bias is not None:
         b = np.asarray(bias.numpy(), dtype=np.float64)
-        same = same and float(b.max() - b.min()) <= diagnostics.IDENTICAL_TOLERANCE * max(
-            1.0, np.abs(b).max()
-        )
+        same = same and float(b.max() - b.min()) <= tolerance * max(1.0, np.abs(b).max())
     return same
 
 
-def _gradient_flags(gradients: GradientNorms) -> list[Flag]:
+def _gradient_flags(gradients: GradientNorms, limits: diagnostics.Thresholds) -> list[Flag]:
     flags = []
     matrices = [g for g in gradients if g.weight == "kernel"]
     for g in gradients:
-        if not math.isfinite(g.kernel_norm) or g.kernel_norm > diagnostics.EXPLODING_NORM:
+        if not math.isfinite(g.kernel_norm) or g.kernel_norm > limits.exploding_norm:
             flags.append(
                 Flag(
                     g.layer,
-                    f"gradient norm {_norm(g.kernel_norm)} (above {diagnostics.EXPLODING_NORM:,g}): "
+                    f"gradient norm {_norm(g.kernel_norm)} (above {limits.exploding_norm:,g}): "
                     "exploding gradients",
                     "clip gradients (e.g. keras.optimizers.Adam(clipnorm=1.0)), use a smaller "
                     "learning rate, or Glorot/He initialization",
@@ -188,13 +218,13 @@ def _gradient_flags(gradients: GradientNorms) -> list[Flag]:
     vanishing = [
         g
         for g in matrices[:-1]
-        if g.weight_norm > 0 and g.kernel_norm < diagnostics.VANISHING_RATIO * last.kernel_norm
+        if g.weight_norm > 0 and g.kernel_norm < limits.vanishing_ratio * last.kernel_norm
     ]
     if vanishing:
         first = vanishing[0]
         times = last.kernel_norm / first.kernel_norm if first.kernel_norm > 0 else math.inf
         more = (
-            f", and {len(vanishing) - 1} more layer(s) below 1/{1 / diagnostics.VANISHING_RATIO:,.0f} of it"
+            f", and {len(vanishing) - 1} more layer(s) below 1/{1 / limits.vanishing_ratio:,.0f} of it"
             if len(vanishing) > 1
             else ""
         )

@@ -16,8 +16,9 @@ from hlcourse import activations, probe
 from hlcourse.diagnostics._records import ActivationStats, LayerStats
 from hlcourse.models import _check_model
 
-# The package, for its constants: read when a function runs, so a learner who changes
-# hlcourse.diagnostics.BOUNDED_ACTIVATIONS changes what is measured (see __init__.py).
+# The package, for its constants: read when a function runs (never as a default argument,
+# which is fixed at import), so a learner who changes hlcourse.diagnostics.BOUNDED_ACTIVATIONS
+# or IDENTICAL_TOLERANCE changes what is measured (see __init__.py).
 from hlcourse import diagnostics  # isort: skip
 
 _CALL_SUFFIX = re.compile(r" \(call \d+\)$")
@@ -88,7 +89,7 @@ def units_identical(
     x: Any,
     layer: str | int,
     *,
-    tolerance: float = diagnostics.IDENTICAL_TOLERANCE,
+    tolerance: float | None = None,
 ) -> bool:
     """Whether all units of `layer` output the same values on `x` (see `max_unit_difference`).
 
@@ -97,11 +98,14 @@ def units_identical(
         x: a batch of inputs, shape ``(n_samples, n_features)``.
         layer: the layer, by name or position in ``model.layers``, with at least 2 units.
         tolerance: the largest difference still counted as equal, relative to the layer's
-            largest output when that is above 1; a number from 0 to 1 (default 1e-6).
+            largest output when that is above 1; a number from 0 to 1, or None for
+            ``hlcourse.diagnostics.IDENTICAL_TOLERANCE`` as it is when this runs (1e-6).
 
     Returns:
         True when the units are identical.
     """
+    if tolerance is None:
+        tolerance = diagnostics.IDENTICAL_TOLERANCE
     tolerance = v.check_number("tolerance", tolerance, low=0, high=1)
     units = _layer_units(model, x, layer)
     scale = float(np.max(np.abs(units)))

@@ -34,6 +34,7 @@ __all__ = [
     "exercise",
     "get_exercise",
     "solution",
+    "titles",
 ]
 
 PLACEHOLDER = ...  # what an exercise cell holds until the learner answers
@@ -174,6 +175,15 @@ def all_exercises() -> dict[str, Exercise]:
         if module.name.startswith("lesson"):
             importlib.import_module(f"{__name__}.{module.name}")
     return dict(sorted(_REGISTRY.items()))
+
+
+def titles() -> dict[str, str]:
+    """Every exercise's title by id, e.g. ``{"00.1": "...", ...}`` (what `progress.report` reads).
+
+    Returns:
+        A new dict, sorted by id.
+    """
+    return {exercise_id: found.title for exercise_id, found in all_exercises().items()}
 
 
 def get_exercise(exercise_id: str) -> Exercise:

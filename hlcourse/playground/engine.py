@@ -106,6 +106,8 @@ CHUNK_SECONDS = 0.025
 MAX_CHUNK = 500
 # pause() waits this long for the training thread (a chunk takes ~25 ms).
 PAUSE_TIMEOUT = 0.5
+PLAY_THREAD_NAME = "hlcourse-playground"
+"""Name of the thread `PlaygroundEngine.play` trains in (tests look for leftovers by it)."""
 # Integers drawn from the stream to seed Keras's initializers and the keras recipe's shuffles.
 _SEED_RANGE = 2**31
 
@@ -634,7 +636,7 @@ def _numpy_loss(problem: str, y: np.ndarray, out: np.ndarray, recipe: str = "pla
 # about 2,300; the hand-written pass under XLA, 2,500-7,000.)
 #
 # So training never waits for XLA: until the shapes are compiled the graph runs, while one
-# background thread ("hlcourse-playground-xla") compiles them; the next chunk after that runs
+# background thread (named XLA_THREAD_NAME) compiles them; the next chunk after that runs
 # compiled. A long `run_epochs` call (EPOCHS_WORTH_COMPILING or more) compiles first instead.
 #
 # XLA needs static shapes, so the loops are `while` loops (a `for` over tf.range makes its
@@ -671,6 +673,7 @@ _XLA_WANTED: dict[tuple, Callable[[], Any]] = {}
 _XLA_BUSY: set[tuple] = set()
 _XLA_THREAD: list[threading.Thread] = []
 XLA_THREAD_NAME = "hlcourse-playground-xla"
+"""Name of the thread that compiles the XLA loops (tests look for leftovers by it)."""
 
 
 _ACTIVATION_INDEX = {"relu": 0, "tanh": 1, "sigmoid": 2, "linear": 3}
@@ -1120,6 +1123,9 @@ class PlaygroundEngine:
 
         self._tf = tf
         self._lock = threading.RLock()
+        # Callers waiting for `_lock`, counted under `_handoff`: after each chunk the play
+        # thread waits on `_handoff` until every caller waiting then has had its turn.
+        self._handoff = threading.Condition(threading.Lock())
         self._waiting = 0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -1385,14 +1391,16 @@ class PlaygroundEngine:
         self._thread = threading.Thread(
             target=self._play_loop,
             args=(self._stop, on_chunk),
-            name="hlcourse-playground",
+            name=PLAY_THREAD_NAME,
             daemon=True,
         )
         self._thread.start()
 
     def pause(self) -> None:
         """Stop the play thread (it finishes its chunk: within about 25 ms) and wait for it."""
-        self._stop.set()
+        with self._handoff:  # wakes a play thread waiting for callers: it ends at once
+            self._stop.set()
+            self._handoff.notify_all()
         thread = self._thread
         if thread is None:
             return
@@ -1433,8 +1441,8 @@ class PlaygroundEngine:
                 self._pace[pace_key] = measured if pace is None else 0.7 * pace + 0.3 * measured
                 if on_chunk is not None:
                     on_chunk(self)
-                while self._waiting and not stop.is_set():  # let a caller in
-                    time.sleep(0.0005)
+                with self._handoff:  # let the callers waiting for the lock in first
+                    self._handoff.wait_for(lambda: not self._waiting or stop.is_set())
         except BaseException as err:  # kept for the notebook; the thread must end cleanly
             self.error = err
             stop.set()
@@ -1444,11 +1452,14 @@ class PlaygroundEngine:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """The lock, taken by a caller: the play thread steps aside between chunks."""
-        self._waiting += 1
+        with self._handoff:
+            self._waiting += 1
         try:
             self._lock.acquire()
         finally:
-            self._waiting -= 1
+            with self._handoff:
+                self._waiting -= 1
+                self._handoff.notify_all()
         try:
             yield
         finally:

@@ -61,6 +61,7 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse.playground import frames as playground_frames
+from hlcourse.playground.engine import PLAY_THREAD_NAME as ENGINE_THREAD_NAME
 from hlcourse.playground.engine import PlaygroundEngine, model_as_code
 from hlcourse.playground.frames import Frame, colorize, make_frame, to_png
 from hlcourse.playground.state import (
@@ -111,8 +112,6 @@ cores: the default network's refresh takes 25-35 ms while training, so about 24 
 second; a share of 3 gave 11 frames a second and no more epochs.)"""
 VIEW_THREAD_NAME = "hlc-playground-view"
 """Name of the thread that draws frames while playing (tests look for leftovers by it)."""
-ENGINE_THREAD_NAME = "hlcourse-playground"
-"""Name of the engine's training thread (`PlaygroundEngine.play`)."""
 
 CLASSIFICATION_DATASETS = TFP_CLASSIFICATION_DATASETS
 REGRESSION_DATASETS = TFP_REGRESSION_DATASETS
