@@ -95,6 +95,11 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
+from hlcourse.playground.tfp_data import (
+    TFP_CLASSIFICATION_DATASETS,
+    TFP_DATASETS,
+    TFP_REGRESSION_DATASETS,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -125,9 +130,10 @@ __all__ = [
     "feature_values",
 ]
 
-CLASSIFICATION_DATASETS = ("circle", "xor", "gauss", "spiral")
-REGRESSION_DATASETS = ("reg-plane", "reg-gauss")
-DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
+# The data sets' names are TensorFlow Playground's, defined once where they are generated.
+CLASSIFICATION_DATASETS = TFP_CLASSIFICATION_DATASETS
+REGRESSION_DATASETS = TFP_REGRESSION_DATASETS
+DATASETS = TFP_DATASETS
 PROBLEMS = ("classification", "regression")
 
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2")
