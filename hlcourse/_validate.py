@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 
 def _shown(value: Any) -> str:
@@ -21,7 +21,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _fail(name: str, expected: str, value: Any, hint: str = "", error: type = ValueError):
+def fail(
+    name: str, expected: str, value: Any, hint: str = "", error: type[Exception] = ValueError
+) -> NoReturn:
+    """Raise `error` with the house message: the argument, what was expected, what was received,
+    and how to fix it (`hint`), in the style of Keras' own messages."""
     message = f"Received an invalid value for `{name}`, expected {expected}. Received: {name}={_shown(value)}"
     if hint:
         message += f". {hint}"
@@ -39,10 +43,10 @@ def check_int(
     """Return `value` as an int, refusing bools, floats and anything outside [low, high]."""
     expected = _range_words("an integer", low, high)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        _fail(name, expected, value, hint, TypeError)
+        fail(name, expected, value, hint, TypeError)
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        _fail(name, expected, value, hint)
+        fail(name, expected, value, hint)
     return value
 
 
@@ -61,13 +65,13 @@ def check_number(
     """
     expected = _range_words("a number", low, high, low_open)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        _fail(name, expected, value, hint, TypeError)
+        fail(name, expected, value, hint, TypeError)
     value = float(value)
     if value != value:  # NaN
-        _fail(name, expected, value, hint)
+        fail(name, expected, value, hint)
     too_low = low is not None and (value <= low if low_open else value < low)
     if too_low or (high is not None and value > high):
-        _fail(name, expected, value, hint)
+        fail(name, expected, value, hint)
     return value
 
 
@@ -76,25 +80,25 @@ def check_choice(name: str, value: Any, choices: Iterable[str], *, hint: str = "
     choices = list(choices)
     listed = ", ".join(repr(c) for c in choices)
     if not isinstance(value, str):
-        _fail(name, f"one of {listed}", value, hint, TypeError)
+        fail(name, f"one of {listed}", value, hint, TypeError)
     if value not in choices:
         close = [c for c in choices if c.lower() == value.lower().strip()]
         extra = f"Did you mean {close[0]!r}?" if close else hint
-        _fail(name, f"one of {listed}", value, extra)
+        fail(name, f"one of {listed}", value, extra)
     return value
 
 
 def check_bool(name: str, value: Any) -> bool:
     """Return `value` if it is True or False."""
     if not isinstance(value, bool):
-        _fail(name, "True or False", value, error=TypeError)
+        fail(name, "True or False", value, error=TypeError)
     return value
 
 
 def check_str(name: str, value: Any, *, nonempty: bool = True, hint: str = "") -> str:
     """Return `value` if it is a (non-empty) string."""
     if not isinstance(value, str) or (nonempty and not value.strip()):
-        _fail(
+        fail(
             name,
             "a non-empty string",
             value,
@@ -117,15 +121,15 @@ def check_int_list(
     """Return `value` as a list of ints, each within [low, high], with a length in range."""
     expected = f"a list of {_range_words('integers', low, high)}"
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        _fail(name, expected, value, hint, TypeError)
+        fail(name, expected, value, hint, TypeError)
     if len(value) < min_len or (max_len is not None and len(value) > max_len):
         size = f"{min_len} to {max_len}" if max_len is not None else f"at least {min_len}"
-        _fail(name, f"{expected} with {size} entries", value, hint)
+        fail(name, f"{expected} with {size} entries", value, hint)
     for item in value:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
-            _fail(name, expected, value, hint, TypeError)
+            fail(name, expected, value, hint, TypeError)
         if (low is not None and item < low) or (high is not None and item > high):
-            _fail(name, expected, value, hint)
+            fail(name, expected, value, hint)
     return [int(v) for v in value]
 
 
@@ -154,10 +158,10 @@ def check_folder(name: str, value: Any, *, hint: str = ""):
     from pathlib import Path
 
     if not isinstance(value, (str, os.PathLike)):
-        _fail(name, "a path to an existing folder", value, hint, TypeError)
+        fail(name, "a path to an existing folder", value, hint, TypeError)
     path = Path(value)
     if not path.is_dir():
-        _fail(name, "a path to an existing folder", str(value), hint)
+        fail(name, "a path to an existing folder", str(value), hint)
     return path
 
 
@@ -174,14 +178,14 @@ def check_callable(name: str, value: Any, n_args: int, call_words: str):
         return None
     expected = f"None or a function called as {call_words}"
     if not callable(value):
-        _fail(name, expected, value, error=TypeError)
+        fail(name, expected, value, error=TypeError)
     import inspect
 
     try:
         inspect.signature(value).bind(*([None] * n_args))
     except TypeError:
         count = _COUNTS[n_args] if n_args < len(_COUNTS) else f"{n_args} arguments"
-        _fail(name, expected, value, f"It cannot be called with {count}")
+        fail(name, expected, value, f"It cannot be called with {count}")
     except ValueError:  # no signature to read: nothing to check
         pass
     return value
@@ -198,7 +202,7 @@ def check_instance(name: str, value: Any, types: type | tuple[type, ...], expect
         types = (types,)
     refuses_bool = bool not in types and any(t in (int, float) for t in types)
     if not isinstance(value, types) or (refuses_bool and isinstance(value, bool)):
-        _fail(name, expected_words, value, error=TypeError)
+        fail(name, expected_words, value, error=TypeError)
     return value
 
 
@@ -231,15 +235,15 @@ def check_array(
 
     expected = "an array of numbers"
     if value is None or isinstance(value, (str, bytes, dict, set)):
-        _fail(name, expected, value, hint, TypeError)
+        fail(name, expected, value, hint, TypeError)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as err:
-        _fail(name, expected, value, _join(f"NumPy could not read it: {err}", hint), TypeError)
+        fail(name, expected, value, _join(f"NumPy could not read it: {err}", hint), TypeError)
     if array.dtype == np.bool_:
         array = array.astype(np.float32)
     if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-        _fail(name, expected, value, _join(f"Its dtype is {array.dtype}", hint), TypeError)
+        fail(name, expected, value, _join(f"Its dtype is {array.dtype}", hint), TypeError)
     if sample_shape is not None:
         sample_shape = tuple(sample_shape)
         ndim = len(sample_shape) + 1
@@ -253,7 +257,7 @@ def check_array(
             d is None or d == a for d, a in zip(sample_shape, array.shape[1:], strict=True)
         )
         if not fits:
-            _fail(
+            fail(
                 shape_name,
                 wanted,
                 array.shape,
@@ -261,17 +265,17 @@ def check_array(
             )
     elif ndim is not None and array.ndim != ndim:
         wanted = "(n_samples,)" if ndim == 1 else f"an array with {ndim} dimensions"
-        _fail(shape_name, wanted, array.shape, _join(_reshape_words(array, ndim, None), hint))
+        fail(shape_name, wanted, array.shape, _join(_reshape_words(array, ndim, None), hint))
     elif array.ndim == 0:
-        _fail(shape_name, "an array with one entry per sample", array.shape,
+        fail(shape_name, "an array with one entry per sample", array.shape,
               _join(_reshape_words(array, 1, None), hint))  # fmt: skip
     if array.shape[0] == 0:
-        _fail(shape_name, "an array with at least one sample", array.shape, hint)
+        fail(shape_name, "an array with at least one sample", array.shape, hint)
     with np.errstate(over="ignore", invalid="ignore"):  # too large for float32: inf, below
         array = array.astype(np.float32)
     if not np.all(np.isfinite(array)):
         bad = int(np.sum(~np.isfinite(array)))
-        _fail(
+        fail(
             name,
             "an array of finite numbers",
             value,
@@ -305,3 +309,48 @@ def _reshape_words(array: Any, ndim: int, sample_shape: tuple | None) -> str:
 
 def _join(*parts: str) -> str:
     return ". ".join(p.rstrip(".") for p in parts if p)
+
+
+def check_model(name: str, value: Any):
+    """`value` itself when it is a Keras model (Sequential, functional or a subclass), else a
+    TypeError naming `name`. Keras is imported here, not at the top, so the modules that only
+    check numbers never load TensorFlow."""
+    import keras
+
+    if not isinstance(value, keras.Model):
+        fail(
+            name,
+            "a Keras model (keras.Model, keras.Sequential or a subclass)",
+            value,
+            error=TypeError,
+        )
+    return value
+
+
+def require_built(model: Any, what: str) -> None:
+    """Refuse a model without weights, saying the three ways to give it some; `what` finishes
+    the sentence "a model that has weights before ..."."""
+    import keras
+
+    if model.built:
+        return
+    if isinstance(model, keras.Sequential):
+        hint = (
+            "It has no weights yet because Keras does not know its input size. Fix it in one "
+            "of three ways: call the model on one batch, model(x[:1]); or run "
+            "model.build((None, n_features)); or declare the input when you build it, with "
+            "keras.Input((n_features,)) as the first layer"
+        )
+    else:
+        hint = (
+            "It has no weights yet: Keras creates them the first time the model runs. Call "
+            "the model on one batch, model(x[:1]), or train it, first"
+        )
+    fail("model", f"a model that has weights before {what}", model, hint=hint)
+
+
+def check_built_model(name: str, value: Any, what: str):
+    """`check_model` then `require_built`: a Keras model that already has its weights."""
+    model = check_model(name, value)
+    require_built(model, what)
+    return model

@@ -127,7 +127,7 @@ def dead_units(activations: Any) -> float:
     """
     array = _check_numbers("activations", activations, allow_empty=False)
     if array.ndim != 2:
-        v._fail(
+        v.fail(
             "activations.shape",
             "(n_samples, n_units)",
             array.shape,
@@ -166,7 +166,7 @@ def dead_unit_share(
 
     outputs = probe.hidden_activations(model, x, layers=layers)
     if not outputs:
-        v._fail(
+        v.fail(
             "model",
             "a model with at least one hidden layer",
             model,
@@ -315,12 +315,12 @@ def _unit_inputs(units: int, samples: int, seed: int) -> np.ndarray:
 def _check_numbers(name: str, value: Any, *, allow_empty: bool) -> np.ndarray:
     """`value` as a float64 array of finite numbers."""
     if isinstance(value, (str, bytes, dict)) or value is None or isinstance(value, bool):
-        v._fail(name, "an array of finite numbers", value, error=TypeError)
+        v.fail(name, "an array of finite numbers", value, error=TypeError)
     if not isinstance(value, numbers.Real):
         try:
             array = np.asarray(value)
         except (TypeError, ValueError) as err:
-            v._fail(
+            v.fail(
                 name,
                 "an array of finite numbers",
                 value,
@@ -328,7 +328,7 @@ def _check_numbers(name: str, value: Any, *, allow_empty: bool) -> np.ndarray:
                 error=TypeError,
             )
         if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.number):
-            v._fail(
+            v.fail(
                 name,
                 "an array of finite numbers",
                 value,
@@ -336,12 +336,12 @@ def _check_numbers(name: str, value: Any, *, allow_empty: bool) -> np.ndarray:
                 error=TypeError,
             )
         if np.issubdtype(array.dtype, np.complexfloating):
-            v._fail(name, "an array of real numbers", value, error=TypeError)
+            v.fail(name, "an array of real numbers", value, error=TypeError)
     array = np.asarray(value, dtype=np.float64)
     if array.size == 0 and not allow_empty:
-        v._fail(f"{name}.shape", "an array with at least one value", array.shape)
+        v.fail(f"{name}.shape", "an array with at least one value", array.shape)
     if not np.all(np.isfinite(array)):
-        v._fail(
+        v.fail(
             name,
             "an array of finite numbers",
             value,

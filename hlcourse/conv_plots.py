@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from hlcourse import _keras
 from hlcourse import _validate as v
 from hlcourse import hidden_plots as hp
 
@@ -277,7 +278,7 @@ def receptive_field(model: Any, layer: str | int) -> int:
     """
     model = _check_built_model(model)
     if layer is None:
-        v._fail("layer", "a layer's name or its position among the Conv2D and pooling layers",
+        v.fail("layer", "a layer's name or its position among the Conv2D and pooling layers",
                 layer, hint="Say which layer, e.g. receptive_field(model, 0)",
                 error=TypeError)  # fmt: skip
     _check_layer_type(layer, "a layer's name or its position among the Conv2D and pooling layers")
@@ -285,7 +286,7 @@ def receptive_field(model: Any, layer: str | int) -> int:
     target = _target_in_chain(chain, names, layer)
     size = _field_geometry(chain, names, target, layer, None)[0]
     if size[0] != size[1]:
-        v._fail(
+        v.fail(
             "layer",
             "a layer whose units see a square patch",
             layer,
@@ -338,7 +339,7 @@ def top_patches(
     """
     model = _check_built_model(model)
     if layer is None:
-        v._fail("layer", "a layer's name or its position among the Conv2D and pooling layers",
+        v.fail("layer", "a layer's name or its position among the Conv2D and pooling layers",
                 layer, hint="Say which layer, e.g. top_patches(model, images, 0)",
                 error=TypeError)  # fmt: skip
     _check_layer_type(layer, "a layer's name or its position among the Conv2D and pooling layers")
@@ -464,10 +465,9 @@ def _grey_with_gaps():
 
 
 def _check_built_model(model: Any) -> Any:
-    from hlcourse import models
 
-    model = models._check_model("model", model)
-    models._require_built(model, "its layers can be read")
+    model = v.check_model("model", model)
+    v.require_built(model, "its layers can be read")
     return model
 
 
@@ -475,7 +475,7 @@ def _check_layer_type(layer: Any, expected: str) -> None:
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
     ):
-        v._fail("layer", f"None, {expected}", layer, error=TypeError)
+        v.fail("layer", f"None, {expected}", layer, error=TypeError)
 
 
 def _layer_types(names: tuple[str, ...]) -> tuple[type, ...]:
@@ -486,11 +486,10 @@ def _layer_types(names: tuple[str, ...]) -> tuple[type, ...]:
 
 def _pick(model: Any, layer: Any, types: tuple[type, ...], what: str) -> tuple[str, Any]:
     """(path, layer) of the chosen layer of `types` (by name, path or position among them)."""
-    from hlcourse import probe
 
-    found = [(p, lay) for p, lay in probe._layer_paths(model).items() if isinstance(lay, types)]
+    found = [(p, lay) for p, lay in _keras.layer_paths(model).items() if isinstance(lay, types)]
     if not found:
-        v._fail("model", f"a model with a {what} layer", model,
+        v.fail("model", f"a model with a {what} layer", model,
                 hint="Only Keras' own layers count, also inside nested models")  # fmt: skip
     listed = ", ".join(repr(p) for p, _ in found)
     if layer is None:
@@ -499,7 +498,7 @@ def _pick(model: Any, layer: Any, types: tuple[type, ...], what: str) -> tuple[s
         for path, lay in found:
             if layer in (path, lay.name):
                 return path, lay
-        v._fail("layer", f"one of the model's {what} layers ({listed})", layer)
+        v.fail("layer", f"one of the model's {what} layers ({listed})", layer)
     index = v.check_int("layer", layer, low=-len(found), high=len(found) - 1,
                         hint=f"A position counts among the {what} layers: {listed}")  # fmt: skip
     return found[index]
@@ -511,10 +510,10 @@ def _images_and_labels(images: Any, labels: Any, class_names: Any):
 
     if class_names is not None:
         if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
-            v._fail("class_names", "a list of class names (strings) or None", class_names,
+            v.fail("class_names", "a list of class names (strings) or None", class_names,
                     error=TypeError)  # fmt: skip
         if not class_names or not all(isinstance(c, str) for c in class_names):
-            v._fail("class_names", "a non-empty list of class names (strings) or None",
+            v.fail("class_names", "a non-empty list of class names (strings) or None",
                     class_names, error=TypeError if class_names else ValueError)  # fmt: skip
         class_names = tuple(class_names)
     if isinstance(images, Dataset):
@@ -522,7 +521,7 @@ def _images_and_labels(images: Any, labels: Any, class_names: Any):
         if x.ndim == 2 and images.images is not None:
             x = images.images[1]
         if x.ndim not in (3, 4):
-            v._fail("images", "a Dataset of images (x of shape (n, height, width[, channels]))",
+            v.fail("images", "a Dataset of images (x of shape (n, height, width[, channels]))",
                     images, hint="Its x has one row of features per sample; this data set "
                     "holds no pictures", error=TypeError)  # fmt: skip
         if labels is None and images.task != "regression":
@@ -541,7 +540,7 @@ def _images_and_labels(images: Any, labels: Any, class_names: Any):
         hint = "For flat rows of pixels use x.reshape(-1, height, width)"
         if pictures.ndim == 2:
             hint += ", e.g. x.reshape(-1, 8, 8) for the 8x8 digits"
-        v._fail("images.shape", "(n_images, height, width) or (n_images, height, width, 1)",
+        v.fail("images.shape", "(n_images, height, width) or (n_images, height, width, 1)",
                 np.shape(images), hint=hint)  # fmt: skip
     if labels is not None:
         labels = _check_labels(labels, len(pictures), class_names)
@@ -550,20 +549,20 @@ def _images_and_labels(images: Any, labels: Any, class_names: Any):
 
 def _check_labels(labels: Any, n: int, class_names: tuple[str, ...] | None) -> np.ndarray:
     if isinstance(labels, (str, bytes, dict, set)) or not hasattr(labels, "__len__"):
-        v._fail("labels", "one label per picture (class numbers or strings), or None", labels,
+        v.fail("labels", "one label per picture (class numbers or strings), or None", labels,
                 error=TypeError)  # fmt: skip
     array = np.asarray(labels)
     if array.ndim != 1 or len(array) != n:
-        v._fail("labels.shape", f"({n},), one label per picture", array.shape)
+        v.fail("labels.shape", f"({n},), one label per picture", array.shape)
     if array.dtype.kind in "US":
         return array.astype(str)
     if array.dtype.kind not in "iuf" and array.dtype != np.bool_:
-        v._fail("labels", "class numbers or strings", labels, error=TypeError)
+        v.fail("labels", "class numbers or strings", labels, error=TypeError)
     if class_names is not None:
         if array.dtype.kind == "f" and not np.all(np.mod(array, 1) == 0):
-            v._fail("labels", "whole class numbers when class_names are given", labels)
+            v.fail("labels", "whole class numbers when class_names are given", labels)
         if array.min() < 0 or array.max() >= len(class_names):
-            v._fail("labels", f"class numbers from 0 to {len(class_names) - 1} "
+            v.fail("labels", f"class numbers from 0 to {len(class_names) - 1} "
                     f"(one per entry of class_names)", labels)  # fmt: skip
     return array
 
@@ -587,29 +586,28 @@ def _check_layers_arg(layers: Any) -> list[str | int] | None:
     if isinstance(layers, (str, numbers.Integral)) and not isinstance(layers, bool):
         layers = [layers]
     if isinstance(layers, (bytes, dict, set)) or not isinstance(layers, Sequence):
-        v._fail("layers", expected, layers, error=TypeError)
+        v.fail("layers", expected, layers, error=TypeError)
     if not layers or len(layers) > MAX_FEATURE_ROWS:
-        v._fail("layers", f"{expected}, 1 to {MAX_FEATURE_ROWS} layers", layers)
+        v.fail("layers", f"{expected}, 1 to {MAX_FEATURE_ROWS} layers", layers)
     for item in layers:
         if isinstance(item, bool) or not isinstance(item, (str, numbers.Integral)):
-            v._fail("layers", "layer names (str) or positions among the Conv2D and pooling "
+            v.fail("layers", "layer names (str) or positions among the Conv2D and pooling "
                     "layers (int)", layers, error=TypeError)  # fmt: skip
     return list(layers)
 
 
 def _check_image(model: Any, image: Any) -> np.ndarray:
     """ONE image as float32 (h, w, c) that fits the model's input."""
-    from hlcourse import models
 
     hint = "Pass one image, e.g. ds.x_test[0]"
     picture = v.check_array("image", image, hint=hint)
     if picture.ndim == 4 and picture.shape[0] == 1:
         picture = picture[0]
     if picture.ndim not in (2, 3):
-        v._fail("image.shape", "(height, width) or (height, width, channels) for one image",
+        v.fail("image.shape", "(height, width) or (height, width, channels) for one image",
                 picture.shape, hint=hint + "; for the k-th of a batch use images[k]")  # fmt: skip
     shape: tuple = ()
-    if models._style(model) != "subclassed" and len(model.inputs) == 1:
+    if _keras.model_style(model) != "subclassed" and len(model.inputs) == 1:
         shape = tuple(model.inputs[0].shape[1:])
     if picture.ndim == 2 and (not shape or (len(shape) == 3 and shape[-1] == 1)):
         picture = picture[..., None]
@@ -621,7 +619,7 @@ def _check_image(model: Any, image: Any) -> np.ndarray:
         )
         if not fits:
             wanted = "(" + ", ".join("?" if d is None else str(d) for d in shape) + ")"
-            v._fail("image.shape", f"{wanted}, the model's input for one image",
+            v.fail("image.shape", f"{wanted}, the model's input for one image",
                     np.shape(image), hint=hint)  # fmt: skip
     return picture
 
@@ -641,10 +639,9 @@ def _show_input(ax, picture: np.ndarray) -> None:
 
 def _map_layers(model: Any, acts: dict[str, np.ndarray]) -> list[str]:
     """Names in `acts` (forward order) of Conv2D-like and pooling layers with 4-D outputs."""
-    from hlcourse import probe
 
     types = _layer_types(_CONV_NAMES + _POOL_NAMES)
-    paths = probe._layer_paths(model)
+    paths = _keras.layer_paths(model)
     return [
         key for key, value in acts.items()
         if isinstance(paths.get(key), types) and np.ndim(value) == 4
@@ -654,7 +651,7 @@ def _map_layers(model: Any, acts: dict[str, np.ndarray]) -> list[str]:
 def _chosen_maps(model: Any, acts: dict, offered: list[str], wanted) -> list[str]:
     if wanted is None:
         if not offered:
-            v._fail("model", "a model with a Conv2D or pooling layer", model,
+            v.fail("model", "a model with a Conv2D or pooling layer", model,
                     hint="Pass layers=[...] to name layers with image-shaped outputs")  # fmt: skip
         return offered[:MAX_FEATURE_ROWS]
     listed = ", ".join(repr(n) for n in offered) or "none"
@@ -662,15 +659,15 @@ def _chosen_maps(model: Any, acts: dict, offered: list[str], wanted) -> list[str
     for item in wanted:
         if isinstance(item, str):
             if item not in acts:
-                v._fail("layers", "names of the model's layers (Conv2D and pooling layers: "
+                v.fail("layers", "names of the model's layers (Conv2D and pooling layers: "
                         f"{listed})", item, hint="Layers in order: " + ", ".join(acts))  # fmt: skip
             if np.ndim(acts[item]) != 4:
-                v._fail("layers", "layers whose output is (height, width, channels) per image",
+                v.fail("layers", "layers whose output is (height, width, channels) per image",
                         item, hint=f"{item!r} outputs shape {np.shape(acts[item])[1:]}")  # fmt: skip
             name = item
         else:
             if not offered:
-                v._fail("layers", "layer names (the model has no Conv2D or pooling layer to "
+                v.fail("layers", "layer names (the model has no Conv2D or pooling layer to "
                         "count positions among)", item, error=ValueError)  # fmt: skip
             index = v.check_int("layers", item, low=-len(offered), high=len(offered) - 1,
                                 hint=f"A position counts among the Conv2D and pooling layers: "
@@ -685,10 +682,8 @@ def _leaf_layers(container: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """(path, layer) of a Sequential model's layers in order, nested Sequential models opened."""
     import keras
 
-    from hlcourse import probe
-
     found: list[tuple[str, Any]] = []
-    for layer in probe._children(container):
+    for layer in _keras.sublayers(container):
         if isinstance(layer, keras.Sequential):
             found += _leaf_layers(layer, f"{prefix}{layer.name}/")
         elif isinstance(layer, keras.Model):
@@ -702,18 +697,16 @@ def _chain(model: Any) -> tuple[list[Any], list[str]]:
     """The model's layers from input to output, as a chain, and their paths."""
     import keras
 
-    from hlcourse import models, probe
-
-    style = models._style(model)
+    style = _keras.model_style(model)
     if style == "sequential":
         pairs = _leaf_layers(model)
         return [lay for _, lay in pairs], [p for p, _ in pairs]
     if style != "functional":
-        v._fail("model", "a Sequential or Functional model", model,
+        v.fail("model", "a Sequential or Functional model", model,
                 hint="A subclassed model's call() can do anything; rebuild the layers as a "
                 "keras.Sequential to measure receptive fields", error=TypeError)  # fmt: skip
     pairs = []
-    for layer in probe._children(model):
+    for layer in _keras.sublayers(model):
         if isinstance(layer, keras.Model):
             if not isinstance(layer, keras.Sequential):
                 _not_a_chain(model, f"{layer.name!r} is a model of another kind inside it")
@@ -731,7 +724,7 @@ def _chain(model: Any) -> tuple[list[Any], list[str]]:
 
 
 def _not_a_chain(model: Any, why: str) -> None:
-    v._fail("model", "a Sequential model or a Functional chain of layers", model,
+    v.fail("model", "a Sequential model or a Functional chain of layers", model,
             hint=f"{why}; receptive_field follows one path of layers")  # fmt: skip
 
 
@@ -743,10 +736,10 @@ def _target_in_chain(chain: list[Any], names: list[str], layer: str | int) -> An
         for path, lay in zip(names, chain, strict=True):
             if layer in (path, lay.name):
                 return lay
-        v._fail("layer", f"the name of one of the model's layers (Conv2D and pooling: {listed})",
+        v.fail("layer", f"the name of one of the model's layers (Conv2D and pooling: {listed})",
                 layer)  # fmt: skip
     if not offered:
-        v._fail("layer", "a layer name (the model has no Conv2D or pooling layer)", layer)
+        v.fail("layer", "a layer name (the model has no Conv2D or pooling layer)", layer)
     index = v.check_int("layer", layer, low=-len(offered), high=len(offered) - 1,
                         hint=f"A position counts among the Conv2D and pooling layers: {listed}")  # fmt: skip
     return offered[index][1]
@@ -785,14 +778,14 @@ def _field_geometry(
     for found, path in zip(chain, names, strict=True):
         kind = type(found).__name__
         if kind in _UNSUPPORTED_NAMES:
-            v._fail(
+            v.fail(
                 "layer",
                 "a layer reached through Conv2D, pooling and pointwise layers only",
                 layer,
                 hint=f"{path!r} ({kind}) comes first; a receptive field is only defined up to it",
             )
         if getattr(found, "data_format", "channels_last") == "channels_first":
-            v._fail("layer", "a layer reached through channels-last layers only", layer,
+            v.fail("layer", "a layer reached through channels-last layers only", layer,
                     hint=f"{path!r} uses data_format='channels_first'")  # fmt: skip
         shift = _grid_shift(found)
         window, stride = _window(found)
@@ -832,9 +825,8 @@ def _grid_shift(layer: Any) -> tuple[tuple[int, int], tuple[int, int]]:
 
 def _check_fits_model(model: Any, pictures: np.ndarray, given: Any) -> None:
     """Refuse pictures whose (height, width, channels) the model's input does not take."""
-    from hlcourse import models
 
-    if models._style(model) == "subclassed" or len(model.inputs) != 1:
+    if _keras.model_style(model) == "subclassed" or len(model.inputs) != 1:
         return
     shape = tuple(model.inputs[0].shape[1:])
     fits = len(shape) == 3 and all(
@@ -842,7 +834,7 @@ def _check_fits_model(model: Any, pictures: np.ndarray, given: Any) -> None:
     )
     if not fits:
         wanted = "(" + ", ".join("?" if d is None else str(d) for d in shape) + ")"
-        v._fail("images.shape", f"(n_images, {wanted[1:]}, pictures the model takes",
+        v.fail("images.shape", f"(n_images, {wanted[1:]}, pictures the model takes",
                 np.shape(given.x_test if hasattr(given, "x_test") else given),
                 hint="For flat rows of pixels use x.reshape(-1, height, width, 1)")  # fmt: skip
 
@@ -859,7 +851,7 @@ def _top_patches(model, pictures, labels, path, k, size, jump, start) -> dict[st
     values = np.asarray(probe.hidden_activations(model, pictures, layers=[path])[path],
                         dtype=np.float32)  # fmt: skip
     if values.ndim != 4:
-        v._fail("layer", "a layer whose output is (height, width, channels) per image", path,
+        v.fail("layer", "a layer whose output is (height, width, channels) per image", path,
                 hint=f"{path!r} outputs shape {values.shape[1:]} per image")  # fmt: skip
     n, _, width, n_channels = values.shape
     k = min(k, n)

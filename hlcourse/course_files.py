@@ -46,10 +46,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hlcourse import _files
 from hlcourse import _validate as v
 
 __all__ = ["MANIFEST_NAME", "Action", "copy_lessons", "lesson_source", "update_lessons"]
@@ -58,7 +58,6 @@ MANIFEST_NAME = ".hlcourse-manifest.json"
 LESSON_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 SUFFIXES = (".ipynb", ".py")  # the order files of a pair are written in: jupytext wants the
 # text file at least as recent as the notebook, or it refuses to open a pair that differs
-_TEMP_MARK = ".hlcourse-tmp"
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ def copy_lessons(
             f"Use `hlcourse update {dest}` to bring them up to date without losing your work."
         )
     dest.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(dest)
+    _files.remove_stale_temporaries(dest)
     version = _course_version()
     manifest = _read_manifest(dest)
     actions = []
@@ -162,7 +161,7 @@ def update_lessons(
     """
     source = _check_source(source)
     dest = _check_dest(dest, source, must_exist=True)
-    _remove_stale_temporaries(dest)
+    _files.remove_stale_temporaries(dest)
     version = _course_version()
     manifest = _read_manifest(dest)
     recorded = manifest["lessons"]
@@ -383,7 +382,7 @@ def _write_unit(
     written = []
     for suffix in suffixes:
         target = dest / f"{name}{suffix}"
-        _write_atomically(target, (source / f"{slug}{suffix}").read_bytes())
+        _files.write_atomically(target, (source / f"{slug}{suffix}").read_bytes())
         written.append(target)
     return tuple(written)
 
@@ -443,7 +442,7 @@ def _write_manifest(dest: Path, manifest: dict, version: str) -> None:
     # A sorted copy: `update_lessons` goes on filling the very dict it holds as `recorded`.
     shown = dict(manifest, lessons=dict(sorted(manifest["lessons"].items())))
     text = json.dumps(shown, indent=1, ensure_ascii=False) + "\n"
-    _write_atomically(dest / MANIFEST_NAME, text.encode("utf-8"))
+    _files.write_atomically(dest / MANIFEST_NAME, text.encode("utf-8"))
 
 
 def _course_version() -> str:
@@ -455,38 +454,6 @@ def _course_version() -> str:
 # --- writing safely -----------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and `os.replace`:
-    whatever interrupts it, `path` is either as it was or complete."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_MARK
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.chmod(temporary, mode)  # mkstemp makes it private (0600); keep the usual mode
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _new_file_mode() -> int:
-    """The mode `open()` would give a new file: 0666 less the process's umask."""
-    umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Remove temporary files a killed earlier run left behind (never anything else)."""
-    for path in folder.glob(f".*{_TEMP_MARK}"):
-        path.unlink(missing_ok=True)
-
-
 # --- arguments ----------------------------------------------------------------------------
 
 
@@ -495,25 +462,25 @@ def _check_source(source: object) -> Path:
         return lesson_source()
     folder = v.check_folder("source", source).resolve()
     if not _units(folder):
-        v._fail("source", "a folder holding NN_slug.py / NN_slug.ipynb lessons", str(source))
+        v.fail("source", "a folder holding NN_slug.py / NN_slug.ipynb lessons", str(source))
     return folder
 
 
 def _check_dest(dest: object, source: Path, *, must_exist: bool) -> Path:
     if not isinstance(dest, (str, os.PathLike)):
-        v._fail("dest", "a path to a folder", dest, error=TypeError)
+        v.fail("dest", "a path to a folder", dest, error=TypeError)
     if not os.fspath(dest).strip():
-        v._fail("dest", "a path to a folder", dest, "An empty path would mean the current folder")
+        v.fail("dest", "a path to a folder", dest, "An empty path would mean the current folder")
     path = Path(dest).expanduser()
     if must_exist and not path.is_dir():
-        v._fail(
+        v.fail(
             "dest",
             "a path to an existing folder with lessons",
             str(dest),
             "To start a new folder use `hlcourse copy DIR`",
         )
     if path.exists() and not path.is_dir():
-        v._fail("dest", "a path to a folder", str(dest), "It is a file; give a folder")
+        v.fail("dest", "a path to a folder", str(dest), "It is a file; give a folder")
     if path.resolve() == source:
-        v._fail("dest", "a folder other than the course's own lessons", str(dest))
+        v.fail("dest", "a folder other than the course's own lessons", str(dest))
     return path.resolve()

@@ -238,9 +238,9 @@ def class_overlap(dataset: Dataset, k: int = 5) -> float:
         A share from 0 to 1.
     """
     if not isinstance(dataset, Dataset):
-        v._fail("dataset", "a classification Dataset", dataset, error=TypeError)
+        v.fail("dataset", "a classification Dataset", dataset, error=TypeError)
     if dataset.task == "regression":
-        v._fail(
+        v.fail(
             "dataset",
             "a classification Dataset",
             dataset,
@@ -307,9 +307,9 @@ def _as_points(name: str, x, columns: int | None = None) -> np.ndarray:
     except (TypeError, ValueError):
         array = None
     if x is None or array is None:
-        v._fail(name, "an array of numbers", x, error=TypeError)
+        v.fail(name, "an array of numbers", x, error=TypeError)
     if not np.all(np.isfinite(array)):
-        v._fail(name, "an array of finite numbers", x, hint="It holds NaN or infinite values")
+        v.fail(name, "an array of finite numbers", x, hint="It holds NaN or infinite values")
     if columns is not None and (array.ndim != 2 or array.shape[1] != columns):
         raise ValueError(
             f"Received an invalid value for `{name}`, expected an array of shape (n, {columns}). "

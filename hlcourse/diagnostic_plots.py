@@ -82,7 +82,7 @@ def plot_activation_histograms(
     values = [np.asarray(r.values, dtype=np.float64).ravel() for r in rows]
     finite = np.concatenate([a[np.isfinite(a)] for a in values]) if values else np.zeros(0)
     if finite.size == 0:
-        v._fail(
+        v.fail(
             "model_or_stats",
             "layers with finite outputs",
             model_or_stats,
@@ -208,7 +208,7 @@ def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
     kind = v.check_choice("kind", kind, RATIO_KINDS)
     history = tracker.history if isinstance(tracker, diagnostics.UpdateRatioTracker) else tracker
     if not isinstance(history, Mapping) or not {"step", "update", "grad"} <= set(history):
-        v._fail(
+        v.fail(
             "tracker",
             "an UpdateRatioTracker (or its history dict)",
             tracker,
@@ -221,7 +221,7 @@ def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
         hint = "Train with it first: model.fit(..., callbacks=[tracker])"
         if kind == "grad":
             hint = "Give it a fixed batch to measure on: UpdateRatioTracker(probe_data=(x, y))"
-        v._fail("tracker", f"a tracker that has recorded {kind} ratios", tracker, hint=hint)
+        v.fail("tracker", f"a tracker that has recorded {kind} ratios", tracker, hint=hint)
     ax = _axes(ax)
     for i, (name, values) in enumerate(series.items()):
         y = np.array([val if math.isfinite(val) else np.nan for val in values], dtype=np.float64)
@@ -447,7 +447,7 @@ def _stats_from(model_or_stats: Any, x: Any, layers: Any):
 
     if isinstance(model_or_stats, diagnostics.ActivationStats):
         if x is not None:
-            v._fail(
+            v.fail(
                 "x",
                 "None when model_or_stats is an ActivationStats",
                 x,
@@ -464,7 +464,7 @@ def _stats_from(model_or_stats: Any, x: Any, layers: Any):
         "a Keras model or an ActivationStats from hlcourse.diagnostics.activation_stats",
     )
     if x is None:
-        v._fail(
+        v.fail(
             "x",
             "a batch of inputs when model_or_stats is a model",
             x,
@@ -483,7 +483,7 @@ def _pick_row(stats: Any, item: Any):
     if isinstance(item, str):
         if item in stats.layers:
             return stats[item]
-        v._fail("layers", f"names of layers in the statistics ({', '.join(stats.layers)})", item)
+        v.fail("layers", f"names of layers in the statistics ({', '.join(stats.layers)})", item)
     v.check_int("layers", item, low=-len(stats.rows), high=len(stats.rows) - 1,
                 hint="With statistics, a position counts in stats.rows")  # fmt: skip
     return stats.rows[item]
@@ -515,21 +515,21 @@ def _gradient_runs(norms: Any, labels: Any, kind: type) -> list[tuple[str, Any]]
         runs = list(norms)
         names = [getattr(r, "model_name", "") for r in runs]
     else:
-        v._fail("norms", expected, norms, error=TypeError)
+        v.fail("norms", expected, norms, error=TypeError)
     if not runs:
-        v._fail("norms", f"{expected}, not empty", norms)
+        v.fail("norms", f"{expected}, not empty", norms)
     for run in runs:
         if not isinstance(run, kind):
-            v._fail("norms", expected, norms,
+            v.fail("norms", expected, norms,
                     hint="Make each with hlcourse.diagnostics.gradient_norms(model, x, y)",
                     error=TypeError)  # fmt: skip
         if not len(run):
-            v._fail("norms", "gradient norms of at least one layer", run)
+            v.fail("norms", "gradient norms of at least one layer", run)
     if labels is not None:
         if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
-            v._fail("labels", "a list of names, one per model", labels, error=TypeError)
+            v.fail("labels", "a list of names, one per model", labels, error=TypeError)
         if len(labels) != len(runs):
-            v._fail("labels", f"a list of {len(runs)} names, one per model", labels)
+            v.fail("labels", f"a list of {len(runs)} names, one per model", labels)
         names = [v.check_str("labels", label) for label in labels]
     return list(zip(names, runs, strict=True))
 
@@ -554,12 +554,12 @@ def _spread_runs(spreads: Any, kind: type) -> list[tuple[str, Any]]:
     elif isinstance(spreads, Sequence) and not isinstance(spreads, (str, bytes)):
         runs = [(getattr(s, "label", ""), s) for s in spreads]
     else:
-        v._fail("spreads", expected, spreads, error=TypeError)
+        v.fail("spreads", expected, spreads, error=TypeError)
     if not runs:
-        v._fail("spreads", f"{expected}, not empty", spreads)
+        v.fail("spreads", f"{expected}, not empty", spreads)
     for _, run in runs:
         if not isinstance(run, kind):
-            v._fail("spreads", expected, spreads, error=TypeError,
+            v.fail("spreads", expected, spreads, error=TypeError,
                     hint="Make each with hlcourse.initialization.layer_activations(...)")  # fmt: skip
     return runs
 
@@ -573,7 +573,7 @@ def _shared_edges(spreads: Any, bins: int) -> np.ndarray:
     pooled = np.concatenate([o.ravel() for o in spreads.outputs])
     finite = pooled[np.isfinite(pooled)]
     if finite.size == 0:
-        v._fail("spreads", "layers with finite outputs", spreads.label,
+        v.fail("spreads", "layers with finite outputs", spreads.label,
                 hint="Every output is infinite: the spread grew beyond float32's range; use a "
                 "smaller gain or fewer layers")  # fmt: skip
     low, high = np.percentile(finite, [0.5, 99.5])

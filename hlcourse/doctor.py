@@ -88,9 +88,9 @@ def format_report(findings: list[Finding], *, ascii_only: bool = False) -> str:
     v.check_bool("ascii_only", ascii_only)
     expected = "a non-empty list of Finding (what run_checks() returns)"
     if not isinstance(findings, (list, tuple)) or not all(isinstance(f, Finding) for f in findings):
-        v._fail("findings", expected, findings, error=TypeError)
+        v.fail("findings", expected, findings, error=TypeError)
     if not findings:
-        v._fail("findings", expected, findings)
+        v.fail("findings", expected, findings)
     good, bad = ("ok", "!!") if ascii_only else ("✔", "✘")
     problems = sum(not f.ok for f in findings)
     summary = (

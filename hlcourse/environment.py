@@ -13,11 +13,9 @@ import sys
 from dataclasses import dataclass
 
 from hlcourse import _validate as v
+from hlcourse import palette
 
 __all__ = ["EnvironmentInfo", "environment_info", "quiet_tensorflow", "setup"]
-
-# A colour cycle that stays distinguishable for colour-blind readers (Okabe & Ito, 2008).
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 
 @dataclass(frozen=True)
@@ -157,7 +155,7 @@ def setup(seed: int | None = None, *, summary: bool = True) -> int:
             "grid.alpha": 0.3,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+            "axes.prop_cycle": mpl.cycler(color=palette.OKABE_ITO),
             "image.cmap": "viridis",
             "font.size": 10,
         }

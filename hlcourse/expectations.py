@@ -41,7 +41,7 @@ def expect(condition: object, message: str) -> None:
     try:
         holds = bool(condition)
     except (TypeError, ValueError):  # e.g. a NumPy array of several values
-        v._fail(
+        v.fail(
             "condition",
             "something that is true or false",
             condition,
@@ -79,7 +79,7 @@ def claim(
     if at_most is not None:
         at_most = v.check_number("at_most", at_most)
     if at_least is not None and at_most is not None and at_least > at_most:
-        v._fail(
+        v.fail(
             "at_least",
             f"a bound no greater than at_most={at_most:g}",
             at_least,

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from hlcourse import _keras, plots, representations
 from hlcourse import _validate as v
-from hlcourse import plots, representations
 
 __all__ = [
     "plot_activation_heatmap",
@@ -68,7 +68,7 @@ def plot_activation_heatmap(
     Returns:
         The axes drawn on.
     """
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     representations._check_layer_choice(layer)
     if title is not None:
         v.check_str("title", title, nonempty=False)
@@ -135,7 +135,7 @@ def plot_neuron_maps(
     """
     from hlcourse.data import Dataset
 
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     representations._check_layer_choice(layer)
     resolution = v.check_int("resolution", resolution, low=5, high=representations.MAX_RESOLUTION)
     show_points = v.check_bool("show_points", show_points)
@@ -145,7 +145,7 @@ def plot_neuron_maps(
         bounds = plots._plane_bounds(dataset_or_bounds.x)
         points = (dataset_or_bounds.x_train, dataset_or_bounds.y_train) if show_points else None
     elif isinstance(dataset_or_bounds, (str, bytes)) or not hasattr(dataset_or_bounds, "__len__"):
-        v._fail(
+        v.fail(
             "dataset_or_bounds",
             "a 2-D classification Dataset or bounds (x1_low, x1_high, x2_low, x2_high)",
             dataset_or_bounds,
@@ -161,7 +161,7 @@ def plot_neuron_maps(
     grid = representations._plane_grid(bounds, resolution)
     name, values = representations._layer_values(model, grid, layer, default=0)
     if values.ndim != 2:
-        v._fail(
+        v.fail(
             "layer",
             "a layer whose output is one row of units per sample",
             layer,
@@ -232,14 +232,14 @@ def plot_layer_projections(
     Returns:
         The Figure drawn on.
     """
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     method = v.check_choice("method", method, representations.PROJECTION_METHODS)
     score = v.check_choice("score", score, representations.SEPARABILITY_METHODS)
     _check_fig(fig)
     reps = representations._representations(model, x, include_input, include_output)
     labels = representations._check_labels("y", y, len(next(iter(reps.values()))), "x")
     if method == "lda" and len(np.unique(labels)) < 3:
-        v._fail(
+        v.fail(
             "method", "'pca' for fewer than 3 classes", method,
             hint="LDA finds at most (classes - 1) directions; use method='pca'",
         )  # fmt: skip
@@ -302,7 +302,7 @@ def plot_first_layer_weights(
     Returns:
         The Figure drawn on.
     """
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     image_shape = _check_image_shape(image_shape)
     if layer is not None:
         v.check_str("layer", layer)
@@ -457,7 +457,7 @@ def _check_fig(fig) -> None:
     from matplotlib.figure import Figure
 
     if not isinstance(fig, Figure):
-        v._fail(
+        v.fail(
             "fig",
             "a matplotlib Figure or None",
             fig,
@@ -466,7 +466,7 @@ def _check_fig(fig) -> None:
         )
     width, height = fig.get_size_inches()
     if not (width >= MIN_FIG_INCHES and height >= MIN_FIG_INCHES):  # also refuses NaN
-        v._fail(
+        v.fail(
             "fig",
             f"a Figure at least {MIN_FIG_INCHES} inch wide and high (its panels are placed "
             "in inches)",
@@ -491,31 +491,31 @@ def _figure(fig, width: float, height: float):
 def _check_image_shape(value: Any) -> tuple[int, int]:
     expected = "(height, width), two positive integers"
     if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
-        v._fail("image_shape", expected, value, error=TypeError)
+        v.fail("image_shape", expected, value, error=TypeError)
     if len(value) != 2:
-        v._fail("image_shape", expected, value)
+        v.fail("image_shape", expected, value)
     for item in value:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral):
-            v._fail("image_shape", expected, value, error=TypeError)
+            v.fail("image_shape", expected, value, error=TypeError)
         if item < 1 or item > 1024:
-            v._fail("image_shape", expected + " from 1 to 1,024", value)
+            v.fail("image_shape", expected + " from 1 to 1,024", value)
     return int(value[0]), int(value[1])
 
 
 def _first_kernel(model: Any, image_shape: tuple[int, int], layer: str | None):
     """(name, kernel of shape (height * width, units)) of the chosen or first fitting layer."""
-    from hlcourse import models, probe
+    from hlcourse import probe
 
     n_inputs = image_shape[0] * image_shape[1]
-    paths = probe._layer_paths(model)
+    paths = _keras.layer_paths(model)
     if layer is not None:
         if layer not in paths:
             shown = ", ".join(repr(p) for p in list(paths)[:40])
-            v._fail("layer", f"the name of one of the model's layers ({shown})", layer)
+            v.fail("layer", f"the name of one of the model's layers ({shown})", layer)
         candidates = [(layer, paths[layer])]
     else:
         # The order the data flows in: a zero batch through the model names every layer.
-        if models._style(model) == "subclassed":
+        if _keras.model_style(model) == "subclassed":
             shape: tuple = (n_inputs,)
         else:
             shape = tuple(model.inputs[0].shape[1:])
@@ -537,13 +537,13 @@ def _first_kernel(model: Any, image_shape: tuple[int, int], layer: str | None):
         if kernel.ndim == 2 and kernel.shape[0] == n_inputs:
             return name, kernel
         if layer is not None:
-            v._fail(
+            v.fail(
                 "image_shape",
                 f"a shape whose height x width is the layer's number of inputs ({kernel.shape[0]})",
                 image_shape,
             )
     height, width = image_shape
-    v._fail(
+    v.fail(
         "model" if layer is None else "layer",
         f"a layer with a weight matrix of {n_inputs} inputs (one per pixel of a "
         f"{height}x{width} image)",

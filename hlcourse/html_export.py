@@ -21,10 +21,10 @@ import functools
 import html
 import os
 import re
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from hlcourse import _files
 from hlcourse import _validate as v
 
 __all__ = ["render_course"]
@@ -91,7 +91,7 @@ def render_course(
     _check_progress(on_progress)
     lessons = find_lessons(source)
     if not lessons:
-        v._fail(
+        v.fail(
             "source_dir",
             "a folder holding lessons named like 00_start_here.ipynb or 00_start_here.py",
             str(source_dir),
@@ -113,8 +113,8 @@ def render_course(
         if execute:
             _run(notebook, source, slug)
         page = _lesson_page(notebook, exporter, slug, titles, slugs, source)
-        written.append(_write_atomic(dest / f"{slug}.html", page))
-    written.append(_write_atomic(dest / "index.html", _index_page(slugs, titles)))
+        written.append(_files.write_atomically(dest / f"{slug}.html", page))
+    written.append(_files.write_atomically(dest / "index.html", _index_page(slugs, titles)))
     return written
 
 
@@ -123,12 +123,12 @@ def render_course(
 
 def _check_dest(dest_dir: object) -> Path:
     if not isinstance(dest_dir, (str, os.PathLike)):
-        v._fail("dest_dir", "a path to a folder", dest_dir, error=TypeError)
+        v.fail("dest_dir", "a path to a folder", dest_dir, error=TypeError)
     dest = Path(dest_dir)
     if not str(dest_dir).strip():
-        v._fail("dest_dir", "a path to a folder", dest_dir)
+        v.fail("dest_dir", "a path to a folder", dest_dir)
     if dest.exists() and not dest.is_dir():
-        v._fail(
+        v.fail(
             "dest_dir",
             "a folder (or a path where one can be created)",
             str(dest_dir),
@@ -142,13 +142,13 @@ def _check_progress(on_progress: object) -> None:
         return
     expected = "None or a function taking (slug, index, total)"
     if not callable(on_progress):
-        v._fail("on_progress", expected, on_progress, error=TypeError)
+        v.fail("on_progress", expected, on_progress, error=TypeError)
     import inspect
 
     try:
         inspect.signature(on_progress).bind("00_slug", 1, 1)
     except TypeError:
-        v._fail("on_progress", expected, on_progress, "It cannot be called with three arguments")
+        v.fail("on_progress", expected, on_progress, "It cannot be called with three arguments")
     except ValueError:  # a builtin without a signature: nothing to check
         pass
 
@@ -339,18 +339,6 @@ widgets, open the notebooks in JupyterLab (<code>hlcourse lab</code>).</p>
 </body>
 </html>
 """
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write `text` to a temporary file beside `path`, then rename it into place."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
 
 
 # --- formulas -----------------------------------------------------------------------------

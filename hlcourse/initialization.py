@@ -213,14 +213,14 @@ def _initializer(initializer: Any, *, seed: int) -> tuple[str, Any]:
     )
     if not isinstance(initializer, kinds):
         error = ValueError if isinstance(initializer, keras.initializers.Initializer) else TypeError
-        v._fail("initializer", expected, initializer, error=error,
+        v.fail("initializer", expected, initializer, error=error,
                 hint="The variance argument needs weights drawn at random with mean 0")  # fmt: skip
     if isinstance(initializer, keras.initializers.RandomUniform):
         centred = float(initializer.minval) == -float(initializer.maxval)
     else:
         centred = float(getattr(initializer, "mean", 0.0)) == 0.0
     if not centred:
-        v._fail("initializer", "an initializer whose weights have mean 0", initializer,
+        v.fail("initializer", "an initializer whose weights have mean 0", initializer,
                 hint="Use mean=0.0 (RandomUniform: minval=-maxval)")  # fmt: skip
     config = {**initializer.get_config(), "seed": seed}
     return type(initializer).__name__, type(initializer).from_config(config)

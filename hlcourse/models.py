@@ -23,6 +23,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
+from hlcourse import _keras
 from hlcourse import _validate as v  # noqa: E402
 
 __all__ = [
@@ -136,7 +137,7 @@ def build_dense_network(
             "reg_strength", 0.01 if reg_strength is None else reg_strength, low=0, low_open=True
         )
     elif reg_strength is not None:
-        v._fail(
+        v.fail(
             "regularizer",
             "'l1' or 'l2' when `reg_strength` is given",
             regularizer,
@@ -144,7 +145,7 @@ def build_dense_network(
         )
     dropout = v.check_number("dropout", dropout, low=0, high=1)
     if dropout == 1:
-        v._fail("dropout", "a number from 0 to below 1", dropout, hint="1 would drop every unit")
+        v.fail("dropout", "a number from 0 to below 1", dropout, hint="1 would drop every unit")
     batch_norm = v.check_bool("batch_norm", batch_norm)
     batch_norm_position = check_batch_norm_position(batch_norm_position, batch_norm)
     if name is not None:
@@ -211,7 +212,7 @@ def check_batch_norm_position(position: Any, batch_norm: bool) -> str | None:
         "batch_norm_position", position, BATCH_NORM_POSITIONS, hint="Or None for 'before'"
     )
     if not batch_norm:
-        v._fail(
+        v.fail(
             "batch_norm",
             "True when `batch_norm_position` is given",
             batch_norm,
@@ -286,36 +287,6 @@ def _check_initializer(name: str, value: Any) -> Any:
     return value  # not reached
 
 
-def _check_model(name: str, value: Any) -> keras.Model:
-    if not isinstance(value, keras.Model):
-        v._fail(
-            name,
-            "a Keras model (keras.Model, keras.Sequential or a subclass)",
-            value,
-            error=TypeError,
-        )
-    return value
-
-
-def _require_built(model: keras.Model, what: str) -> None:
-    """Refuse a model without weights, saying the three ways to give it some."""
-    if model.built:
-        return
-    if isinstance(model, keras.Sequential):
-        hint = (
-            "It has no weights yet because Keras does not know its input size. Fix it in one "
-            "of three ways: call the model on one batch, model(x[:1]); or run "
-            "model.build((None, n_features)); or declare the input when you build it, with "
-            "keras.Input((n_features,)) as the first layer"
-        )
-    else:
-        hint = (
-            "It has no weights yet: Keras creates them the first time the model runs. Call "
-            "the model on one batch, model(x[:1]), or train it, first"
-        )
-    v._fail("model", f"a model that has weights before {what}", model, hint=hint)
-
-
 # --------------------------------------------------------------------------------------------
 # Compiling
 # --------------------------------------------------------------------------------------------
@@ -350,17 +321,17 @@ def compile_for(
     Returns:
         The same model, compiled.
     """
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     if not model.layers:
-        v._fail("model", "a model with at least one layer", model, hint="Add layers first")
-    units, act = _last_layer_facts(model)
+        v.fail("model", "a model with at least one layer", model, hint="Add layers first")
+    units, act = _keras.last_layer_facts(model)
     if output is None:
         output = _infer_output(units, act)
     output = v.check_choice("output", output, OUTPUT_KINDS)
     _check_output_matches(output, units, act)
     if isinstance(optimizer, keras.optimizers.Optimizer):
         if learning_rate is not None:
-            v._fail(
+            v.fail(
                 "learning_rate",
                 "None when `optimizer` is an optimizer object",
                 learning_rate,
@@ -399,62 +370,13 @@ def compile_for(
     return model
 
 
-def _style(model: keras.Model) -> str:
-    """``"sequential"``, ``"functional"`` or ``"subclassed"``."""
-    if isinstance(model, keras.Sequential):
-        return "sequential"
-    try:
-        from keras.src.models.functional import Functional
-    except ImportError:  # pragma: no cover - Keras moved it: fall back on what Functional has
-        try:
-            return "functional" if model.inputs else "subclassed"
-        except AttributeError:
-            return "subclassed"
-    return "functional" if isinstance(model, Functional) else "subclassed"
-
-
-def _output_layer(model: keras.Model) -> Any:
-    """The layer that produces the model's (single) output, None when that is not known.
-
-    A subclassed model's ``model.layers`` follow attribute order, not call order, so its
-    output layer is unknown until it runs.
-    """
-    style = _style(model)
-    if style == "sequential":
-        return model.layers[-1] if model.layers else None
-    if style == "functional" and len(model.outputs) == 1:
-        for layer in reversed(model.layers):
-            try:
-                if layer.output is model.outputs[0]:
-                    return layer
-            except (AttributeError, ValueError):
-                continue
-    return None
-
-
-def _last_layer_facts(model: keras.Model) -> tuple[int | None, str | None]:
-    """(units, activation name) of the model's output layer, None where unknown."""
-    last = _output_layer(model)
-    if last is None:
-        return None, None
-    units = getattr(last, "units", None)
-    if units is None:
-        try:
-            units = int(model.outputs[0].shape[-1])
-        except (AttributeError, IndexError, TypeError, ValueError):
-            units = None
-    act = getattr(last, "activation", None)
-    act_name = getattr(act, "__name__", None) if act is not None else None
-    return units, act_name
-
-
 def _infer_output(units: int | None, act: str | None) -> str:
     if act == "sigmoid" and units == 1:
         return "binary"
     if act == "softmax":
         return "classes"
     described = f"{units if units is not None else '?'} unit(s), activation {act or 'unknown'}"
-    v._fail(
+    v.fail(
         "output",
         "one of " + ", ".join(repr(k) for k in OUTPUT_KINDS),
         None,
@@ -476,7 +398,7 @@ def _check_output_matches(output: str, units: int | None, act: str | None) -> No
     if problem:
         suggestion = _infer_or_none(units, act)
         hint = problem + (f"; did you mean output={suggestion!r}?" if suggestion else "")
-        v._fail("output", "a kind that matches the model's last layer", output, hint=hint)
+        v.fail("output", "a kind that matches the model's last layer", output, hint=hint)
 
 
 def _infer_or_none(units: int | None, act: str | None) -> str | None:
@@ -608,8 +530,8 @@ def parameter_table(model: keras.Model) -> ParameterTable:
         A `ParameterTable`: iterate it for rows, ``print`` it, or let a notebook display it.
         Its ``total`` equals ``model.count_params()``.
     """
-    model = _check_model("model", model)
-    _require_built(model, "its parameters can be counted")
+    model = v.check_model("model", model)
+    v.require_built(model, "its parameters can be counted")
     shapes = _layer_shapes(model)
     rows = []
     for layer in model.layers:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from hlcourse import _keras
 from hlcourse import _validate as v
 
 __all__ = [
@@ -188,7 +189,7 @@ def plot_history(history: Any, ax=None, *, metric: str = "loss", label: str | No
         label = v.check_str("label", label)
     runs = _history_runs(history)
     if len(runs) > 1 and label is not None:
-        v._fail(
+        v.fail(
             "label",
             "None when `history` holds several runs",
             label,
@@ -198,14 +199,14 @@ def plot_history(history: Any, ax=None, *, metric: str = "loss", label: str | No
         where = f"The history of run {run_name!r}" if len(runs) > 1 else "The history"
         if metric not in record:
             available = ", ".join(repr(key) for key in record) or "none"
-            v._fail(
+            v.fail(
                 "metric",
                 "a key of the history",
                 metric,
                 hint=f"{where} has: {available}",
             )
         if len(record[metric]) == 0:
-            v._fail(
+            v.fail(
                 "history",
                 f"a history holding at least one epoch of {metric!r}",
                 history,
@@ -284,21 +285,20 @@ def plot_hidden_space(
     Returns:
         The axes drawn on.
     """
-    from hlcourse import models
 
-    model = models._check_model("model", model)
+    model = v.check_model("model", model)
     _check_plane_dataset(dataset)
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, int, np.integer))
     ):
-        v._fail("layer", "None, a hidden layer's name or its position", layer, error=TypeError)
+        v.fail("layer", "None, a hidden layer's name or its position", layer, error=TypeError)
     grid_lines = v.check_int("grid_lines", grid_lines, low=2, high=41)
     if title is not None:
         v.check_str("title", title, nonempty=False)
-    models._require_built(model, "its hidden layers can be drawn")
-    style = models._style(model)
+    v.require_built(model, "its hidden layers can be drawn")
+    style = _keras.model_style(model)
     if style != "subclassed" and tuple(model.inputs[0].shape[1:]) != (2,):
-        v._fail(
+        v.fail(
             "model",
             "a model taking 2 inputs (x1, x2), like the data set's points",
             model,
@@ -390,9 +390,8 @@ def plot_hidden_plane(
     Returns:
         The axes drawn on.
     """
-    from hlcourse import models
 
-    model = models._check_model("model", model)
+    model = v.check_model("model", model)
     _check_plane_dataset(dataset)
     grid_lines = v.check_int("grid_lines", grid_lines, low=2, high=41)
     show_test = v.check_bool("show_test", show_test)
@@ -401,10 +400,10 @@ def plot_hidden_plane(
     legend = v.check_bool("legend", legend)
     if ax is not None:
         _axes(ax)  # refuse a wrong `ax` before running the model
-    models._require_built(model, "its hidden plane can be drawn")
+    v.require_built(model, "its hidden plane can be drawn")
     cut = _sigmoid_output(model)
     if cut is None:
-        v._fail(
+        v.fail(
             "model",
             "a keras.Sequential whose last layer is Dense(1, activation='sigmoid') with a "
             "bias, fed by a hidden layer of 2 units",
@@ -413,7 +412,7 @@ def plot_hidden_plane(
         )
     w, b = cut
     if w.shape != (2,):
-        v._fail(
+        v.fail(
             "model",
             "a model whose last hidden layer has 2 units (a plane that can be drawn exactly)",
             model,
@@ -421,7 +420,7 @@ def plot_hidden_plane(
             "through a projection",
         )
     if tuple(model.inputs[0].shape[1:]) != (2,):
-        v._fail(
+        v.fail(
             "model",
             "a model taking 2 inputs (x1, x2), like the data set's points",
             model,
@@ -517,7 +516,7 @@ def _is_keras_model(model: Any) -> bool:
 
 def _check_predictor(model: Any) -> Any:
     if not callable(model):
-        v._fail(
+        v.fail(
             "model",
             "a Keras model or a function mapping an (n, 2) array to probabilities",
             model,
@@ -538,14 +537,14 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
     try:
         out = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
-        v._fail("model", "a model returning an array of probabilities", model, error=TypeError)
+        v.fail("model", "a model returning an array of probabilities", model, error=TypeError)
     n = len(grid)
     if out.shape in ((n,), (n, 1)):
         out = out.reshape(n)
     elif out.shape == (n, 2):
         out = out[:, 1]  # a two-class softmax: the probability of class 1
     else:
-        v._fail(
+        v.fail(
             "model",
             f"a model whose output for {n} points has shape ({n},) or ({n}, 1)",
             model,
@@ -554,7 +553,7 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
         )
     finite = np.isfinite(out)
     if not finite.all():
-        v._fail(
+        v.fail(
             "model",
             "a model whose outputs are probabilities from 0 to 1",
             model,
@@ -562,7 +561,7 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
             "weights have blown up (lesson 08); retrain it with a smaller learning rate",
         )
     if out.min() < 0 or out.max() > 1:
-        v._fail(
+        v.fail(
             "model",
             "a model whose outputs are probabilities from 0 to 1",
             model,
@@ -582,7 +581,7 @@ def _history_runs(history: Any) -> list[tuple[str | None, dict[str, Sequence[flo
     if record is not None:
         return [(None, record)]
     if isinstance(getattr(history, "history", None), Mapping) and not history.history:
-        v._fail(
+        v.fail(
             "history",
             "a History holding at least one epoch",
             history,
@@ -593,10 +592,10 @@ def _history_runs(history: Any) -> list[tuple[str | None, dict[str, Sequence[flo
         for name, run in history.items():
             record = _as_record(run)
             if record is None or not isinstance(name, str):
-                v._fail("history", expected, history, error=TypeError)
+                v.fail("history", expected, history, error=TypeError)
             runs.append((name, record))
         return runs
-    v._fail("history", expected, history, error=TypeError)
+    v.fail("history", expected, history, error=TypeError)
     return []  # not reached
 
 
@@ -623,7 +622,7 @@ def _pick_hidden_layer(names: list[str], layer: str | int | None) -> str:
         return names[-1]
     if isinstance(layer, str):
         if layer not in names:
-            v._fail("layer", f"the name of a hidden layer ({shown})", layer)
+            v.fail("layer", f"the name of a hidden layer ({shown})", layer)
         return layer
     index = v.check_int(
         "layer", layer, low=-len(names), high=len(names) - 1,
@@ -654,18 +653,18 @@ def _through_hidden_layer(
     points = np.concatenate([dataset.x_train, dataset.x_test, *lines]).astype(np.float32)
     activations = probe.hidden_activations(model, points)
     if not activations:
-        v._fail("model", "a model with at least one hidden layer", model)
+        v.fail("model", "a model with at least one hidden layer", model)
     name = _pick_hidden_layer(list(activations), layer)
     hidden = np.asarray(activations[name], dtype=np.float64)
     if hidden.ndim != 2:
-        v._fail(
+        v.fail(
             "layer",
             "a layer whose output is one row of units per sample",
             layer,
             hint=f"{name!r} outputs shape {hidden.shape[1:]} per sample",
         )
     if not np.isfinite(hidden).all():
-        v._fail(
+        v.fail(
             "model",
             "a model whose hidden layer outputs finite numbers",
             model,
@@ -689,9 +688,8 @@ def _pca_pair(data: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def _sigmoid_output(model: Any) -> tuple[np.ndarray, float] | None:
     """(w, b) of a Sequential model's last layer when it is one sigmoid unit with a bias that
     reads the layer before it (w has one weight per unit of that layer), else None."""
-    from hlcourse import models
 
-    if models._style(model) != "sequential" or len(model.layers) < 2:
+    if _keras.model_style(model) != "sequential" or len(model.layers) < 2:
         return None
     last = model.layers[-1]
     activation = getattr(getattr(last, "activation", None), "__name__", None)

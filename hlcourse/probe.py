@@ -55,8 +55,8 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
+from hlcourse import _keras
 from hlcourse import _validate as v  # noqa: E402
-from hlcourse.models import _check_model, _require_built, _style  # noqa: E402
 
 __all__ = ["activation_model", "hidden_activations", "model_style"]
 
@@ -72,8 +72,8 @@ def model_style(model: keras.Model) -> str:
     Returns:
         The style's name.
     """
-    model = _check_model("model", model)
-    return _style(model)
+    model = v.check_model("model", model)
+    return _keras.model_style(model)
 
 
 def hidden_activations(
@@ -105,13 +105,13 @@ def hidden_activations(
         ``(n_samples, *layer output shape)``, e.g. ``(n_samples, units)`` for a Dense layer,
         ordered as the data flows.
     """
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     include_output = v.check_bool("include_output", include_output)
-    _require_built(model, "its layers can be probed")
-    style = _style(model)
+    v.require_built(model, "its layers can be probed")
+    style = _keras.model_style(model)
     x = _check_x(model, x, style)
-    wanted = _resolve_layers(model, layers)
-    nested = any(_is_container(layer) for layer in _children(model))
+    wanted = _keras.resolve_layers(model, layers)
+    nested = any(_keras.is_container(layer) for layer in _keras.sublayers(model))
 
     if style == "sequential" and not nested:
         return _probe_sequential(model, x, wanted, include_output)
@@ -152,14 +152,14 @@ def activation_model(
         A ``keras.Model`` whose outputs are a dict from layer name to tensor, in forward order:
         ``activation_model(model)(x)["hidden_1"]`` has shape ``(n_samples, units)``.
     """
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     include_output = v.check_bool("include_output", include_output)
-    style = _style(model)
+    style = _keras.model_style(model)
     if style == "subclassed":
         _no_graph(model, model)
-    _require_built(model, "an activation model can be made from it")
-    wanted = _resolve_layers(model, layers)
-    if any(_is_container(layer) for layer in _children(model)):
+    v.require_built(model, "an activation model can be made from it")
+    wanted = _keras.resolve_layers(model, layers)
+    if any(_keras.is_container(layer) for layer in _keras.sublayers(model)):
         return _expanded_probe(model, style, wanted, include_output)
     if style == "functional":
         chosen, shared = _functional_choice(model, wanted, include_output)
@@ -204,7 +204,7 @@ def _probe_sequential(model, x, wanted, include_output) -> dict[str, np.ndarray]
 
 
 def _no_hidden_layers(model: keras.Model) -> None:
-    v._fail(
+    v.fail(
         "model",
         "a model with at least one hidden layer",
         model,
@@ -214,7 +214,7 @@ def _no_hidden_layers(model: keras.Model) -> None:
 
 def _no_graph(model: keras.Model, where: Any) -> None:
     inside = "" if where is model else f" ({where.name!r} inside it is one)"
-    v._fail(
+    v.fail(
         "model",
         "a Sequential or Functional model, with only such models nested inside",
         model,
@@ -227,7 +227,7 @@ def _no_graph(model: keras.Model, where: Any) -> None:
 
 
 def _shared_fail(model: keras.Model, shared: list[str]) -> None:
-    v._fail(
+    v.fail(
         "model",
         "a model whose chosen layers are each used once",
         model,
@@ -238,7 +238,7 @@ def _shared_fail(model: keras.Model, shared: list[str]) -> None:
 
 def _functional_output_layers(model: keras.Model) -> set[int]:
     """Ids of a Functional model's layers whose output is one of the model's outputs."""
-    body = _children(model)
+    body = _keras.sublayers(model)
     model_outputs = {id(t) for t in model.outputs}
     found = set()
     for layer in body:
@@ -270,7 +270,7 @@ def _called_on(layer: keras.Layer) -> Any:
 
 def _functional_choice(model, wanted, include_output) -> tuple[dict[str, None], list[str]]:
     """Names chosen in a Functional model (forward order), and those of layers used twice."""
-    body = _children(model)
+    body = _keras.sublayers(model)
     chosen = _chosen(body, _functional_output_layers(model), wanted, include_output)
     # `layer.output` of a layer used more than once is silently its *first* use.
     shared = [layer.name for layer in body if layer.name in chosen and _used_twice(layer)]
@@ -341,7 +341,7 @@ def _select(
 
 def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np.ndarray]:
     """Run the model once while every layer inside it, however deep, records its output."""
-    everything = _all_layers(model)
+    everything = _keras.all_layers(model)
     entries: list[_Entry] = []
     stack: list[keras.Layer] = []  # the containers running right now, outermost first
     saved: list[tuple[keras.Layer, Any]] = []
@@ -351,7 +351,7 @@ def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np
             # Bypass Keras' attribute tracking: this is a temporary instance attribute that
             # shadows the class's `call` and is removed again below.
             saved.append((layer, layer.__dict__.get("call", missing)))
-            recorder = _recorder(layer, layer.call, entries, stack, _is_container(layer))
+            recorder = _recorder(layer, layer.call, entries, stack, _keras.is_container(layer))
             object.__setattr__(layer, "call", recorder)
         model(x, training=False)
     finally:
@@ -362,7 +362,7 @@ def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np
                 object.__setattr__(layer, "call", before)
 
     if not entries:
-        v._fail(
+        v.fail(
             "model",
             "a model whose call() uses its layers",
             model,
@@ -373,7 +373,7 @@ def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np
     ran = list(dict.fromkeys(e.path for e in entries if not e.container))
     not_run = sorted((wanted or set()) - {e.path for e in entries})
     if not_run:
-        v._fail(
+        v.fail(
             "layers",
             "layers that run in the model's call()",
             not_run,
@@ -406,12 +406,12 @@ def _expanded_probe(model, style, wanted, include_output) -> keras.Model:
     else:
         inputs = model.inputs[0] if len(model.inputs) == 1 else list(model.inputs)
         entries = _graph_entries(model, model)
-    tops = {layer.name: layer for layer in _children(model)}
+    tops = {layer.name: layer for layer in _keras.sublayers(model)}
     for e in entries:
         e.top = tops[e.path.split("/", 1)[0]]
     missing = sorted((wanted or set()) - {e.path for e in entries})
     if missing:
-        v._fail(
+        v.fail(
             "layers",
             "layers on the model's path from inputs to outputs",
             missing,
@@ -431,15 +431,15 @@ def _symbolic_entries(model, container, h: Any) -> tuple[list[_Entry], Any]:
     """
     if isinstance(container, keras.Sequential):
         entries: list[_Entry] = []
-        for layer in _children(container):
-            if _is_container(layer):
+        for layer in _keras.sublayers(container):
+            if _keras.is_container(layer):
                 inner, h = _symbolic_entries(model, layer, h)
                 entries += _prefixed(layer.name, inner)
             else:
                 h = layer(h)
-            entries.append(_Entry(layer.name, layer, h, _is_container(layer), None))
+            entries.append(_Entry(layer.name, layer, h, _keras.is_container(layer), None))
         return entries, h
-    if _style(container) != "functional":
+    if _keras.model_style(container) != "functional":
         _no_graph(model, container)
     own = _graph_entries(model, container)
     outputs = {f"e{i}": e.value for i, e in enumerate(own)}
@@ -456,13 +456,15 @@ def _symbolic_entries(model, container, h: Any) -> tuple[list[_Entry], Any]:
 def _graph_entries(model, functional) -> list[_Entry]:
     """Every output in a Functional model's own graph (nested models opened), in order."""
     entries: list[_Entry] = []
-    for layer in _children(functional):
+    for layer in _keras.sublayers(functional):
         if _used_twice(layer):
             _shared_fail(model, [layer.name])
-        if _is_container(layer):
+        if _keras.is_container(layer):
             inner, _ = _symbolic_entries(model, layer, _called_on(layer))
             entries += _prefixed(layer.name, inner)
-        entries.append(_Entry(layer.name, layer, _node_output(layer), _is_container(layer), None))
+        entries.append(
+            _Entry(layer.name, layer, _node_output(layer), _keras.is_container(layer), None)
+        )
     return entries
 
 
@@ -477,121 +479,9 @@ def _prefixed(name: str, entries: list[_Entry]) -> list[_Entry]:
 # --------------------------------------------------------------------------------------------
 
 
-def _children(layer: Any) -> list[keras.Layer]:
-    """The layers `layer` holds directly (attributes, lists, dicts, tuples), inputs left out."""
-    flatten = getattr(layer, "_flatten_layers", None)
-    found = flatten(include_self=False, recursive=False) if flatten else []
-    return [child for child in found if not isinstance(child, keras.layers.InputLayer)]
-
-
-def _is_container(layer: Any) -> bool:
-    """Whether the probe opens `layer`: any Keras model, and any layer class you wrote that
-    holds layers. Keras' own layers stay closed, even those holding layers inside."""
-    if isinstance(layer, keras.Model):
-        return True
-    module = type(layer).__module__ or ""
-    if module == "keras" or module.startswith("keras."):
-        return False
-    return bool(_children(layer))
-
-
-def _all_layers(model: keras.Model) -> list[keras.Layer]:
-    """Every layer inside `model`, however deep, each once (containers before their layers)."""
-    found: dict[int, keras.Layer] = {}
-
-    def visit(layer):
-        for child in _children(layer):
-            if id(child) not in found:
-                found[id(child)] = child
-                if _is_container(child):
-                    visit(child)
-
-    visit(model)
-    return list(found.values())
-
-
-def _layer_paths(model: keras.Model) -> dict[str, keras.Layer]:
-    """Path -> layer for every layer inside `model`, as the model holds them."""
-    paths: dict[str, keras.Layer] = {}
-
-    def visit(layer, prefix, seen):
-        for child in _children(layer):
-            path = prefix + child.name
-            paths.setdefault(path, child)
-            if _is_container(child) and id(child) not in seen:
-                visit(child, path + "/", seen | {id(child)})
-
-    visit(model, "", {id(model)})
-    return paths
-
-
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _resolve_layers(model: keras.Model, layers: Any, name: str = "layers") -> set[str] | None:
-    """Names (paths) of the layers asked for (None: the default choice), checked; errors
-    call the argument `name` (a caller whose argument is ``layer`` says so)."""
-    if layers is None:
-        return None
-    if isinstance(layers, (str, int)) and not isinstance(layers, bool):
-        layers = [layers]
-    all_layers = list(model.layers)
-    names = [layer.name for layer in all_layers]
-    paths = _layer_paths(model)
-    inside = [p for p in paths if "/" in p]
-    shown = ", ".join(repr(n) for n in names)
-    if inside:
-        shown += "; inside them: " + ", ".join(repr(p) for p in inside[:40])
-        if len(inside) > 40:
-            shown += f", ... ({len(inside) - 40} more)"
-    if isinstance(layers, (bytes, dict)) or not isinstance(layers, Sequence) or not layers:
-        v._fail(
-            name,
-            "None, a layer name or index, or a non-empty list of them",
-            layers,
-            hint=f"The model's layers: {shown}",
-            error=TypeError if not isinstance(layers, Sequence) else ValueError,
-        )
-    wanted: set[str] = set()
-    for item in layers:
-        if isinstance(item, str):
-            if item in names:
-                layer = all_layers[names.index(item)]
-            elif item in paths:
-                layer = paths[item]
-            else:
-                v._fail(name, f"names of the model's layers ({shown})", item)
-        elif isinstance(item, int) and not isinstance(item, bool):
-            n = len(all_layers)
-            index = v.check_int(
-                name,
-                item,
-                low=-n,
-                high=n - 1,
-                hint=f"An index counts in model.layers, which has {n}: "
-                + ", ".join(map(repr, names)),
-            )
-            layer = all_layers[index]
-            item = layer.name
-        else:
-            v._fail(
-                name,
-                "layer names (str) or positions in model.layers (int)",
-                item,
-                hint=f"The model's layers: {shown}",
-                error=TypeError,
-            )
-        if isinstance(layer, keras.layers.InputLayer):
-            v._fail(
-                name,
-                "layers after the input",
-                item,
-                hint=f"{layer.name!r} is the input layer: its output is x itself",
-            )
-        wanted.add(item)
-    return wanted
 
 
 def _chosen(
@@ -615,7 +505,7 @@ def _check_x(model: keras.Model, x: Any, style: str) -> Any:
     if len(specs) == 1:
         return _check_array("x", x, tuple(specs[0].shape[1:]))
     if not isinstance(x, (list, tuple)) or len(x) != len(specs):
-        v._fail(
+        v.fail(
             "x",
             f"a list of {len(specs)} arrays, one per model input",
             x,
@@ -629,22 +519,22 @@ def _check_x(model: keras.Model, x: Any, style: str) -> Any:
 
 def _check_array(name: str, x: Any, sample_shape: tuple | None) -> np.ndarray:
     if isinstance(x, (str, bytes, dict)) or x is None:
-        v._fail(name, "an array of numbers", x, error=TypeError)
+        v.fail(name, "an array of numbers", x, error=TypeError)
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError) as err:
-        v._fail(
+        v.fail(
             name, "an array of numbers", x, hint=f"NumPy could not read it: {err}", error=TypeError
         )
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        v._fail(name, "an array of numbers", x, hint=f"Its dtype is {arr.dtype}", error=TypeError)
+        v.fail(name, "an array of numbers", x, hint=f"Its dtype is {arr.dtype}", error=TypeError)
     if arr.dtype == np.bool_:
         arr = arr.astype(np.float32)
     shape_name = f"{name}.shape"
     if sample_shape is None:
         expected_shape = "(n_samples, n_features, ...)"
         if arr.ndim < 2:
-            v._fail(
+            v.fail(
                 shape_name,
                 f"a shape like {expected_shape}",
                 arr.shape,
@@ -658,9 +548,9 @@ def _check_array(name: str, x: Any, sample_shape: tuple | None) -> np.ndarray:
             d is None or d == a for d, a in zip(sample_shape, arr.shape[1:], strict=True)
         )
         if not fits:
-            v._fail(shape_name, expected_shape, arr.shape, hint=_reshape_hint(arr, sample_shape))
+            v.fail(shape_name, expected_shape, arr.shape, hint=_reshape_hint(arr, sample_shape))
     if arr.shape[0] == 0:
-        v._fail(shape_name, f"{expected_shape} with at least one sample", arr.shape)
+        v.fail(shape_name, f"{expected_shape} with at least one sample", arr.shape)
     return arr
 
 

@@ -67,7 +67,7 @@ def record_pass(exercise_id: str, title: str | None = None) -> bool:
     """
     v.check_str("exercise_id", exercise_id)
     if not re.fullmatch(r"\d\d\.\d+", exercise_id):
-        v._fail("exercise_id", "'NN.K' (lesson number, dot, exercise number), like '03.2'",
+        v.fail("exercise_id", "'NN.K' (lesson number, dot, exercise number), like '03.2'",
                 exercise_id)  # fmt: skip
     if title is not None:
         v.check_str("title", title)
@@ -191,12 +191,12 @@ def _check_titles(titles: object) -> dict[str, str]:
     """`titles` as a dict sorted by id, or a clear error."""
     fix = "Pass hlcourse.exercises.titles()."
     if not isinstance(titles, Mapping):
-        v._fail("titles", "a mapping of exercise id to title", titles, fix, TypeError)
+        v.fail("titles", "a mapping of exercise id to title", titles, fix, TypeError)
     for exercise_id, title in titles.items():
         if not (isinstance(exercise_id, str) and _EXERCISE_ID.fullmatch(exercise_id)):
-            v._fail("an exercise id in titles", 'an id like "00.1"', exercise_id, fix)
+            v.fail("an exercise id in titles", 'an id like "00.1"', exercise_id, fix)
         if not isinstance(title, str):
-            v._fail(f"titles[{exercise_id!r}]", "a title (a string)", title, fix, TypeError)
+            v.fail(f"titles[{exercise_id!r}]", "a title (a string)", title, fix, TypeError)
     return dict(sorted(titles.items()))
 
 
@@ -264,10 +264,10 @@ def _read_or_empty() -> dict:
 
 
 def _write(data: dict) -> None:
-    from hlcourse.course_files import _write_atomically
+    from hlcourse._files import write_atomically
 
     path = progress_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     data["format"] = 1
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    _write_atomically(path, text.encode("utf-8"))
+    write_atomically(path, text.encode("utf-8"))

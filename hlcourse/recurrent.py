@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from hlcourse import _keras
 from hlcourse import _validate as v
 
 __all__ = [
@@ -141,7 +142,7 @@ def gradient_through_time(
     inputs = recorded[0][0]
     grads = tape.gradient(loss, inputs)
     if grads is None or len(inputs.shape) != 3:
-        v._fail(
+        v.fail(
             "layer",
             "a recurrent layer that reads float sequences (n_samples, steps, features)",
             name,
@@ -252,7 +253,7 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
     name, chosen = _pick_recurrent(model, layer)
     inputs, kwargs = _recorded_input(model, x, name, chosen)
     if kwargs.get("mask") is not None:
-        v._fail(
+        v.fail(
             "model",
             "a recurrent layer that reads no mask",
             model,
@@ -261,7 +262,7 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
         )
     inputs = np.asarray(_to_numpy(inputs), dtype=np.float32)
     if inputs.ndim != 3:
-        v._fail(
+        v.fail(
             "layer", "a recurrent layer that reads (n_samples, steps, features)", name,
             hint=f"It reads an array of shape {inputs.shape}",
         )  # fmt: skip
@@ -269,7 +270,7 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
     units = int(cell.units)
     n, steps, _ = inputs.shape
     if n * steps * units > MAX_GATE_VALUES:
-        v._fail(
+        v.fail(
             "x.shape",
             f"at most {MAX_GATE_VALUES:,} values of sequences x steps x units ({units} units)",
             x.shape,
@@ -378,10 +379,9 @@ def _recurrent_types() -> tuple[type, ...]:
 
 
 def _check_built_model(model: Any) -> Any:
-    from hlcourse import models
 
-    model = models._check_model("model", model)
-    models._require_built(model, "its recurrent layers can be read")
+    model = v.check_model("model", model)
+    v.require_built(model, "its recurrent layers can be read")
     return model
 
 
@@ -389,7 +389,7 @@ def _check_layer_type(layer: Any) -> None:
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
     ):
-        v._fail(
+        v.fail(
             "layer",
             "None, a recurrent layer's name or its position among the recurrent layers",
             layer,
@@ -405,17 +405,16 @@ def _check_inputs(model: Any, x: Any) -> np.ndarray:
 
 def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
     """(path, layer) of the chosen SimpleRNN, LSTM or GRU layer."""
-    from hlcourse import probe
 
     types = _recurrent_types()
-    found = [(p, lay) for p, lay in probe._layer_paths(model).items() if isinstance(lay, types)]
+    found = [(p, lay) for p, lay in _keras.layer_paths(model).items() if isinstance(lay, types)]
     if not found:
-        v._fail(
+        v.fail(
             "model",
             "a model with a SimpleRNN, LSTM or GRU layer",
             model,
             hint="Its layers: " + ", ".join(f"{lay.name} ({type(lay).__name__})"
-                                            for lay in probe._children(model)),
+                                            for lay in _keras.sublayers(model)),
         )  # fmt: skip
     listed = ", ".join(f"{p!r} ({type(lay).__name__})" for p, lay in found)
     if layer is None:
@@ -424,7 +423,7 @@ def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
         for path, lay in found:
             if layer in (path, lay.name):
                 return path, lay
-        v._fail("layer", f"one of the model's recurrent layers: {listed}", layer)
+        v.fail("layer", f"one of the model's recurrent layers: {listed}", layer)
     index = v.check_int(
         "layer", layer, low=-len(found), high=len(found) - 1,
         hint=f"A position counts among the recurrent layers: {listed}",
@@ -465,14 +464,14 @@ def _run_recording(model: Any, x: Any, layer: Any, recorded: list, tape: Any = N
 
 def _require_one_run(model: Any, name: str, recorded: list) -> None:
     if not recorded:
-        v._fail(
+        v.fail(
             "layer",
             "a recurrent layer that runs when the model is called",
             name,
             hint="It never ran in model(x); choose a layer on the path from input to output",
         )
     if len(recorded) > 1:
-        v._fail(
+        v.fail(
             "layer",
             "a recurrent layer that runs once per call of the model",
             name,

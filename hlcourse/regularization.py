@@ -249,7 +249,7 @@ def run_regularization(
             low=0, high=1, low_open=True,
         )  # fmt: skip
     elif reg_strength is not None:
-        v._fail(
+        v.fail(
             "regularizer",
             "'l1' or 'l2' when `reg_strength` is given",
             regularizer,
@@ -266,7 +266,7 @@ def run_regularization(
             "batch_norm_momentum", batch_norm_momentum, low=0, high=0.999
         )
         if not batch_norm:
-            v._fail(
+            v.fail(
                 "batch_norm",
                 "True when `batch_norm_momentum` is given",
                 batch_norm,

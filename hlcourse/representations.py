@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from hlcourse import _keras
 from hlcourse import _validate as v
 
 __all__ = [
@@ -170,7 +171,7 @@ def _linear_probe(features: np.ndarray, labels: np.ndarray) -> float:
 
     smallest = int(np.min(np.unique(labels, return_counts=True)[1]))
     if smallest < 2:
-        v._fail(
+        v.fail(
             "y",
             "at least 2 samples of every class for method='linear'",
             labels,
@@ -220,12 +221,12 @@ def layer_projections(
     """
     method = v.check_choice("method", method, PROJECTION_METHODS)
     if method == "lda" and y is None:
-        v._fail("y", "class labels when method='lda'", y, hint="Or use method='pca'")
+        v.fail("y", "class labels when method='lda'", y, hint="Or use method='pca'")
     reps = _representations(model, x, include_input, include_output)
     n = len(next(iter(reps.values())))
     labels = None if y is None else _check_labels("y", y, n, "x")
     if method == "lda" and len(np.unique(labels)) < 3:
-        v._fail(
+        v.fail(
             "method",
             "'pca' for fewer than 3 classes",
             method,
@@ -300,7 +301,7 @@ def neuron_response_maps(
         x1 = the j-th of `resolution` values from x1_low to x1_high and x2 = the i-th from
         x2_low to x2_high (row 0 at the bottom when drawn with ``origin="lower"``).
     """
-    model = _check_model(model)
+    model = check_hidden_model(model)
     bounds = _check_bounds(bounds)
     resolution = v.check_int("resolution", resolution, low=5, high=MAX_RESOLUTION)
     _check_layer_choice(layer)
@@ -308,7 +309,7 @@ def neuron_response_maps(
     grid = _plane_grid(bounds, resolution)
     name, values = _layer_values(model, grid, layer, default=0)
     if values.ndim != 2:
-        v._fail(
+        v.fail(
             "layer",
             "a layer whose output is one row of units per sample",
             layer,
@@ -329,12 +330,9 @@ def _plane_grid(bounds: tuple[float, float, float, float], resolution: int) -> n
 # --------------------------------------------------------------------------------------------
 
 
-def _check_model(model: Any):
-    from hlcourse import models
-
-    model = models._check_model("model", model)
-    models._require_built(model, "its hidden layers can be read")
-    return model
+def check_hidden_model(model: Any):
+    """The model, checked: a Keras model with weights, whose hidden layers can be read."""
+    return v.check_built_model("model", model, "its hidden layers can be read")
 
 
 def _representations(
@@ -343,7 +341,7 @@ def _representations(
     """{"input": x, layer name: values, ...}, every array flattened to (n_samples, -1)."""
     from hlcourse import probe
 
-    model = _check_model(model)
+    model = check_hidden_model(model)
     include_input = v.check_bool("include_input", include_input)
     include_output = v.check_bool("include_output", include_output)
     acts = probe.hidden_activations(model, x, include_output=include_output)
@@ -355,7 +353,7 @@ def _representations(
         reps[INPUT_KEY if INPUT_KEY not in acts else "x"] = x_values
     reps.update(acts)
     if not reps:
-        v._fail(
+        v.fail(
             "model",
             "a model with at least one hidden layer",
             model,
@@ -373,13 +371,13 @@ def _check_finite_representations(model, x, reps: dict, include_input: bool) -> 
         if np.isfinite(values).all():
             continue
         if include_input and i == 0:
-            v._fail(
+            v.fail(
                 "x",
                 "inputs that are all finite numbers",
                 x,
                 hint="Some hold NaN or infinity; drop or fill those samples first",
             )
-        v._fail(
+        v.fail(
             "model",
             "a model whose layers output finite numbers on x",
             model,
@@ -397,7 +395,7 @@ def _check_layer_choice(layer: Any) -> None:
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
     ):
-        v._fail(
+        v.fail(
             "layer",
             "None, a hidden layer's name or its position among the hidden layers",
             layer,
@@ -421,14 +419,14 @@ def _pick(names: list[str], hidden: list[str], layer: str | int) -> str:
     shown = ", ".join(repr(n) for n in hidden) or "none"
     if isinstance(layer, str):
         if layer not in names:
-            v._fail(
+            v.fail(
                 "layer",
                 f"the name of a hidden layer ({shown}) or of the output layer ({names[-1]!r})",
                 layer,
             )
         return layer
     if not hidden:
-        v._fail(
+        v.fail(
             "layer",
             "a position among the hidden layers",
             layer,
@@ -444,7 +442,7 @@ def _pick(names: list[str], hidden: list[str], layer: str | int) -> str:
 def _check_features(name: str, value: Any) -> np.ndarray:
     array = v.check_array(name, value, hint="One row of a layer's values per sample")
     if array.ndim < 2:
-        v._fail(
+        v.fail(
             f"{name}.shape",
             "(n_samples, units)",
             array.shape,
@@ -456,35 +454,35 @@ def _check_features(name: str, value: Any) -> np.ndarray:
 def _check_labels(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
     """Integer class labels, one per sample, at least two classes."""
     if value is None or isinstance(value, (str, bytes, dict, set)):
-        v._fail(name, "an array of class labels", value, error=TypeError)
+        v.fail(name, "an array of class labels", value, error=TypeError)
     array = np.asarray(value)
     if array.dtype == np.bool_:
         array = array.astype(np.int64)
     if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-        v._fail(
+        v.fail(
             name, "an array of class labels (whole numbers)", value,
             hint=f"Its dtype is {array.dtype}", error=TypeError,
         )  # fmt: skip
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1:
-        v._fail(
+        v.fail(
             f"{name}.shape",
             "(n_samples,)",
             array.shape,
             hint="One label per sample; for one-hot rows use y.argmax(axis=1)",
         )
     if len(array) != n:
-        v._fail(
+        v.fail(
             f"{name}.shape",
             f"({n},), one label per row of {x_name}",
             array.shape,
         )
     if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-        v._fail(name, "class labels that are whole numbers", value)
+        v.fail(name, "class labels that are whole numbers", value)
     labels = array.astype(np.int64)
     if len(np.unique(labels)) < 2:
-        v._fail(
+        v.fail(
             name, "labels of at least two classes", value, hint="Every sample has the same label"
         )
     return labels
@@ -493,30 +491,29 @@ def _check_labels(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
 def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
     expected = "(x1_low, x1_high, x2_low, x2_high), four numbers with each low below its high"
     if isinstance(bounds, (str, bytes)) or not isinstance(bounds, (Sequence, np.ndarray)):
-        v._fail("bounds", expected, bounds, error=TypeError)
+        v.fail("bounds", expected, bounds, error=TypeError)
     if len(bounds) != 4:
-        v._fail("bounds", expected, bounds)
+        v.fail("bounds", expected, bounds)
     values = []
     for item in bounds:
         if isinstance(item, bool) or not isinstance(item, numbers.Real):
-            v._fail("bounds", expected, bounds, error=TypeError)
+            v.fail("bounds", expected, bounds, error=TypeError)
         if not np.isfinite(float(item)):
-            v._fail("bounds", expected, bounds)
+            v.fail("bounds", expected, bounds)
         values.append(float(item))
     if values[0] >= values[1] or values[2] >= values[3]:
-        v._fail("bounds", expected, bounds)
+        v.fail("bounds", expected, bounds)
     return values[0], values[1], values[2], values[3]
 
 
 def _require_plane_model(model: Any) -> None:
     """Refuse a Sequential or Functional model whose input is not 2 numbers per sample."""
-    from hlcourse import models
 
-    if models._style(model) == "subclassed":
+    if _keras.model_style(model) == "subclassed":
         return  # no declared input: a wrong one fails when the grid runs through it
     shapes = [tuple(t.shape[1:]) for t in model.inputs]
     if shapes != [(2,)]:
-        v._fail(
+        v.fail(
             "model",
             "a model taking 2 inputs (x1, x2), so that the plane can be fed to it",
             model,

@@ -63,7 +63,7 @@ def plot_hidden_states(states: Any, *, ax=None, title: str | None = None):
     if values.ndim == 3 and values.shape[0] == 1:
         values = values[0]
     if values.ndim != 2:
-        v._fail(
+        v.fail(
             "states.shape",
             "(steps, units), the states of one sequence",
             values.shape,
@@ -152,12 +152,12 @@ def plot_sequence_forecast(x: Any, y_true: Any, y_pred: Any, *, ax=None):
     if seen.ndim == 2 and seen.shape[1] == 1:
         seen = seen[:, 0]
     if seen.ndim != 1:
-        v._fail("x.shape", "(steps,) or (steps, 1), one window of one feature", seen.shape,
+        v.fail("x.shape", "(steps,) or (steps, 1), one window of one feature", seen.shape,
                 hint="For window k of a batch pass x[k]")  # fmt: skip
     truth = _values("y_true", y_true)
     forecast = _values("y_pred", y_pred)
     if len(forecast) != len(truth):
-        v._fail("y_pred.shape", f"({len(truth)},), one forecast per true value", forecast.shape)
+        v.fail("y_pred.shape", f"({len(truth)},), one forecast per true value", forecast.shape)
     ax = plots._axes(ax)
     steps, horizon = len(seen), len(truth)
     after = np.arange(steps, steps + horizon)
@@ -228,17 +228,17 @@ def _values(name: str, value: Any) -> np.ndarray:
     if array.ndim == 2 and array.shape[0] == 1:
         array = array[0]
     if array.ndim != 1:
-        v._fail(f"{name}.shape", "a number or (horizon,) values", array.shape)
+        v.fail(f"{name}.shape", "a number or (horizon,) values", array.shape)
     return array
 
 
 def _curve(name: str, value: Any) -> np.ndarray:
     array = v.check_array(name, value, hint="A curve is (steps,) values, one per time step")
     if array.ndim != 1:
-        v._fail(f"{name}.shape", "(steps,), one value per time step", array.shape,
+        v.fail(f"{name}.shape", "(steps,), one value per time step", array.shape,
                 hint="gradient_through_time returns one such curve")  # fmt: skip
     if np.any(array < 0):
-        v._fail(name, "gradient sizes of 0 or more", value, hint="Sizes are norms, never negative")
+        v.fail(name, "gradient sizes of 0 or more", value, hint="Sizes are norms, never negative")
     return array.astype(np.float64)
 
 
@@ -248,18 +248,18 @@ def _check_curves(gradients: Any, labels: Any) -> dict[str, np.ndarray]:
     if labels is not None:
         if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
             hint = f"For one curve use labels=[{labels!r}]" if isinstance(labels, str) else ""
-            v._fail("labels", "a list of names, one per curve, or None", labels, hint=hint,
+            v.fail("labels", "a list of names, one per curve, or None", labels, hint=hint,
                     error=TypeError)  # fmt: skip
         if not all(isinstance(label, str) for label in labels):
-            v._fail("labels", "a list of names (strings)", labels, error=TypeError)
+            v.fail("labels", "a list of names (strings)", labels, error=TypeError)
     if gradients is None or isinstance(gradients, (str, bytes, set)):
-        v._fail("gradients", expected, gradients, error=TypeError)
+        v.fail("gradients", expected, gradients, error=TypeError)
     if isinstance(gradients, Mapping):
         if labels is not None:
-            v._fail("labels", "None when gradients is a dict (its keys name the curves)", labels)
+            v.fail("labels", "None when gradients is a dict (its keys name the curves)", labels)
         items = list(gradients.items())
         if not all(isinstance(k, str) for k, _ in items):
-            v._fail("gradients", "a dict whose keys are names (strings)", gradients,
+            v.fail("gradients", "a dict whose keys are names (strings)", gradients,
                     error=TypeError)  # fmt: skip
     else:
         try:
@@ -267,16 +267,16 @@ def _check_curves(gradients: Any, labels: Any) -> dict[str, np.ndarray]:
         except (TypeError, ValueError, IndexError, KeyError):
             single = False
         if not isinstance(gradients, (Sequence, np.ndarray)):
-            v._fail("gradients", expected, gradients, error=TypeError)
+            v.fail("gradients", expected, gradients, error=TypeError)
         values = [gradients] if single else list(gradients)
         if labels is not None and len(labels) != len(values):
-            v._fail("labels", f"{len(values)} names, one per curve", labels)
+            v.fail("labels", f"{len(values)} names, one per curve", labels)
         names = (
             list(labels) if labels is not None else [f"curve {k + 1}" for k in range(len(values))]
         )
         items = list(zip(names, values, strict=True))
     if not items or len(items) > MAX_CURVES:
-        v._fail("gradients", f"{expected}, with 1 to {MAX_CURVES} curves", gradients)
+        v.fail("gradients", f"{expected}, with 1 to {MAX_CURVES} curves", gradients)
     return {name: _curve(f"gradients[{name!r}]", value) for name, value in items}
 
 

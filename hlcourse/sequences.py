@@ -76,7 +76,7 @@ class SequenceDataset(Dataset):
         index = {ch: i for i, ch in enumerate(self.vocabulary)}
         unknown = sorted(set(text) - index.keys())
         if unknown:
-            v._fail(
+            v.fail(
                 "text",
                 "characters of the vocabulary",
                 text,
@@ -92,19 +92,19 @@ class SequenceDataset(Dataset):
         if array.ndim == 2 and array.shape[1] == len(self.vocabulary):
             array = array.argmax(axis=1)
         if array.ndim != 1 or not (array.size == 0 or np.issubdtype(array.dtype, np.integer)):
-            v._fail(
+            v.fail(
                 "ids",
                 "a 1-D list of integer character ids (or one-hot rows)",
                 ids,
                 error=TypeError,
             )
         if array.size and (array.min() < 0 or array.max() >= len(self.vocabulary)):
-            v._fail("ids", f"ids from 0 to {len(self.vocabulary) - 1}", ids)
+            v.fail("ids", f"ids from 0 to {len(self.vocabulary) - 1}", ids)
         return "".join(self.vocabulary[i] for i in array)
 
     def _require_vocabulary(self) -> None:
         if not self.vocabulary:
-            v._fail(
+            v.fail(
                 "dataset",
                 "a text task (one made by make_text_task) to encode or decode characters",
                 self,
@@ -206,14 +206,14 @@ def make_memory_task(
     seed = v.check_seed("seed", seed)
     n_test = _test_count(n_samples, test_fraction)
     if min(n_test, n_samples - n_test) < n_symbols:
-        v._fail(
+        v.fail(
             "n_samples",
             f"enough sequences for one of each of the {n_symbols} symbols in both parts",
             n_samples,
             hint="Use more samples or fewer symbols",
         )
     if n_samples * (delay + 1) * n_symbols > 50_000_000:
-        v._fail(
+        v.fail(
             "n_samples",
             "at most 50 million numbers in x (n_samples * (delay + 1) * n_symbols)",
             n_samples,
@@ -274,7 +274,7 @@ def make_adding_task(
     test_fraction = v.check_number("test_fraction", test_fraction, low=0.05, high=0.95)
     seed = v.check_seed("seed", seed)
     if n_samples * length > 25_000_000:
-        v._fail(
+        v.fail(
             "n_samples",
             "at most 25 million steps in all (n_samples * length)",
             n_samples,

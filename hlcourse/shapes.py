@@ -88,7 +88,7 @@ def make_shapes(
     k = len(classes)
     n_test = int(np.ceil(n_samples * test_fraction))
     if min(n_test, n_samples - n_test) < k:
-        v._fail(
+        v.fail(
             "n_samples",
             f"enough pictures for at least one of each of the {k} classes in both parts",
             n_samples,
@@ -127,13 +127,13 @@ def _check_classes(classes) -> tuple[str, ...]:
     expected = f"a list of 2 to {len(SHAPE_CLASSES)} different names from {SHAPE_CLASSES}"
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence):
         hint = f"For one shape use classes=[{classes!r}, ...]" if isinstance(classes, str) else ""
-        v._fail("classes", expected, classes, hint=hint, error=TypeError)
+        v.fail("classes", expected, classes, hint=hint, error=TypeError)
     for name in classes:
         if not isinstance(name, str):
-            v._fail("classes", expected, classes, error=TypeError)
+            v.fail("classes", expected, classes, error=TypeError)
         v.check_choice("classes", name, SHAPE_CLASSES)
     if not 2 <= len(classes) <= len(SHAPE_CLASSES) or len(set(classes)) != len(classes):
-        v._fail("classes", expected, classes)
+        v.fail("classes", expected, classes)
     return tuple(classes)
 
 

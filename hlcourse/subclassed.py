@@ -40,7 +40,7 @@ def _check_activation(name: str, value: Any) -> str:
     try:
         keras.activations.get(value)
     except (ValueError, TypeError):
-        v._fail(name, "an activation name Keras knows", value, hint="For example 'relu' or 'tanh'")
+        v.fail(name, "an activation name Keras knows", value, hint="For example 'relu' or 'tanh'")
     return value
 
 
@@ -66,7 +66,7 @@ class PlainDense(keras.layers.Layer):
     def build(self, input_shape: tuple) -> None:
         n_inputs = input_shape[-1]
         if n_inputs is None:
-            v._fail(
+            v.fail(
                 "input_shape",
                 "a known last dimension (the number of input features)",
                 input_shape,
@@ -165,14 +165,14 @@ def load_model(path: str | Path) -> keras.Model:
         The model, with its weights (and its compile settings, if it was compiled).
     """
     if not isinstance(path, (str, Path)):
-        v._fail("path", "a file path (a string or pathlib.Path)", path, error=TypeError)
+        v.fail("path", "a file path (a string or pathlib.Path)", path, error=TypeError)
     path = Path(path)
     if path.suffix != ".keras":
-        v._fail(
+        v.fail(
             "path", "a file ending in .keras", str(path), hint="Save with model.save('name.keras')"
         )
     if not path.is_file():
-        v._fail(
+        v.fail(
             "path",
             "an existing .keras file",
             str(path),

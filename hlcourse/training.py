@@ -34,9 +34,9 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
-from hlcourse import _dense_loop, _memory  # noqa: E402
+from hlcourse import _dense_loop, _keras  # noqa: E402
 from hlcourse import _validate as v  # noqa: E402
-from hlcourse.models import _check_model, _last_layer_facts, _style  # noqa: E402
+from hlcourse._tf import memory as _memory  # noqa: E402
 
 __all__ = ["train_fast"]
 
@@ -143,7 +143,7 @@ def train_fast(
     """
     import tensorflow as tf
 
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     x = _check_inputs("x", x)
     epochs = v.check_int("epochs", epochs, low=1, high=MAX_EPOCHS)
     if batch_size is not None:
@@ -162,7 +162,7 @@ def train_fast(
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_EPOCHS, hint="Or None")
         if validation_data is None:
-            v._fail(
+            v.fail(
                 "validation_data",
                 "a pair (x_val, y_val) when `patience` is given",
                 validation_data,
@@ -177,7 +177,7 @@ def train_fast(
     y = _check_targets("y", y, len(x), "x")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            v._fail(
+            v.fail(
                 "validation_data",
                 "a pair (x_val, y_val) or None",
                 validation_data,
@@ -188,7 +188,7 @@ def train_fast(
     loss_fn, kind, loss_key = _resolve_loss(model, loss)
     variables = list(model.trainable_variables)
     if not variables:
-        v._fail("model", "a model with trainable weights", model, hint="Every layer is frozen")
+        v.fail("model", "a model with trainable weights", model, hint="Every layer is frozen")
     units = _output_units(model, x)
     y = _match_targets("y", y, units, kind)
     val_arrays: tuple[np.ndarray, ...] = ()
@@ -542,7 +542,7 @@ def _pool_config(model: keras.Model) -> dict | None:
     """The model's config with what the compiled loop does not depend on taken out: layer
     names numbered in order, initializers (the weights exist already) and seeds (dropout's
     seed lives in a variable). None for models a config cannot rebuild exactly."""
-    if _style(model) == "subclassed" or type(model).__module__.split(".")[0] != "keras":
+    if _keras.model_style(model) == "subclassed" or type(model).__module__.split(".")[0] != "keras":
         return None
     try:
         config = model.get_config()
@@ -695,19 +695,19 @@ class _PooledRun:
 
 def _as_array(name: str, value: Any) -> np.ndarray:
     if value is None or isinstance(value, (str, bytes, dict)):
-        v._fail(name, "an array of numbers", value, error=TypeError)
+        v.fail(name, "an array of numbers", value, error=TypeError)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as err:
-        v._fail(name, "an array of numbers", value, hint=f"NumPy could not read it: {err}",
+        v.fail(name, "an array of numbers", value, hint=f"NumPy could not read it: {err}",
                 error=TypeError)  # fmt: skip
     if array.dtype == np.bool_:
         array = array.astype(np.float32)
     if not np.issubdtype(array.dtype, np.number):
-        v._fail(name, "an array of numbers", value, hint=f"Its dtype is {array.dtype}",
+        v.fail(name, "an array of numbers", value, hint=f"Its dtype is {array.dtype}",
                 error=TypeError)  # fmt: skip
     if not np.all(np.isfinite(array)):
-        v._fail(name, "finite numbers (no NaN or inf)", value)
+        v.fail(name, "finite numbers (no NaN or inf)", value)
     return array
 
 
@@ -715,22 +715,22 @@ def _check_inputs(name: str, value: Any, sample_shape: tuple | None = None) -> n
     array = _as_array(name, value)
     if array.ndim < 2:
         hint = "For a single feature use x.reshape(-1, 1)" if array.ndim == 1 else ""
-        v._fail(f"{name}.shape", "(n_samples, n_features)", array.shape, hint=hint)
+        v.fail(f"{name}.shape", "(n_samples, n_features)", array.shape, hint=hint)
     if sample_shape is not None and array.shape[1:] != tuple(sample_shape):
-        v._fail(
+        v.fail(
             f"{name}.shape",
             f"(n_samples, {', '.join(str(d) for d in sample_shape)}) like x",
             array.shape,
         )
     if len(array) == 0:
-        v._fail(f"{name}.shape", "at least one sample", array.shape)
+        v.fail(f"{name}.shape", "at least one sample", array.shape)
     return array.astype(np.float32)
 
 
 def _check_targets(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
     array = _as_array(name, value)
     if array.ndim == 0 or len(array) != n:
-        v._fail(
+        v.fail(
             f"{name}.shape",
             f"one target per row of {x_name}, i.e. ({n},) or ({n}, n_outputs)",
             array.shape,
@@ -752,14 +752,14 @@ def _resolve_loss(model: keras.Model, loss: Any) -> tuple[Callable, str | None, 
     if loss is None:
         loss = getattr(model, "loss", None) if getattr(model, "compiled", False) else None
         if isinstance(loss, (dict, list, tuple)):
-            v._fail(
+            v.fail(
                 "model",
                 "a model compiled with a single loss",
                 model,
                 hint="Pass loss=... to train_fast to choose one",
             )
     if loss is None:
-        units, act = _last_layer_facts(model)
+        units, act = _keras.last_layer_facts(model)
         if act == "sigmoid" and units == 1:
             loss = keras.losses.BinaryCrossentropy()
         elif act == "softmax":
@@ -769,11 +769,11 @@ def _resolve_loss(model: keras.Model, loss: Any) -> tuple[Callable, str | None, 
     if isinstance(loss, str):
         loss = _named_loss(loss)
     if isinstance(loss, type):
-        v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
+        v.fail("loss", "a loss name, a keras.losses object, a function or None", loss,
                 hint=f"That is a class; create the object: loss={loss.__name__}()",
                 error=TypeError)  # fmt: skip
     if not callable(loss):
-        v._fail("loss", "a loss name, a keras.losses object, a function or None", loss,
+        v.fail("loss", "a loss name, a keras.losses object, a function or None", loss,
                 error=TypeError)  # fmt: skip
     if isinstance(loss, keras.losses.Loss):
         return loss, _loss_kind(type(loss).__name__), key
@@ -793,7 +793,7 @@ def _named_loss(name: str) -> Callable:
     except ValueError:
         function = None
     if function is None:
-        v._fail(
+        v.fail(
             "loss",
             "a loss Keras knows, a keras.losses object or a function",
             name,
@@ -835,7 +835,7 @@ def _resolve_optimizer(model: keras.Model, compiled: Any, learning_rate: float |
 
 def _output_units(model: keras.Model, x: np.ndarray) -> int | None:
     """Width of the model's output (None when it is not one 2-D tensor)."""
-    if _style(model) != "subclassed":
+    if _keras.model_style(model) != "subclassed":
         outputs = model.outputs
         if len(outputs) == 1 and len(outputs[0].shape) == 2:
             return outputs[0].shape[-1]
@@ -850,16 +850,16 @@ def _match_targets(name: str, y: np.ndarray, units: int | None, kind: str | None
     n = len(y)
     if kind == "sparse":
         if y.ndim > 1 and y.shape[1:] != (1,):
-            v._fail(
+            v.fail(
                 f"{name}.shape",
                 f"({n},): one class label per sample for this loss",
                 y.shape,
                 hint="For one-hot rows use y.argmax(axis=1), or loss='categorical_crossentropy'",
             )
         if not np.all(np.mod(y, 1) == 0):
-            v._fail(name, "whole-number class labels 0, 1, ... for this loss", y)
+            v.fail(name, "whole-number class labels 0, 1, ... for this loss", y)
         if units is not None and (y.min() < 0 or y.max() >= units):
-            v._fail(
+            v.fail(
                 name,
                 f"class labels from 0 to {units - 1} (the model has {units} outputs)",
                 y.ravel(),
@@ -870,7 +870,7 @@ def _match_targets(name: str, y: np.ndarray, units: int | None, kind: str | None
     if y.ndim == 1 and units == 1:
         y = y[:, None]
     if units is not None and (y.ndim != 2 or y.shape[1] != units):
-        v._fail(
+        v.fail(
             f"{name}.shape",
             f"({n}, {units}): one row of {units} target(s) per sample, as the model outputs",
             y.shape,
@@ -880,7 +880,7 @@ def _match_targets(name: str, y: np.ndarray, units: int | None, kind: str | None
 
 def _check_x_fits(model: keras.Model, x: np.ndarray) -> None:
     """Refuse inputs whose sample shape differs from the model's declared input."""
-    if _style(model) == "subclassed" or not model.built:
+    if _keras.model_style(model) == "subclassed" or not model.built:
         return
     try:
         inputs = model.inputs
@@ -894,7 +894,7 @@ def _check_x_fits(model: keras.Model, x: np.ndarray) -> None:
         w is not None and w != g for w, g in zip(want, got, strict=True)
     ):
         dims = ", ".join("?" if d is None else str(d) for d in want)
-        v._fail(
+        v.fail(
             "x.shape",
             f"(n_samples, {dims}), the model's input shape",
             x.shape,

@@ -130,22 +130,22 @@ def watch_training(
     x = v.check_array("x", x, ndim=2)
     y = np.asarray(v.check_array("y", y, ndim=1))
     if len(y) != len(x):
-        v._fail("y", f"one target per row of x ({len(x)})", f"{len(y)} targets",
+        v.fail("y", f"one target per row of x ({len(x)})", f"{len(y)} targets",
                 hint="Pass the labels that belong to x")  # fmt: skip
     try:
         has_input = bool(model.inputs)
     except AttributeError:  # a Sequential without keras.Input, never called, has no inputs yet
         has_input = False
     if not has_input:
-        v._fail("model", "a model that starts with keras.Input(shape=...)", model,
+        v.fail("model", "a model that starts with keras.Input(shape=...)", model,
                 hint="Add keras.Input as its first layer, or build it with "
                 "hlc.models.build_dense_network")  # fmt: skip
     watched = _relu_layers(model)
     if not watched:
-        v._fail("model", "a model with at least one ReLU hidden layer", model,
+        v.fail("model", "a model with at least one ReLU hidden layer", model,
                 hint="Watch a network whose hidden layers use activation='relu'")  # fmt: skip
     if x.shape[1:] != tuple(model.inputs[0].shape[1:]):
-        v._fail("x.shape", f"(n_samples, {', '.join(map(str, model.inputs[0].shape[1:]))})",
+        v.fail("x.shape", f"(n_samples, {', '.join(map(str, model.inputs[0].shape[1:]))})",
                 x.shape, hint="Pass inputs the model's keras.Input accepts")  # fmt: skip
     probe = x[: min(probe_size, len(x))]
     models.compile_for(model, optimizer=optimizer, learning_rate=learning_rate)

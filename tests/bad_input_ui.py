@@ -323,6 +323,15 @@ UI_ROWS = [
     ("hlcourse.render.figure_to_png", "figure", "type", ("fig",), {}, TypeError, "matplotlib Figure"),
     ("hlcourse.render.figure_to_png", "figure", "type", (None,), {}, TypeError, "figure=NoneType"),
     ("hlcourse.render.canvas_png", "figure", "type", ("fig",), {}, TypeError, "figure=str"),
+    ("hlcourse.render.array_png", "image", "type", ([[0, 0, 0]],), {}, TypeError, "uint8 array"),
+    ("hlcourse.render.array_png", "image", "type", (np.zeros((2, 2, 3)),), {}, TypeError,
+     "dtype is float64"),
+    ("hlcourse.render.array_png", "image", "range", (np.zeros((2, 2), np.uint8),), {}, ValueError,
+     "shape is (2, 2)"),
+    ("hlcourse.render.array_png", "image", "range", (np.zeros((0, 2, 3), np.uint8),), {},
+     ValueError, "1 to 10,000 pixels"),
+    ("hlcourse.render.image_png", "picture", "type", (np.zeros((2, 2, 3), np.uint8),), {},
+     TypeError, "PIL.Image.Image"),
     ("hlcourse.render.canvas_png", "figure", "range", (_undrawn_figure(),), {}, ValueError,
      "never drawn"),
     # hlcourse.plots
@@ -971,6 +980,9 @@ _AX = (
 )
 _TITLE = "any string is a title (an empty one shows none); None means the default title"
 UI_EXEMPT = {
+    ("hlcourse.render.image_png", "picture", "range"): (
+        "every PIL image can be written as a PNG: only the type can be wrong"
+    ),
     ("hlcourse.widgets.playground_network.link_color", "value", "range"): (
         "every number has a colour: beyond -1 and 1 the end colours, NaN and infinities grey"),
     ("hlcourse.widgets.playground_network.link_width", "value", "range"): (

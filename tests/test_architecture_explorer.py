@@ -338,10 +338,10 @@ def test_networks_of_new_shapes_train_without_tracing_a_loop(quick, make_explore
 
 
 def test_new_widths_keep_tensorflows_kernel_cache_bounded(quick, make_explorer, monkeypatch):
-    """Every model's variable shapes are noted in hlcourse._memory, which clears TensorFlow's
+    """Every model's variable shapes are noted in hlcourse._tf.memory, which clears TensorFlow's
     kernel cache past its bound (each new shape kept about 70 kB there for good; 64 widths
     kept 40-60 MB). A network trained right after a clearing is the one trained without it."""
-    from hlcourse import _memory
+    from hlcourse._tf import memory as _memory
 
     cleared = []
     clear = _memory._clear_kernel_cache

@@ -18,6 +18,7 @@ import jupytext
 import pytest
 
 from hlcourse import course_files as cf
+from hlcourse._files import TEMP_MARK
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_LESSONS = ROOT / "notebooks"
@@ -314,7 +315,7 @@ def test_an_interrupted_update_leaves_no_half_written_file(course, monkeypatch, 
 
 def test_temporaries_of_a_killed_run_are_cleaned_up(course):
     source, learner = course
-    stale = learner / f".00_intro.ipynb.abc{cf._TEMP_MARK}"
+    stale = learner / f".00_intro.ipynb.abc{TEMP_MARK}"
     stale.write_text('{"half": ')
     cf.update_lessons(learner, source=source)
     assert not stale.exists()
@@ -518,7 +519,7 @@ def test_an_interrupted_renumbering_leaves_every_file_whole_and_loses_nothing(
         pass
     monkeypatch.undo()
     lessons = {k: b for k, b in snapshot(learner).items() if k != cf.MANIFEST_NAME}
-    assert not [name for name in lessons if cf._TEMP_MARK in name]
+    assert not [name for name in lessons if TEMP_MARK in name]
     assert set(lessons.values()) <= whole  # every file as it was, or complete
     assert mine in lessons.values()  # the learner's edit is somewhere, whole
     cf.update_lessons(learner, source=source)  # the next update finishes without error

@@ -1,4 +1,4 @@
-"""hlcourse._memory: the C heap's free pages go back to the system, and TensorFlow's kernel cache
+"""hlcourse._tf.memory: the C heap's free pages go back to the system, and TensorFlow's kernel cache
 stays bounded."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import ctypes
 import gc
 
-from hlcourse import _memory
-from hlcourse._memory import KERNEL_SHAPES, bound_kernel_cache, return_freed_memory
+from hlcourse._tf import memory as _memory
+from hlcourse._tf.memory import KERNEL_SHAPES, bound_kernel_cache, return_freed_memory
 from tools.bench_soak import resident_mb
 
 BLOCK = 64 * 1024  # below glibc's mmap threshold: taken from the heap

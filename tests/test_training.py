@@ -244,9 +244,10 @@ def test_loops_pushed_out_of_the_pool_are_counted_towards_clearing_kernels(
     xor, net, empty_pool, monkeypatch
 ):
     """A traced loop pushed out of the pool leaves its kernel in TensorFlow's cache; every
-    `FREED_LOOPS` of them the cache is cleared (hlcourse._memory). A loop never traced left
+    `FREED_LOOPS` of them the cache is cleared (hlcourse._tf.memory). A loop never traced left
     nothing there and is not counted; trainings after a clearing train as before."""
-    from hlcourse import _memory, training
+    from hlcourse import training
+    from hlcourse._tf import memory as _memory
 
     cleared = []
     clear = _memory._clear_kernel_cache

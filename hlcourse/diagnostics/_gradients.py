@@ -9,12 +9,11 @@ from typing import Any
 import keras
 import numpy as np
 
+from hlcourse import _keras, probe
 from hlcourse import _validate as v
-from hlcourse import probe
 from hlcourse import training as _training
 from hlcourse.diagnostics._records import GradientNorms, LayerGradient
 from hlcourse.diagnostics._stats import _CALL_SUFFIX, _activation_name, _layers_by_name
-from hlcourse.models import _check_model, _require_built, _style
 
 
 def gradient_norms(
@@ -47,8 +46,8 @@ def gradient_norms(
         in forward order: ``grads["hidden_1"].kernel_norm`` is the L2 norm of
         d loss / d kernel of ``hidden_1``.
     """
-    model = _check_model("model", model)
-    _require_built(model, "gradients can be computed")
+    model = v.check_model("model", model)
+    v.require_built(model, "gradients can be computed")
     training = v.check_bool("training", training)
     x = _check_model_inputs(model, x)
     loss_fn, loss_name, y = _loss_and_targets(model, x, y, loss)
@@ -81,10 +80,10 @@ def gradient_norms(
 
 def _check_model_inputs(model: keras.Model, x: Any) -> np.ndarray:
     """x as a float32 array that fits the model's (single) input."""
-    if _style(model) != "subclassed":
+    if _keras.model_style(model) != "subclassed":
         specs = list(model.inputs)
         if len(specs) != 1:
-            v._fail(
+            v.fail(
                 "model",
                 "a model with one input",
                 model,
@@ -101,13 +100,13 @@ def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
     """The loss function, its name for tables, and y shaped the way that loss expects."""
     y = v.check_array("y", y)
     if len(y) != len(x):
-        v._fail(
+        v.fail(
             "y.shape",
             f"one target per row of x, i.e. ({len(x)},) or ({len(x)}, n_outputs)",
             y.shape,
         )
     compiled_loss = getattr(model, "loss", None) if getattr(model, "compiled", False) else None
-    if loss is None and compiled_loss is None and _style(model) == "subclassed":
+    if loss is None and compiled_loss is None and _keras.model_style(model) == "subclassed":
         loss = _subclassed_loss(model, x)
     loss_fn, kind, _ = _training._resolve_loss(model, loss)
     if loss is not None:
@@ -124,7 +123,7 @@ def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
     units = _training._output_units(model, x)
     y = _training._match_targets("y", y, units, kind)
     if kind == "sparse" and units is not None and (y.min() < 0 or y.max() >= units):
-        v._fail(
+        v.fail(
             "y",
             f"class labels from 0 to {units - 1} (the model has {units} outputs)",
             y.ravel(),
@@ -155,7 +154,7 @@ def _loss_and_gradients(model, x, y, loss_fn, training: bool) -> tuple[float, di
 
     variables = list(model.trainable_variables)
     if not variables:
-        v._fail("model", "a model with trainable weights", model, hint="Every layer is frozen")
+        v.fail("model", "a model with trainable weights", model, hint="Every layer is frozen")
     state = list(model.non_trainable_variables)
     saved = [np.array(w.numpy()) for w in state]
     try:
@@ -179,7 +178,7 @@ def _forward_layers(model: keras.Model, x: np.ndarray | None) -> list[Any]:
     """The model's direct layers in the order the data flows (subclassed: the order `call`
     used them, when `x` is given; attribute order otherwise)."""
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    if _style(model) != "subclassed" or x is None:
+    if _keras.model_style(model) != "subclassed" or x is None:
         return layers
     ran = probe.hidden_activations(model, x[:1], include_output=True)
     by_name = _layers_by_name(model)

@@ -9,8 +9,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from hlcourse import _keras, activations
 from hlcourse import _validate as v
-from hlcourse import activations
 from hlcourse.diagnostics._format import _norm, _percent, _times
 from hlcourse.diagnostics._gradients import gradient_norms
 from hlcourse.diagnostics._records import (
@@ -21,7 +21,6 @@ from hlcourse.diagnostics._records import (
     LayerStats,
 )
 from hlcourse.diagnostics._stats import _CALL_SUFFIX, _layers_by_name, activation_stats
-from hlcourse.models import _check_model, _style
 
 # The package, for its thresholds: read when `diagnose` runs (thresholds=None), so a learner
 # who changes hlcourse.diagnostics.DEAD_SHARE_LIMIT changes the checks (see __init__.py).
@@ -59,20 +58,20 @@ def diagnose(
         A `Diagnosis`: print it (or show it in a notebook) for the per-layer table and the
         problems found; ``report.flags`` lists them as (layer, problem, remedy) records.
     """
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     limits = _package_thresholds() if thresholds is None else thresholds
     if not isinstance(limits, diagnostics.Thresholds):
-        v._fail("thresholds", "a hlcourse.diagnostics.Thresholds or None", thresholds,
+        v.fail("thresholds", "a hlcourse.diagnostics.Thresholds or None", thresholds,
                 hint="Make one with Thresholds(dead_share_limit=0.3), say", error=TypeError)  # fmt: skip
-    if model.built and _style(model) != "subclassed" and len(model.inputs) == 1:
+    if model.built and _keras.model_style(model) != "subclassed" and len(model.inputs) == 1:
         v.check_array("x", x)  # before the model runs on it: NaN or inf inputs refused here
     stats = activation_stats(model, x)  # (an unbuilt model is refused here)
-    several_inputs = _style(model) != "subclassed" and len(model.inputs) > 1
+    several_inputs = _keras.model_style(model) != "subclassed" and len(model.inputs) > 1
     gradients = None
     if y is not None:
         gradients = gradient_norms(model, x, y, loss=loss)
     elif loss is not None:
-        v._fail("loss", "None when no targets y are given", loss,
+        v.fail("loss", "None when no targets y are given", loss,
                 hint="The loss is only used for the gradients: pass y too")  # fmt: skip
     flags: list[Flag] = []
     input_mean = input_std = None

@@ -11,10 +11,9 @@ from typing import Any
 import keras
 import numpy as np
 
+from hlcourse import _keras, activations, probe
 from hlcourse import _validate as v
-from hlcourse import activations, probe
 from hlcourse.diagnostics._records import ActivationStats, LayerStats
-from hlcourse.models import _check_model
 
 # The package, for its constants: read when a function runs (never as a default argument,
 # which is fixed at import), so a learner who changes hlcourse.diagnostics.BOUNDED_ACTIVATIONS
@@ -47,10 +46,10 @@ def activation_stats(
         An `ActivationStats` table with one `LayerStats` row per layer, in forward order:
         ``stats["hidden_1"].dead`` is the share of dead units of ``hidden_1``.
     """
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     outputs = probe.hidden_activations(model, x, layers=layers)
     if not outputs:
-        v._fail(
+        v.fail(
             "model",
             "a model with at least one hidden layer",
             model,
@@ -114,22 +113,22 @@ def units_identical(
 
 def _layer_units(model: Any, x: Any, layer: Any) -> np.ndarray:
     """One layer's outputs as ``(rows, units)`` float64, checked to have 2+ units."""
-    model = _check_model("model", model)
+    model = v.check_model("model", model)
     v.check_instance("layer", layer, (str, int), "a layer name or a position in model.layers")
-    probe._resolve_layers(model, layer, name="layer")  # so errors name `layer`, not `layers`
+    _keras.resolve_layers(model, layer, name="layer")  # so errors name `layer`, not `layers`
     outputs = probe.hidden_activations(model, x, layers=layer)
     name = layer if isinstance(layer, str) else model.layers[layer].name
     values = outputs.get(name, next(iter(outputs.values())))
     units = _as_units(np.asarray(values, dtype=np.float64))
     if units.shape[1] < 2:
-        v._fail(
+        v.fail(
             "layer",
             "a layer with at least 2 units",
             layer,
             hint="A single unit has nothing to be identical to",
         )
     if not np.all(np.isfinite(units)):
-        v._fail(
+        v.fail(
             "layer",
             "a layer whose outputs are finite numbers",
             layer,
@@ -212,4 +211,4 @@ def _activation_name(layer: Any) -> str | None:
 def _layers_by_name(model: keras.Model) -> dict[str, Any]:
     """Name -> layer for the model's layers, and path -> layer for those inside its blocks
     ("block/inner"), as the probe names them."""
-    return {layer.name: layer for layer in model.layers} | probe._layer_paths(model)
+    return {layer.name: layer for layer in model.layers} | _keras.layer_paths(model)

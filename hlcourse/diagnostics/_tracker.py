@@ -18,7 +18,6 @@ from hlcourse.diagnostics._gradients import (
     _main_weight,
     _std_ratio,
 )
-from hlcourse.models import _check_model, _require_built
 from hlcourse.training import _named_loss
 
 
@@ -74,7 +73,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
         self.every = None if every is None else v.check_int("every", every, low=1)
         if probe_data is not None:
             if not isinstance(probe_data, (tuple, list)) or len(probe_data) != 2:
-                v._fail(
+                v.fail(
                     "probe_data",
                     "a pair (x, y) or None",
                     probe_data,
@@ -85,7 +84,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
                 v.check_array("probe_data[0]", x_probe, ndim=2)
             y_probe = v.check_array("probe_data[1]", probe_data[1])
             if len(y_probe) != len(x_probe):
-                v._fail(
+                v.fail(
                     "probe_data[1].shape",
                     f"one target per row of probe_data[0], i.e. ({len(x_probe)},) or "
                     f"({len(x_probe)}, n_outputs)",
@@ -96,7 +95,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
         if loss is not None and (
             isinstance(loss, type) or (not isinstance(loss, str) and not callable(loss))
         ):
-            v._fail("loss", "a loss name, a keras.losses object (not its class), a function "
+            v.fail("loss", "a loss name, a keras.losses object (not its class), a function "
                     "or None", loss, error=TypeError)  # fmt: skip
         if isinstance(loss, str):
             _named_loss(loss)  # refuses a name Keras does not know, as train_fast does
@@ -108,7 +107,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
         self._armed = False
         self._pending: dict[str, float] | None = None
         if model is not None:
-            self.set_model(_check_model("model", model))
+            self.set_model(v.check_model("model", model))
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -123,7 +122,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
         """Remember the current weights: the next `record` measures the change from here."""
         model = self._model_or_fail()
         if not model.built:
-            _require_built(model, "its weights can be tracked")
+            v.require_built(model, "its weights can be tracked")
         if not self._tracked:
             self._tracked = self._tracked_weights(model)
         self._before = {name: np.array(w.numpy(), dtype=np.float64) for name, w in self._tracked}
@@ -186,7 +185,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
     def _model_or_fail(self) -> keras.Model:
         model = self._model
         if model is None:
-            v._fail(
+            v.fail(
                 "model",
                 "a model to track",
                 None,
@@ -205,13 +204,13 @@ class UpdateRatioTracker(keras.callbacks.Callback):
             if len(main.shape) >= 2:
                 found.append((layer.name, main))
         if not found:
-            v._fail("model", "a model with at least one weight matrix (e.g. a Dense layer)",
+            v.fail("model", "a model with at least one weight matrix (e.g. a Dense layer)",
                     model)  # fmt: skip
         return found
 
     def _measure_update(self) -> dict[str, float]:
         if self._before is None:
-            v._fail(
+            v.fail(
                 "model",
                 "a tracker that has seen the weights before training",
                 self._model,

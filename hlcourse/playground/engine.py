@@ -70,7 +70,7 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse._memory import return_freed_memory
+from hlcourse._tf.memory import return_freed_memory
 from hlcourse.playground._js_math import js_sin
 from hlcourse.playground.state import (
     LIVE_SETTINGS,
@@ -582,10 +582,10 @@ def forward(state: PlaygroundState, weights: Sequence[Any], x: Any) -> list[tupl
         shape for a, b in zip(sizes[:-1], sizes[1:], strict=True) for shape in ((a, b), (b,))
     ]
     if not isinstance(weights, (list, tuple)):
-        v._fail("weights", "a list of arrays [kernel, bias, ...]", weights, error=TypeError)
+        v.fail("weights", "a list of arrays [kernel, bias, ...]", weights, error=TypeError)
     arrays = [np.asarray(w, np.float64) for w in weights]
     if [a.shape for a in arrays] != expected:
-        v._fail(
+        v.fail(
             "weights",
             f"arrays of the shapes {expected} (the state's network)",
             [a.shape for a in arrays],
@@ -1030,7 +1030,7 @@ def _check_finite(name: str, value: Any) -> float:
     """A finite number (a weight or a bias typed by hand)."""
     number = v.check_number(name, value)
     if not np.isfinite(number):
-        v._fail(name, "a finite number", value, "A weight or bias must be a finite number.")
+        v.fail(name, "a finite number", value, "A weight or bias must be a finite number.")
     return number
 
 
@@ -1380,7 +1380,7 @@ class PlaygroundEngine:
                 in `error`.
         """
         if on_chunk is not None and not callable(on_chunk):
-            v._fail("on_chunk", "a function of the engine, or None", on_chunk, error=TypeError)
+            v.fail("on_chunk", "a function of the engine, or None", on_chunk, error=TypeError)
         if self.playing:
             return
         self.pause()  # collect a finished thread

@@ -268,17 +268,17 @@ def colorize(values: Any, *, discretize: bool = False) -> np.ndarray:
     discretize = v.check_bool("discretize", discretize)
     expected = "an array of numbers (NaN allowed)"
     if values is None or isinstance(values, (str, bytes, dict, set)):
-        v._fail("values", expected, values, error=TypeError)
+        v.fail("values", expected, values, error=TypeError)
     try:
         array = np.asarray(values)
     except (TypeError, ValueError) as err:
-        v._fail("values", expected, values, f"NumPy could not read it: {err}", TypeError)
+        v.fail("values", expected, values, f"NumPy could not read it: {err}", TypeError)
     if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.number):
-        v._fail("values", expected, values, f"Its dtype is {array.dtype}", TypeError)
+        v.fail("values", expected, values, f"Its dtype is {array.dtype}", TypeError)
     if np.issubdtype(array.dtype, np.complexfloating):
-        v._fail("values", "an array of real numbers", values, error=TypeError)
+        v.fail("values", "an array of real numbers", values, error=TypeError)
     if array.size == 0:
-        v._fail("values.shape", "an array with at least one value", array.shape)
+        v.fail("values.shape", "an array with at least one value", array.shape)
     return _colorize(array.astype(np.float32), discretize)
 
 
@@ -294,13 +294,13 @@ def to_png(image: Any) -> bytes:
     """
     expected = "a uint8 array of shape (height, width, 3) or (height, width, 4)"
     if not isinstance(image, np.ndarray):
-        v._fail("image", expected, image, "Make one with colorize(values)", TypeError)
+        v.fail("image", expected, image, "Make one with colorize(values)", TypeError)
     if image.dtype != np.uint8:
-        v._fail("image", expected, image, f"Its dtype is {image.dtype}", TypeError)
+        v.fail("image", expected, image, f"Its dtype is {image.dtype}", TypeError)
     if image.ndim != 3 or image.shape[2] not in (3, 4):
-        v._fail("image.shape", expected, image.shape)
+        v.fail("image.shape", expected, image.shape)
     if not (1 <= image.shape[0] <= 4000 and 1 <= image.shape[1] <= 4000):
-        v._fail("image.shape", "1 to 4,000 pixels per side", image.shape)
+        v.fail("image.shape", "1 to 4,000 pixels per side", image.shape)
     return _png(image)
 
 

@@ -281,16 +281,16 @@ def _check_dataset_name(value: Any, name: str, choices: tuple[str, ...]) -> str:
         in_link = f"; a link writes regDataset={new}&problem=regression"
         if new is not None:
             extra = in_link if new in REGRESSION_DATASETS and name == "dataset" else ""
-            v._fail(name, expected, value, f"Did you mean {new!r}? (the Playground's name{extra})")
+            v.fail(name, expected, value, f"Did you mean {new!r}? (the Playground's name{extra})")
         if value in REGRESSION_DATASETS and name == "dataset":
             hint = f"{value!r} is a regression data set: a link gives it as regDataset={value}"
-            v._fail(name, expected, value, f"{hint}&problem=regression")
+            v.fail(name, expected, value, f"{hint}&problem=regression")
         if value in CLASSIFICATION_DATASETS:
             where = "dataset" if name == "reg_dataset" else f"a link's dataset={value}"
-            v._fail(name, expected, value, f"{value!r} is a classification data set: use {where}")
+            v.fail(name, expected, value, f"{value!r} is a classification data set: use {where}")
         close = difflib.get_close_matches(value, choices, n=1)
         if close:
-            v._fail(name, expected, value, f"Did you mean {close[0]!r}?")
+            v.fail(name, expected, value, f"Did you mean {close[0]!r}?")
     return v.check_choice(name, value, choices)
 
 
@@ -322,7 +322,7 @@ def _check_from_list(name: str, value: Any, choices: tuple[float, ...]) -> float
     """`value` snapped to the entry of `choices` it equals (to float precision)."""
     expected = f"one of {_listed(choices)} (TensorFlow Playground's choices)"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        v._fail(name, expected, value, error=TypeError)
+        v.fail(name, expected, value, error=TypeError)
     number = float(value)
     for choice in choices:
         if math.isclose(number, choice, rel_tol=1e-6, abs_tol=0.0):
@@ -331,7 +331,7 @@ def _check_from_list(name: str, value: Any, choices: tuple[float, ...]) -> float
     if math.isfinite(number):
         nearest = min(choices, key=lambda c: abs(c - number))
         hint = f"The nearest is {_format_number(nearest)}"
-    v._fail(name, expected, value, hint)
+    v.fail(name, expected, value, hint)
 
 
 def _check_learning_rate(value: Any, name: str = "learning_rate") -> float:
@@ -366,13 +366,13 @@ def _check_recipe(value: Any, name: str = "recipe") -> str:
 def _check_word(value: Any, name: str, expected: str, example: str) -> str:
     """A non-empty string a link can carry as it is: no spaces, no '&', '=' or '#'."""
     if not isinstance(value, str):
-        v._fail(name, expected, value, f"Write e.g. {name}={example!r}", TypeError)
+        v.fail(name, expected, value, f"Write e.g. {name}={example!r}", TypeError)
     if not value:
-        v._fail(name, expected, value, f"Write e.g. {name}={example!r}")
+        v.fail(name, expected, value, f"Write e.g. {name}={example!r}")
     bad = sorted({c for c in value if c.isspace() or c in "&=#"})
     if bad:
         shown = ", ".join("a space" if c.isspace() else repr(c) for c in bad)
-        v._fail(name, expected, value, f"A link cannot carry {shown} in it")
+        v.fail(name, expected, value, f"A link cannot carry {shown} in it")
     return value
 
 
@@ -381,7 +381,7 @@ def _check_seed(value: Any, name: str = "seed") -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return str(int(value))
     if isinstance(value, float):
-        v._fail(name, expected, value, f"Write it as a string: {name}={repr(value)!r}", TypeError)
+        v.fail(name, expected, value, f"Write it as a string: {name}={repr(value)!r}", TypeError)
     return _check_word(value, name, expected, DEFAULT_SEED)
 
 
@@ -399,12 +399,12 @@ def _check_flag(value: Any, name: str) -> bool:
 def _check_hidden(value: Any, name: str = "hidden") -> frozenset[str]:
     expected = "a set of control names from HIDABLE, e.g. {'noise', 'sinX'}"
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-        v._fail(name, expected, value, "Give a set, e.g. hidden={'noise'}", TypeError)
+        v.fail(name, expected, value, "Give a set, e.g. hidden={'noise'}", TypeError)
     for item in value:
         if not isinstance(item, str):
-            v._fail(name, expected, value, error=TypeError)
+            v.fail(name, expected, value, error=TypeError)
         if item not in HIDABLE:
-            v._fail(name, expected, value, _hidable_hint(item))
+            v.fail(name, expected, value, _hidable_hint(item))
     return frozenset(value)
 
 
@@ -431,9 +431,9 @@ def _feature_hint(item: Any) -> str:
 def _check_feature_name(value: Any, name: str = "name") -> str:
     expected = f"one of {_listed(FEATURES)}"
     if not isinstance(value, str):
-        v._fail(name, expected, value, error=TypeError)
+        v.fail(name, expected, value, error=TypeError)
     if value not in FEATURES:
-        v._fail(name, expected, value, _feature_hint(value))
+        v.fail(name, expected, value, _feature_hint(value))
     return value
 
 
@@ -442,16 +442,16 @@ def _check_features(value: Any, name: str = "features", *, canonical: bool = Tru
     expected = f"a list of distinct features from {_listed(FEATURES)}"
     example = "Write e.g. features=('x1', 'x2'), or () for none"
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-        v._fail(name, expected, value, example, TypeError)
+        v.fail(name, expected, value, example, TypeError)
     items = list(value)
     for item in items:
         if not isinstance(item, str):
-            v._fail(name, expected, value, example, TypeError)
+            v.fail(name, expected, value, example, TypeError)
         if item not in FEATURES:
-            v._fail(name, expected, value, _feature_hint(item))
+            v.fail(name, expected, value, _feature_hint(item))
     if len(set(items)) != len(items):
         twice = sorted({i for i in items if items.count(i) > 1})
-        v._fail(name, expected, value, f"{', '.join(twice)} appears more than once")
+        v.fail(name, expected, value, f"{', '.join(twice)} appears more than once")
     if canonical:
         return tuple(f for f in FEATURES if f in items)
     return tuple(items)
@@ -541,7 +541,7 @@ class PlaygroundState:
             if self.problem not in (None, "regression"):
                 _disagree(self.dataset, self.problem)
             if self.reg_dataset not in ("reg-plane", self.dataset):
-                v._fail(
+                v.fail(
                     "reg_dataset",
                     f"{self.dataset!r}, as given in dataset, or no reg_dataset",
                     self.reg_dataset,
@@ -557,7 +557,7 @@ class PlaygroundState:
         for feature in self.features:
             if FEATURE_KEYS[feature] in self.hidden:
                 key = FEATURE_KEYS[feature]
-                v._fail(
+                v.fail(
                     "features",
                     f"features that are not hidden (hidden has {key!r})",
                     self.features,
@@ -583,7 +583,7 @@ class PlaygroundState:
             if setting not in _CHECKS:
                 close = difflib.get_close_matches(setting, list(_CHECKS), n=1)
                 hint = f"Did you mean {close[0]!r}?" if close else ""
-                v._fail(setting, f"a setting, one of {_listed(_CHECKS)}", value, hint, TypeError)
+                v.fail(setting, f"a setting, one of {_listed(_CHECKS)}", value, hint, TypeError)
         changes = dict(settings)
         if "problem" in changes:  # None means "follow the dataset" only when constructing
             changes["problem"] = _check_problem(changes["problem"])
@@ -595,7 +595,7 @@ class PlaygroundState:
             changes["problem"] = problem
             if problem == "regression":
                 if changes.get("reg_dataset", dataset) != dataset:
-                    v._fail(
+                    v.fail(
                         "reg_dataset",
                         f"{dataset!r}, as given in dataset, or no reg_dataset",
                         changes["reg_dataset"],
@@ -618,7 +618,7 @@ class PlaygroundState:
         """
         neurons = v.check_int("neurons", neurons, low=1, high=MAX_NEURONS)
         if len(self.layers) >= MAX_LAYERS:
-            v._fail(
+            v.fail(
                 "layers",
                 f"at most {MAX_LAYERS} hidden layers",
                 (*self.layers, neurons),
@@ -633,7 +633,7 @@ class PlaygroundState:
             A new `PlaygroundState`; refused (ValueError) when there is no hidden layer.
         """
         if not self.layers:
-            v._fail(
+            v.fail(
                 "layers",
                 "at least one hidden layer to remove",
                 self.layers,
@@ -650,7 +650,7 @@ class PlaygroundState:
         """
         index = self._check_layer_index(layer)
         if self.layers[index] >= MAX_NEURONS:
-            v._fail(
+            v.fail(
                 f"layers[{index}]",
                 f"at most {MAX_NEURONS} neurons",
                 self.layers[index] + 1,
@@ -666,7 +666,7 @@ class PlaygroundState:
         """
         index = self._check_layer_index(layer)
         if self.layers[index] <= 1:
-            v._fail(
+            v.fail(
                 f"layers[{index}]",
                 "at least 1 neuron",
                 0,
@@ -697,7 +697,7 @@ class PlaygroundState:
 
     def _check_layer_index(self, layer: Any) -> int:
         if not self.layers:
-            v._fail(
+            v.fail(
                 "layer",
                 "the index of a hidden layer, but the network has none",
                 layer,
@@ -835,7 +835,7 @@ class PlaygroundState:
 
 
 def _disagree(dataset: str, problem: Any) -> None:
-    v._fail(
+    v.fail(
         "problem",
         f"{_PROBLEM_OF[dataset]!r} for dataset={dataset!r}",
         problem,
@@ -868,7 +868,7 @@ def _read_float(raw: str, key: str) -> Any:
 
 def _read_bool(raw: str, key: str) -> bool:
     if raw not in ("true", "false"):
-        v._fail(key, "true or false", raw, "A link writes booleans in lower case")
+        v.fail(key, "true or false", raw, "A link writes booleans in lower case")
     return raw == "true"
 
 
@@ -882,7 +882,7 @@ def _read_regularization(raw: str, key: str) -> str:
     written = {"none": "none", "L1": "l1", "L2": "l2"}
     if raw not in written:
         hint = f"Did you mean {raw.upper()!r}?" if raw.upper() in written else ""
-        v._fail(key, "one of 'none', 'L1', 'L2' (as the Playground writes them)", raw, hint)
+        v.fail(key, "one of 'none', 'L1', 'L2' (as the Playground writes them)", raw, hint)
     return written[raw]
 
 
@@ -962,7 +962,7 @@ def _unknown_key(key: str, piece: str, name: str) -> None:
         close = _closest(key, _LINK_KEYS)
         hint = f"Did you mean {close}?" if close else f"The keys are {', '.join(_READERS)}"
     expected = "a key of TensorFlow Playground's links (or recipe, init, <control>_hide)"
-    v._fail(name, expected, piece, f"`{key}` is not one. {hint}")
+    v.fail(name, expected, piece, f"`{key}` is not one. {hint}")
 
 
 def _hash_of(text: str) -> str:
@@ -978,9 +978,9 @@ def _hash_of(text: str) -> str:
 def _parse(text: Any, name: str) -> PlaygroundState:
     example = "e.g. 'https://playground.tensorflow.org/#dataset=xor&noise=10'"
     if not isinstance(text, str):
-        v._fail(name, f"a link or its hash, {example}", text, error=TypeError)
+        v.fail(name, f"a link or its hash, {example}", text, error=TypeError)
     if not text.strip():
-        v._fail(name, f"a link or its hash, {example}", text, "It is empty")
+        v.fail(name, f"a link or its hash, {example}", text, "It is empty")
     settings: dict[str, Any] = {}
     features = {key: fid in PlaygroundState.features for fid, key in FEATURE_KEYS.items()}
     hidden: set[str] = set()
@@ -992,19 +992,19 @@ def _parse(text: Any, name: str) -> PlaygroundState:
             continue
         if piece.count("=") != 1:
             what = "has no '='" if "=" not in piece else "has more than one '='"
-            v._fail(name, "key=value pairs joined by '&'", piece, f"This piece {what}")
+            v.fail(name, "key=value pairs joined by '&'", piece, f"This piece {what}")
         key, _, raw = (part.strip() for part in piece.partition("="))
         if key not in _LINK_KEYS:
             _unknown_key(key, piece, name)
         if key in seen:
-            v._fail(name, "each key once", piece, f"`{key}` appears more than once")
+            v.fail(name, "each key once", piece, f"`{key}` appears more than once")
         seen.add(key)
         if key.endswith("_hide"):
             if _read_bool(raw, key):
                 hidden.add(key[: -len("_hide")])
             continue
         if not raw and key != "networkShape":
-            v._fail(key, "a value", raw, f"Write {key}=<value>, or leave the key out")
+            v.fail(key, "a value", raw, f"Write {key}=<value>, or leave the key out")
         setting, read = _READERS[key]
         value = read(raw, key)
         if key in features:
@@ -1017,7 +1017,7 @@ def _parse(text: Any, name: str) -> PlaygroundState:
             except TypeError as err:  # the text is a string: a wrong form is a wrong value
                 raise ValueError(str(err)) from None
     if zeros is not None and "init" in settings and (settings["init"] == "zeros") != zeros:
-        v._fail(
+        v.fail(
             "init",
             f"{'zeros' if zeros else 'default or too_large'}, as initZero={_write_bool(zeros)}",
             settings["init"],

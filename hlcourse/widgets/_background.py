@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hlcourse import _validate as v
-from hlcourse._memory import return_freed_memory
+from hlcourse._tf.memory import return_freed_memory
 
 __all__ = ["BackgroundWorker", "TrainsInBackground"]
 

@@ -43,8 +43,9 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _memory, data, plots, render
 from hlcourse import _validate as v
+from hlcourse import data, plots, render
+from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -271,7 +272,7 @@ class ArchitectureExplorer(TrainsInBackground, widgets.VBox):
             ),
             name=MODEL_NAME,
         )
-        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._memory).
+        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
         _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         drawing = [0.0]  # seconds spent drawing while training, not counted as training time
         last_picture = [changed]
@@ -488,5 +489,5 @@ def _check_step(name: str, value: Any, steps: tuple) -> Any:
         if math.isclose(value, step, rel_tol=1e-9):
             return step
     listed = ", ".join(f"{step:g}" for step in steps)
-    v._fail(name, f"one of {listed}", value, hint="These are the steps of its slider")
+    v.fail(name, f"one of {listed}", value, hint="These are the steps of its slider")
     return None  # not reached

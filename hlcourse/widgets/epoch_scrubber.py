@@ -146,22 +146,22 @@ def epoch_scrubber(
     elif isinstance(watches, Sequence) and not isinstance(watches, (str, bytes)):
         named = {getattr(w, "label", str(i)): w for i, w in enumerate(watches)}
         if len(named) != len(watches):
-            v._fail("watches", f"{expected} with different labels", watches,
+            v.fail("watches", f"{expected} with different labels", watches,
                     hint="Give each run its own label, or pass a dict")  # fmt: skip
     else:
-        v._fail("watches", expected, watches, error=TypeError,
+        v.fail("watches", expected, watches, error=TypeError,
                 hint="Make one with hlc.training_watch.watch_training(model, x, y)")  # fmt: skip
     if not 1 <= len(named) <= MAX_WATCHES:
-        v._fail("watches", f"{expected} holding 1 to {MAX_WATCHES} runs", watches)
+        v.fail("watches", f"{expected} holding 1 to {MAX_WATCHES} runs", watches)
     for run in named.values():
         if not isinstance(run, TrainingWatch):
-            v._fail("watches", expected, watches, error=TypeError,
+            v.fail("watches", expected, watches, error=TypeError,
                     hint="Make each with hlc.training_watch.watch_training(model, x, y)")  # fmt: skip
     # A dict's keys name the runs everywhere: in the menu, the titles and the caption.
     named = {k: w if w.label == k else dataclasses.replace(w, label=k) for k, w in named.items()}
     lasts = {run.last_epoch for run in named.values()}
     if len(lasts) != 1:
-        v._fail("watches", "runs recorded over the same epochs", sorted(lasts),
+        v.fail("watches", "runs recorded over the same epochs", sorted(lasts),
                 hint="Record every run with the same number of epochs")  # fmt: skip
     last = lasts.pop()
     epoch = v.check_int("epoch", epoch, low=0, high=last)

@@ -30,8 +30,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from hlcourse import _keras, hidden_plots, render
 from hlcourse import _validate as v
-from hlcourse import hidden_plots, render
 
 __all__ = ["FeatureMapExplorer", "feature_map_explorer"]
 
@@ -369,13 +369,13 @@ def feature_map_explorer(
     from hlcourse import representations
     from hlcourse.data import Dataset
 
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     types = _map_layer_types()
     offered = {
         layer.name: type(layer).__name__ for layer in model.layers if isinstance(layer, types)
     }
     if not offered:
-        v._fail(
+        v.fail(
             "model",
             "a model with at least one Conv2D or pooling layer (MaxPooling2D, AveragePooling2D)",
             model,
@@ -398,7 +398,7 @@ def feature_map_explorer(
     for name in offered:
         shape = np.shape(acts[name])
         if len(shape) != 4:
-            v._fail(
+            v.fail(
                 "model",
                 "Conv2D and pooling layers whose outputs are (n, height, width, channels)",
                 model,
@@ -415,10 +415,10 @@ def feature_map_explorer(
 
 def _check_images(model: Any, images: Any) -> np.ndarray:
     """`images` as float32 ``(n, h, w, c)`` fitting the model's input."""
-    from hlcourse import models, probe
+    from hlcourse import probe
 
-    if models._style(model) == "subclassed" or len(model.inputs) != 1:
-        v._fail(
+    if _keras.model_style(model) == "subclassed" or len(model.inputs) != 1:
+        v.fail(
             "model",
             "a Sequential or Functional model with one image input",
             model,
@@ -427,7 +427,7 @@ def _check_images(model: Any, images: Any) -> np.ndarray:
         )
     shape = tuple(model.inputs[0].shape[1:])
     if len(shape) != 3:
-        v._fail(
+        v.fail(
             "model",
             "a model whose input is an image (height, width, channels)",
             model,
@@ -438,7 +438,7 @@ def _check_images(model: Any, images: Any) -> np.ndarray:
         arr = arr[..., None]
     arr = probe._check_array("images", arr, shape)
     if len(arr) > MAX_IMAGES:
-        v._fail(
+        v.fail(
             "images.shape",
             f"at most {MAX_IMAGES} images",
             arr.shape,
@@ -451,7 +451,7 @@ def _pick_layer(names: list[str], layer: Any) -> str:
     if layer is None:
         return names[0]
     if isinstance(layer, bool) or not isinstance(layer, (str, int, np.integer)):
-        v._fail(
+        v.fail(
             "layer",
             "a layer name, a position among the offered layers, or None",
             layer,
@@ -460,6 +460,6 @@ def _pick_layer(names: list[str], layer: Any) -> str:
     listed = ", ".join(map(repr, names))
     if isinstance(layer, str):
         if layer not in names:
-            v._fail("layer", f"one of the Conv2D and pooling layers ({listed})", layer)
+            v.fail("layer", f"one of the Conv2D and pooling layers ({listed})", layer)
         return layer
     return names[v.check_int("layer", layer, low=-len(names), high=len(names) - 1)]

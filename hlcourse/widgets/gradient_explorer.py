@@ -24,8 +24,9 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _memory, data, diagnostic_plots, initialization, render
 from hlcourse import _validate as v
+from hlcourse import data, diagnostic_plots, initialization, render
+from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["GradientExplorer", "gradient_explorer"]
@@ -122,7 +123,7 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         thread; None once a newer setting has arrived."""
         started = time.perf_counter()
         model = _build_network(*settings, width=self.width, seed=self.seed)
-        # A new shape keeps kernels in TensorFlow's cache for good: bounded (hlcourse._memory).
+        # A new shape keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
         _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         if self._background.is_stale(generation):
             return None

@@ -30,8 +30,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from hlcourse import _keras, hidden_plots, render, representations
 from hlcourse import _validate as v
-from hlcourse import hidden_plots, render, representations
 
 __all__ = ["HiddenExplorer", "hidden_explorer"]
 
@@ -277,12 +277,12 @@ def hidden_explorer(
     from hlcourse import probe
     from hlcourse.data import Dataset
 
-    model = representations._check_model(model)
+    model = representations.check_hidden_model(model)
     include_output = v.check_bool("include_output", include_output)
     representations._check_layer_choice(layer)
     if isinstance(dataset_or_x, Dataset):
         if y is not None:
-            v._fail(
+            v.fail(
                 "y",
                 "None when a Dataset is given",
                 y,
@@ -297,7 +297,7 @@ def hidden_explorer(
     _check_finite(model, dataset_or_x, x, acts)
     n = len(next(iter(acts.values())))
     if n > MAX_SAMPLES:
-        v._fail(
+        v.fail(
             "dataset_or_x.shape",
             f"at most {MAX_SAMPLES} samples",
             (n, *np.shape(next(iter(acts.values())))[1:]),
@@ -308,7 +308,7 @@ def hidden_explorer(
     hidden = names[:-1]
     options = names if include_output else hidden
     if not options:
-        v._fail(
+        v.fail(
             "model",
             "a model with at least one hidden layer",
             model,
@@ -316,7 +316,7 @@ def hidden_explorer(
         )
     start = options[0] if layer is None else representations._pick(names, hidden, layer)
     if start not in options:
-        v._fail(
+        v.fail(
             "layer",
             f"one of the layers offered ({', '.join(map(repr, options))})",
             layer,
@@ -335,9 +335,9 @@ def hidden_explorer(
 
 def _check_inputs(model: Any, x: Any) -> Any:
     """`x` as an array that fits the model's (single) input, errors naming `dataset_or_x`."""
-    from hlcourse import models, probe
+    from hlcourse import probe
 
-    if models._style(model) == "subclassed":
+    if _keras.model_style(model) == "subclassed":
         return probe._check_array("dataset_or_x", x, None)
     if len(model.inputs) != 1:
         return x  # several inputs: the probe checks the list
@@ -351,13 +351,13 @@ def _check_finite(model: Any, dataset_or_x: Any, x: Any, acts: dict) -> None:
         if np.isfinite(np.asarray(values, dtype=np.float64)).all():
             continue
         if isinstance(x, np.ndarray) and not np.isfinite(x).all():
-            v._fail(
+            v.fail(
                 "dataset_or_x",
                 "inputs that are all finite numbers",
                 dataset_or_x,
                 hint="Some hold NaN or infinity; drop or fill those samples first",
             )
-        v._fail(
+        v.fail(
             "model",
             "a model whose layers output finite numbers on these inputs",
             model,

@@ -344,14 +344,14 @@ def hidden_state_explorer(
     style = _check_model(model)
     x = v.check_array("sequences", sequences, hint="Pass a batch of sequences, e.g. x_test[:5]")
     if x.ndim not in (2, 3):
-        v._fail(
+        v.fail(
             "sequences.shape", "(n_sequences, steps, features) or (n_sequences, steps) of ids",
             x.shape, hint="One sequence of shape (steps, features) becomes a batch with x[None]",
         )  # fmt: skip
     if style != "subclassed" and getattr(model, "built", False) and len(model.inputs) == 1:
         x = v.check_array("sequences", x, sample_shape=tuple(model.inputs[0].shape[1:]))
     if len(x) > MAX_SEQUENCES or x.shape[1] > MAX_STEPS:
-        v._fail(
+        v.fail(
             "sequences.shape",
             f"at most {MAX_SEQUENCES} sequences of at most {MAX_STEPS} steps",
             x.shape,
@@ -363,7 +363,7 @@ def hidden_state_explorer(
     gates = recurrent.gate_values(model, x, layer=layer)
     units = gates["state"].shape[2]
     if units > MAX_UNITS:
-        v._fail(
+        v.fail(
             "layer",
             f"a recurrent layer of at most {MAX_UNITS} units",
             gates.layer,
@@ -383,18 +383,18 @@ def _check_feature_names(feature_names: Any, x: np.ndarray) -> tuple[str, ...]:
     if feature_names is None:
         return ("id",) if x.ndim == 2 else tuple(f"feature {k}" for k in range(count))
     if isinstance(feature_names, str) or not isinstance(feature_names, Sequence):
-        v._fail(
+        v.fail(
             "feature_names", "a list of strings, one per input feature", feature_names,
             error=TypeError,
         )  # fmt: skip
     for name in feature_names:
         if not isinstance(name, str):
-            v._fail(
+            v.fail(
                 "feature_names", "a list of strings, one per input feature", feature_names,
                 error=TypeError,
             )  # fmt: skip
     if len(feature_names) != count:
-        v._fail(
+        v.fail(
             "feature_names",
             f"{count} names, one per input feature",
             feature_names,

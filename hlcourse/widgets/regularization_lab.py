@@ -493,7 +493,7 @@ def _check_step(name: str, value: Any, steps: tuple) -> Any:
     for step in steps:
         if math.isclose(value, step, rel_tol=1e-9):
             return step
-    v._fail(name, f"one of {listed}", value, hint="The lab's slider offers only these")
+    v.fail(name, f"one of {listed}", value, hint="The lab's slider offers only these")
     return value  # not reached
 
 

@@ -41,8 +41,9 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _memory, data, render
 from hlcourse import _validate as v
+from hlcourse import data, render
+from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -279,7 +280,7 @@ class TrainingExplorer(TrainsInBackground, widgets.VBox):
             ),
             name=MODEL_NAME,
         )
-        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._memory).
+        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
         _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         if setting["optimizer"] == "sgd":
             # Compiled with the optimizer alone: train_fast reads the loss from the softmax
@@ -608,5 +609,5 @@ def _check_step(name: str, value: Any, steps: tuple) -> Any:
         if math.isclose(value, step, rel_tol=1e-9):
             return step
     listed = ", ".join(f"{step:g}" for step in steps)
-    v._fail(name, f"one of {listed}", value, hint="These are the steps of its control")
+    v.fail(name, f"one of {listed}", value, hint="These are the steps of its control")
     return None  # not reached
