@@ -1,6 +1,7 @@
 """Keras introspection the package shares: what kind of model this is, which layer gives its
 output, which layers it holds (however deep) and under which paths, and which layers a
-`layers=` argument names.
+`layers=` argument names. Keras is imported inside the functions, so a module that only draws
+can import this one without loading TensorFlow.
 
 Keras 3 keeps some of this behind private attributes (`Layer._flatten_layers`,
 `keras.src.models.functional.Functional`); reading them here, in one place, means a Keras
@@ -10,11 +11,12 @@ release that moves them breaks one module, with a fallback where one exists.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import keras
+from typing import TYPE_CHECKING, Any
 
 from hlcourse import _validate as v
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = [
     "all_layers",
@@ -30,6 +32,8 @@ __all__ = [
 
 def model_style(model: keras.Model) -> str:
     """``"sequential"``, ``"functional"`` or ``"subclassed"``."""
+    import keras
+
     if isinstance(model, keras.Sequential):
         return "sequential"
     try:
@@ -79,6 +83,8 @@ def last_layer_facts(model: keras.Model) -> tuple[int | None, str | None]:
 
 def sublayers(layer: Any) -> list[keras.Layer]:
     """The layers `layer` holds directly (attributes, lists, dicts, tuples), inputs left out."""
+    import keras
+
     flatten = getattr(layer, "_flatten_layers", None)
     found = flatten(include_self=False, recursive=False) if flatten else []
     return [child for child in found if not isinstance(child, keras.layers.InputLayer)]
@@ -87,6 +93,8 @@ def sublayers(layer: Any) -> list[keras.Layer]:
 def is_container(layer: Any) -> bool:
     """Whether the probe opens `layer`: any Keras model, and any layer class you wrote that
     holds layers. Keras' own layers stay closed, even those holding layers inside."""
+    import keras
+
     if isinstance(layer, keras.Model):
         return True
     module = type(layer).__module__ or ""
@@ -97,6 +105,7 @@ def is_container(layer: Any) -> bool:
 
 def all_layers(model: keras.Model) -> list[keras.Layer]:
     """Every layer inside `model`, however deep, each once (containers before their layers)."""
+
     found: dict[int, keras.Layer] = {}
 
     def visit(layer):
@@ -112,6 +121,7 @@ def all_layers(model: keras.Model) -> list[keras.Layer]:
 
 def layer_paths(model: keras.Model) -> dict[str, keras.Layer]:
     """Path -> layer for every layer inside `model`, as the model holds them."""
+
     paths: dict[str, keras.Layer] = {}
 
     def visit(layer, prefix, seen):
@@ -128,6 +138,8 @@ def layer_paths(model: keras.Model) -> dict[str, keras.Layer]:
 def resolve_layers(model: keras.Model, layers: Any, name: str = "layers") -> set[str] | None:
     """Names (paths) of the layers asked for (None: the default choice), checked; errors
     call the argument `name` (a caller whose argument is ``layer`` says so)."""
+    import keras
+
     if layers is None:
         return None
     if isinstance(layers, (str, int)) and not isinstance(layers, bool):

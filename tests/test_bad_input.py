@@ -85,8 +85,8 @@ EXEMPT = {**CORE_EXEMPT, **UI_EXEMPT}
 def public_modules():
     yield hlcourse
     for info in pkgutil.walk_packages(hlcourse.__path__, "hlcourse."):
-        leaf = info.name.rsplit(".", 1)[-1]
-        if leaf.startswith("_") or info.name.startswith(NOT_API):
+        inside_a_private_part = any(part.startswith("_") for part in info.name.split(".")[1:])
+        if inside_a_private_part or info.name.startswith(NOT_API):
             continue
         yield importlib.import_module(info.name)
 
