@@ -1,4 +1,4 @@
-"""Tests for hlcourse.hidden_plots: what each picture draws is read back from its artists."""
+"""Tests for hlcourse.plots.hidden: what each picture draws is read back from its artists."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hlcourse import data, hidden_plots, render  # noqa: E402
-from hlcourse.hidden_plots import (  # noqa: E402
+from hlcourse import data, render  # noqa: E402
+from hlcourse.models import build_dense_network  # noqa: E402
+from hlcourse.plots import hidden as hidden_plots  # noqa: E402
+from hlcourse.plots import (  # noqa: E402
     plot_activation_heatmap,
     plot_first_layer_weights,
     plot_layer_projections,
     plot_neuron_maps,
 )
-from hlcourse.models import build_dense_network  # noqa: E402
 from hlcourse.probe import hidden_activations  # noqa: E402
 from hlcourse.representations import layer_separability  # noqa: E402
 

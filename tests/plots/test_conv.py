@@ -1,4 +1,4 @@
-"""Tests for hlcourse.conv_plots: what each picture draws is read back from its artists, and
+"""Tests for hlcourse.plots.conv: what each picture draws is read back from its artists, and
 receptive fields (their size and, for the top patches, their place) are checked against hand
 counts and against the gradient's footprint."""
 
@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from hlcourse import data, probe, render, shapes  # noqa: E402
-from hlcourse.conv_plots import (  # noqa: E402
+from hlcourse.plots import (  # noqa: E402
     plot_feature_maps,
     plot_filters,
     plot_images,

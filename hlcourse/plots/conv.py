@@ -2,7 +2,7 @@
 maps layer by layer, how much of the image one unit sees, and the image patches that excite
 each channel most.
 
-As in `hlcourse.hidden_plots`, each function draws on the Figure you give it
+As with the hidden-layer plots, each function draws on the Figure you give it
 (``fig=hlcourse.render.new_figure(...)`` draws without pyplot) or on a new pyplot figure that a
 notebook shows inline, returns it, and never trains anything. Signed values (filter weights)
 are blue (positive) and orange (negative) around white at 0, with limits symmetric about 0;
@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from hlcourse import _keras
+from hlcourse import _keras, palette
 from hlcourse import _validate as v
-from hlcourse import hidden_plots as hp
+from hlcourse.plots import _base as plot_base
 
 __all__ = [
     "plot_feature_maps",
@@ -38,11 +38,11 @@ __all__ = [
     "top_patches",
 ]
 
-MAX_PANELS = hp.MAX_PANELS
+MAX_PANELS = plot_base.MAX_PANELS
 MAX_COLUMNS = 16
 MAX_CHANNELS = 32
 MAX_FEATURE_ROWS = 12
-GAP_COLOR = "#56B4E9"  # sky blue (Okabe-Ito) between patches: neither black nor white ink
+GAP_COLOR = palette.SKY_BLUE  # between patches: neither black nor white ink
 SEPARATOR = " · "
 
 _CONV_NAMES = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
@@ -87,14 +87,14 @@ def plot_images(
     """
     n = v.check_int("n", n, low=1, high=MAX_PANELS)
     columns = v.check_int("columns", columns, low=1, high=MAX_COLUMNS)
-    hp._check_fig(fig)
+    plot_base.check_fig(fig)
     pictures, labels, class_names = _images_and_labels(images, labels, class_names)
     titles = _titles(labels, class_names, len(pictures))
     shown = min(n, len(pictures))
     cols = min(columns, shown)
     rows = math.ceil(shown / cols)
-    fig = hp._figure(fig, 1.25 * cols + 0.4, 1.4 * rows + 0.6)
-    axes = hp._panel_grid(fig, rows, cols, right=0.2, bottom=0.1, top=0.5, hspace=0.35)
+    fig = plot_base.figure(fig, 1.25 * cols + 0.4, 1.4 * rows + 0.6)
+    axes = plot_base.panel_grid(fig, rows, cols, right=0.2, bottom=0.1, top=0.5, hspace=0.35)
     low = min(float(pictures[:shown].min()), 0.0)
     high = float(pictures[:shown].max())
     high = high if high > low else low + 1.0
@@ -138,7 +138,7 @@ def plot_filters(model: Any, layer: str | int | None = None, *, fig=None):
     """
     model = _check_built_model(model)
     _check_layer_type(layer, "a Conv2D layer's name or its position among the Conv2D layers")
-    hp._check_fig(fig)
+    plot_base.check_fig(fig)
     import keras
 
     name, conv = _pick(model, layer, (keras.layers.Conv2D,), "Conv2D")
@@ -148,15 +148,15 @@ def plot_filters(model: Any, layer: str | int | None = None, *, fig=None):
     shown = min(n_out, MAX_PANELS)
     cols = min(8, math.ceil(math.sqrt(shown)))
     rows = math.ceil(shown / cols)
-    fig = hp._figure(fig, 1.3 * cols + 1.6, 1.3 * rows + 0.8)
-    axes = hp._panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.6, hspace=0.3)
+    fig = plot_base.figure(fig, 1.3 * cols + 1.6, 1.3 * rows + 0.8)
+    axes = plot_base.panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.6, hspace=0.3)
     limit = float(np.max(np.abs(pictures[:shown]))) or 1.0
     image = None
     for k, ax in enumerate(axes.flat):
         if k >= shown:
             ax.set_axis_off()
             continue
-        image = ax.imshow(pictures[k], cmap=hp._signed_cmap(), vmin=-limit, vmax=limit,
+        image = ax.imshow(pictures[k], cmap=palette.signed_cmap(), vmin=-limit, vmax=limit,
                           interpolation="nearest")  # fmt: skip
         ax.set_xticks([])
         ax.set_yticks([])
@@ -167,7 +167,7 @@ def plot_filters(model: Any, layer: str | int | None = None, *, fig=None):
     else:
         how = "one input channel"
     fig.suptitle(f"{name}: {n_out} filters of {kh}x{kw} weights{more}\n({how})", fontsize=10)
-    hp._colorbar(fig, image, "weight (blue +, orange -)", right=1.4)
+    plot_base.colorbar(fig, image, "weight (blue +, orange -)", right=1.4)
     return fig
 
 
@@ -207,7 +207,7 @@ def plot_feature_maps(
     model = _check_built_model(model)
     wanted = _check_layers_arg(layers)
     channels = v.check_int("channels", channels, low=1, high=MAX_CHANNELS)
-    hp._check_fig(fig)
+    plot_base.check_fig(fig)
     picture = _check_image(model, image)
     acts = probe.hidden_activations(model, picture[None], include_output=True)
     offered = _map_layers(model, acts)
@@ -216,7 +216,7 @@ def plot_feature_maps(
     shown_max = min(channels, max(m.shape[-1] for m in maps.values()))
     rows = len(names)
     width = 1.8 + 1.15 * shown_max + 0.9
-    fig = hp._figure(fig, width, 1.3 * rows + 0.7)
+    fig = plot_base.figure(fig, width, 1.3 * rows + 0.7)
     fig_w, fig_h = fig.get_size_inches()
     grid = fig.add_gridspec(
         rows, shown_max + 2, width_ratios=[1.5] + [1.0] * shown_max + [0.08],
@@ -229,7 +229,7 @@ def plot_feature_maps(
     for r, name in enumerate(names):
         values = maps[name]
         h, w, c = values.shape
-        cmap, vmin, vmax = hp._value_scale(values[..., :shown_max])
+        cmap, vmin, vmax = plot_base.value_scale(values[..., :shown_max])
         art = None
         for k in range(shown_max):
             ax = fig.add_subplot(grid[r, k + 1])
@@ -391,7 +391,7 @@ def plot_top_patches(
     """
     k = v.check_int("k", k, low=1, high=MAX_COLUMNS)
     channels = v.check_int("channels", channels, low=1, high=MAX_CHANNELS)
-    hp._check_fig(fig)
+    plot_base.check_fig(fig)
     pictures, labels, class_names = _images_and_labels(images, labels, class_names)
     found = top_patches(model, pictures, layer, labels=labels, k=k)
     name = layer if isinstance(layer, str) else _layer_name(model, layer)
@@ -403,7 +403,7 @@ def plot_top_patches(
     high = high if high > low else low + 1.0
     gap = max(1, field_w // 4)
     width = max(6.5, 1.4 + cols * max(0.55, 0.07 * field_w))
-    fig = hp._figure(fig, width, 0.75 * rows + 0.9)
+    fig = plot_base.figure(fig, width, 0.75 * rows + 0.9)
     fig_w, fig_h = fig.get_size_inches()
     grid = fig.add_gridspec(rows, 1, left=1.1 / fig_w, right=1 - 0.15 / fig_w,
                             bottom=0.1 / fig_h, top=1 - 0.7 / fig_h, hspace=0.6)  # fmt: skip
