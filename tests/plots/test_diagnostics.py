@@ -17,14 +17,13 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from hlcourse import diagnostics  # noqa: E402
 from hlcourse.models import build_dense_network, compile_for  # noqa: E402
 from hlcourse.plots import (  # noqa: E402
-    _percent,
-    _row_heights,
     plot_activation_histograms,
     plot_gradient_norms,
     plot_layer_histograms,
     plot_layer_spreads,
     plot_update_ratios,
 )
+from hlcourse.plots.diagnostics import _percent, _row_heights  # noqa: E402
 from hlcourse.render import new_figure  # noqa: E402
 
 

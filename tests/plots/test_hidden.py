@@ -346,3 +346,16 @@ def test_grids_ignore_the_lessons_constrained_layout(plane_net, plane, digits_ne
             before = [ax.get_position().bounds for ax in fig.axes]
             fig.canvas.draw()
             assert [ax.get_position().bounds for ax in fig.axes] == before  # nothing moved
+
+
+def test_neuron_maps_draw_what_neuron_response_maps_computes(plane_net, plane):
+    """One computation of the maps: the picture shows `neuron_response_maps` itself."""
+    from hlcourse.plots._base import plane_bounds
+    from hlcourse.representations import neuron_response_maps
+
+    fig = plot_neuron_maps(plane_net, "hidden_1", plane, resolution=12)
+    maps = neuron_response_maps(plane_net, "hidden_1", bounds=plane_bounds(plane.x), resolution=12)
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes if ax.get_images()]
+    assert len(drawn) == len(maps)
+    for picture, values in zip(drawn, maps, strict=True):
+        np.testing.assert_array_equal(np.asarray(picture), values)
