@@ -6,8 +6,9 @@
 Families: `plane` (a 2-D data set, a decision map, the plane a hidden layer re-draws),
 `curves` (training curves), `backward` (the chain rule, drawn), `diagnostics` (a network's
 health: histograms, gradient norms, update ratios), `hidden` (hidden layers: heatmaps, neuron
-maps, projections, first-layer weights), `conv` (convolutional networks: filters, feature
-maps, receptive fields, top patches) and `sequences` (recurrent layers: states over time,
+maps, projections, first-layer weights), `conv` (convolutional networks: images, filters,
+feature maps, top patches), `fields` (the receptive fields and top patches they draw) and
+`sequences` (recurrent layers: states over time,
 gradients through time, gated cells).
 
 Each plot takes an optional `ax` (or `fig` for a grid of panels), draws on it or on a new
@@ -25,14 +26,7 @@ from typing import Any
 # public name -> the family module that defines it
 _FAMILIES = {
     "backward": ("plot_backward_pass",),
-    "conv": (
-        "plot_feature_maps",
-        "plot_filters",
-        "plot_images",
-        "plot_top_patches",
-        "receptive_field",
-        "top_patches",
-    ),
+    "conv": ("plot_feature_maps", "plot_filters", "plot_images", "plot_top_patches"),
     "curves": ("plot_history",),
     "diagnostics": (
         "plot_activation_histograms",
@@ -43,6 +37,7 @@ _FAMILIES = {
         "plot_update_ratios",
         "plot_watch_histograms",
     ),
+    "fields": ("receptive_field", "top_patches"),
     "hidden": (
         "plot_activation_heatmap",
         "plot_first_layer_weights",

@@ -27,10 +27,10 @@ NOISE_MAX = 0.5  # the noise slider's top
 VIEW_STEP = 0.1  # the view stays put while the noise changes within one such step
 VIEW_SEEDS = 8  # a view fits the points of this many seeds (0, 1, ...) at its top noise
 GROWTH_MARGIN = 0.3  # a view the points reach beyond grows this much past them (of the span).
-# Fitting seed 0 alone and growing by the 0.1 of a first view drew 108 views in the 500 changes
-# of tools/bench_soak.py (0.05 s each, 7 s); these two settings, 49.
+# Fitting several seeds and growing well past the points keep a view put while the sliders move,
+# so few views are ever drawn (tools/bench_soak.py counts them over 500 changes).
 MAX_BACKGROUNDS = 32  # cached pictures of axes without points (0.5 MB each): 5 data sets x 6
-# noise steps fit, so going back to a view never draws its axes again (16 did not: 0.04 s)
+# noise steps fit, so going back to a view never draws its axes again
 
 
 class DatasetExplorer(widgets.VBox):

@@ -13,7 +13,7 @@ import pytest
 import hlcourse
 import hlcourse as hlc
 
-FAMILIES = ("backward", "conv", "curves", "diagnostics", "hidden", "plane", "sequences")
+FAMILIES = ("backward", "conv", "curves", "diagnostics", "fields", "hidden", "plane", "sequences")
 # What each old module offered; all of it must answer at hlc.plots.
 OLD_MODULES = {
     "plots": ("decision_grid", "plot_backward_pass", "plot_dataset", "plot_decision_map",
