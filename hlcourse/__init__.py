@@ -112,8 +112,8 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def create_module(self, spec):
-        # The import statement's frame is the first outside importlib's own frames, which
-        # warnings skips: 1 (here) + 1 reaches it.
+        # warnings skips importlib's own frames, so the frame above this one is the
+        # learner's import statement: the warning points at their line.
         return _moved(spec.name.rpartition(".")[2], stacklevel=2)
 
     def exec_module(self, module) -> None:
