@@ -12,14 +12,19 @@ Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `
 `course_files`, `progress`,
 `exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`,
 `initialization`
--> `diagnostics`, `training_watch`, `representations`, `recurrent` -> `plots`, `diagnostic_plots`, `hidden_plots`, `conv_plots`, `sequence_plots`, `render`
+-> `diagnostics`, `training_watch`, `representations`, `recurrent` -> `render`, `plots` (a package:
+one module per family of pictures, every plot reachable as ``hlc.plots.X``)
 -> `widgets` -> `doctor`, `html_export` -> `cli`. (`playground`: its state and engine sit beside `models`.)
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.util
 import os
+import sys
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 
 # TensorFlow reads these when it is first imported; setting them here, before any lesson
@@ -45,16 +50,13 @@ _LAZY_FUNCTIONS = {
 }
 _SUBMODULES = (
     "activations",
-    "conv_plots",
     "course_files",
     "data",
-    "diagnostic_plots",
     "diagnostics",
     "doctor",
     "environment",
     "exercises",
     "expectations",
-    "hidden_plots",
     "html_export",
     "initialization",
     "lessons",
@@ -67,7 +69,6 @@ _SUBMODULES = (
     "regularization",
     "render",
     "representations",
-    "sequence_plots",
     "sequences",
     "shapes",
     "subclassed",
@@ -76,7 +77,51 @@ _SUBMODULES = (
     "widgets",
 )
 
+# Modules that moved, old name -> new module. They answer to their old names for one release
+# (a learner's notebook from before may use them), with a FutureWarning naming the new home.
+_MOVED_MODULES = {
+    "conv_plots": "hlcourse.plots.conv",
+    "diagnostic_plots": "hlcourse.plots.diagnostics",
+    "hidden_plots": "hlcourse.plots.hidden",
+    "sequence_plots": "hlcourse.plots.sequences",
+}
+
 __all__ = ["check", "claim", "environment_info", "expect", "setup", "solution"]
+
+
+def _moved(old: str, stacklevel: int):
+    """The module `hlcourse.<old>` moved to, after a FutureWarning that names it."""
+    warnings.warn(
+        f"hlcourse.{old} is now part of hlcourse.plots: call hlc.plots.<function> (for example "
+        f"hlc.plots.plot_history) instead of hlc.{old}.<function>; the old name goes in the "
+        "next release",
+        FutureWarning,
+        stacklevel=stacklevel + 1,
+    )
+    return importlib.import_module(_MOVED_MODULES[old])
+
+
+class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Lets ``import hlcourse.hidden_plots`` (and the other old names) find the moved module:
+    no file stays behind under the old name, so nothing walking the package meets it."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, old = fullname.rpartition(".")
+        if package == __name__ and old in _MOVED_MODULES:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        # warnings skips importlib's own frames, so the frame above this one is the
+        # learner's import statement: the warning points at their line.
+        return _moved(spec.name.rpartition(".")[2], stacklevel=2)
+
+    def exec_module(self, module) -> None:
+        """Nothing to run: `create_module` returned the moved module, already loaded."""
+
+
+if not any(isinstance(finder, _MovedModuleFinder) for finder in sys.meta_path):
+    sys.meta_path.append(_MovedModuleFinder())
 
 
 def __getattr__(name: str):
@@ -84,6 +129,8 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(_LAZY_FUNCTIONS[name]), name)
     if name in _SUBMODULES:
         return importlib.import_module(f"hlcourse.{name}")
+    if name in _MOVED_MODULES:
+        return _moved(name, stacklevel=2)
     raise AttributeError(f"module 'hlcourse' has no attribute {name!r}")
 
 

@@ -109,7 +109,7 @@ def hidden_activations(
     include_output = v.check_bool("include_output", include_output)
     v.require_built(model, "its layers can be probed")
     style = _keras.model_style(model)
-    x = _check_x(model, x, style)
+    x = check_model_input(model, x, style)
     wanted = _keras.resolve_layers(model, layers)
     nested = any(_keras.is_container(layer) for layer in _keras.sublayers(model))
 
@@ -497,13 +497,15 @@ def _chosen(
     }
 
 
-def _check_x(model: keras.Model, x: Any, style: str) -> Any:
-    """x as NumPy array(s) whose shape fits the model's input(s)."""
+def check_model_input(model: keras.Model, x: Any, style: str) -> Any:
+    """`x` as NumPy array(s) whose shape fits the input(s) of `model` (of `style`, as
+    `model_style` names it): one array, or a list of one per input of a multi-input model.
+    Errors name `x` and suggest the reshape that fixes it."""
     if style == "subclassed":
-        return _check_array("x", x, None)
+        return check_sample_array("x", x, None)
     specs = list(model.inputs)
     if len(specs) == 1:
-        return _check_array("x", x, tuple(specs[0].shape[1:]))
+        return check_sample_array("x", x, tuple(specs[0].shape[1:]))
     if not isinstance(x, (list, tuple)) or len(x) != len(specs):
         v.fail(
             "x",
@@ -512,12 +514,15 @@ def _check_x(model: keras.Model, x: Any, style: str) -> Any:
             error=TypeError if not isinstance(x, (list, tuple)) else ValueError,
         )
     return [
-        _check_array(f"x[{i}]", xi, tuple(s.shape[1:]))
+        check_sample_array(f"x[{i}]", xi, tuple(s.shape[1:]))
         for i, (xi, s) in enumerate(zip(x, specs, strict=True))
     ]
 
 
-def _check_array(name: str, x: Any, sample_shape: tuple | None) -> np.ndarray:
+def check_sample_array(name: str, x: Any, sample_shape: tuple | None) -> np.ndarray:
+    """`x` as a NumPy array of numbers (its dtype kept; booleans become float32) with at least
+    one sample, of shape ``(n_samples, *sample_shape)`` (None in it matches any size; no
+    `sample_shape`: at least 2 dimensions). Errors name the argument `name`."""
     if isinstance(x, (str, bytes, dict)) or x is None:
         v.fail(name, "an array of numbers", x, error=TypeError)
     try:

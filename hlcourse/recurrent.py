@@ -1,5 +1,5 @@
 """Look inside recurrent layers (lesson 11): hidden states over time, gradients through time,
-parameter counts. Nothing here draws (see `hlcourse.sequence_plots`) or trains.
+parameter counts. Nothing here draws (see `hlcourse.plots`) or trains.
 
 - `hidden_states`: what a SimpleRNN, LSTM or GRU layer carries from step to step, for every
   step, even when the layer itself only returns its last state (``return_sequences=False``).

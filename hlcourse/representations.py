@@ -90,8 +90,8 @@ def separability(features: Any, y: Any, *, method: str = "fisher") -> float:
     """
     method = v.check_choice("method", method, SEPARABILITY_METHODS)
     features = _check_features("features", features)
-    labels = _check_labels("y", y, len(features), "features")
-    return _score(features, labels, method)
+    labels = check_labels("y", y, len(features), "features")
+    return score_representation(features, labels, method)
 
 
 def layer_separability(
@@ -117,19 +117,22 @@ def layer_separability(
         A dict from layer name to score, e.g. ``{"input": 0.43, "hidden_1": 0.69, ...}``.
     """
     method = v.check_choice("method", method, SEPARABILITY_METHODS)
-    reps = _representations(model, x, include_input, include_output)
-    labels = _check_labels("y", y, len(next(iter(reps.values()))), "x")
-    return {name: _score(values, labels, method) for name, values in reps.items()}
+    reps = layer_representations(model, x, include_input, include_output)
+    labels = check_labels("y", y, len(next(iter(reps.values()))), "x")
+    return {name: score_representation(values, labels, method) for name, values in reps.items()}
 
 
-def _score(features: np.ndarray, labels: np.ndarray, method: str) -> float:
+def score_representation(features: np.ndarray, labels: np.ndarray, method: str) -> float:
+    """`separability` without its checks, for callers that checked `features` (a 2-D array)
+    and `labels` (`check_labels`) already: ``"fisher"`` or ``"linear"``, from 0 to 1."""
     if method == "fisher":
-        return _fisher_share(features, labels)
+        return fisher_share(features, labels)
     return _linear_probe(features, labels)
 
 
-def _fisher_share(features: np.ndarray, labels: np.ndarray) -> float:
-    """tr(S_between) / tr(S_total), from 0 to 1 (0 when every sample is the same).
+def fisher_share(features: np.ndarray, labels: np.ndarray) -> float:
+    """tr(S_between) / tr(S_total), from 0 to 1 (0 when every sample is the same): the
+    ``"fisher"`` score of `features` ``(n_samples, units)`` and checked integer `labels`.
 
     Sums run in float64 over blocks of rows, so a wide layer (a convolution's maps, thousands
     of values per sample) never needs a float64 copy of all of it at once."""
@@ -150,7 +153,7 @@ def _fisher_share(features: np.ndarray, labels: np.ndarray) -> float:
     return float(min(max(between / total, 0.0), 1.0))
 
 
-_BLOCK = 64  # rows per float64 block in _fisher_share
+_BLOCK = 64  # rows per float64 block in fisher_share
 
 
 def _block_sum(f: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -222,9 +225,9 @@ def layer_projections(
     method = v.check_choice("method", method, PROJECTION_METHODS)
     if method == "lda" and y is None:
         v.fail("y", "class labels when method='lda'", y, hint="Or use method='pca'")
-    reps = _representations(model, x, include_input, include_output)
+    reps = layer_representations(model, x, include_input, include_output)
     n = len(next(iter(reps.values())))
-    labels = None if y is None else _check_labels("y", y, n, "x")
+    labels = None if y is None else check_labels("y", y, n, "x")
     if method == "lda" and len(np.unique(labels)) < 3:
         v.fail(
             "method",
@@ -233,11 +236,12 @@ def layer_projections(
             hint="LDA finds at most (classes - 1) directions, so 2 classes give a single one; "
             "use method='pca'",
         )
-    return {name: _project(values, labels, method)[0] for name, values in reps.items()}
+    return {name: project_to_2d(values, labels, method)[0] for name, values in reps.items()}
 
 
-def _project(features: np.ndarray, labels: np.ndarray | None, method: str):
-    """(n, 2) coordinates and the share of the spread they keep (None for LDA)."""
+def project_to_2d(features: np.ndarray, labels: np.ndarray | None, method: str):
+    """`features` ``(n, units)`` squeezed to ``(n, 2)`` coordinates by ``"pca"`` or ``"lda"``
+    (which needs checked `labels`), and the share of the spread they keep (None for LDA)."""
     f = np.asarray(features, dtype=np.float64)
     if method == "lda":
         from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
@@ -301,13 +305,24 @@ def neuron_response_maps(
         x1 = the j-th of `resolution` values from x1_low to x1_high and x2 = the i-th from
         x2_low to x2_high (row 0 at the bottom when drawn with ``origin="lower"``).
     """
+    return layer_response_maps(model, layer, bounds=bounds, resolution=resolution)[1]
+
+
+def layer_response_maps(
+    model: Any,
+    layer: str | int | None = None,
+    *,
+    bounds: Sequence[float],
+    resolution: int = 50,
+) -> tuple[str, np.ndarray]:
+    """`neuron_response_maps` and the name of the layer it read, for pictures that title it."""
     model = check_hidden_model(model)
-    bounds = _check_bounds(bounds)
+    bounds = check_bounds(bounds)
     resolution = v.check_int("resolution", resolution, low=5, high=MAX_RESOLUTION)
-    _check_layer_choice(layer)
-    _require_plane_model(model)
+    check_layer_choice(layer)
+    require_plane_model(model)
     grid = _plane_grid(bounds, resolution)
-    name, values = _layer_values(model, grid, layer, default=0)
+    name, values = layer_values(model, grid, layer, default=0)
     if values.ndim != 2:
         v.fail(
             "layer",
@@ -315,7 +330,7 @@ def neuron_response_maps(
             layer,
             hint=f"{name!r} outputs shape {values.shape[1:]} per sample",
         )
-    return values.T.reshape(values.shape[1], resolution, resolution).astype(np.float32)
+    return name, values.T.reshape(values.shape[1], resolution, resolution).astype(np.float32)
 
 
 def _plane_grid(bounds: tuple[float, float, float, float], resolution: int) -> np.ndarray:
@@ -326,7 +341,7 @@ def _plane_grid(bounds: tuple[float, float, float, float], resolution: int) -> n
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers shared with hidden_plots and the hidden explorer
+# Helpers shared with the hidden-layer plots and the hidden explorer
 # --------------------------------------------------------------------------------------------
 
 
@@ -335,10 +350,11 @@ def check_hidden_model(model: Any):
     return v.check_built_model("model", model, "its hidden layers can be read")
 
 
-def _representations(
+def layer_representations(
     model: Any, x: Any, include_input: bool, include_output: bool
 ) -> dict[str, np.ndarray]:
-    """{"input": x, layer name: values, ...}, every array flattened to (n_samples, -1)."""
+    """{"input": x, layer name: values, ...} for `x`, in forward order, every array flattened
+    to ``(n_samples, -1)`` and checked finite; the model and flags are checked here."""
     from hlcourse import probe
 
     model = check_hidden_model(model)
@@ -347,7 +363,7 @@ def _representations(
     acts = probe.hidden_activations(model, x, include_output=include_output)
     reps: dict[str, np.ndarray] = {}
     if include_input:
-        x_values = probe._check_x(model, x, probe.model_style(model))
+        x_values = probe.check_model_input(model, x, probe.model_style(model))
         if isinstance(x_values, list):
             x_values = np.concatenate([a.reshape(len(a), -1) for a in x_values], axis=1)
         reps[INPUT_KEY if INPUT_KEY not in acts else "x"] = x_values
@@ -391,7 +407,8 @@ def _flat(values: Any) -> np.ndarray:
     return values.reshape(len(values), -1)
 
 
-def _check_layer_choice(layer: Any) -> None:
+def check_layer_choice(layer: Any) -> None:
+    """Refuse (TypeError) a `layer` that is neither None, a name nor a position."""
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
     ):
@@ -403,19 +420,22 @@ def _check_layer_choice(layer: Any) -> None:
         )
 
 
-def _layer_values(model: Any, x: Any, layer: Any, *, default: int = -1) -> tuple[str, np.ndarray]:
-    """(name, values) of one layer: by name (hidden or output) or position among hidden ones."""
+def layer_values(model: Any, x: Any, layer: Any, *, default: int = -1) -> tuple[str, np.ndarray]:
+    """(name, float32 values for `x`) of one layer of a checked `model`: `layer` by name
+    (hidden or output) or by position among the hidden ones; None means position `default`."""
     from hlcourse import probe
 
-    _check_layer_choice(layer)
+    check_layer_choice(layer)
     acts = probe.hidden_activations(model, x, include_output=True)
     names = list(acts)
     hidden = names[:-1]
-    name = _pick(names, hidden, default if layer is None else layer)
+    name = pick_layer(names, hidden, default if layer is None else layer)
     return name, np.asarray(acts[name], dtype=np.float32)
 
 
-def _pick(names: list[str], hidden: list[str], layer: str | int) -> str:
+def pick_layer(names: list[str], hidden: list[str], layer: str | int) -> str:
+    """The name `layer` stands for: one of `names` (every layer, the output last) by name, or
+    one of `hidden` by position; a ValueError naming `layer` lists the choices."""
     shown = ", ".join(repr(n) for n in hidden) or "none"
     if isinstance(layer, str):
         if layer not in names:
@@ -451,8 +471,9 @@ def _check_features(name: str, value: Any) -> np.ndarray:
     return array.reshape(len(array), -1)
 
 
-def _check_labels(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
-    """Integer class labels, one per sample, at least two classes."""
+def check_labels(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
+    """`value` as int64 class labels ``(n,)``, one per row of the argument `x_name`, of at
+    least two classes; errors name the argument `name`."""
     if value is None or isinstance(value, (str, bytes, dict, set)):
         v.fail(name, "an array of class labels", value, error=TypeError)
     array = np.asarray(value)
@@ -488,7 +509,8 @@ def _check_labels(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
     return labels
 
 
-def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
+def check_bounds(bounds: Any) -> tuple[float, float, float, float]:
+    """`bounds` as ``(x1_low, x1_high, x2_low, x2_high)`` floats, each low below its high."""
     expected = "(x1_low, x1_high, x2_low, x2_high), four numbers with each low below its high"
     if isinstance(bounds, (str, bytes)) or not isinstance(bounds, (Sequence, np.ndarray)):
         v.fail("bounds", expected, bounds, error=TypeError)
@@ -506,7 +528,7 @@ def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
     return values[0], values[1], values[2], values[3]
 
 
-def _require_plane_model(model: Any) -> None:
+def require_plane_model(model: Any) -> None:
     """Refuse a Sequential or Functional model whose input is not 2 numbers per sample."""
 
     if _keras.model_style(model) == "subclassed":

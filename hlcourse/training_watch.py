@@ -4,7 +4,7 @@ After every epoch (and once before training) it runs a fixed probe batch through
 and keeps, for each ReLU layer, the pre-activations z its ReLU receives and the share of dead
 units, those whose z is at most 0 for every probe example, so that they output 0 for all of
 them (the definition of `hlcourse.activations.dead_units`). The result is a `TrainingWatch`
-that `hlcourse.diagnostic_plots` draws and `hlcourse.widgets.epoch_scrubber` scrubs through.
+that `hlcourse.plots` draws and `hlcourse.widgets.epoch_scrubber` scrubs through.
 
     >>> model = build_dense_network(64, (32,) * 8, output="classes", n_outputs=10,
     ...                             initializer="he_normal")

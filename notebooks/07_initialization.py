@@ -142,9 +142,9 @@ too_large = hlc.models.build_dense_network(
 keras.utils.set_random_seed(seed)
 default = hlc.models.build_dense_network(2, (64, 64), activation="tanh")
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
-hlc.diagnostic_plots.plot_activation_histograms(default, circles.x_test, axes[0])
+hlc.plots.plot_activation_histograms(default, circles.x_test, axes[0])
 axes[0].set_title("Glorot (Keras' default)")
-hlc.diagnostic_plots.plot_activation_histograms(too_large, circles.x_test, axes[1])
+hlc.plots.plot_activation_histograms(too_large, circles.x_test, axes[1])
 axes[1].set_title("weights ~ N(0, 5²): saturated")
 plt.show()
 saturated = {label: hlc.diagnostics.activation_stats(model, circles.x_test)["hidden_2"].saturated
@@ -255,8 +255,8 @@ fig, axes = plt.subplots(2, 4, figsize=(14, 7.5), gridspec_kw=dict(
     hspace=0.3))  # fmt: skip
 for row, activation in zip(axes, ("tanh", "relu"), strict=True):
     for ax, start in zip(row, starts, strict=False):
-        hlc.diagnostic_plots.plot_layer_histograms(spreads[activation, start], ax)
-    hlc.diagnostic_plots.plot_layer_spreads({s: spreads[activation, s] for s in starts}, row[3])
+        hlc.plots.plot_layer_histograms(spreads[activation, start], ax)
+    hlc.plots.plot_layer_spreads({s: spreads[activation, s] for s in starts}, row[3])
     row[3].set_title(f"{activation}: spread of z, layer by layer", y=1.0)
 plt.show()
 for (activation, start), s in spreads.items():
@@ -499,8 +499,8 @@ for label, run in dead_runs.items():
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(12, 7.6))
 for column, label in enumerate(("without batch norm", "with batch norm")):
-    hlc.diagnostic_plots.plot_watch_histograms(dead_runs[label], ax=axes[0, column])
-    hlc.diagnostic_plots.plot_dead_shares(dead_runs[label], ax=axes[1, column])
+    hlc.plots.plot_watch_histograms(dead_runs[label], ax=axes[0, column])
+    hlc.plots.plot_dead_shares(dead_runs[label], ax=axes[1, column])
 plt.show()
 dead_share = {label: run.dead.mean(axis=1) for label, run in dead_runs.items()}  # per epoch
 hlc.claim("dead share of all units after epoch 6, without batch norm, rate 0.03",

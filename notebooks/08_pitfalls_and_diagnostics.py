@@ -138,7 +138,7 @@ for label, settings in deep.items():
         networks[label], spiral.x_train[:256], spiral.y_train[:256]
     )
 fig, ax = plt.subplots(figsize=(10, 4))
-hlc.diagnostic_plots.plot_gradient_norms(norms, ax)
+hlc.plots.plot_gradient_norms(norms, ax)
 ax.set_title("Gradient norm of each layer's weights, at initialization (log scale)")
 plt.show()
 kernels = {
@@ -638,7 +638,7 @@ for learning_rate in (0.001, 0.1):
     start_loss[learning_rate], final_loss[learning_rate] = history["loss"][0], history["loss"][-1]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
 for ax, (learning_rate, tracker) in zip(axes, trackers.items(), strict=True):
-    hlc.diagnostic_plots.plot_update_ratios(tracker, ax)
+    hlc.plots.plot_update_ratios(tracker, ax)
     ax.set_title(f"SGD, learning rate {learning_rate}: loss {final_loss[learning_rate]:.2f}")
 plt.show()
 median = {lr: float(np.median(t.history["update"]["hidden_1"])) for lr, t in trackers.items()}

@@ -320,12 +320,12 @@ untrained = hlc.models.build_dense_network(64, (32, 16), output="classes", n_out
                                            name="untrained")  # fmt: skip
 few = digits.x_test[:200], digits.y_test[:200]
 fig, axes = plt.subplots(1, 3, figsize=(15, 5.2))
-hlc.hidden_plots.plot_activation_heatmap(model, few[0], "hidden_1", axes[0], y=few[1],
-                                         title="trained: hidden_1")  # fmt: skip
-hlc.hidden_plots.plot_activation_heatmap(model, few[0], "hidden_2", axes[1], y=few[1],
-                                         title="trained: hidden_2")  # fmt: skip
-hlc.hidden_plots.plot_activation_heatmap(untrained, few[0], "hidden_2", axes[2], y=few[1],
-                                         title="untrained: hidden_2")  # fmt: skip
+hlc.plots.plot_activation_heatmap(model, few[0], "hidden_1", axes[0], y=few[1],
+                                  title="trained: hidden_1")  # fmt: skip
+hlc.plots.plot_activation_heatmap(model, few[0], "hidden_2", axes[1], y=few[1],
+                                  title="trained: hidden_2")  # fmt: skip
+hlc.plots.plot_activation_heatmap(untrained, few[0], "hidden_2", axes[2], y=few[1],
+                                  title="untrained: hidden_2")  # fmt: skip
 plt.show()
 
 # %% [markdown]
@@ -367,7 +367,7 @@ hlc.claim("hidden_2 separability, untrained", score["untrained"], at_most=0.5)
 # %%
 reader = lesson09.reading_network()
 x_read, y_read = lesson09.reading_batch()
-hlc.hidden_plots.plot_activation_heatmap(
+hlc.plots.plot_activation_heatmap(
     reader, x_read, "hidden", y=y_read, title="A hand-made layer: 24 samples x 6 units"
 )
 plt.show()
@@ -397,7 +397,7 @@ hlc.training.train_fast(ring_model, circles.x_train, circles.y_train, epochs=300
 ring_accuracy = float(np.mean((ring_model(circles.x_test).numpy()[:, 0] > 0.5) == circles.y_test))
 print(f"circles test accuracy: {ring_accuracy:.2f}")
 hlc.claim("circles test accuracy", ring_accuracy, at_least=0.95)
-hlc.hidden_plots.plot_neuron_maps(ring_model, "hidden_1", circles)
+hlc.plots.plot_neuron_maps(ring_model, "hidden_1", circles)
 plt.show()
 
 # %% [markdown]
@@ -408,7 +408,7 @@ plt.show()
 # these steps, each with its own weights, and squashes the sum again:
 
 # %%
-hlc.hidden_plots.plot_neuron_maps(ring_model, "hidden_2", circles)
+hlc.plots.plot_neuron_maps(ring_model, "hidden_2", circles)
 plt.show()
 
 # %% [markdown]
@@ -433,7 +433,7 @@ plt.show()
 # panel to panel?
 
 # %%
-hlc.hidden_plots.plot_layer_projections(model, digits.x_test, digits.y_test, include_output=True)
+hlc.plots.plot_layer_projections(model, digits.x_test, digits.y_test, include_output=True)
 plt.show()
 layer_scores = hlc.representations.layer_separability(model, digits.x_test, digits.y_test)
 print("separability:", ", ".join(f"{name} {value:.2f}" for name, value in layer_scores.items()))
@@ -506,7 +506,7 @@ hlc.claim("linear probe gain, input -> hidden_2", probe_scores["hidden_2"] - pro
 # 🤔 **Predict:** will you recognise strokes of digits in these images?
 
 # %%
-hlc.hidden_plots.plot_first_layer_weights(model)
+hlc.plots.plot_first_layer_weights(model)
 plt.show()
 
 # %% [markdown]
@@ -550,7 +550,7 @@ hlc.training.train_fast(smooth, digits.x_train, digits.y_train, epochs=30, batch
 smooth_accuracy = float(np.mean(smooth(digits.x_test).numpy().argmax(axis=1) == digits.y_test))
 smooth_kernel = smooth.get_layer("hidden_1").get_weights()[0]
 smooth_random = float(np.corrcoef(start.ravel(), smooth_kernel.ravel())[0, 1])
-hlc.hidden_plots.plot_first_layer_weights(smooth)
+hlc.plots.plot_first_layer_weights(smooth)
 plt.show()
 print(f"test accuracy {smooth_accuracy:.3f}; correlation with the random start: "
       f"{smooth_random:.2f} (without the penalty: {still_random:.2f})")  # fmt: skip

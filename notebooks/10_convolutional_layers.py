@@ -73,7 +73,7 @@ print("classes:", shapes.class_names)
 # random, with some pixel noise. The task is to name the shape, wherever it is.
 
 # %%
-hlc.conv_plots.plot_images(shapes, n=16)
+hlc.plots.plot_images(shapes, n=16)
 plt.show()
 
 # %% [markdown]
@@ -291,10 +291,10 @@ hlc.claim("pool_1's change under a one-pixel shift, as a share of conv_1's",
 # (blue positive, orange negative).
 
 # %%
-hlc.conv_plots.plot_filters(untrained, "conv_1")
+hlc.plots.plot_filters(untrained, "conv_1")
 plt.suptitle("conv_1 before training (random)")
 plt.show()
-hlc.conv_plots.plot_filters(cnn, "conv_1")
+hlc.plots.plot_filters(cnn, "conv_1")
 plt.suptitle("conv_1 after training")
 plt.show()
 
@@ -313,7 +313,7 @@ plt.show()
 
 # %%
 ring = shapes.x_test[list(shapes.y_test).index(2)]
-hlc.conv_plots.plot_feature_maps(cnn, ring, channels=8)
+hlc.plots.plot_feature_maps(cnn, ring, channels=8)
 plt.show()
 
 # %% [markdown]
@@ -327,7 +327,7 @@ plt.show()
 # 4 + 2 x 2 = 8; `pool_2` 8 + 1 x 2 = 10, its units 4 pixels apart.
 
 # %%
-fields = {name: hlc.conv_plots.receptive_field(cnn, name)
+fields = {name: hlc.plots.receptive_field(cnn, name)
           for name in ["conv_1", "pool_1", "conv_2", "pool_2"]}  # fmt: skip
 for name, side in fields.items():
     print(f"{name}: one unit sees {side}x{side} pixels")
@@ -339,16 +339,16 @@ hlc.expect(list(fields.values()) == [3, 4, 8, 10], "the receptive fields follow 
 # picture excites that channel most, and cut the picture to that unit's receptive field:
 # the pictures with the highest values show what the channel looks for. Zeiler and Fergus
 # (2014) looked inside a large network trained on photographs this way.
-# `hlc.conv_plots.plot_top_patches` draws, for each channel, the 8 pictures that excite it
+# `hlc.plots.plot_top_patches` draws, for each channel, the 8 pictures that excite it
 # most (one patch per picture, strongest on the left), titled with the picture's shape.
 #
 # 🤔 **Predict:** a `conv_2` unit sees 8x8 pixels of a 28x28 picture. Will the 8 pictures
 # that excite a `conv_2` channel most all show the same shape?
 
 # %%
-hlc.conv_plots.plot_top_patches(cnn, shapes, "conv_1")
+hlc.plots.plot_top_patches(cnn, shapes, "conv_1")
 plt.show()
-hlc.conv_plots.plot_top_patches(cnn, shapes, "conv_2")
+hlc.plots.plot_top_patches(cnn, shapes, "conv_2")
 plt.show()
 
 # %% [markdown]
@@ -365,7 +365,7 @@ def purity(found):
     return float(np.mean([np.bincount(row).max() / len(row) for row in found["labels"][fires]]))
 
 
-top = {name: hlc.conv_plots.top_patches(cnn, shapes, name, k=8) for name in ("conv_1", "conv_2")}
+top = {name: hlc.plots.top_patches(cnn, shapes, name, k=8) for name in ("conv_1", "conv_2")}
 draws = np.random.default_rng(seed).choice(shapes.y_test, size=(2000, 8))
 chance = float(np.mean([np.bincount(row).max() / 8 for row in draws]))
 for name, found in top.items():

@@ -99,8 +99,8 @@ hlc.claim("forecast error, SimpleRNN over repeating the last value", rnn_error /
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 3))
 for k, ax in enumerate(axes):
-    hlc.sequence_plots.plot_sequence_forecast(signal.x_test[k, :, 0], signal.y_test[k],
-                                              forecast[k], ax=ax)  # fmt: skip
+    hlc.plots.plot_sequence_forecast(signal.x_test[k, :, 0], signal.y_test[k],
+                                     forecast[k], ax=ax)  # fmt: skip
 plt.show()
 
 # %% [markdown]
@@ -120,7 +120,7 @@ fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True,
                                   gridspec_kw={"height_ratios": [1, 2]})  # fmt: skip
 top.plot(signal.x_test[0, :, 0], marker=".")
 top.set_ylabel("input")
-hlc.sequence_plots.plot_hidden_states(states[0], ax=bottom, title="16 units over 40 steps")
+hlc.plots.plot_hidden_states(states[0], ax=bottom, title="16 units over 40 steps")
 plt.show()
 # Each unit's correlation with the input over the 40 steps (the small constant keeps a unit
 # that never moves at 0 rather than 0 / 0).
@@ -246,8 +246,8 @@ hlc.expect(len(outputs) == 2 and np.allclose(np.asarray(outputs[0])[:, -1],
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.3))
-hlc.sequence_plots.plot_gated_cell("LSTM", ax=left)
-hlc.sequence_plots.plot_gated_cell("GRU", ax=right)
+hlc.plots.plot_gated_cell("LSTM", ax=left)
+hlc.plots.plot_gated_cell("GRU", ax=right)
 plt.show()
 
 # %% [markdown]
@@ -410,7 +410,7 @@ gradients = {name: hlc.recurrent.gradient_through_time(model, *sample)
 reach = {name: float(g[0] / g[-1]) for name, g in gradients.items()}
 for name, value in reach.items():
     print(f"{name:>24}: gradient at the first step / at the last step = {value:.1e}")
-hlc.sequence_plots.plot_gradient_through_time(gradients)
+hlc.plots.plot_gradient_through_time(gradients)
 plt.show()
 hlc.claim("shrinking SimpleRNN: first-step over last-step gradient",
           reach["SimpleRNN, shrinking"], at_most=1e-10)  # fmt: skip

@@ -621,7 +621,7 @@ def test_bad_input_gets_a_clear_error(call, error, fragment):
 
 
 def test_importing_the_plots_loads_no_tensorflow():
-    code = "import hlcourse.diagnostic_plots, sys; print('tensorflow' in sys.modules)"
+    code = "import hlcourse.plots.diagnostics, sys; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

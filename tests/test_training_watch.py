@@ -1,4 +1,4 @@
-"""Tests for hlcourse.training_watch and its two plots in hlcourse.diagnostic_plots: what is
+"""Tests for hlcourse.training_watch and its two plots in hlcourse.plots: what is
 recorded per epoch matches the model's own outputs and hlcourse.activations' dead-unit count,
 and the plots draw what was recorded."""
 
@@ -14,8 +14,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from hlcourse import activations, probe  # noqa: E402
-from hlcourse.diagnostic_plots import plot_dead_shares, plot_watch_histograms  # noqa: E402
 from hlcourse.models import build_dense_network, compile_for  # noqa: E402
+from hlcourse.plots import plot_dead_shares, plot_watch_histograms  # noqa: E402
 from hlcourse.render import new_figure  # noqa: E402
 from hlcourse.training import train_fast  # noqa: E402
 from hlcourse.training_watch import TrainingWatch, watch_training  # noqa: E402

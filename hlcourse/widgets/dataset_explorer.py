@@ -18,7 +18,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, plots, render
+from hlcourse import data, palette, plots, render
+from hlcourse.plots import _base as plot_base
 
 __all__ = ["DatasetExplorer", "dataset_explorer"]
 
@@ -26,10 +27,10 @@ NOISE_MAX = 0.5  # the noise slider's top
 VIEW_STEP = 0.1  # the view stays put while the noise changes within one such step
 VIEW_SEEDS = 8  # a view fits the points of this many seeds (0, 1, ...) at its top noise
 GROWTH_MARGIN = 0.3  # a view the points reach beyond grows this much past them (of the span).
-# Fitting seed 0 alone and growing by the 0.1 of a first view drew 108 views in the 500 changes
-# of tools/bench_soak.py (0.05 s each, 7 s); these two settings, 49.
+# Fitting several seeds and growing well past the points keep a view put while the sliders move,
+# so few views are ever drawn (tools/bench_soak.py counts them over 500 changes).
 MAX_BACKGROUNDS = 32  # cached pictures of axes without points (0.5 MB each): 5 data sets x 6
-# noise steps fit, so going back to a view never draws its axes again (16 did not: 0.04 s)
+# noise steps fit, so going back to a view never draws its axes again
 
 
 class DatasetExplorer(widgets.VBox):
@@ -85,7 +86,7 @@ class _Picture:
     def __init__(self) -> None:
         self.figure = render.new_figure(5.0, 4.2)
         self.ax = None
-        self.points: list = []  # the scatter collections, in `plots._scatter_classes` order
+        self.points: list = []  # the scatter collections, in `plots.plot_dataset` order
         self.animated: list = []  # what each change draws: points, then frame and legend
         self.views: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         self.backgrounds: dict[tuple, tuple[Any, tuple, tuple]] = {}
@@ -123,11 +124,11 @@ class _Picture:
                 data.make_classification(dataset.name, n_samples, noise=top, seed=seed).x
                 for seed in range(VIEW_SEEDS)
             ])  # fmt: skip
-            self.views[key] = tuple(round(b, 2) for b in plots._plane_bounds(widest))
+            self.views[key] = tuple(round(b, 2) for b in plot_base.plane_bounds(widest))
         x_lo, x_hi, y_lo, y_hi = self.views[key]
         lo, hi = dataset.x.min(axis=0), dataset.x.max(axis=0)
         if lo[0] < x_lo or lo[1] < y_lo or hi[0] > x_hi or hi[1] > y_hi:
-            grown = plots._plane_bounds(
+            grown = plot_base.plane_bounds(
                 np.vstack([dataset.x, [[x_lo, y_lo], [x_hi, y_hi]]]), margin=GROWTH_MARGIN
             )
             self.views[key] = tuple(round(b, 2) for b in grown)
@@ -158,9 +159,9 @@ class _Picture:
 
 
 def _groups(dataset: data.Dataset) -> list[tuple[Any, Any]]:
-    """(points, mask) per scatter collection, in `plots._scatter_classes` order."""
+    """(points, mask) per scatter collection, in `plots.plot_dataset` order."""
     groups = []
-    for label in range(len(plots.CLASS_STYLES)):
+    for label in range(len(palette.CLASS_STYLES)):
         groups.append((dataset.x_train, dataset.y_train == label))
         groups.append((dataset.x_test, dataset.y_test == label))
     return groups

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from hlcourse import _validate as v
-from hlcourse import diagnostic_plots, render
+from hlcourse import plots, render
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 if TYPE_CHECKING:  # the records module brings Keras; importing the widgets must not
@@ -100,8 +100,8 @@ def _draw(watch: TrainingWatch, epoch: int) -> bytes:
     figure = render.new_figure(11.0, 4.0, dpi=72)
     figure.subplots_adjust(left=0.13, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
     left, right = figure.subplots(1, 2)
-    diagnostic_plots.plot_watch_histograms(watch, epoch, left)
-    diagnostic_plots.plot_dead_shares(watch, right, epoch=epoch)
+    plots.plot_watch_histograms(watch, epoch, left)
+    plots.plot_dead_shares(watch, right, epoch=epoch)
     return render.figure_to_png(figure)
 
 

@@ -23,15 +23,15 @@ last 128 pictures are kept, so going back to a setting is instant.
 from __future__ import annotations
 
 import html
-import io
 from collections import OrderedDict
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _keras, hidden_plots, render
+from hlcourse import _keras, render
 from hlcourse import _validate as v
+from hlcourse.plots import _base as plot_base
 
 __all__ = ["FeatureMapExplorer", "feature_map_explorer"]
 
@@ -278,7 +278,7 @@ class _Picture:
         self.input_ax.set_title(input_title, fontsize=10)
         self.input_ax.set_xlabel(f"input, {x.shape[0]} x {x.shape[1]}", fontsize=8)
 
-        cmap, vmin, vmax = hidden_plots._value_scale(values)
+        cmap, vmin, vmax = plot_base.value_scale(values)
         if isinstance(cmap, str):
             import matplotlib
 
@@ -308,7 +308,7 @@ class _Picture:
         ]
         canvas = self.figure.canvas
         canvas.draw()
-        return _png(np.asarray(canvas.buffer_rgba()))
+        return render.array_png(np.asarray(canvas.buffer_rgba()))
 
 
 def _fit(ax: Any, art: Any, shape: tuple[int, ...]) -> None:
@@ -317,14 +317,6 @@ def _fit(ax: Any, art: Any, shape: tuple[int, ...]) -> None:
     art.set_extent((-0.5, columns - 0.5, rows - 0.5, -0.5))
     ax.set_xlim(-0.5, columns - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
-
-
-def _png(rgba: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=3)
-    return buffer.getvalue()
 
 
 def _mosaic(maps: np.ndarray) -> tuple[np.ndarray, int]:
@@ -433,10 +425,10 @@ def _check_images(model: Any, images: Any) -> np.ndarray:
             model,
             hint=f"Its input has shape {shape}",
         )
-    arr = probe._check_array("images", images, None)
+    arr = probe.check_sample_array("images", images, None)
     if arr.ndim == 3 and shape[-1] == 1:  # one channel given without its axis
         arr = arr[..., None]
-    arr = probe._check_array("images", arr, shape)
+    arr = probe.check_sample_array("images", arr, shape)
     if len(arr) > MAX_IMAGES:
         v.fail(
             "images.shape",

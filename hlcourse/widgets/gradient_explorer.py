@@ -5,7 +5,7 @@ Pick the number of hidden layers, their activation, the initializer of every Den
 weights, and whether batch normalization sits in each hidden layer. The picture shows the L2
 norm of the loss's gradient with respect to every layer's kernel, on one batch of the spiral
 data set and before any training (`hlcourse.diagnostics.gradient_norms`, drawn by
-`hlcourse.diagnostic_plots.plot_gradient_norms` on a log scale); the caption gives the first
+`hlcourse.plots.plot_gradient_norms` on a log scale); the caption gives the first
 hidden layer's gradient norm over the output layer's.
 
 A change builds a network and takes one batch's gradients: no training, yet longer than a
@@ -25,7 +25,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, diagnostic_plots, initialization, render
+from hlcourse import data, initialization, plots, render
 from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
@@ -189,7 +189,7 @@ def _draw(norms: Any, settings: tuple) -> bytes:
     figure = render.new_figure(10.0, 4.2, dpi=72)
     figure.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.9)
     ax = figure.subplots()
-    diagnostic_plots.plot_gradient_norms(norms, ax)
+    plots.plot_gradient_norms(norms, ax)
     ax.get_legend().remove()  # one network, named in the title
     drawn = [x for x in _kernel_norms(norms) if 0 < x < math.inf]
     if drawn:

@@ -23,22 +23,22 @@ the last 128 pictures are kept, so going back is instant.
 from __future__ import annotations
 
 import html
-import io
 from collections import OrderedDict
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from hlcourse import _keras, hidden_plots, render, representations
+from hlcourse import _keras, palette, render, representations
 from hlcourse import _validate as v
+from hlcourse.plots import _base as plot_base
 
 __all__ = ["HiddenExplorer", "hidden_explorer"]
 
 MAX_SAMPLES = 5000
 CACHE_SIZE = 128
 ACTIVE = 1e-6  # |output| above this counts as active
-POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # blue above 0, orange below, as everywhere
+POSITIVE, NEGATIVE = palette.BLUE, palette.ORANGE  # blue above 0, orange below, as everywhere
 
 
 class HiddenExplorer(widgets.VBox):
@@ -88,11 +88,9 @@ class HiddenExplorer(widgets.VBox):
         self._coords: dict[str, np.ndarray] = {}
         self._figures: dict[str, _Picture] = {}
         for name, values in activations.items():  # every layer drawn now, so changes are quick
-            coords, share = representations._project(values, None, "pca")
+            coords, share = representations.project_to_2d(values, None, "pca")
             score = (
-                representations._fisher_share(values, labels)
-                if labels is not None
-                else float("nan")
+                representations.fisher_share(values, labels) if labels is not None else float("nan")
             )
             self._coords[name] = coords
             self._figures[name] = _Picture(labels, values, coords, share, score, name)
@@ -159,7 +157,7 @@ class _Picture:
         self.title = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom",
                              fontsize=10)  # fmt: skip
 
-        hidden_plots._scatter_classes(view, coords, self.labels, size=10)
+        plot_base.scatter_classes(view, coords, self.labels, size=10)
         view.set_aspect("equal", adjustable="datalim")
         view.set_xticks([])
         view.set_yticks([])
@@ -168,7 +166,7 @@ class _Picture:
         if score == score:  # not NaN: there are labels
             view.set_title(f"{name}: separability {score:.2f}", fontsize=10)
             n_classes = len(np.unique(self.labels))
-            if n_classes <= len(hidden_plots.CLASS_MARKERS):
+            if n_classes <= len(palette.CLASS_MARKERS):
                 view.legend(loc="upper right", fontsize=7, framealpha=0.85)
         else:
             view.set_title(f"{name}: every sample", fontsize=10)
@@ -215,15 +213,7 @@ class _Picture:
         canvas.restore_region(self.background)
         for ax, artist in self.moving:
             ax.draw_artist(artist)
-        return _png(np.asarray(canvas.buffer_rgba()))
-
-
-def _png(rgba: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=3)
-    return buffer.getvalue()
+        return render.array_png(np.asarray(canvas.buffer_rgba()))
 
 
 def _caption(shown: dict[str, Any]) -> str:
@@ -279,7 +269,7 @@ def hidden_explorer(
 
     model = representations.check_hidden_model(model)
     include_output = v.check_bool("include_output", include_output)
-    representations._check_layer_choice(layer)
+    representations.check_layer_choice(layer)
     if isinstance(dataset_or_x, Dataset):
         if y is not None:
             v.fail(
@@ -303,7 +293,7 @@ def hidden_explorer(
             (n, *np.shape(next(iter(acts.values())))[1:]),
             hint="A picture of every sample reads best with a few hundred; pass x[:1000]",
         )
-    labels = None if y is None else representations._check_labels("y", y, n, "dataset_or_x")
+    labels = None if y is None else representations.check_labels("y", y, n, "dataset_or_x")
     names = list(acts)
     hidden = names[:-1]
     options = names if include_output else hidden
@@ -314,7 +304,7 @@ def hidden_explorer(
             model,
             hint="Pass include_output=True to look at its output layer",
         )
-    start = options[0] if layer is None else representations._pick(names, hidden, layer)
+    start = options[0] if layer is None else representations.pick_layer(names, hidden, layer)
     if start not in options:
         v.fail(
             "layer",
@@ -338,10 +328,10 @@ def _check_inputs(model: Any, x: Any) -> Any:
     from hlcourse import probe
 
     if _keras.model_style(model) == "subclassed":
-        return probe._check_array("dataset_or_x", x, None)
+        return probe.check_sample_array("dataset_or_x", x, None)
     if len(model.inputs) != 1:
         return x  # several inputs: the probe checks the list
-    return probe._check_array("dataset_or_x", x, tuple(model.inputs[0].shape[1:]))
+    return probe.check_sample_array("dataset_or_x", x, tuple(model.inputs[0].shape[1:]))
 
 
 def _check_finite(model: Any, dataset_or_x: Any, x: Any, acts: dict) -> None:

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import diagnostic_plots, initialization, render
+from hlcourse import initialization, plots, render
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["InitExplorer", "init_explorer"]
@@ -138,11 +138,11 @@ def _draw(spreads: Any) -> bytes:
     figure.subplots_adjust(left=0.14, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
     left, right = figure.subplots(1, 2)
     if np.isfinite(spreads.out_std).any():
-        diagnostic_plots.plot_layer_histograms(spreads, left, bins=BINS)
+        plots.plot_layer_histograms(spreads, left, bins=BINS)
     else:  # every output overflowed: nothing to draw a histogram of
         left.text(0.5, 0.5, "every output is beyond float32's range", ha="center",
                   transform=left.transAxes)  # fmt: skip
-    diagnostic_plots.plot_layer_spreads(spreads, right)
+    plots.plot_layer_spreads(spreads, right)
     right.set_title(f"Spread of z: {spreads.label}", fontsize=10, y=1.0)
     return render.figure_to_png(figure)
 

@@ -47,9 +47,9 @@ def test_wrong_answers_say_what_is_wrong(exercise_id, answer, fragment):
 
 
 def test_the_shape_and_field_answers_are_what_keras_and_receptive_field_compute():
-    """10.3's shape from Keras itself, and 10.2's field from hlcourse.conv_plots."""
+    """10.3's shape from Keras itself, and 10.2's field from hlcourse.plots."""
     keras = keras_module()
-    from hlcourse.conv_plots import receptive_field
+    from hlcourse.plots import receptive_field
 
     layers = keras.layers
     variant = keras.Sequential([

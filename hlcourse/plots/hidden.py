@@ -5,11 +5,11 @@ you give nothing, on a new pyplot figure that a notebook shows inline; it return
 and never trains anything. To draw without pyplot (in a widget, say), pass
 ``fig=hlcourse.render.new_figure(...)`` or an axes of such a figure: no pyplot figure is opened.
 
-Colours (STYLE.md 7): values that can be negative use a blue-orange map centred on white at 0
+Colours: values that can be negative use a blue-orange map centred on white at 0
 (negative orange, positive blue, as TensorFlow Playground draws them); values that are never
 negative (ReLU outputs) use viridis from 0. Classes differ by marker as well as by colour: up to
 seven classes get shapes (class 0 an orange circle and class 1 a blue square, as in
-`hlcourse.plots`), more classes are drawn as their own label (a "3" for class 3).
+`plot_dataset`), more classes are drawn as their own label (a "3" for class 3).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from hlcourse import _keras, plots, representations
+from hlcourse import _keras, palette, representations
 from hlcourse import _validate as v
+from hlcourse.plots import _base as plot_base
 
 __all__ = [
     "plot_activation_heatmap",
@@ -29,15 +30,6 @@ __all__ = [
     "plot_layer_projections",
     "plot_neuron_maps",
 ]
-
-# Okabe & Ito's colour-blind-safe set, orange and blue first as in hlcourse.plots.
-CLASS_COLORS = (
-    "#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
-    "#999999", "#882255", "#117733",
-)  # fmt: skip
-CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-SIGNED_COLORS = plots.PROBABILITY_COLORS  # orange (negative) -> near-white (0) -> blue
-MAX_PANELS = 64
 
 
 def plot_activation_heatmap(
@@ -69,22 +61,22 @@ def plot_activation_heatmap(
         The axes drawn on.
     """
     model = representations.check_hidden_model(model)
-    representations._check_layer_choice(layer)
+    representations.check_layer_choice(layer)
     if title is not None:
         v.check_str("title", title, nonempty=False)
     if ax is not None:
-        plots._axes(ax)
-    name, values = representations._layer_values(model, x, layer, default=0)
+        plot_base.axes(ax)
+    name, values = representations.layer_values(model, x, layer, default=0)
     values = values.reshape(len(values), -1)
-    labels = None if y is None else representations._check_labels("y", y, len(values), "x")
+    labels = None if y is None else representations.check_labels("y", y, len(values), "x")
     if labels is not None:
         order = np.argsort(labels, kind="stable")
         values, labels = values[order], labels[order]
-    ax = plots._axes(ax)
+    ax = plot_base.axes(ax)
     image = _heatmap(ax, values)
     n, units = values.shape
     ax.set_xlabel("unit")
-    ax.xaxis.set_major_locator(_integer_locator())
+    ax.xaxis.set_major_locator(plot_base.integer_locator())
     if labels is not None:
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
         ends = np.r_[starts[1:], n]
@@ -136,13 +128,13 @@ def plot_neuron_maps(
     from hlcourse.data import Dataset
 
     model = representations.check_hidden_model(model)
-    representations._check_layer_choice(layer)
+    representations.check_layer_choice(layer)
     resolution = v.check_int("resolution", resolution, low=5, high=representations.MAX_RESOLUTION)
     show_points = v.check_bool("show_points", show_points)
-    _check_fig(fig)
+    plot_base.check_fig(fig)
     if isinstance(dataset_or_bounds, Dataset):
-        plots._check_plane_dataset(dataset_or_bounds, "dataset_or_bounds")
-        bounds = plots._plane_bounds(dataset_or_bounds.x)
+        plot_base.check_plane_dataset(dataset_or_bounds, "dataset_or_bounds")
+        bounds = plot_base.plane_bounds(dataset_or_bounds.x)
         points = (dataset_or_bounds.x_train, dataset_or_bounds.y_train) if show_points else None
     elif isinstance(dataset_or_bounds, (str, bytes)) or not hasattr(dataset_or_bounds, "__len__"):
         v.fail(
@@ -153,28 +145,20 @@ def plot_neuron_maps(
         )
     else:
         try:
-            bounds = representations._check_bounds(dataset_or_bounds)
+            bounds = representations.check_bounds(dataset_or_bounds)
         except (TypeError, ValueError) as err:
-            raise plots._renamed(err, "bounds", "dataset_or_bounds") from None
+            raise plot_base.renamed(err, "bounds", "dataset_or_bounds") from None
         points = None
-    representations._require_plane_model(model)
-    grid = representations._plane_grid(bounds, resolution)
-    name, values = representations._layer_values(model, grid, layer, default=0)
-    if values.ndim != 2:
-        v.fail(
-            "layer",
-            "a layer whose output is one row of units per sample",
-            layer,
-            hint=f"{name!r} outputs shape {values.shape[1:]} per sample",
-        )
-    units = values.shape[1]
-    maps = values.T.reshape(units, resolution, resolution)
-    shown = min(units, MAX_PANELS)
+    name, maps = representations.layer_response_maps(
+        model, layer, bounds=bounds, resolution=resolution
+    )
+    units = len(maps)
+    shown = min(units, plot_base.MAX_PANELS)
     cols = min(8, math.ceil(math.sqrt(shown)))
     rows = math.ceil(shown / cols)
-    fig = _figure(fig, 1.5 * cols + 1.6, 1.5 * rows + 0.7)
-    axes = _panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.5, hspace=0.3)
-    cmap, vmin, vmax = _value_scale(maps)
+    fig = plot_base.figure(fig, 1.5 * cols + 1.6, 1.5 * rows + 0.7)
+    axes = plot_base.panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.5, hspace=0.3)
+    cmap, vmin, vmax = plot_base.value_scale(maps)
     x_lo, x_hi, y_lo, y_hi = bounds
     image = None
     for k, ax in enumerate(axes.flat):
@@ -192,7 +176,7 @@ def plot_neuron_maps(
         ax.set_title(f"unit {k}", fontsize=8, pad=2)
     more = f" (first {shown} of {units} units)" if shown < units else ""
     fig.suptitle(f"{name}: each unit's output over the input plane{more}", fontsize=10)
-    _colorbar(fig, image, f"{name} output", right=1.4)
+    plot_base.colorbar(fig, image, f"{name} output", right=1.4)
     if points is not None:
         classes = np.unique(points[1])
         handles = [_overlay_handle(int(c), len(classes)) for c in classes]
@@ -235,9 +219,9 @@ def plot_layer_projections(
     model = representations.check_hidden_model(model)
     method = v.check_choice("method", method, representations.PROJECTION_METHODS)
     score = v.check_choice("score", score, representations.SEPARABILITY_METHODS)
-    _check_fig(fig)
-    reps = representations._representations(model, x, include_input, include_output)
-    labels = representations._check_labels("y", y, len(next(iter(reps.values()))), "x")
+    plot_base.check_fig(fig)
+    reps = representations.layer_representations(model, x, include_input, include_output)
+    labels = representations.check_labels("y", y, len(next(iter(reps.values()))), "x")
     if method == "lda" and len(np.unique(labels)) < 3:
         v.fail(
             "method", "'pca' for fewer than 3 classes", method,
@@ -247,14 +231,14 @@ def plot_layer_projections(
     cols = min(panels, 4)
     rows = math.ceil(panels / cols)
     n_classes = len(np.unique(labels))
-    glyphs = n_classes > len(CLASS_MARKERS)
-    fig = _figure(fig, 3.3 * cols, 3.3 * rows + 0.8)
-    axes = _panel_grid(fig, rows, cols, right=0.1, bottom=0.3 if glyphs else 0.55, top=0.75,
+    glyphs = n_classes > len(palette.CLASS_MARKERS)
+    fig = plot_base.figure(fig, 3.3 * cols, 3.3 * rows + 0.8)
+    axes = plot_base.panel_grid(fig, rows, cols, right=0.1, bottom=0.3 if glyphs else 0.55, top=0.75,
                        hspace=0.45, wspace=0.12)  # fmt: skip
     for ax, (name, values) in zip(axes.flat, reps.items(), strict=False):
-        coords, share = representations._project(values, labels, method)
-        value = representations._score(values, labels, score)
-        _scatter_classes(ax, coords, labels, size=12)
+        coords, share = representations.project_to_2d(values, labels, method)
+        value = representations.score_representation(values, labels, score)
+        plot_base.scatter_classes(ax, coords, labels, size=12)
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_title(f"{name} ({values.shape[1]} values)\nseparability {value:.2f}", fontsize=9)
         if share is not None:
@@ -306,15 +290,15 @@ def plot_first_layer_weights(
     image_shape = _check_image_shape(image_shape)
     if layer is not None:
         v.check_str("layer", layer)
-    _check_fig(fig)
+    plot_base.check_fig(fig)
     name, kernel = _first_kernel(model, image_shape, layer)
     units = kernel.shape[1]
     images = kernel.T.reshape(units, *image_shape)
-    shown = min(units, MAX_PANELS)
+    shown = min(units, plot_base.MAX_PANELS)
     cols = min(8, math.ceil(math.sqrt(shown)))
     rows = math.ceil(shown / cols)
-    fig = _figure(fig, 1.3 * cols + 1.6, 1.3 * rows + 0.7)
-    axes = _panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.5, hspace=0.3)
+    fig = plot_base.figure(fig, 1.3 * cols + 1.6, 1.3 * rows + 0.7)
+    axes = plot_base.panel_grid(fig, rows, cols, right=1.4, bottom=0.15, top=0.5, hspace=0.3)
     limit = float(np.max(np.abs(images))) or 1.0
     image = None
     for k, ax in enumerate(axes.flat):
@@ -322,7 +306,7 @@ def plot_first_layer_weights(
             ax.set_axis_off()
             continue
         image = ax.imshow(
-            images[k], cmap=_signed_cmap(), vmin=-limit, vmax=limit, interpolation="nearest"
+            images[k], cmap=palette.signed_cmap(), vmin=-limit, vmax=limit, interpolation="nearest"
         )
         ax.set_xticks([])
         ax.set_yticks([])
@@ -335,71 +319,29 @@ def plot_first_layer_weights(
         f"({rows_px}x{cols_px}){more}",
         fontsize=10,
     )
-    _colorbar(fig, image, "weight (blue: a lit pixel pushes the unit up)", right=1.4)
+    plot_base.colorbar(fig, image, "weight (blue: a lit pixel pushes the unit up)", right=1.4)
     return fig
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers (the hidden explorer uses some of them)
+# Helpers
 # --------------------------------------------------------------------------------------------
 
 
-def _signed_cmap():
-    from matplotlib.colors import LinearSegmentedColormap
-
-    return LinearSegmentedColormap.from_list("hlc_signed", SIGNED_COLORS)
-
-
-def _value_scale(values: np.ndarray) -> tuple[Any, float, float]:
-    """(colormap, vmin, vmax): blue-orange around 0 if any value is negative, else viridis."""
-    low, high = float(np.min(values)), float(np.max(values))
-    if low < 0:
-        limit = max(abs(low), abs(high)) or 1.0
-        return _signed_cmap(), -limit, limit
-    return "viridis", 0.0, high if high > 0 else 1.0
-
-
 def _heatmap(ax, values: np.ndarray):
-    cmap, vmin, vmax = _value_scale(values)
+    cmap, vmin, vmax = plot_base.value_scale(values)
     return ax.imshow(
         values, aspect="auto", interpolation="nearest", cmap=cmap, vmin=vmin, vmax=vmax
     )
 
 
-def _integer_locator():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(nbins=8, integer=True)
-
-
-def _class_style(label: int, n_classes: int) -> dict[str, Any]:
-    """Colour, marker and legend label of one class (shapes up to 7 classes, else its label)."""
-    color = CLASS_COLORS[label % len(CLASS_COLORS)]
-    if n_classes <= len(CLASS_MARKERS):
-        return {"color": color, "marker": CLASS_MARKERS[label % len(CLASS_MARKERS)],
-                "label": f"class {label}"}  # fmt: skip
-    return {"color": color, "marker": f"${label}$", "label": f"class {label}"}
-
-
-def _scatter_classes(ax, points: np.ndarray, labels: np.ndarray | None, *, size: float) -> None:
-    if labels is None:
-        ax.scatter(points[:, 0], points[:, 1], s=size, color="0.3", marker="o", alpha=0.7)
-        return
-    classes = np.unique(labels)
-    n_classes = int(max(classes.max() + 1, len(classes)))
-    for label in classes:
-        style = _class_style(int(label), n_classes)
-        members = points[labels == label]
-        glyph = style["marker"].startswith("$")
-        ax.scatter(
-            members[:, 0], members[:, 1], s=size * (3 if glyph else 1), alpha=0.8,
-            edgecolors="face", linewidths=0.3, **style,
-        )  # fmt: skip
-
-
 def _overlay_style(label: int, n_classes: int) -> dict[str, Any]:
     """Points drawn over a coloured map: black and white, told apart by shape and fill."""
-    marker = CLASS_MARKERS[label % len(CLASS_MARKERS)] if n_classes <= 7 else f"${label}$"
+    marker = (
+        palette.CLASS_MARKERS[label % len(palette.CLASS_MARKERS)]
+        if n_classes <= 7
+        else f"${label}$"
+    )
     face = "white" if label % 2 == 0 else "black"
     return {"marker": marker, "facecolors": face, "edgecolors": "black", "label": f"class {label}"}
 
@@ -419,73 +361,6 @@ def _overlay_handle(label: int, n_classes: int):
     return Line2D([], [], linestyle="none", marker=style["marker"], markersize=5,
                   markerfacecolor=style["facecolors"], markeredgecolor="black",
                   label=style["label"])  # fmt: skip
-
-
-def _panel_grid(fig, rows: int, cols: int, *, right: float, bottom: float, top: float,
-                hspace: float, wspace: float = 0.08):  # fmt: skip
-    """A grid of panels with margins given in inches (right, bottom, top) on `fig`'s size.
-
-    The margins go straight into the grid (no `subplots_adjust`, which a figure with a layout
-    engine refuses with a warning)."""
-    width, height = fig.get_size_inches()
-    margins = {
-        "left": min(0.2 / width, 0.1),
-        "right": max(1 - right / width, 0.5),
-        "bottom": min(bottom / height, 0.3),
-        "top": max(1 - top / height, 0.6),
-        "wspace": wspace,
-        "hspace": hspace,
-    }
-    return fig.subplots(rows, cols, squeeze=False, gridspec_kw=margins)
-
-
-def _colorbar(fig, image, label: str, *, right: float) -> None:
-    """A colour bar in the right margin (`right` inches wide) of a grid from `_panel_grid`."""
-    width = fig.get_size_inches()[0]
-    start = max(1 - right / width, 0.5)
-    bar_ax = fig.add_axes((start + 0.25 / width, 0.25, 0.15 / width, 0.6))
-    fig.colorbar(image, cax=bar_ax).set_label(label, fontsize=8)
-    bar_ax.tick_params(labelsize=7)
-
-
-MIN_FIG_INCHES = 1  # smaller, the hand-placed margins leave no room for the panels
-
-
-def _check_fig(fig) -> None:
-    if fig is None:
-        return
-    from matplotlib.figure import Figure
-
-    if not isinstance(fig, Figure):
-        v.fail(
-            "fig",
-            "a matplotlib Figure or None",
-            fig,
-            hint="Make one with hlcourse.render.new_figure() or plt.figure()",
-            error=TypeError,
-        )
-    width, height = fig.get_size_inches()
-    if not (width >= MIN_FIG_INCHES and height >= MIN_FIG_INCHES):  # also refuses NaN
-        v.fail(
-            "fig",
-            f"a Figure at least {MIN_FIG_INCHES} inch wide and high (its panels are placed "
-            "in inches)",
-            fig,
-            hint=f"This one is {width:g} x {height:g} inches; give it a size with "
-            "fig.set_size_inches(width, height)",
-        )
-
-
-def _figure(fig, width: float, height: float):
-    """A figure laid out by hand (panels and colour bar placed here), whatever rcParams say:
-    `hlcourse.setup()` turns on constrained layout, which would warn and move them."""
-    if fig is None:
-        import matplotlib.pyplot as plt
-
-        return plt.figure(figsize=(width, height), layout="none")
-    fig.clear()
-    fig.set_layout_engine("none")
-    return fig
 
 
 def _check_image_shape(value: Any) -> tuple[int, int]:

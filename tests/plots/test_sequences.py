@@ -1,4 +1,4 @@
-"""Tests for hlcourse.sequence_plots: what each picture draws is read back from its artists."""
+"""Tests for hlcourse.plots.sequences: what each picture draws is read back from its artists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hlcourse import render
-from hlcourse.sequence_plots import (
+from hlcourse.plots import (
     plot_gated_cell,
     plot_gradient_through_time,
     plot_hidden_states,

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import hidden_plots as hp
-from hlcourse import plots
+from hlcourse import palette
+from hlcourse.plots import _base as plot_base
 
 __all__ = [
     "plot_gated_cell",
@@ -35,7 +35,8 @@ LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 MAX_CURVES = 10
 # The diagram's parts: gates sky blue, the candidate orange (Okabe-Ito), state lines black;
 # every part is also named in its box, so nothing depends on colour alone.
-GATE_COLOR, CANDIDATE_COLOR, WIRE_COLOR = "#56B4E9", "#E69F00", "0.3"
+GATE_COLOR, CANDIDATE_COLOR, WIRE_COLOR = palette.SKY_BLUE, palette.ORANGE, "0.3"
+CELL_COLOR = "#F2F2F2"  # a pale grey body, so the white boxes inside stand out
 BOX_W, BOX_H, OP_R = 1.35, 1.0, 0.28
 CANDIDATE_W = 1.65
 
@@ -71,17 +72,17 @@ def plot_hidden_states(states: Any, *, ax=None, title: str | None = None):
         )
     if title is not None:
         v.check_str("title", title, nonempty=False)
-    ax = plots._axes(ax)
+    ax = plot_base.axes(ax)
     steps, units = values.shape
     limit = float(np.max(np.abs(values))) or 1.0
     image = ax.imshow(
-        values.T, aspect="auto", interpolation="nearest", cmap=hp._signed_cmap(),
+        values.T, aspect="auto", interpolation="nearest", cmap=palette.signed_cmap(),
         vmin=-limit, vmax=limit, origin="upper",
     )  # fmt: skip
     ax.set_xlabel("time step")
     ax.set_ylabel("unit")
-    ax.xaxis.set_major_locator(hp._integer_locator())
-    ax.yaxis.set_major_locator(hp._integer_locator())
+    ax.xaxis.set_major_locator(plot_base.integer_locator())
+    ax.yaxis.set_major_locator(plot_base.integer_locator())
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
     bar.set_label("hidden state (blue +, orange -)")
     ax.set_title(title if title is not None else f"Hidden state: {units} units x {steps} steps")
@@ -108,12 +109,12 @@ def plot_gradient_through_time(gradients: Any, *, ax=None, labels: Sequence[str]
         The axes drawn on.
     """
     curves = _check_curves(gradients, labels)
-    ax = plots._axes(ax)
+    ax = plot_base.axes(ax)
     for k, (name, values) in enumerate(curves.items()):
         back = np.arange(len(values))[::-1]  # steps before the end
         shown = np.where(values > 0, values, np.nan)
         ax.plot(
-            back, shown, color=hp.CLASS_COLORS[k % len(hp.CLASS_COLORS)],
+            back, shown, color=palette.CLASS_COLORS[k % len(palette.CLASS_COLORS)],
             linestyle=LINE_STYLES[k % len(LINE_STYLES)],
             marker=LINE_MARKERS[k % len(LINE_MARKERS)],
             markevery=max(1, len(values) // 10), markersize=5, linewidth=1.6, label=name,
@@ -121,7 +122,7 @@ def plot_gradient_through_time(gradients: Any, *, ax=None, labels: Sequence[str]
     ax.set_yscale("log")
     ax.set_xlabel("steps before the end of the sequence (0 = last input)")
     ax.set_ylabel("mean |d loss / d input at that step|")
-    ax.xaxis.set_major_locator(hp._integer_locator())
+    ax.xaxis.set_major_locator(plot_base.integer_locator())
     ax.set_title("Gradient at each step's input")
     if len(curves) > 1 or labels is not None or isinstance(gradients, Mapping):
         ax.legend(fontsize=8)
@@ -158,14 +159,14 @@ def plot_sequence_forecast(x: Any, y_true: Any, y_pred: Any, *, ax=None):
     forecast = _values("y_pred", y_pred)
     if len(forecast) != len(truth):
         v.fail("y_pred.shape", f"({len(truth)},), one forecast per true value", forecast.shape)
-    ax = plots._axes(ax)
+    ax = plot_base.axes(ax)
     steps, horizon = len(seen), len(truth)
     after = np.arange(steps, steps + horizon)
     ax.plot(np.arange(steps), seen, color="0.45", marker=".", markersize=4, linewidth=1.2,
             label="seen")  # fmt: skip
     ax.plot(after, truth, color="black", marker="o", markersize=7, linestyle="none",
             markerfacecolor="white", markeredgewidth=1.5, label="true next")  # fmt: skip
-    ax.plot(after, forecast, color=hp.CLASS_COLORS[1], marker="x", markersize=8,
+    ax.plot(after, forecast, color=palette.CLASS_COLORS[1], marker="x", markersize=8,
             markeredgewidth=2, linestyle="--", linewidth=1.2, label="forecast")  # fmt: skip
     ax.axvline(steps - 0.5, color="0.3", linestyle=":", linewidth=1)
     ax.set_xlabel("time step")
@@ -202,7 +203,7 @@ def plot_gated_cell(cell: str = "LSTM", *, ax=None):
         cell = cell.strip().upper()
     else:
         v.check_choice("cell", cell, choices, hint="Draw an LSTM or a GRU cell")
-    ax = plots._axes(ax)
+    ax = plot_base.axes(ax)
     (_draw_lstm if cell == "LSTM" else _draw_gru)(ax)
     ax.set_xlim(-0.4, 10.8)
     ax.set_ylim(-0.9, 5.9)
@@ -318,7 +319,7 @@ def _body(ax, title):
 
     ax.add_patch(FancyBboxPatch(
         (0.7, 0.35), 8.9, 5.0, boxstyle="round,pad=0.05,rounding_size=0.4",
-        facecolor="#F2F2F2", edgecolor="0.55", linewidth=1.0, gid="cell", zorder=0,
+        facecolor=CELL_COLOR, edgecolor="0.55", linewidth=1.0, gid="cell", zorder=0,
     ))  # fmt: skip
     ax.set_title(title, fontsize=10)
 

@@ -1,4 +1,4 @@
-"""Tests for hlcourse.hidden_plots: what each picture draws is read back from its artists."""
+"""Tests for hlcourse.plots.hidden: what each picture draws is read back from its artists."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hlcourse import data, hidden_plots, render  # noqa: E402
-from hlcourse.hidden_plots import (  # noqa: E402
+from hlcourse import data, render  # noqa: E402
+from hlcourse.models import build_dense_network  # noqa: E402
+from hlcourse.plots import hidden as hidden_plots  # noqa: E402
+from hlcourse.plots import (  # noqa: E402
     plot_activation_heatmap,
     plot_first_layer_weights,
     plot_layer_projections,
     plot_neuron_maps,
 )
-from hlcourse.models import build_dense_network  # noqa: E402
 from hlcourse.probe import hidden_activations  # noqa: E402
 from hlcourse.representations import layer_separability  # noqa: E402
 
@@ -345,3 +346,16 @@ def test_grids_ignore_the_lessons_constrained_layout(plane_net, plane, digits_ne
             before = [ax.get_position().bounds for ax in fig.axes]
             fig.canvas.draw()
             assert [ax.get_position().bounds for ax in fig.axes] == before  # nothing moved
+
+
+def test_neuron_maps_draw_what_neuron_response_maps_computes(plane_net, plane):
+    """One computation of the maps: the picture shows `neuron_response_maps` itself."""
+    from hlcourse.plots._base import plane_bounds
+    from hlcourse.representations import neuron_response_maps
+
+    fig = plot_neuron_maps(plane_net, "hidden_1", plane, resolution=12)
+    maps = neuron_response_maps(plane_net, "hidden_1", bounds=plane_bounds(plane.x), resolution=12)
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes if ax.get_images()]
+    assert len(drawn) == len(maps)
+    for picture, values in zip(drawn, maps, strict=True):
+        np.testing.assert_array_equal(np.asarray(picture), values)

@@ -20,7 +20,8 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import initialization
-from hlcourse.plots import RUN_COLORS, RUN_MARKERS, _renamed
+from hlcourse.palette import RUN_COLORS, RUN_MARKERS
+from hlcourse.plots import _base as plot_base
 
 __all__ = [
     "plot_activation_histograms",
@@ -78,7 +79,7 @@ def plot_activation_histograms(
     elif layers is None:
         shaped = [r for r in rows if r.activation not in (None, "linear")]
         rows = shaped or rows
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     values = [np.asarray(r.values, dtype=np.float64).ravel() for r in rows]
     finite = np.concatenate([a[np.isfinite(a)] for a in values]) if values else np.zeros(0)
     if finite.size == 0:
@@ -134,7 +135,7 @@ def plot_gradient_norms(norms: Any, ax=None, *, labels: Sequence[str] | None = N
     from hlcourse import diagnostics
 
     runs = _gradient_runs(norms, labels, diagnostics.GradientNorms)
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     per_run = [[r for r in run if r.weight == "kernel"] or list(run) for _, run in runs]
     n_layers = max(len(rows) for rows in per_run)
     width = 0.8 / len(runs)
@@ -222,7 +223,7 @@ def plot_update_ratios(tracker: Any, ax=None, *, kind: str = "update"):
         if kind == "grad":
             hint = "Give it a fixed batch to measure on: UpdateRatioTracker(probe_data=(x, y))"
         v.fail("tracker", f"a tracker that has recorded {kind} ratios", tracker, hint=hint)
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     for i, (name, values) in enumerate(series.items()):
         y = np.array([val if math.isfinite(val) else np.nan for val in values], dtype=np.float64)
         ax.plot(
@@ -287,7 +288,7 @@ def plot_layer_histograms(spreads: Any, ax=None, *, bins: int = 40):
     v.check_instance("spreads", spreads, initialization.LayerSpreads,
                      "a LayerSpreads from hlcourse.initialization.layer_activations")  # fmt: skip
     bins = v.check_int("bins", bins, low=5, high=MAX_BINS)
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     edges = _shared_edges(spreads, bins)
     from matplotlib.collections import LineCollection, PolyCollection
 
@@ -332,7 +333,7 @@ def plot_layer_spreads(spreads: Any, ax=None):
         The axes drawn on.
     """
     runs = _spread_runs(spreads, initialization.LayerSpreads)
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     for i, (label, run) in enumerate(runs):
         color, marker = RUN_COLORS[i % len(RUN_COLORS)], RUN_MARKERS[i % len(RUN_MARKERS)]
         layers = np.arange(1, run.depth + 1)
@@ -376,7 +377,7 @@ def plot_watch_histograms(watch: Any, epoch: int = -1, ax=None, *, bins: int = 4
     """
     record = _watch_record(watch, epoch)
     bins = v.check_int("bins", bins, low=5, high=MAX_BINS)
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     from matplotlib.collections import LineCollection, PolyCollection
 
     edges = _watch_edges(watch, bins)
@@ -419,7 +420,7 @@ def plot_dead_shares(watch: Any, ax=None, *, epoch: int | None = None):
     record = None if epoch is None else _watch_record(watch, epoch)
     if epoch is None:
         _watch_record(watch, -1)  # checks `watch`
-    ax = _axes(ax)
+    ax = plot_base.axes_outside_pyplot(ax)
     from matplotlib import colormaps
 
     shades = colormaps["viridis_r"](np.linspace(0.15, 1.0, watch.n_layers))
@@ -476,7 +477,7 @@ def _stats_from(model_or_stats: Any, x: Any, layers: Any):
     except (TypeError, ValueError) as err:
         if not str(err).startswith("Received an invalid value for `model`"):
             raise
-        raise _renamed(err, "model", "model_or_stats") from None
+        raise plot_base.renamed(err, "model", "model_or_stats") from None
 
 
 def _pick_row(stats: Any, item: Any):
@@ -532,17 +533,6 @@ def _gradient_runs(norms: Any, labels: Any, kind: type) -> list[tuple[str, Any]]
             v.fail("labels", f"a list of {len(runs)} names, one per model", labels)
         names = [v.check_str("labels", label) for label in labels]
     return list(zip(names, runs, strict=True))
-
-
-def _axes(ax):
-    """`ax` itself, or the axes of a new figure made outside pyplot."""
-    if ax is None:
-        from hlcourse.render import new_figure
-
-        return new_figure(6.4, 4.2, dpi=100).add_subplot()
-    from matplotlib.axes import Axes
-
-    return v.check_instance("ax", ax, Axes, "matplotlib Axes or None")
 
 
 def _spread_runs(spreads: Any, kind: type) -> list[tuple[str, Any]]:

@@ -1,43 +1,31 @@
-"""Figures for the lessons. Each takes an optional `ax`, draws on it (or on a new figure) and
-returns the axes it drew on; nothing here trains a model.
+"""Pictures of a 2-D classification problem: the data set, a model's decision map over the
+plane, and the plane as a hidden layer re-draws it. Each takes an optional `ax`, draws on it
+(or on a new pyplot figure) and returns the axes it drew on; nothing here trains a model.
 
-Colours (STYLE.md 7): class 0 is orange with round markers, class 1 blue with square markers;
-a model's probability of class 1 runs from orange (0) through near-white (0.5) to blue (1), as
-in TensorFlow Playground. Meaning is never carried by colour alone: markers, dashes, labels and
+Colours: class 0 is orange with round markers, class 1 blue with square markers; a model's
+probability of class 1 runs from orange (0) through near-white (0.5) to blue (1), as in
+TensorFlow Playground. Meaning is never carried by colour alone: markers, dashes, labels and
 the 0.5 contour line say it too.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from hlcourse import _keras
+from hlcourse import _keras, palette
 from hlcourse import _validate as v
+from hlcourse.plots import _base as plot_base
 
 __all__ = [
     "decision_grid",
-    "plot_backward_pass",
     "plot_dataset",
     "plot_decision_map",
     "plot_hidden_plane",
     "plot_hidden_space",
-    "plot_history",
 ]
 
-# Classes are told apart by marker shape as well as colour (STYLE.md 7).
-CLASS_STYLES = (
-    {"color": "#E69F00", "marker": "o", "label": "class 0"},
-    {"color": "#0072B2", "marker": "s", "label": "class 1"},
-)
-# The probability map: class 0's orange -> near-white at 0.5 -> class 1's blue.
-PROBABILITY_COLORS = ("#E69F00", "#F7F7F7", "#0072B2")
-# Training curves, one colour and one marker per run (Okabe & Ito's colour-blind-safe set).
-RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
-RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 GRID_COLOR = "0.72"
 GRID_SAMPLES = 101  # points along each grid line drawn in a hidden layer's space
 
@@ -54,13 +42,13 @@ def plot_dataset(dataset, ax=None, *, show_test: bool = True, title: str | None 
     Returns:
         The axes drawn on.
     """
-    _check_plane_dataset(dataset)
+    plot_base.check_plane_dataset(dataset)
     v.check_bool("show_test", show_test)
     if title is not None:
         v.check_str("title", title, nonempty=False)
-    ax = _axes(ax)
+    ax = plot_base.axes(ax)
     test = (dataset.x_test, dataset.y_test) if show_test else None
-    _scatter_classes(ax, (dataset.x_train, dataset.y_train), test)
+    _scatter_dataset(ax, (dataset.x_train, dataset.y_train), test)
     ax.set(xlabel="x1", ylabel="x2", title=dataset.name if title is None else title)
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
@@ -87,9 +75,9 @@ def decision_grid(
         is the point ``(xx[i, j], yy[i, j])``, with x1 growing along columns and x2 along rows.
     """
     model = _check_predictor(model)
-    _check_plane_dataset(dataset)
+    plot_base.check_plane_dataset(dataset)
     resolution = v.check_int("resolution", resolution, low=10, high=1000)
-    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
+    x_lo, x_hi, y_lo, y_hi = plot_base.plane_bounds(dataset.x)
     xx, yy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     grid = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
     probabilities = _class1_probabilities(model, grid)
@@ -130,7 +118,7 @@ def plot_decision_map(
         The axes drawn on.
     """
     model = _check_predictor(model)
-    _check_plane_dataset(dataset)
+    plot_base.check_plane_dataset(dataset)
     resolution = v.check_int("resolution", resolution, low=10, high=1000)
     show_test = v.check_bool("show_test", show_test)
     discretize = v.check_bool("discretize", discretize)
@@ -138,9 +126,9 @@ def plot_decision_map(
         v.check_str("title", title, nonempty=False)
     colorbar = v.check_bool("colorbar", colorbar)
     if ax is not None:
-        _axes(ax)  # refuse a wrong `ax` before asking the model anything
+        plot_base.axes(ax)  # refuse a wrong `ax` before asking the model anything
     xx, yy, probabilities = decision_grid(model, dataset, resolution)
-    ax = _axes(ax)  # a new figure only once the model has answered
+    ax = plot_base.axes(ax)  # a new figure only once the model has answered
     shown = np.where(probabilities >= 0.5, 0.85, 0.15) if discretize else probabilities
     half_x = (xx[0, 1] - xx[0, 0]) / 2
     half_y = (yy[1, 0] - yy[0, 0]) / 2
@@ -148,7 +136,7 @@ def plot_decision_map(
         shown,
         origin="lower",
         extent=(xx[0, 0] - half_x, xx[0, -1] + half_x, yy[0, 0] - half_y, yy[-1, 0] + half_y),
-        cmap=_probability_cmap(),
+        cmap=palette.signed_cmap(),
         vmin=0.0,
         vmax=1.0,
         alpha=0.6,
@@ -165,89 +153,6 @@ def plot_decision_map(
         bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, ticks=[0.0, 0.5, 1.0])
         bar.ax.set_yticklabels(["0\n(class 0)", "0.5", "1\n(class 1)"], fontsize=8)
         bar.set_label("P(class 1)")
-    return ax
-
-
-def plot_history(history: Any, ax=None, *, metric: str = "loss", label: str | None = None):
-    """Draw training curves: training solid, validation (``"val_<metric>"``) dashed.
-
-    Args:
-        history: what ``model.fit`` returned (a ``keras.callbacks.History``), its
-            ``.history`` dict of per-epoch lists (as `hlcourse.training.train_fast` returns),
-            or a dict of several runs ``{"8 units": history, "64 units": history, ...}`` to
-            compare them on one chart (one colour and marker per run).
-        ax: matplotlib axes to draw on; a new figure when None.
-        metric: which curve, e.g. ``"loss"`` or ``"accuracy"`` (a key of the history).
-        label: the name of a single run, shown in the legend; with several runs their dict
-            keys name them, so leave it None.
-
-    Returns:
-        The axes drawn on.
-    """
-    metric = v.check_str("metric", metric)
-    if label is not None:
-        label = v.check_str("label", label)
-    runs = _history_runs(history)
-    if len(runs) > 1 and label is not None:
-        v.fail(
-            "label",
-            "None when `history` holds several runs",
-            label,
-            hint="The dict's keys name the runs; rename them there",
-        )
-    for run_name, record in runs:
-        where = f"The history of run {run_name!r}" if len(runs) > 1 else "The history"
-        if metric not in record:
-            available = ", ".join(repr(key) for key in record) or "none"
-            v.fail(
-                "metric",
-                "a key of the history",
-                metric,
-                hint=f"{where} has: {available}",
-            )
-        if len(record[metric]) == 0:
-            v.fail(
-                "history",
-                f"a history holding at least one epoch of {metric!r}",
-                history,
-                hint=f"{where} has no {metric!r} values yet: train for at least one epoch",
-            )
-    ax = _axes(ax)
-    several = len(runs) > 1
-    any_validation = False
-    for i, (run_name, record) in enumerate(runs):
-        style = {
-            "color": RUN_COLORS[i % len(RUN_COLORS)],
-            "marker": RUN_MARKERS[i % len(RUN_MARKERS)] if several else None,
-            "markersize": 4,
-        }
-        train = np.asarray(record[metric], dtype=float)
-        every = max(1, len(train) // 10)
-        if several:
-            train_label = run_name
-        else:
-            train_label = "training" if label is None else f"{label} (training)"
-        epochs = np.arange(1, len(train) + 1)
-        ax.plot(epochs, train, linestyle="-", label=train_label, markevery=every, **style)
-        val_key = f"val_{metric}"
-        if val_key in record:
-            any_validation = True
-            val = np.asarray(record[val_key], dtype=float)
-            if several:
-                val_label = "_nolegend_"
-            else:
-                val_label = "validation" if label is None else f"{label} (validation)"
-            ax.plot(
-                np.arange(1, len(val) + 1), val, linestyle="--", label=val_label,
-                markevery=every, markerfacecolor="none", **style,
-            )  # fmt: skip
-    if several:
-        ax.plot([], [], color="0.35", linestyle="-", label="solid: training")
-        if any_validation:
-            ax.plot([], [], color="0.35", linestyle="--", label="dashed: validation")
-    ax.set(xlabel="epoch", ylabel=metric)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, framealpha=0.8)
     return ax
 
 
@@ -287,7 +192,7 @@ def plot_hidden_space(
     """
 
     model = v.check_model("model", model)
-    _check_plane_dataset(dataset)
+    plot_base.check_plane_dataset(dataset)
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, int, np.integer))
     ):
@@ -328,7 +233,7 @@ def plot_hidden_space(
         labels = ("hidden PC 1", "hidden PC 2")
         how = f"{units} units seen through PCA ({share:.0%} of their variance)"
 
-    ax = _axes(ax)
+    ax = plot_base.axes(ax)
     if grid_coords is not None:
         from matplotlib.collections import LineCollection
 
@@ -337,7 +242,7 @@ def plot_hidden_space(
         ax.plot([], [], color=GRID_COLOR, linewidth=0.8, label="grid lines of the input plane")
     else:
         ax.axhline(0.0, color=GRID_COLOR, linewidth=0.8, zorder=0)
-    _scatter_classes(ax, (coords[:n_train], dataset.y_train), (coords[n_train:], dataset.y_test))
+    _scatter_dataset(ax, (coords[:n_train], dataset.y_train), (coords[n_train:], dataset.y_test))
     if boundary is not None:
         w, b = boundary
         line = {"color": "black", "linestyle": "--", "linewidth": 1.2}
@@ -392,14 +297,14 @@ def plot_hidden_plane(
     """
 
     model = v.check_model("model", model)
-    _check_plane_dataset(dataset)
+    plot_base.check_plane_dataset(dataset)
     grid_lines = v.check_int("grid_lines", grid_lines, low=2, high=41)
     show_test = v.check_bool("show_test", show_test)
     if title is not None:
         v.check_str("title", title, nonempty=False)
     legend = v.check_bool("legend", legend)
     if ax is not None:
-        _axes(ax)  # refuse a wrong `ax` before running the model
+        plot_base.axes(ax)  # refuse a wrong `ax` before running the model
     v.require_built(model, "its hidden plane can be drawn")
     cut = _sigmoid_output(model)
     if cut is None:
@@ -438,14 +343,14 @@ def plot_hidden_plane(
         lo, hi = hidden.min(axis=0), hidden.max(axis=0)
         pad = 0.06 * np.maximum(hi - lo, 1e-3)
         (x_lo, y_lo), (x_hi, y_hi) = lo - pad, hi + pad
-    ax = _axes(ax)
+    ax = plot_base.axes(ax)
     # The output's probability over the plane: sigmoid of a linear function, so its contours
     # are straight lines parallel to the cut.
     hh1, hh2 = np.meshgrid(np.linspace(x_lo, x_hi, 120), np.linspace(y_lo, y_hi, 120))
     z = np.clip(w[0] * hh1 + w[1] * hh2 + b, -30.0, 30.0)
     ax.imshow(
         1.0 / (1.0 + np.exp(-z)), origin="lower", extent=(x_lo, x_hi, y_lo, y_hi),
-        cmap=_probability_cmap(), vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto",
+        cmap=palette.signed_cmap(), vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto",
         interpolation="bilinear", zorder=0,
     )  # fmt: skip
     from matplotlib.collections import LineCollection
@@ -454,7 +359,7 @@ def plot_hidden_plane(
     ax.add_collection(LineCollection(segments, colors=GRID_COLOR, linewidths=0.8, zorder=1))
     ax.plot([], [], color=GRID_COLOR, linewidth=0.8, label="grid lines of the input plane")
     test = (coords[n_train:], dataset.y_test) if show_test else None
-    _scatter_classes(ax, (coords[:n_train], dataset.y_train), test)
+    _scatter_dataset(ax, (coords[:n_train], dataset.y_train), test)
     if np.any(w):
         line = {"color": "black", "linewidth": 1.6, "zorder": 3}
         label = "output's line (p = 0.5)"
@@ -477,9 +382,9 @@ def plot_hidden_plane(
 # --------------------------------------------------------------------------------------------
 
 
-def _scatter_classes(ax, train: tuple, test: tuple | None) -> None:
+def _scatter_dataset(ax, train: tuple, test: tuple | None) -> None:
     """Training points filled, test points hollow; one colour and marker per class."""
-    for label, style in enumerate(CLASS_STYLES):
+    for label, style in enumerate(palette.CLASS_STYLES):
         points = train[0][train[1] == label]
         ax.scatter(points[:, 0], points[:, 1], s=14, alpha=0.8, edgecolors="none", **style)
         if test is not None:
@@ -488,20 +393,6 @@ def _scatter_classes(ax, train: tuple, test: tuple | None) -> None:
                 points[:, 0], points[:, 1], s=16, facecolors="none",
                 edgecolors=style["color"], marker=style["marker"], linewidths=0.9,
             )  # fmt: skip
-
-
-def _plane_bounds(x: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
-    """A square (x_lo, x_hi, y_lo, y_hi) around the points, `margin` of the span added."""
-    lo, hi = x.min(axis=0).astype(float), x.max(axis=0).astype(float)
-    centre = (lo + hi) / 2
-    half = max(float(np.max(hi - lo)) / 2, 1e-3) * (1 + margin)
-    return centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half
-
-
-def _probability_cmap():
-    from matplotlib.colors import LinearSegmentedColormap
-
-    return LinearSegmentedColormap.from_list("hlc_orange_blue", PROBABILITY_COLORS)
 
 
 def _is_keras_model(model: Any) -> bool:
@@ -525,7 +416,7 @@ def _check_predictor(model: Any) -> Any:
     if _is_keras_model(model) and model.built:
         from hlcourse import representations
 
-        representations._require_plane_model(model)  # not a Keras error deep in the call
+        representations.require_plane_model(model)  # not a Keras error deep in the call
     return model
 
 
@@ -571,51 +462,6 @@ def _class1_probabilities(model: Any, grid: np.ndarray) -> np.ndarray:
     return out
 
 
-def _history_runs(history: Any) -> list[tuple[str | None, dict[str, Sequence[float]]]]:
-    """[(run name or None, {key: per-epoch values})] from any of the accepted forms."""
-    expected = (
-        "a keras History, a dict of per-epoch lists such as {'loss': [...]}, or a dict of "
-        "runs such as {'8 units': history, '64 units': history}"
-    )
-    record = _as_record(history)
-    if record is not None:
-        return [(None, record)]
-    if isinstance(getattr(history, "history", None), Mapping) and not history.history:
-        v.fail(
-            "history",
-            "a History holding at least one epoch",
-            history,
-            hint="This History recorded nothing: was the model trained (with epochs >= 1)?",
-        )
-    if isinstance(history, Mapping) and history:
-        runs = []
-        for name, run in history.items():
-            record = _as_record(run)
-            if record is None or not isinstance(name, str):
-                v.fail("history", expected, history, error=TypeError)
-            runs.append((name, record))
-        return runs
-    v.fail("history", expected, history, error=TypeError)
-    return []  # not reached
-
-
-def _as_record(value: Any) -> dict[str, Sequence[float]] | None:
-    """The {key: list} behind a History or such a dict itself; None for anything else."""
-    record = getattr(value, "history", value)
-    if not isinstance(record, Mapping) or not record:
-        return None
-    for key, values in record.items():
-        if not isinstance(key, str) or isinstance(values, (str, bytes, Mapping)):
-            return None
-        if not isinstance(values, (Sequence, np.ndarray)):
-            return None
-        try:
-            np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            return None
-    return dict(record)
-
-
 def _pick_hidden_layer(names: list[str], layer: str | int | None) -> str:
     shown = ", ".join(repr(n) for n in names)
     if layer is None:
@@ -639,7 +485,7 @@ def _through_hidden_layer(
     each, all through the network in one batch; refuses layers it cannot draw."""
     from hlcourse import probe
 
-    x_lo, x_hi, y_lo, y_hi = _plane_bounds(dataset.x)
+    x_lo, x_hi, y_lo, y_hi = plot_base.plane_bounds(dataset.x)
     t_x = np.linspace(x_lo, x_hi, GRID_SAMPLES)
     t_y = np.linspace(y_lo, y_hi, GRID_SAMPLES)
     lines = [
@@ -711,228 +557,3 @@ def _output_boundary(model: Any, name: str, units: int) -> tuple[np.ndarray, flo
     if w.shape != (units,) or not np.any(w):
         return None
     return w, b
-
-
-def _check_plane_dataset(dataset, name: str = "dataset") -> None:
-    """Refuse anything but a 2-D classification `Dataset` (points in the plane, labels)."""
-    from hlcourse.data import Dataset
-
-    if not isinstance(dataset, Dataset):
-        raise TypeError(
-            f"Received an invalid value for `{name}`, expected a hlcourse Dataset. "
-            f"Received: {name}={type(dataset).__name__}. Make one with "
-            "`hlc.data.make_classification(...)`."
-        )
-    if dataset.x_train.shape[1] != 2 or dataset.task == "regression":
-        raise ValueError(
-            f"Received an invalid value for `{name}`, expected a 2-D classification data set. "
-            f"Received: {name}={dataset!r}"
-        )
-
-
-def _renamed(err: Exception, old: str, new: str) -> Exception:
-    """`err`, raised by a helper that calls the argument `old`, naming it `new` as the caller
-    did (``raise _renamed(err, "model", "model_or_stats") from None``)."""
-    text = str(err).replace(f"`{old}`", f"`{new}`", 1)
-    return type(err)(text.replace(f"Received: {old}=", f"Received: {new}=", 1))
-
-
-def _axes(ax):
-    """The axes to draw on: `ax` itself, or a new pyplot figure's axes (shown inline)."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-        return ax
-    from matplotlib.axes import Axes
-
-    if not isinstance(ax, Axes):
-        raise TypeError(
-            f"Received an invalid value for `ax`, expected matplotlib Axes or None. "
-            f"Received: ax={type(ax).__name__}"
-        )
-    return ax
-
-
-# The backward-pass diagram: forward values, backward gradients and kernel gradients, one
-# Okabe-Ito colour each; rows are also named on the y axis and arrows point opposite ways, so
-# the colours are never the only cue.
-FORWARD_COLOR, BACKWARD_COLOR, WEIGHT_COLOR = "#0072B2", "#D55E00", "#009E73"
-BACKWARD_ACTIVATIONS = ("relu", "tanh", "sigmoid")
-MAX_BACKWARD_LAYERS = 5  # beyond this the boxes no longer fit a notebook's width
-
-
-def plot_backward_pass(
-    layers: int | Sequence[str] = 3,
-    ax=None,
-    *,
-    activation: str = "relu",
-    norms: Mapping[str, float] | None = None,
-):
-    """Draw the chain rule through a chain of Dense layers: the forward pass on the top row,
-    the backward pass on the row below it, each kernel's gradient branching off at the bottom.
-
-    Layer i computes Z_i = H_(i-1) W_i + b_i (H_0 is the input X) and, if hidden,
-    H_i = activation(Z_i); the last layer is a softmax P trained with crossentropy L averaged
-    over a batch of B samples, so the backward pass starts at dL/dZ_n = (P - Y) / B. Each
-    backward arrow names what it multiplies by: a kernel, transposed, or the activation's slope
-    at the forward Z_i (a dotted arrow brings Z_i down to where it is used).
-
-    Args:
-        layers: how many Dense layers (1 to 5; the last is the output layer), or their names
-            in order, e.g. ``["hidden_1", "hidden_2", "output"]``, written above the layers.
-        ax: matplotlib axes to draw on; a new figure when None.
-        activation: the hidden layers' activation, ``"relu"``, ``"tanh"`` or ``"sigmoid"``.
-        norms: optional measured sizes of backward quantities (e.g. Frobenius norms for one
-            batch), written under their symbols, keyed ``"dZ3"`` for dL/dZ3, ``"dH2"`` for
-            dL/dH2, ``"dW1"`` for dL/dW1, ...
-
-    Returns:
-        The axes drawn on.
-    """
-    names = _backward_layer_names(layers)
-    n = len(names)
-    activation = v.check_choice("activation", activation, BACKWARD_ACTIVATIONS)
-    sizes = _backward_norms(norms, n)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(1.2 * (2 * n + 2) + 0.9, 3.8), layout="constrained")
-    else:
-        ax = _axes(ax)
-
-    def node(key: str, symbol: str, x: float, y: float, color: str):
-        text = symbol if key not in sizes else f"{symbol}\n{sizes[key]:.2g}"
-        return ax.text(
-            x, y, text, ha="center", va="center", fontsize=9, color="black", gid=f"node {key}",
-            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": color,
-                  "linewidth": 1.5},
-        )  # fmt: skip
-
-    def arrow(kind: str, start, end, color: str, label: str = "", where=(0.0, 0.0), **style):
-        tail = start if isinstance(start, tuple) else start.get_position()
-        head = end if isinstance(end, tuple) else end.get_position()
-        props = {"arrowstyle": "-|>", "color": color, "linewidth": 1.4, "shrinkA": 2,
-                 "shrinkB": 2, **style}  # fmt: skip
-        if not isinstance(start, tuple):
-            props["patchA"] = start.get_bbox_patch()
-        if not isinstance(end, tuple):
-            props["patchB"] = end.get_bbox_patch()
-        ax.annotate("", xy=head, xytext=tail, arrowprops=props).set_gid(kind)
-        if not label:
-            return None
-        return ax.text(
-            where[0], where[1], label, ha="center", va="center", fontsize=8.5, color=color,
-            gid=f"{kind} label", bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
-                                       "edgecolor": "none"},
-        )  # fmt: skip
-
-    slope = f"{activation}'"
-    top, middle, bottom = 2.0, 1.0, 0.0
-    # forward row: X, then Z_i and H_i per layer (Z_n then P for the output), then L
-    forward = [node("X", "$X$", 0, top, FORWARD_COLOR)]
-    for i in range(1, n + 1):
-        forward.append(node(f"Z{i}", f"$Z_{{{i}}}$", 2 * i - 1, top, FORWARD_COLOR))
-        output = "$P$" if i == n else f"$H_{{{i}}}$"
-        forward.append(node("P" if i == n else f"H{i}", output, 2 * i, top, FORWARD_COLOR))
-    forward.append(node("L", "$L$", 2 * n + 1, top, FORWARD_COLOR))
-    for k in range(2 * n + 1):
-        if k == 2 * n:
-            label = "cross-\nentropy"
-        elif k % 2 == 0:
-            label = f"$\\cdot W_{{{k // 2 + 1}}} + b_{{{k // 2 + 1}}}$"
-        else:
-            label = "softmax" if k == 2 * n - 1 else activation
-        arrow("forward", forward[k], forward[k + 1], FORWARD_COLOR, label, (k + 0.5, top + 0.3))
-    # backward row: dL/dZ_n from the loss, then down through each kernel and each slope
-    d_z = {i: node(f"dZ{i}", f"$\\partial L/\\partial Z_{{{i}}}$", 2 * i - 1, middle,
-                   BACKWARD_COLOR) for i in range(1, n + 1)}  # fmt: skip
-    d_h = {i: node(f"dH{i}", f"$\\partial L/\\partial H_{{{i}}}$", 2 * i, middle,
-                   BACKWARD_COLOR) for i in range(1, n)}  # fmt: skip
-    arrow("backward", forward[-1], d_z[n], BACKWARD_COLOR, "$(P - Y)\\,/\\,B$",
-          (2 * n + 0.6, middle + 0.3))  # fmt: skip
-    for i in range(n, 1, -1):
-        arrow("backward", d_z[i], d_h[i - 1], BACKWARD_COLOR, f"$\\cdot W_{{{i}}}^\\top$",
-              (2 * i - 1.5, middle + 0.33))  # fmt: skip
-        label = arrow(
-            "backward",
-            d_h[i - 1],
-            d_z[i - 1],
-            BACKWARD_COLOR,
-            f"$\\odot$ {slope}$(Z_{{{i - 1}}})$",
-            (2 * i - 2.5, middle + 0.33),
-        )
-        # the slope is taken at the forward pass's Z: a dotted arrow brings it down
-        arrow("slope", forward[2 * i - 3], label, BACKWARD_COLOR, linestyle=":",
-              linewidth=1.2, arrowstyle="->")  # fmt: skip
-    # bottom row: each kernel's gradient, from the layer's input and its dL/dZ
-    for i in range(1, n + 1):
-        d_w = node(f"dW{i}", f"$\\partial L/\\partial W_{{{i}}}$", 2 * i - 1, bottom,
-                   WEIGHT_COLOR)  # fmt: skip
-        before = "X" if i == 1 else f"H_{{{i - 1}}}"
-        arrow("weight", d_z[i], d_w, WEIGHT_COLOR, linestyle="--")
-        ax.text(2 * i - 0.92, (middle + bottom) / 2 - 0.1, f"${before}^\\top \\cdot$",
-                ha="left", va="center", fontsize=8.5, color=WEIGHT_COLOR,
-                gid="weight label")  # fmt: skip
-    # layer names over the forward row
-    ax.text(0, top + 0.72, "input", ha="center", va="center", fontsize=8.5, color="0.3")
-    ax.text(2 * n + 1, top + 0.72, "loss", ha="center", va="center", fontsize=8.5, color="0.3")
-    for i, name in enumerate(names, start=1):
-        ax.plot([2 * i - 1.3, 2 * i + 0.3], [top + 0.58] * 2, color="0.55", linewidth=1)
-        ax.text(2 * i - 0.5, top + 0.72, name, ha="center", va="center", fontsize=8.5,
-                color="0.3", gid="layer name")  # fmt: skip
-    if sizes:
-        ax.text(-0.6, bottom - 0.4, "numbers: each gradient's norm", ha="left", va="center",
-                fontsize=8, color="0.3")  # fmt: skip
-    ax.set_xlim(-0.6, 2 * n + 1.6)
-    ax.set_ylim(bottom - 0.45, top + 0.95)
-    ax.set_xticks([])
-    ax.set_yticks([top, middle, bottom], ["forward", "backward", "kernel\ngradients"])
-    ax.tick_params(axis="y", length=0)
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    return ax
-
-
-def _backward_layer_names(layers: Any) -> list[str]:
-    """The layers' names for `plot_backward_pass`, from a count or from the names."""
-    countable = (numbers.Integral, Sequence)
-    wrong_type = isinstance(layers, (str, bytes, bool)) or not isinstance(layers, countable)
-    if wrong_type:
-        raise TypeError(
-            "Received an invalid value for `layers`, expected a number of Dense layers or a "
-            f"list of their names. Received: layers={layers!r}"
-        )
-    if isinstance(layers, numbers.Integral):
-        count = v.check_int("layers", layers, low=1, high=MAX_BACKWARD_LAYERS)
-        return [f"hidden_{i}" for i in range(1, count)] + ["output"]
-    names = list(layers)
-    for name in names:
-        v.check_str("layers", name, hint="Each entry is a layer's name")
-    if not 1 <= len(names) <= MAX_BACKWARD_LAYERS or len(set(names)) != len(names):
-        raise ValueError(
-            "Received an invalid value for `layers`, expected 1 to "
-            f"{MAX_BACKWARD_LAYERS} different layer names. Received: layers={names!r}"
-        )
-    return names
-
-
-def _backward_norms(norms: Any, n: int) -> dict[str, float]:
-    """`norms` for `plot_backward_pass`, checked against the symbols an n-layer chain has."""
-    if norms is None:
-        return {}
-    if not isinstance(norms, Mapping):
-        raise TypeError(
-            "Received an invalid value for `norms`, expected None or a dict like "
-            f"{{'dZ{n}': 0.05, 'dW1': 0.2}}. Received: norms={norms!r}"
-        )
-    known = [f"dZ{i}" for i in range(n, 0, -1)] + [f"dH{i}" for i in range(n - 1, 0, -1)]
-    known += [f"dW{i}" for i in range(1, n + 1)]
-    unknown = [key for key in norms if key not in known]
-    if unknown:
-        raise ValueError(
-            f"Received an invalid value for `norms`, expected keys among {', '.join(known)} "
-            f"(a {n}-layer chain). Received: norms={dict(norms)!r}"
-        )
-    return {key: v.check_number(f"norms[{key!r}]", value, low=0) for key, value in norms.items()}

@@ -1,4 +1,4 @@
-"""Tests for hlcourse.plots: each plot draws on the axes it is given and returns them, and what
+"""Tests for hlcourse.plots.plane: each plot draws on the axes it is given and returns them, and what
 it draws can be read back (image values, contour levels, legend entries, line styles)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.contour import ContourSet
 from matplotlib.image import AxesImage
 
-from hlcourse import data, plots, render
+from hlcourse import data, palette, plots, render
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +83,10 @@ def test_discretized_map_has_two_flat_colours(xor):
 
 
 def test_decision_map_colours_match_the_class_styles(xor):
-    cmap = plots._probability_cmap()
+    cmap = palette.signed_cmap()
     to_hex = __import__("matplotlib.colors", fromlist=["to_hex"]).to_hex
-    assert to_hex(cmap(0.0)) == plots.CLASS_STYLES[0]["color"].lower()
-    assert to_hex(cmap(1.0)) == plots.CLASS_STYLES[1]["color"].lower()
+    assert to_hex(cmap(0.0)) == palette.CLASS_STYLES[0]["color"].lower()
+    assert to_hex(cmap(1.0)) == palette.CLASS_STYLES[1]["color"].lower()
 
 
 def test_decision_map_takes_column_and_softmax_outputs(xor):
@@ -126,69 +126,6 @@ def test_decision_map_runs_a_keras_model_in_one_call_without_predict(xor, keras_
     ax = plots.plot_decision_map(model, xor, resolution=25)
     assert calls == [25 * 25]
     assert ax.get_images()
-
-
-# --- training curves ----------------------------------------------------------------------------
-
-
-def _record(start: float, epochs: int = 12, validation: bool = True) -> dict:
-    loss = list(start * np.exp(-np.arange(epochs) / 4))
-    record = {"loss": loss, "accuracy": list(np.linspace(0.5, 0.9, epochs))}
-    if validation:
-        record["val_loss"] = [x * 1.2 for x in loss]
-    return record
-
-
-def test_history_draws_training_solid_and_validation_dashed_in_one_colour():
-    _, ax = plt.subplots()
-    assert plots.plot_history(_record(1.0), ax) is ax
-    train, val = ax.get_lines()
-    assert train.get_linestyle() == "-" and val.get_linestyle() == "--"
-    assert train.get_color() == val.get_color()
-    np.testing.assert_array_equal(train.get_xdata(), np.arange(1, 13))
-    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
-    assert legend_texts(ax) == ["training", "validation"]
-
-
-def test_history_without_validation_draws_one_line():
-    ax = plots.plot_history(_record(1.0, validation=False), metric="accuracy", label="8 units")
-    assert len(ax.get_lines()) == 1
-    assert legend_texts(ax) == ["8 units (training)"]
-    assert ax.get_ylabel() == "accuracy"
-
-
-def test_history_accepts_a_keras_history_object():
-    import keras
-
-    history = keras.callbacks.History()
-    history.history = _record(2.0)
-    ax = plots.plot_history(history)
-    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(2.0)
-
-
-def test_several_runs_get_one_legend_entry_and_colour_each():
-    runs = {"2 units": _record(1.0), "8 units": _record(2.0), "32 units": _record(3.0)}
-    ax = plots.plot_history(runs)
-    texts = legend_texts(ax)
-    for name in runs:
-        assert texts.count(name) == 1
-    assert "dashed: validation" in texts
-    lines = [line for line in ax.get_lines() if len(line.get_xdata())]
-    solid = [line for line in lines if line.get_linestyle() == "-"]
-    dashed = [line for line in lines if line.get_linestyle() == "--"]
-    assert len(solid) == len(dashed) == 3
-    assert len({line.get_color() for line in solid}) == 3
-    assert [line.get_color() for line in solid] == [line.get_color() for line in dashed]
-    assert len({line.get_marker() for line in solid}) == 3  # not told apart by colour alone
-
-
-def test_missing_metric_lists_the_available_keys():
-    with pytest.raises(ValueError, match="metric='mae'") as caught:
-        plots.plot_history(_record(1.0), metric="mae")
-    assert "'loss', 'accuracy', 'val_loss'" in str(caught.value)
-    runs = {"a": _record(1.0), "b": {"loss": [1.0, 0.5]}}
-    with pytest.raises(ValueError, match="run 'b' has: 'loss'"):
-        plots.plot_history(runs, metric="accuracy")
 
 
 # --- the hidden layer's view ----------------------------------------------------------------------
@@ -347,83 +284,3 @@ def test_widget_pictures_are_encoded_with_the_fastest_zlib_level():
     figure.canvas.draw()
     assert _zlib_level_hint(render.canvas_png(figure)) == 0
     assert _zlib_level_hint(render.figure_to_png(figure)) == 0
-
-
-# --- the backward pass, drawn -------------------------------------------------------------------
-
-
-def _gids(ax, kind: str) -> list:
-    """The artists `plot_backward_pass` tagged with this gid (arrows, nodes, labels)."""
-    return [a for a in ax.get_children() if a.get_gid() == kind]
-
-
-def _texts(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts]
-
-
-def test_backward_pass_draws_every_arrow_of_the_chain_rule():
-    _, ax = plt.subplots()
-    assert plots.plot_backward_pass(3, ax) is ax
-    n = 3
-    assert len(_gids(ax, "forward")) == 2 * n + 1  # X -> Z1 -> H1 -> ... -> Z3 -> P -> L
-    assert len(_gids(ax, "backward")) == 2 * n - 1  # L -> dZ3 -> dH2 -> dZ2 -> dH1 -> dZ1
-    assert len(_gids(ax, "weight")) == n  # dZi -> dWi
-    assert len(_gids(ax, "slope")) == n - 1  # each hidden Zi down to its slope
-    texts = _texts(ax)
-    for symbol in ("Z_{1}", "H_{2}", "\\partial L/\\partial Z_{3}", "\\partial L/\\partial W_{1}"):
-        assert any(symbol in text for text in texts), symbol
-    assert "$(P - Y)\\,/\\,B$" in texts
-    assert "$\\cdot W_{3}^\\top$" in texts and "$\\cdot W_{2}^\\top$" in texts
-    assert "$\\odot$ relu'$(Z_{2})$" in texts and "$\\odot$ relu'$(Z_{1})$" in texts
-    assert "$X^\\top \\cdot$" in texts and "$H_{2}^\\top \\cdot$" in texts
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "forward",
-        "backward",
-        "kernel\ngradients",
-    ]
-
-
-def test_backward_pass_names_the_layers_and_the_activation():
-    ax = plots.plot_backward_pass(["hidden", "out"], activation="tanh")
-    assert [t.get_text() for t in _gids(ax, "layer name")] == ["hidden", "out"]
-    texts = _texts(ax)
-    assert "tanh" in texts and "$\\odot$ tanh'$(Z_{1})$" in texts
-    assert len(_gids(ax, "backward")) == 3 and len(_gids(ax, "slope")) == 1
-    default = plots.plot_backward_pass(3)
-    assert [t.get_text() for t in _gids(default, "layer name")] == [
-        "hidden_1",
-        "hidden_2",
-        "output",
-    ]
-
-
-def test_backward_pass_with_one_layer_has_no_hidden_step():
-    ax = plots.plot_backward_pass(1)
-    assert len(_gids(ax, "forward")) == 3  # X -> Z1 -> P -> L
-    assert len(_gids(ax, "backward")) == 1 and not _gids(ax, "slope")
-    assert len(_gids(ax, "weight")) == 1
-
-
-def test_backward_pass_writes_the_measured_norms_under_their_symbols():
-    ax = plots.plot_backward_pass(2, norms={"dZ2": 0.0461, "dH1": np.float32(0.153), "dW1": 2})
-    assert _gids(ax, "node dZ2")[0].get_text().endswith("\n0.046")
-    assert _gids(ax, "node dH1")[0].get_text().endswith("\n0.15")
-    assert _gids(ax, "node dW1")[0].get_text().endswith("\n2")
-    assert "\n" not in _gids(ax, "node dZ1")[0].get_text()  # no norm given: the symbol only
-    assert "numbers: each gradient's norm" in _texts(ax)
-    assert "numbers: each gradient's norm" not in _texts(plots.plot_backward_pass(2))
-
-
-def test_backward_pass_uses_colour_blind_safe_colours_and_renders():
-    from matplotlib.colors import to_hex
-
-    from hlcourse import render
-
-    figure = render.new_figure(10, 3.8)
-    ax = plots.plot_backward_pass(3, figure.add_subplot(), norms={"dZ3": 0.1})
-    colours = {
-        kind: to_hex(_gids(ax, kind)[0].arrow_patch.get_edgecolor())
-        for kind in ("forward", "backward", "weight")
-    }
-    assert colours == {"forward": "#0072b2", "backward": "#d55e00", "weight": "#009e73"}
-    assert render.figure_to_png(figure).startswith(b"\x89PNG")

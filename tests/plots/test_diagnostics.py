@@ -1,4 +1,4 @@
-"""Tests for hlcourse.diagnostic_plots: each plot draws what the diagnostics measured (read back
+"""Tests for hlcourse.plots.diagnostics: each plot draws what the diagnostics measured (read back
 from the axes), on the axes given or on a new figure outside pyplot, and refuses bad input."""
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from hlcourse import diagnostics  # noqa: E402
-from hlcourse.diagnostic_plots import (  # noqa: E402
-    _percent,
-    _row_heights,
+from hlcourse.models import build_dense_network, compile_for  # noqa: E402
+from hlcourse.plots import (  # noqa: E402
     plot_activation_histograms,
     plot_gradient_norms,
     plot_layer_histograms,
     plot_layer_spreads,
     plot_update_ratios,
 )
-from hlcourse.models import build_dense_network, compile_for  # noqa: E402
+from hlcourse.plots.diagnostics import _percent, _row_heights  # noqa: E402
 from hlcourse.render import new_figure  # noqa: E402
 
 
