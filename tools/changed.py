@@ -12,7 +12,8 @@ pyproject.toml, the lock) touches every test and every lesson. Files that no tes
 imports (the README, docs/) touch nothing: the lint phase still reads them.
 
 Standard library only: `tools/check.py --changed` runs it before the environment exists.
-``python tools/changed.py`` prints the selection.
+``python tools/changed.py`` prints the selection; ``python tools/changed.py FILE...`` prints what
+those files would touch.
 """
 
 from __future__ import annotations
@@ -31,31 +32,32 @@ EVERYTHING = ("hlcourse/__init__.py", "pyproject.toml", "requirements.lock", "co
 SLOW_TESTS = ("tests/browser/", "tests/test_binder_parity.py")
 """Never in the fast tier: `make test` runs them (minutes each, a browser, a fresh venv)."""
 LESSON = re.compile(r"^notebooks/\d\d_[a-z0-9_]+\.py$")
-PACKAGE_ALIAS = re.compile(r"\b(?:hlc|hlcourse)\.([a-z_][a-z0-9_]*)")
+PACKAGE_ALIAS = re.compile(r"\b(?:hlc|hlcourse)\.((?:[a-z_][a-z0-9_]*)(?:\.[a-z_][a-z0-9_]*)*)")
 LAZY_NAME = re.compile(r'"([a-z_]+)": "hlcourse\.([a-z_.]+)"')
 
 
-def _git(*args: str) -> str:
+def _git(*args: str, root: Path = ROOT) -> str:
     return subprocess.run(
-        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
     ).stdout
 
 
-def merge_base() -> str | None:
+def merge_base(root: Path = ROOT) -> str | None:
     """The commit this branch left main at, or None when there is no main to compare with."""
     for branch in BASE_BRANCHES:
         try:
-            return _git("merge-base", "HEAD", branch).strip()
+            return _git("merge-base", "HEAD", branch, root=root).strip()
         except subprocess.CalledProcessError:
             continue
     return None
 
 
-def changed_files(base: str | None = None) -> set[str]:
-    """Paths (relative to the repository, `/`-separated) that differ from `base` or are new."""
-    base = base or merge_base() or "HEAD"
-    names = _git("diff", "--name-only", base).splitlines()
-    names += _git("ls-files", "--others", "--exclude-standard").splitlines()
+def changed_files(root: Path = ROOT) -> set[str]:
+    """Paths (relative to `root`, `/`-separated) that differ from the merge-base with main
+    (or from HEAD when there is no main), committed or not, and new files."""
+    base = merge_base(root) or "HEAD"
+    names = _git("diff", "--name-only", base, root=root).splitlines()
+    names += _git("ls-files", "--others", "--exclude-standard", root=root).splitlines()
     return {name.strip() for name in names if name.strip()}
 
 
@@ -69,10 +71,51 @@ def module_name(path: str) -> str | None:
     return ".".join(parts)
 
 
-def imported_modules(source: str, package: str, lazy: dict[str, str]) -> set[str]:
-    """Every module name `source` imports (and each of its parent packages); `package` is the
-    package the file sits in (for `hlcourse/plots/base.py`, `hlcourse.plots`), for relative
-    imports; `lazy` maps the names `hlcourse/__init__.py` loads on first use to their module."""
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    """The module an ``from ... import`` statement reads from, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    anchor = package.split(".")
+    anchor = anchor[: len(anchor) - (node.level - 1)]
+    return ".".join(filter(None, [*anchor, node.module or ""]))
+
+
+def reexports(source: str, package: str) -> dict[str, str]:
+    """For a package's `__init__.py`: each name it imports from a submodule -> that module."""
+    names = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom):
+            module = _absolute(node, package)
+            if module.startswith(package + "."):
+                names.update({alias.asname or alias.name: module for alias in node.names})
+    names.update({name: f"hlcourse.{module}" for name, module in LAZY_NAME.findall(source)})
+    return names
+
+
+def resolve(dotted: str, modules: set[str], exported: dict[str, dict[str, str]]) -> set[str]:
+    """The repository's modules that `dotted` (``hlcourse.widgets.playground``) names: each
+    package along the way and, at the end, the module that defines the name."""
+    parts = dotted.split(".")
+    found, current = set(), parts[0]
+    if current in modules:
+        found.add(current)
+    for part in parts[1:]:
+        candidate = f"{current}.{part}"
+        if candidate in modules:
+            found.add(candidate)
+            current = candidate
+        elif part in exported.get(current, {}):
+            found.add(exported[current][part])
+            break
+        else:
+            break
+    return found
+
+
+def imported_names(source: str, package: str, aliases: bool) -> set[str]:
+    """The dotted names `source` imports: ``import a.b`` gives ``a.b``; ``from a import b``
+    gives ``a.b``; with `aliases`, ``hlc.widgets.playground(...)`` gives
+    ``hlcourse.widgets.playground`` (lessons and tests call the package through `hlc.`)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -82,21 +125,21 @@ def imported_modules(source: str, package: str, lazy: dict[str, str]) -> set[str
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: from . import x, from ..y import z
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - (node.level - 1)]
-                base = ".".join(filter(None, [*anchor, base]))
+            base = _absolute(node, package)
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    for match in PACKAGE_ALIAS.finditer(source):
-        attribute = match.group(1)
-        names.add(lazy.get(attribute, f"hlcourse.{attribute}"))
-    with_parents = set()
-    for name in names:
-        parts = name.split(".")
-        with_parents.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
-    return with_parents
+    if aliases:
+        names.update(f"hlcourse.{match}" for match in PACKAGE_ALIAS.findall(source))
+    return names
+
+
+def only_reexports(source: str) -> bool:
+    """True for a package `__init__.py` that defines nothing itself (it only gathers names)."""
+    tree = ast.parse(source)
+    return not any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for node in tree.body
+    )
 
 
 @dataclass
@@ -110,15 +153,15 @@ class Selection:
     """True when a file everything depends on changed."""
 
 
-def python_files() -> list[str]:
+def python_files(root: Path = ROOT) -> list[str]:
     """The repository's tracked and new Python files, lessons included."""
-    tracked = _git("ls-files", "--cached", "--others", "--exclude-standard", "*.py").splitlines()
-    return sorted(name for name in tracked if (ROOT / name).exists())
+    listed = _git("ls-files", "--cached", "--others", "--exclude-standard", "*.py", root=root)
+    return sorted(name for name in set(listed.splitlines()) if (root / name).exists())
 
 
-def select(changed: set[str]) -> Selection:
-    """The test files and lessons that `changed` touches."""
-    files = python_files()
+def select(changed: set[str], root: Path = ROOT) -> Selection:
+    """The test files and lessons (paths relative to `root`) that `changed` touches."""
+    files = python_files(root)
     tests = [
         f for f in files
         if f.startswith("tests/") and Path(f).name.startswith("test_")
@@ -132,17 +175,22 @@ def select(changed: set[str]) -> Selection:
     if everything:
         return Selection(changed, tests, lessons, everything=True)
 
-    init = ROOT / "hlcourse" / "__init__.py"
-    lazy = dict(LAZY_NAME.findall(init.read_text(encoding="utf-8"))) if init.exists() else {}
-    lazy = {name: f"hlcourse.{module}" for name, module in lazy.items()}
+    sources = {name: (root / name).read_text(encoding="utf-8", errors="replace") for name in files}
     modules = {module_name(f): f for f in files if module_name(f)}
+    packages = {m: f for m, f in modules.items() if f.endswith("/__init__.py")}
+    exported = {m: reexports(sources[f], m) for m, f in packages.items()}
+    # A package that only gathers its submodules' names passes no change on: a change to
+    # hlcourse/widgets/playground.py touches what uses `hlc.widgets.playground`, not every
+    # user of some widget.
+    gatherers = {f for f in packages.values() if only_reexports(sources[f])}
     importers: dict[str, set[str]] = {}  # module -> files that import it
     for name in files:
-        text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
+        inside = name.startswith("hlcourse/")
         package = ".".join(Path(name).parent.parts)
-        for imported in imported_modules(text, package, lazy):
-            if imported in modules:
-                importers.setdefault(imported, set()).add(name)
+        for dotted in imported_names(sources[name], package, aliases=not inside):
+            for module in resolve(dotted, set(modules), exported):
+                if not (inside and name in gatherers and module_name(name) != module):
+                    importers.setdefault(module, set()).add(name)
 
     touched = {name for name in changed if name in set(files)}
     frontier = list(touched)
@@ -165,12 +213,16 @@ def select(changed: set[str]) -> Selection:
 
 
 def main(argv: list[str]) -> int:
-    """Print the changed files and what they touch."""
-    if argv:
-        print(f"Received arguments {argv}; `python tools/changed.py` takes none.")
+    """Print the changed files and what they touch; given files, what those would touch."""
+    unknown = [name for name in argv if not (ROOT / name).exists()]
+    if unknown:
+        print(
+            f"Received {unknown}, not files of the repository; run `python tools/changed.py` "
+            "(the change since main) or name files relative to the repository's root."
+        )
         return 2
-    selection = select(changed_files())
-    print(f"changed since main: {len(selection.changed)} file(s)")
+    selection = select(set(argv) or changed_files())
+    print(f"{'given' if argv else 'changed since main'}: {len(selection.changed)} file(s)")
     for name in sorted(selection.changed):
         print(f"  {name}")
     if selection.everything:
