@@ -343,7 +343,8 @@ def test_checker_operates_each_kind_of_main_control(
         run_timeout_s=60,
         picture_timeout_s=10,
     )
-    assert result.latency_s is not None and 0 < result.latency_s < 10, result
+    # measured at all (`picture_timeout_s` bounds it: a slower picture fails the check itself)
+    assert result.latency_s is not None and result.latency_s > 0, result
     assert result.control is not None and result.control.startswith(
         kind.replace("_", "-").replace("dropdown", "select")
     ), result
@@ -362,7 +363,7 @@ def test_checker_operates_every_widget(
         picture_timeout_s=10,
     )
     assert len(result.widgets_operated) == 2, result
-    assert all(0 < latency < 10 for _, latency in result.widgets_operated), result
+    assert all(latency > 0 for _, latency in result.widgets_operated), result
     assert result.latency_s == result.widgets_operated[0][1], result
 
 
