@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tools import changed, check
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PACKAGE = {
     "hlcourse/__init__.py": (
@@ -174,3 +178,48 @@ def test_each_phase_records_progress_in_its_own_file():
         runner.environment(browser)["HLCOURSE_PROGRESS_FILE"]
         != runner.environment(lessons)["HLCOURSE_PROGRESS_FILE"]
     )
+
+
+SELF_IMPORT_CONFIG = """
+[tool.importlinter]
+root_package = "pkg"
+contract_types = ["no_self_imports: tools.import_contracts.NoSelfImportsContract"]
+
+[[tool.importlinter.contracts]]
+id = "self"
+name = "no self-imports"
+type = "no_self_imports"
+packages = ["pkg"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("inner", "kept"),
+    [
+        ("from pkg.sub._base import X\n", True),  # a sibling module, not the package
+        ("from pkg.sub import _base\n", False),  # a sibling, but through the package
+        ("from pkg import sub\n", False),  # the package's __init__, which imports this back
+        ("from pkg.sub import helper\n", False),  # a name through the package
+        ("import importlib\n", True),
+    ],
+)
+def test_the_self_import_contract_finds_a_cycle_through_a_package(tmp_path, inner, kept):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/sub/__init__.py": "from pkg.sub.mod import helper\n",
+        "pkg/sub/_base.py": "X = 1\n",
+        "pkg/sub/helper.py": "",
+        "pkg/sub/mod.py": inner + "helper = 1\n",
+        "pyproject.toml": SELF_IMPORT_CONFIG,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = subprocess.run(
+        [sys.executable, "-c", check.LINT_IMPORTS, "--no-cache", "--no-logo"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+    )  # fmt: skip
+    assert (result.returncode == 0) is kept, result.stdout[-2000:]
+    if not kept:
+        assert "pkg.sub.mod imports its own package pkg.sub" in result.stdout
