@@ -18,10 +18,14 @@ phase) checks, for every lesson, that both runs were recorded and that:
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
 from pathlib import Path
+
+import nbformat
+from nbval.plugin import coalesce_streams
 
 from hlcourse._notebooks import EXERCISE_CALL, output_text
 
@@ -61,8 +65,15 @@ def _present(output: dict) -> dict:
 
 
 def cell_text(outputs: list[dict]) -> str:
-    """The sanitized text a cell printed, as the lesson harness compares it."""
-    return output_text({"outputs": list(outputs)})
+    """The sanitized text a cell printed, as the lesson harness compares it.
+
+    Streams are merged the way nbval merges them (all of a cell's stdout into one output, at
+    its first place; carriage returns and backspaces applied): whether a figure is shown
+    between two prints or after both depends on when the kernel flushed its output, and
+    JupyterLab keeps that order where nbval does not.
+    """
+    merged = coalesce_streams([nbformat.from_dict(copy.deepcopy(o)) for o in outputs])
+    return output_text({"outputs": merged})
 
 
 def warning_shown(outputs: list[dict]) -> str:

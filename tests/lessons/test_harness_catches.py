@@ -186,3 +186,13 @@ def test_a_missing_twin_is_found(broken):
     ipynb.unlink()
     (lesson,) = find_lessons(py.parent)
     assert lesson.py.exists() and not lesson.ipynb.exists()
+
+
+def test_a_figure_shown_between_two_prints_reads_as_nbval_reads_it():
+    """JupyterLab keeps a figure between two prints; nbval puts a cell's prints together."""
+    figure = {"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}}
+    shipped = shipped_cell("fit()", "first")
+    shipped["outputs"] += [figure, *shipped_cell("fit()", "second")["outputs"]]
+    solutions = shipped_cell("fit()", "first\nsecond")
+    solutions["outputs"].append(figure)
+    assert compare_runs([shipped], [solutions], "91") == []
