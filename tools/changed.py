@@ -31,6 +31,9 @@ EVERYTHING = ("hlcourse/__init__.py", "pyproject.toml", "requirements.lock", "co
 """Files every test and lesson depends on (conftest.py files anywhere under tests/ too)."""
 SLOW_TESTS = ("tests/browser/", "tests/test_binder_parity.py")
 """Never in the fast tier: `make test` runs them (minutes each, a browser, a fresh venv)."""
+HARNESS_TEST = "test_harness_catches.py"
+"""The lesson harness's own tests: touched through their imports (the plugin, run_records),
+not by a lesson's change."""
 LESSON = re.compile(r"^notebooks/\d\d_[a-z0-9_]+\.py$")
 PACKAGE_ALIAS = re.compile(r"\b(?:hlc|hlcourse)\.((?:[a-z_][a-z0-9_]*)(?:\.[a-z_][a-z0-9_]*)*)")
 LAZY_NAME = re.compile(r'"([a-z_]+)": "hlcourse\.([a-z_.]+)"')
@@ -207,8 +210,10 @@ def select(changed: set[str], root: Path = ROOT) -> Selection:
         if exercise:
             touched.update(f for f in lessons if Path(f).name.startswith(exercise.group(1)))
     picked_lessons = [f for f in lessons if f in touched]
-    if picked_lessons:  # the lesson files' own checks (pairs, outputs, index) read them
-        touched.update(f for f in tests if f.startswith("tests/lessons/"))
+    if picked_lessons:  # the lesson files' own checks (pairs, outputs, index, claims) read them
+        touched.update(
+            f for f in tests if f.startswith("tests/lessons/") and Path(f).name != HARNESS_TEST
+        )
     return Selection(changed, [f for f in tests if f in touched], picked_lessons)
 
 

@@ -91,19 +91,49 @@ class Running:
     began: float
 
 
+def wait(process: subprocess.Popen) -> tuple[int, float | None]:
+    """Wait for `process`; return its exit code and the CPU seconds it and the children it
+    waited for used (None where the system does not say: Windows)."""
+    if not hasattr(os, "wait4"):
+        return process.wait(), None
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_utime + usage.ru_stime
+
+
+def _children_cpu() -> float | None:
+    """CPU seconds of the child processes waited for so far (None on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_since(before: float | None) -> float | None:
+    now = _children_cpu()
+    return None if now is None or before is None else now - before
+
+
 class Runner:
     """Runs phases with one environment and keeps their results for the summary."""
 
     def __init__(self, python: Path, env: dict[str, str]):
         self.python = python
         self.env = env
-        self.results: list[tuple[str, str, int, float]] = []
+        self.results: list[tuple[str, str, int, float, float | None]] = []
         self.background: dict[str, Running] = {}
 
-    def report(self, name: str, what: str, code: int, seconds: float) -> None:
-        self.results.append((name, what, code, seconds))
+    def report(
+        self, name: str, what: str, code: int, seconds: float, cpu: float | None = None
+    ) -> None:
+        """Note a phase's result; `cpu`: its CPU seconds, which show how much of the machine
+        it took (more than its wall time: it kept more than one core busy)."""
+        self.results.append((name, what, code, seconds, cpu))
         verdict = "passed" if code == 0 else f"FAILED (exit {code})"
-        print(f"=== {name}: {verdict} in {seconds:.0f} s ===", flush=True)
+        used = f" (CPU {cpu:.0f} s)" if cpu is not None else ""
+        print(f"=== {name}: {verdict} in {seconds:.0f} s{used} ===", flush=True)
 
     def environment(self, phase: Phase) -> dict[str, str]:
         env = dict(self.env)
@@ -116,8 +146,9 @@ class Runner:
         print(f"\n=== {phase.name}: {phase.what} ===", flush=True)
         began = time.perf_counter()
         command = [str(self.python), *phase.command, *(extra or [])]
-        code = subprocess.call(command, cwd=ROOT, env=self.environment(phase))
-        self.report(phase.name, phase.what, code, time.perf_counter() - began)
+        process = subprocess.Popen(command, cwd=ROOT, env=self.environment(phase))
+        code, cpu = wait(process)
+        self.report(phase.name, phase.what, code, time.perf_counter() - began, cpu)
         return code
 
     def start(self, phase: Phase, because: str) -> None:
@@ -136,11 +167,11 @@ class Runner:
         running = self.background.pop(name, None)
         if running is None:
             return
-        code = running.process.wait()
+        code, cpu = wait(running.process)
         running.log.seek(0)
         print(f"\n=== {name}: output ===\n{running.log.read()}", end="", flush=True)
         running.log.close()
-        self.report(name, running.phase.what, code, time.perf_counter() - running.began)
+        self.report(name, running.phase.what, code, time.perf_counter() - running.began, cpu)
 
     def join_all(self) -> None:
         for name in list(self.background):
@@ -185,7 +216,7 @@ def changed_run(runner: Runner) -> None:
     touched = Phase(
         "touched",
         "the unit tests and lessons (with solutions) the change touches",
-        (*PYTEST, *LESSON_RUN, *selection.tests, *notebooks, *WORKERS),
+        (*PYTEST, *LESSON_RUN, *selection.tests, *notebooks, *WORKERS, "--durations=10"),
     )
     runner.run(touched)
 
@@ -202,8 +233,12 @@ def main(argv: list[str]) -> int:
         )
         return 2
     start = time.perf_counter()
+    children_before = _children_cpu()
     python = _bootstrap.ensure_venv()
-    setup = ("setup", "virtual environment from requirements.lock", 0, time.perf_counter() - start)
+    setup = (
+        "setup", "virtual environment from requirements.lock", 0,
+        time.perf_counter() - start, _cpu_since(children_before),
+    )  # fmt: skip
     # Exercises passed while lessons run are recorded (hlcourse.progress): into a throwaway
     # file, never the developer's own progress. The lessons' runs are recorded there too.
     scratch = Path(tempfile.mkdtemp(prefix="hlcourse-check-"))
@@ -224,9 +259,10 @@ def main(argv: list[str]) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     total = time.perf_counter() - start
     print(f"\nmake {'check' if fast else 'test'} summary")
-    for name, what, code, seconds in runner.results:
-        print(f"  {'ok  ' if code == 0 else 'FAIL'}  {name:<8} {seconds:6.0f} s  {what}")
-    failed = [name for name, _, code, _ in runner.results if code != 0]
+    for name, what, code, seconds, cpu in runner.results:
+        used = f"{cpu:6.0f} s CPU" if cpu is not None else " " * 12
+        print(f"  {'ok  ' if code == 0 else 'FAIL'}  {name:<8} {seconds:6.0f} s {used}  {what}")
+    failed = [name for name, _, code, _, _ in runner.results if code != 0]
     verdict = "all phases passed" if not failed else "failed: " + ", ".join(failed)
     print(f"  total {total:.0f} s ({total / 60:.1f} min); {verdict}")
     return 1 if failed else 0
