@@ -11,9 +11,8 @@ item, `Solutions pass`, fails when:
 
 When HLCOURSE_RUN_RECORD names a folder, the run is recorded there (`run_records.py`): the
 browser phase runs the same lesson as shipped in JupyterLab, in another fresh kernel, and
-make test's `agree` phase compares the two runs cell by cell. Each lesson so runs twice in
-all, the browser's run doing double duty, where it ran three times before.
-Other notebooks are nbval's.
+make test's `agree` phase compares the two runs cell by cell: each lesson runs twice in all,
+the browser's run doing double duty. Other notebooks are nbval's.
 """
 
 from __future__ import annotations
