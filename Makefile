@@ -1,6 +1,7 @@
 # The course's two commands, and the tools behind them.
 #   make lab    set everything up (first time: a few minutes) and open the course in JupyterLab
 #   make test   set everything up and run every check, printing the time of each phase
+# While editing, `make check` runs only what a change touches (lint, its unit tests, its lessons).
 # Windows has no make: use `py -m hlcourse lab` (the same as `make lab`).
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ export HLCOURSE_VENV := $(abspath $(VENV))
 BIN := $(VENV)/bin
 ENV_PY := $(BIN)/python
 
-.PHONY: lab test bench sweep-memory lock new-lesson pair readme html env clean help
+.PHONY: lab test check bench sweep-memory lock new-lesson pair readme html env clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -17,8 +18,11 @@ help:  ## list the targets
 lab:  ## create .venv when missing, install the lock, start JupyterLab on notebooks/
 	$(PYTHON) -m hlcourse lab
 
-test:  ## set up, then lint, unit tests, lesson harness (nbval, pairs, re-run), bench check, browser
+test:  ## set up, then lint, import contracts, unit tests, lessons, browser, Binder; each lesson's two runs agree
 	$(PYTHON) tools/check.py
+
+check:  ## the fast tier: lint and import contracts, then the unit tests and lessons your change touches
+	$(PYTHON) tools/check.py --changed
 
 env:  ## only create or refresh .venv from requirements.lock
 	$(PYTHON) -m hlcourse._bootstrap

@@ -39,6 +39,15 @@ WIDGET_BUDGETS = {"feedback_s": 0.25, "final_s": 3.0}
 SOAK_BUDGETS = {"changes": 500, "rss_growth_mb": 50, "seconds_per_widget": 40}
 
 
+# The playground on default settings (issue 10, tools/bench_playground.py): at least this many
+# epochs per second while drawing at least this many full frames per second.
+PLAYGROUND_BUDGETS = {"epochs_per_second": 300, "frames_per_second": 20}
+
+# A lesson's first widget in JupyterLab in Chromium (`make bench`, tests/browser): seconds from
+# operating its main control to a new main picture, as the browser's own clock sees it.
+BROWSER_LATENCY_BUDGET_S = 10.0
+
+
 def budget_for(slug: str) -> dict[str, float]:
     """The time and memory budget of lesson `slug`."""
     return LESSON_BUDGETS.get(slug, BUDGETS)

@@ -1,4 +1,7 @@
-"""Every lesson has a current bench entry within budget (budgets live in hlcourse/_benchfile.py).
+"""The one place where budgets are checked: the results `make bench` recorded in fresh processes
+(bench/results.json) against the budgets in hlcourse/_benchfile.py. Unit tests assert
+behaviour, never wall-clock or memory limits, which depend on the machine and on what runs
+beside them. Every lesson has a current bench entry within budget.
 
 Editing a lesson changes its source hash: run `make bench` (or `python tools/bench.py SLUG`)
 and commit bench/results.json with it."""
@@ -10,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from hlcourse._benchfile import (
+    BROWSER_LATENCY_BUDGET_S,
     BUDGETS,
     LESSON_BUDGETS,
+    PLAYGROUND_BUDGETS,
     SOAK_BUDGETS,
     WIDGET_BUDGETS,
     budget_for,
@@ -69,7 +74,7 @@ def test_lesson_with_widgets_has_a_current_browser_latency(files):
         return
     assert entry, f"{files.slug} has widgets but no browser latency: run `make bench`"
     assert entry["source_sha256"] == source_hash(files.py), f"{files.slug}: re-run `make bench`"
-    assert 0 < entry["latency_s"] < 10
+    assert 0 < entry["latency_s"] <= BROWSER_LATENCY_BUDGET_S, entry
     if "hlc.widgets.playground(" in code:  # issue 11: the counter's rate as seen on screen
         assert entry.get("epochs_per_second", 0) > 0, entry
 
@@ -145,29 +150,29 @@ def test_memory_sweep_backs_the_recurrent_lesson():
 def test_playground_meets_its_speed_targets():
     """Issue 10: on default settings, at least 300 epochs/s while drawing at least 20 full
     frames/s, recorded with the ratio to one `fit` per epoch (measured in the same run)."""
-    from tools.bench_playground import TARGET_EPOCHS_PER_SECOND, TARGET_FRAMES_PER_SECOND
-
     speed = RESULTS.get("playground_speed")
     assert speed, "no playground speed recorded: run `make bench`"
-    assert speed["epochs_per_second"] >= TARGET_EPOCHS_PER_SECOND, speed
-    assert speed["frames_per_second"] >= TARGET_FRAMES_PER_SECOND, speed
+    assert speed["epochs_per_second"] >= PLAYGROUND_BUDGETS["epochs_per_second"], speed
+    assert speed["frames_per_second"] >= PLAYGROUND_BUDGETS["frames_per_second"], speed
     ratio = speed["epochs_per_second"] / speed["fit_loop_epochs_per_second"]
     assert abs(ratio - speed["ratio_to_fit_loop"]) <= 0.05 * ratio, speed
     assert "dataset=circle" in speed["settings"]["config"]
 
 
 def test_every_widget_has_a_soak_within_budget():
-    """Issue 13: every widget, driven through 500 changes from code at its smallest settings,
-    leaves its open figures as they were and no thread behind, grows resident memory by at
-    most 50 MB and takes at most 40 s (tools/bench_soak.py)."""
+    """Issue 13: every widget, driven through its changes from code at its smallest settings,
+    leaves its open figures as they were and no thread behind, and stays within the memory
+    and time budgets of `SOAK_BUDGETS` (tools/bench_soak.py)."""
     from tools.bench_soak import widget_names
 
     CHANGES, RSS_BUDGET_MB, SECONDS_PER_WIDGET = SOAK_BUDGETS.values()
     soak = RESULTS.get("soak")
     assert soak, "no soak recorded: run `python tools/bench_soak.py`"
-    assert soak["changes"] == CHANGES == 500
-    assert soak["rss_budget_mb"] == RSS_BUDGET_MB == 50
-    assert soak["seconds_budget_per_widget"] == SECONDS_PER_WIDGET == 40
+    recorded = (soak["changes"], soak["rss_budget_mb"], soak["seconds_budget_per_widget"])
+    assert recorded == (CHANGES, RSS_BUDGET_MB, SECONDS_PER_WIDGET), (
+        f"the soak was recorded against {recorded}, not today's budgets {SOAK_BUDGETS}: "
+        "run `python tools/bench_soak.py`"
+    )
     for name in widget_names():
         entry = soak["widgets"].get(name)
         assert entry, f"no soak recorded for {name}: run `python tools/bench_soak.py`"

@@ -3,7 +3,10 @@ CI and Binder; the lesson template produces a lesson that follows the template."
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -46,20 +49,53 @@ def test_the_lock_is_the_only_pin_file():
     assert pin_files == []
 
 
-def test_make_ci_and_binder_install_from_the_lock():
-    bootstrap = (ROOT / "hlcourse" / "_bootstrap.py").read_text()
-    assert 'LOCK_FILE = "requirements.lock"' in bootstrap
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
-    assert "tools/check.py" in (ROOT / "Makefile").read_text()
-    post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert "-r requirements.lock" in post_build and "--no-deps ." in post_build
+def test_the_set_up_installs_from_the_lock(tmp_path):
+    """`make` and the CLI set up only a checkout that has the lock (binder/postBuild installs
+    the same lock: tests/test_binder.py runs it)."""
+    from hlcourse import _bootstrap
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert not _bootstrap.is_checkout(tmp_path)
+    (tmp_path / "requirements.lock").write_text("")
+    assert _bootstrap.is_checkout(tmp_path)
+
+
+def test_make_test_and_make_check_run_the_check_script():
+    if shutil.which("make") is None:
+        pytest.skip("no make on this system (Windows): `python tools/check.py` is the same")
+    dry_run = subprocess.run(
+        ["make", "-n", "test", "check", "PYTHON=python3"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert dry_run.stdout.splitlines() == [
+        "python3 tools/check.py",
+        "python3 tools/check.py --changed",
+    ]
+
+
+def test_ci_runs_make_test(tmp_path):
+    """.ci/run, given a stand-in `make` that records its arguments, runs `make test`."""
+    fake = tmp_path / "make"
+    fake.write_text('#!/usr/bin/env bash\necho "$@" > "$MAKE_CALLS"\n')
+    fake.chmod(0o755)
+    calls = tmp_path / "calls.txt"
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+           "MAKE_CALLS": str(calls)}  # fmt: skip
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True, capture_output=True)
+    assert calls.read_text().split() == ["test"]
 
 
 def test_readme_leads_with_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     first_section = readme.split("\n## ")[1]
     assert first_section.startswith("Two commands")
-    assert "make lab" in first_section and "make test" in first_section
+    first_block = first_section.split("```")[1]
+    assert [line.split()[:2] for line in first_block.splitlines()[1:]] == [
+        ["make", "lab"],
+        ["make", "test"],
+    ]
+    # then the fast tier, for the edit-test loop
+    assert "make check" in first_section.split("```", 3)[3]
 
 
 @pytest.mark.parametrize("slug", ["01_why_hidden_layers", "12_playground"])
@@ -87,10 +123,6 @@ def test_new_lesson_never_overwrites(tmp_path, monkeypatch, capsys):
 
 
 def test_under_ci_an_unexplained_skip_fails_the_run(tmp_path):
-    import os
-    import shutil
-    import subprocess
-
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "skip_allowlist.txt").write_text("test_allowed.py::*  # reason given\n")
@@ -102,7 +134,9 @@ def test_under_ci_an_unexplained_skip_fails_the_run(tmp_path):
     )
 
     def run(target: str, ci: str) -> subprocess.CompletedProcess:
-        env = dict(os.environ, CI=ci)
+        # no entry-point plugins (nbval, xdist, ...): the skip rule is the root conftest's,
+        # and loading them would take most of this test's time
+        env = dict(os.environ, CI=ci, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         return subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", target],
             cwd=tmp_path, env=env, capture_output=True, text=True,

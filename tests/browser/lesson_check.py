@@ -93,6 +93,10 @@ class LessonResult:
     network_view: str | None = None
     """For a lesson with the playground's network view: the node hovered and the weight set
     (`check_network_view`); None otherwise."""
+    code_cells: tuple[tuple[str, list[dict]], ...] = field(default=(), repr=False)
+    """Every code cell's (source, outputs as nbformat dicts) right after Run All, before any
+    widget was operated: the shipped run that make test compares with the run with solutions
+    (`tests/lessons/run_records.py`)."""
 
 
 # --------------------------------------------------------------------------- page scripts
@@ -219,6 +223,22 @@ PREPARE_JS = _script(
   app.shell.activateById(panel.id);
 """
 )
+
+CODE_CELLS_JS = _script(
+    """
+  const panel = findPanel(path);
+  return panel.content.widgets.filter((cell) => cell.model.type === 'code').map((cell) => [
+    cell.model.sharedModel.getSource(),
+    // only what the comparison reads (`output_text`): pictures stay in the page
+    cell.model.outputs.toJSON().map((o) => ({
+      output_type: o.output_type, name: o.name, ename: o.ename, evalue: o.evalue,
+      text: Array.isArray(o.text) ? o.text.join('') : o.text,
+      data: o.data ? {'text/plain': [].concat(o.data['text/plain'] ?? []).join('')} : undefined,
+    })),
+  ]);
+"""
+)
+"""Every code cell's source and outputs, as the notebook model holds them."""
 
 RUN_ALL_JS = _script(
     """
@@ -792,6 +812,9 @@ def check_lesson_in_browser(
         to_idle = open_notebook(page, server, notebook_name, screenshot)
         page.evaluate(PREPARE_JS, notebook_name)
         run_s = run_all_cells(page, notebook_name, run_timeout_s or lesson_timeout_s(), screenshot)
+        code_cells = tuple(
+            (source, outputs) for source, outputs in page.evaluate(CODE_CELLS_JS, notebook_name)
+        )
         operated = operate_main_controls(page, notebook_name, picture_timeout_s, screenshot)
         action, latency = operated[0] if operated else (None, None)
         rate = None
@@ -813,6 +836,7 @@ def check_lesson_in_browser(
         epochs_per_second=rate,
         widgets_operated=tuple(operated),
         network_view=network,
+        code_cells=code_cells,
     )
 
 

@@ -21,6 +21,8 @@ from lab_server import LabServer
 from lesson_check import BrowserReport, check_lesson_in_browser, shows_as_notebook
 from nbformat import NotebookNode
 
+from tests.lessons.run_records import record_run
+
 if TYPE_CHECKING:  # conftest installs Playwright when it is missing, after collection
     from playwright.sync_api import Page
 
@@ -42,6 +44,8 @@ def test_lesson_runs_and_its_main_widget_responds(
     )
     browser_report.add(notebook.stem, result)
     print(f"{notebook.stem}: {result}")
+    # the shipped run, for make test's comparison with the lessons phase's run with solutions
+    record_run("shipped", notebook.stem, list(result.code_cells))
     if "hlc.widgets.playground(" in notebook.with_suffix(".py").read_text(encoding="utf-8"):
         # the lesson shows the playground: its network view must have been hovered and edited
         assert result.network_view is not None and "neuron:" in result.network_view, result
@@ -339,7 +343,8 @@ def test_checker_operates_each_kind_of_main_control(
         run_timeout_s=60,
         picture_timeout_s=10,
     )
-    assert result.latency_s is not None and 0 < result.latency_s < 10, result
+    # measured at all (`picture_timeout_s` bounds it: a slower picture fails the check itself)
+    assert result.latency_s is not None and result.latency_s > 0, result
     assert result.control is not None and result.control.startswith(
         kind.replace("_", "-").replace("dropdown", "select")
     ), result
@@ -358,7 +363,7 @@ def test_checker_operates_every_widget(
         picture_timeout_s=10,
     )
     assert len(result.widgets_operated) == 2, result
-    assert all(0 < latency < 10 for _, latency in result.widgets_operated), result
+    assert all(latency > 0 for _, latency in result.widgets_operated), result
     assert result.latency_s == result.widgets_operated[0][1], result
 
 

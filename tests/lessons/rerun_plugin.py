@@ -1,101 +1,80 @@
-"""nbval, then the re-run check, in one kernel per lesson (`make test`'s lessons phase loads
-this plugin with `-p tests.lessons.rerun_plugin`).
+"""nbval over every lesson with its exercises filled in with their reference solutions
+(`make test`'s lessons phase loads this plugin with `-p tests.lessons.rerun_plugin`).
 
-nbval runs every code cell of a lesson as shipped (items `Cell N`). This plugin then runs the
-lesson a second time in the same kernel with every exercise filled in with its reference
-solution (items `Cell N (re-run with solutions)`). A re-run item fails when:
+Each lesson (`NN_slug.ipynb`) runs once, in a fresh kernel, with every exercise's learner
+part replaced by its reference solution (items `Cell N`: each must run without error). A last
+item, `Solutions pass`, fails when:
 
-- the cell raises on the second run;
-- it is an exercise: the shipped run did not say "not attempted", or the solution did not pass;
-- it is any other cell: its text differs from the first run's after the shared sanitizer
-  (a lesson that depends on hidden state or on the learner's answers);
-- the first run printed a warning on stderr (a learner would see it).
+- the lesson has no exercises (`check('NN.K', answer)` cells) to fill in;
+- an exercise's solution did not say "passed";
+- a cell showed a warning on stderr (a learner would see it).
 
-A lesson without exercises gets a failing `Exercises` item. Running the lesson twice instead
-of three times (nbval, then two runs of a separate re-run test) saves a third of the phase.
-Only lessons (`NN_slug.ipynb`) collected by nbval are extended; other notebooks are nbval's.
+When HLCOURSE_RUN_RECORD names a folder, the run is recorded there (`run_records.py`): the
+browser phase runs the same lesson as shipped in JupyterLab, in another fresh kernel, and
+make test's `agree` phase compares the two runs cell by cell: each lesson runs twice in all,
+the browser's run doing double duty. Other notebooks are nbval's.
 """
 
 from __future__ import annotations
 
-import copy
-
-import nbformat
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
-from hlcourse._notebooks import EXERCISE_CALL, LESSON_NAME, fill_in_solutions, output_text
+from hlcourse._notebooks import EXERCISE_CALL, LESSON_NAME, fill_in_solutions
+from tests.lessons.run_records import cell_text, record_run, warning_shown
 
 
-def _text(outputs) -> str:
-    return output_text(nbformat.v4.new_code_cell(outputs=list(outputs)))
+class SolutionsPass(pytest.Item):
+    """After the whole lesson ran with solutions: every exercise passed, no warning shown;
+    the run is recorded for the comparison with the browser's shipped run."""
 
-
-class RerunCell(IPyNbCell):
-    """A code cell run the second time, after the whole lesson ran once as shipped."""
-
-    def __init__(self, *args, first: IPyNbCell, exercise: str | None, **kwargs):
+    def __init__(self, *args, cells: list[IPyNbCell], exercises: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.first = first
-        self.exercise = exercise
+        self.cells = cells
+        self.exercises = exercises
 
     def runtest(self):
-        first_outputs = getattr(self.first, "test_outputs", None)
-        if first_outputs is None:
-            pytest.fail(f"{self.first.name} did not run the first time, so it cannot be compared")
-        super().runtest()  # runs the cell in the lesson's kernel; raises if the cell raises
-        first, second = _text(first_outputs), _text(self.test_outputs)
-        stderr = "".join(o.get("text", "") for o in first_outputs if o.get("name") == "stderr")
-        if "Warning" in stderr:
+        if not self.exercises:
             pytest.fail(
-                f"{self.first.name} shows a warning to the learner (catch it where the lesson "
-                f"teaches it, or fix its cause):\n{stderr[:500]}"
+                f"{self.path.name} has no exercises (check('NN.K', answer) cells) to fill in"
             )
-        if self.exercise:
-            if "not attempted" not in first:
-                pytest.fail(
-                    f"exercise {self.exercise} as shipped should say 'not attempted': {first}"
+        problems, record = [], []
+        for item in self.cells:
+            outputs = getattr(item, "test_outputs", None)
+            if outputs is None:
+                problems.append(f"{item.name} did not run, so the lesson cannot be judged")
+                continue
+            record.append((item.cell.source, outputs))
+            shown = warning_shown(outputs)
+            if shown:
+                problems.append(
+                    f"{item.name} shows a warning to the learner (catch it where the lesson "
+                    f"teaches it, or fix its cause):\n{shown[:500]}"
                 )
-            if "passed" not in second:
-                pytest.fail(
-                    f"the reference solution of exercise {self.exercise} did not pass: {second}"
+            match = EXERCISE_CALL.search(item.cell.source)
+            if match and "passed" not in cell_text(outputs):
+                problems.append(
+                    f"the reference solution of exercise {match.group(1)} did not pass: "
+                    f"{cell_text(outputs)[:500]}"
                 )
-        elif first != second:
-            pytest.fail(
-                f"{self.first.name} printed different text on the second run:\n"
-                f"first:  {first[:500]}\nsecond: {second[:500]}"
-            )
+        if problems:
+            pytest.fail("\n".join(problems))
+        record_run("solutions", self.path.stem, record)
 
-
-class NoExercises(pytest.Item):
-    """Fails: every lesson has exercises, and the re-run check needs them."""
-
-    def runtest(self):
-        pytest.fail(f"{self.path.name} has no exercises (check('NN.K', answer) cells) to fill in")
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::{self.name}"
 
 
 class LessonNotebook(IPyNbFile):
-    """nbval's notebook collector, followed by the re-run of the lesson with solutions."""
+    """nbval's notebook collector, with the exercises filled in before the cells run."""
 
     def collect(self):
-        shipped = list(super().collect())
-        yield from shipped
-        filled = copy.deepcopy(self.nb)
-        if not fill_in_solutions(filled):
-            yield NoExercises.from_parent(self, name="Exercises")
-            return
-        code = [cell for cell in filled.cells if cell.cell_type == "code"]
-        for item, cell in zip(shipped, code, strict=True):
-            match = EXERCISE_CALL.search(cell.source)
-            yield RerunCell.from_parent(
-                self,
-                name=f"{item.name} (re-run with solutions)",
-                cell_num=item.cell_num,
-                cell=cell,
-                options=item.options,
-                first=item,
-                exercise=match.group(1) if match else None,
-            )
+        cells = list(super().collect())  # reads self.nb; each item holds its cell
+        exercises = fill_in_solutions(self.nb)  # edits those same cells, before any runs
+        yield from cells
+        yield SolutionsPass.from_parent(
+            self, name="Solutions pass", cells=cells, exercises=exercises
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)

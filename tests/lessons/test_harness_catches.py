@@ -1,11 +1,13 @@
 """The harness itself is tested: each kind of broken lesson must make it fail.
 
 The lesson runs go through the same command as `make test`'s lessons phase (nbval with
-tests/lessons/rerun_plugin.py), in a subprocess, on small lessons written here.
+tests/lessons/rerun_plugin.py), in a subprocess, on small lessons written here; the comparison
+of two runs (run_records.py, make test's agree phase) is given records made here.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,8 +16,16 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from nbformat.v4 import new_output
 
-from hlcourse._notebooks import find_lessons, pair_differences, stored_outputs
+from hlcourse._notebooks import execute, find_lessons, pair_differences, stored_outputs
+from tests.lessons.run_records import (
+    RECORD_ENV,
+    cell_text,
+    check_records,
+    compare_runs,
+    record_run,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,14 +57,19 @@ def write_lesson(folder: Path, source: str, slug: str = "98_broken") -> tuple[Pa
     return py, ipynb
 
 
-def run_harness(ipynb: Path) -> subprocess.CompletedProcess:
-    """The lessons phase's command (tools/check.py) on one notebook."""
+def run_harness(ipynb: Path, record: Path | None = None) -> subprocess.CompletedProcess:
+    """The lessons phase's command (tools/check.py) on one notebook; its run recorded into
+    `record` when given."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop(RECORD_ENV, None)
+    if record is not None:
+        env[RECORD_ENV] = str(record)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p",
          "tests.lessons.rerun_plugin", "--nbval-lax", "--nbval-current-env", "-rf",
          str(ipynb), "--rootdir", str(ipynb.parent)],
         capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=env,
     )  # fmt: skip
 
 
@@ -63,37 +78,69 @@ def broken(tmp_path):
     return write_lesson(tmp_path, SOURCE)
 
 
-def test_a_lesson_that_raises_fails_both_runs(broken):
+def test_a_lesson_that_raises_fails(broken):
     result = run_harness(broken[1])
     assert result.returncode == 1, result.stdout[-2000:]
     assert "this lesson is broken on purpose" in result.stdout
-    # nbval's Cell 1 fails; the lesson has no exercises, so the re-run is one failing item
+    # nbval's Cell 1 fails; the lesson has no exercises, so `Solutions pass` fails too
     assert "FAILED" in result.stdout and "Cell 1" in result.stdout
     assert "has no exercises" in result.stdout
 
 
-def test_a_clean_lesson_with_an_exercise_passes_both_runs(tmp_path):
+def test_a_clean_lesson_with_an_exercise_passes_and_is_recorded(tmp_path):
     _, ipynb = write_lesson(tmp_path, "# %%\nvalue = 2\nprint(value)\n" + EXERCISE, "97_clean")
-    result = run_harness(ipynb)
+    record = tmp_path / "record"
+    result = run_harness(ipynb, record)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "6 passed" in result.stdout  # 3 code cells, each run twice
+    assert "4 passed" in result.stdout  # 3 code cells run once, then `Solutions pass`
+    solutions = json.loads((record / "solutions" / "97_clean.json").read_text())["cells"]
+    assert [cell_text(cell["outputs"]) for cell in solutions][0] == "[stdout] 2"
+    # the shipped run, in another fresh kernel (the browser phase records it in JupyterLab)
+    shipped = nbformat.read(ipynb, as_version=4)
+    execute(shipped, cwd=tmp_path)
+    cells = [(c.source, c.outputs) for c in shipped.cells if c.cell_type == "code"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(RECORD_ENV, str(record))
+        record_run("shipped", "97_clean", cells)
+    assert check_records(record, ["97_clean"]) == []
 
 
-def test_a_lesson_that_prints_differently_on_the_second_run_fails(tmp_path):
-    counter = "# %%\nruns = globals().get('runs', 0) + 1\nprint('run', runs)\n"
-    _, ipynb = write_lesson(tmp_path, counter + EXERCISE, "96_hidden_state")
-    result = run_harness(ipynb)
-    assert result.returncode == 1, result.stdout[-2000:]
-    assert "printed different text on the second run" in result.stdout
-    assert "1 failed, 5 passed" in result.stdout
+def test_a_solution_that_fails_is_caught():
+    failed = [new_output("stream", name="stdout", text="Exercise 00.1: not yet\n")]
+    problems = compare_runs(
+        [shipped_cell(EXERCISE_SOURCE, "not attempted")],
+        [{"source": EXERCISE_SOURCE, "outputs": failed}],
+        "93_wrong",
+    )
+    assert "did not pass" in problems[0]
 
 
-def test_an_exercise_shipped_with_its_answer_fails(tmp_path):
-    solved = EXERCISE.replace("answer = ...", "answer = 3")
-    _, ipynb = write_lesson(tmp_path, solved, "95_solved")
-    result = run_harness(ipynb)
-    assert result.returncode == 1, result.stdout[-2000:]
-    assert "should say 'not attempted'" in result.stdout
+def shipped_cell(source: str, text: str) -> dict:
+    return {"source": source, "outputs": [new_output("stream", name="stdout", text=text + "\n")]}
+
+
+EXERCISE_SOURCE = 'answer = ...\nhlc.check("00.1", answer)'
+
+
+def test_a_lesson_that_prints_differently_in_two_kernels_fails():
+    """A cell that depends on hidden state (a counter, the clock, the learner's answers)."""
+    problems = compare_runs(
+        [shipped_cell("print(runs)", "run 1"), shipped_cell(EXERCISE_SOURCE, "not attempted")],
+        [shipped_cell("print(runs)", "run 2"), shipped_cell(EXERCISE_SOURCE, "passed")],
+        "96_hidden_state",
+    )
+    assert len(problems) == 1 and "printed different text in two fresh kernels" in problems[0]
+    same = compare_runs(
+        [shipped_cell("fit()", "took 3 ms")], [shipped_cell("fit()", "took 5 ms")], "96"
+    )
+    assert same == []  # timings are sanitized away
+
+
+def test_an_exercise_shipped_with_its_answer_fails():
+    problems = compare_runs(
+        [shipped_cell(EXERCISE_SOURCE, "passed")], [shipped_cell(EXERCISE_SOURCE, "passed")], "95"
+    )
+    assert "should say 'not attempted'" in problems[0]
 
 
 def test_a_warning_shown_to_the_learner_fails(tmp_path):
@@ -102,6 +149,18 @@ def test_a_warning_shown_to_the_learner_fails(tmp_path):
     result = run_harness(ipynb)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "shows a warning to the learner" in result.stdout
+    stderr = new_output("stream", name="stderr", text="UserWarning: careful\n")
+    problems = compare_runs(
+        [{"source": "warn()", "outputs": [stderr]}], [shipped_cell("warn()", "")], "94"
+    )
+    assert "shows a warning to the learner (shipped" in problems[0]
+
+
+def test_a_run_that_did_not_finish_is_caught(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "92_x.json").write_text(json.dumps({"cells": []}))
+    (problem,) = check_records(tmp_path, ["92_x"])
+    assert "no shipped run recorded" in problem and "browser phase" in problem
 
 
 def test_an_out_of_sync_pair_is_caught(broken):
@@ -127,3 +186,13 @@ def test_a_missing_twin_is_found(broken):
     ipynb.unlink()
     (lesson,) = find_lessons(py.parent)
     assert lesson.py.exists() and not lesson.ipynb.exists()
+
+
+def test_a_figure_shown_between_two_prints_reads_as_nbval_reads_it():
+    """JupyterLab keeps a figure between two prints; nbval puts a cell's prints together."""
+    figure = {"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}}
+    shipped = shipped_cell("fit()", "first")
+    shipped["outputs"] += [figure, *shipped_cell("fit()", "second")["outputs"]]
+    solutions = shipped_cell("fit()", "first\nsecond")
+    solutions["outputs"].append(figure)
+    assert compare_runs([shipped], [solutions], "91") == []
