@@ -208,22 +208,23 @@ def empty_pool(monkeypatch):
     """An empty pool of shared loops, and a list of every loop compiled while the test runs."""
     from collections import OrderedDict
 
-    from hlcourse import training
+    from hlcourse.training import _fast, _model_loop, _pooled_loop
 
     compiled = []
-    original = training._compile_loop
+    original = _model_loop.compile_loop
 
     def counting(*args, **kwargs):
         compiled.append(original(*args, **kwargs))
         return compiled[-1]
 
-    monkeypatch.setattr(training, "_POOL", OrderedDict())
-    monkeypatch.setattr(training, "_compile_loop", counting)
+    monkeypatch.setattr(_pooled_loop, "POOL", OrderedDict())
+    for strategy in (_fast, _pooled_loop):  # both trace loops of their own with it
+        monkeypatch.setattr(strategy, "compile_loop", counting)
     return compiled
 
 
 def traces(compiled) -> int:
-    return sum(loop["run_chunk"].function.experimental_get_tracing_count() for loop in compiled)
+    return sum(loop.run_chunk.function.experimental_get_tracing_count() for loop in compiled)
 
 
 def state(model) -> list[np.ndarray]:
@@ -246,12 +247,12 @@ def test_loops_pushed_out_of_the_pool_are_counted_towards_clearing_kernels(
     """A traced loop pushed out of the pool leaves its kernel in TensorFlow's cache; every
     `FREED_LOOPS` of them the cache is cleared (hlcourse._tf.memory). A loop never traced left
     nothing there and is not counted; trainings after a clearing train as before."""
-    from hlcourse import training
     from hlcourse._tf import memory as _memory
+    from hlcourse.training import _pooled_loop
 
     cleared = []
     clear = _memory._clear_kernel_cache
-    monkeypatch.setattr(training, "POOLED_ARCHITECTURES", 2)
+    monkeypatch.setattr(_pooled_loop, "POOLED_ARCHITECTURES", 2)
     monkeypatch.setattr(_memory, "FREED_LOOPS", 2)
     monkeypatch.setattr(_memory, "_freed_loops", [0])
     monkeypatch.setattr(_memory, "_clear_kernel_cache", lambda: cleared.append(1) or clear())
@@ -259,7 +260,7 @@ def test_loops_pushed_out_of_the_pool_are_counted_towards_clearing_kernels(
     for width in (3, 4, 5, 6, 3):  # five architectures through a pool of two
         history = train_fast(net((width,)), xor.x_train, xor.y_train, epochs=3, learning_rate=0.05)
         losses.append(history["loss"])
-    assert len(empty_pool) == 5 and len(training._POOL) == 2
+    assert len(empty_pool) == 5 and len(_pooled_loop.POOL) == 2
     assert len(cleared) == 1 and _memory._freed_loops == [1]  # 3 pushed out: 3, 4 | 5
     assert losses[-1] == losses[0]  # width 3 again, traced again after the clearing
     # Width 7 is cancelled before its first chunk: its twin is made, never traced. It pushes
@@ -274,14 +275,14 @@ def test_loops_pushed_out_of_the_pool_are_counted_towards_clearing_kernels(
 def test_one_full_batch_loop_serves_every_number_of_samples(xor, net, empty_pool, monkeypatch):
     """Full batch, the number of samples is left open in the traced loop: a model of a seen
     architecture trained on fewer points traces nothing, and trains exactly as alone."""
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
     kwargs = {"epochs": 5, "learning_rate": 0.05, "validation_data": (xor.x_test, xor.y_test)}
     few = (xor.x_train[:40], xor.y_train[:40])
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     alone = net((6,), seed=2, dropout=0.2, batch_norm=True)
     expected = train_fast(alone, *few, **kwargs)
-    monkeypatch.setattr(training, "_POOLING", True)
+    monkeypatch.setattr(_pooled_loop, "POOLING", True)
     train_fast(net((6,), seed=1, dropout=0.2, batch_norm=True), xor.x_train, xor.y_train, **kwargs)
     shared = net((6,), seed=2, dropout=0.2, batch_norm=True)
     assert train_fast(shared, *few, **kwargs) == expected
@@ -311,7 +312,7 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_shared_loop_trains_exactly_as_a_loop_of_its_own(xor, net, empty_pool, monkeypatch,
                                                            case):  # fmt: skip
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
     build, settings, compiled = CASES[case]
     val = {"validation_data": (xor.x_test, xor.y_test)}
@@ -322,7 +323,7 @@ def test_a_shared_loop_trains_exactly_as_a_loop_of_its_own(xor, net, empty_pool,
 
     results = {}
     for pooling in (False, True):
-        monkeypatch.setattr(training, "_POOLING", pooling)
+        monkeypatch.setattr(_pooled_loop, "POOLING", pooling)
         if pooling:  # another model trains first, leaving its state in the shared loop
             run_twice(fresh(5), xor.x_train, xor.y_train, **settings, **val)
         model = fresh(1)
@@ -340,7 +341,7 @@ def test_a_shared_loop_trains_exactly_as_a_loop_of_its_own(xor, net, empty_pool,
 
 def test_trainings_that_take_turns_on_a_shared_loop_keep_their_own_state(xor, net, empty_pool,
                                                                           monkeypatch):  # fmt: skip
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
     kwargs = {"learning_rate": 0.05, "batch_size": 50, "chunk": 2}
     data = (xor.x_train, xor.y_train)
@@ -348,11 +349,11 @@ def test_trainings_that_take_turns_on_a_shared_loop_keep_their_own_state(xor, ne
     def fresh(seed):
         return net((8,), seed=seed, dropout=0.2, batch_norm=True)
 
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     a_alone, b_alone = fresh(1), fresh(2)
     a_history = train_fast(a_alone, *data, epochs=6, **kwargs)
     b_history = [train_fast(b_alone, *data, epochs=2, **kwargs) for _ in range(3)]
-    monkeypatch.setattr(training, "_POOLING", True)
+    monkeypatch.setattr(_pooled_loop, "POOLING", True)
     a, b = fresh(1), fresh(2)
     b_turns = []
 
@@ -378,9 +379,9 @@ def custom_gradient_names() -> set[str]:
 def test_training_leaves_no_custom_gradient_registered(xor, net, monkeypatch):
     """Keras' optimizer registers a custom gradient in TensorFlow's global registry every time a
     training loop is traced; train_fast must remove it, or every loop stays in memory."""
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     before = custom_gradient_names()
     for hidden in ((3,), (5, 2)):  # a loop of its own each: two traces
         train_fast(net(hidden), xor.x_train, xor.y_train, epochs=2)
@@ -392,13 +393,13 @@ def test_a_freed_model_frees_its_training_loop(xor, net, monkeypatch):
     import gc
     import weakref
 
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     model = net((4,))
     train_fast(model, xor.x_train, xor.y_train, epochs=2, batch_size=50)
     (loop,) = model._hlc_training_loops.values()
-    graph = weakref.ref(loop["run_chunk"].function.get_concrete_function().graph)
+    graph = weakref.ref(loop.run_chunk.function.get_concrete_function().graph)
     del model, loop
     gc.collect()
     assert graph() is None
@@ -409,7 +410,7 @@ def test_a_learners_own_custom_gradient_is_left_alone(xor, net, monkeypatch):
     learner stays registered."""
     import tensorflow as tf
 
-    from hlcourse import training
+    from hlcourse.training import _pooled_loop
 
     @tf.custom_gradient
     def halved_gradient(x):
@@ -422,7 +423,7 @@ def test_a_learners_own_custom_gradient_is_left_alone(xor, net, monkeypatch):
             y = halved_gradient(x) * 3.0
         return tape.gradient(y, x)
 
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     assert float(gradient_of_learners_op(tf.constant(2.0))) == 1.5  # traced: registered
     learners = custom_gradient_names()
     train_fast(net((3,)), xor.x_train, xor.y_train, epochs=2)
@@ -433,10 +434,10 @@ def test_a_learners_own_custom_gradient_is_left_alone(xor, net, monkeypatch):
 def test_the_adam_train_fast_makes_has_one_name(net):
     """For models of one name its variables' names repeat from one model to the next
     (TensorFlow caches a kernel per variable name), instead of Keras' adam_1, adam_2, ..."""
-    from hlcourse import training
+    from hlcourse.training import _arguments
 
     models = [net((3,), name="same_name") for _ in range(2)]
-    made = [training._resolve_optimizer(model, None, 0.1) for model in models]
+    made = [_arguments.resolve_optimizer(model, None, 0.1) for model in models]
     for optimizer, model in zip(made, models, strict=True):
         optimizer.build(model.trainable_variables)
     assert [o.name for o in made] == ["train_fast_adam"] * 2
