@@ -60,6 +60,8 @@ def _as_array(name: str, value: Any) -> np.ndarray:
 
 
 def check_inputs(name: str, value: Any, sample_shape: tuple | None = None) -> np.ndarray:
+    """`value` as a float32 array of shape ``(n_samples, ...)``, at least one sample, finite;
+    with `sample_shape`, each sample of that shape (validation inputs shaped like x)."""
     array = _as_array(name, value)
     if array.ndim < 2:
         hint = "For a single feature use x.reshape(-1, 1)" if array.ndim == 1 else ""
@@ -76,6 +78,7 @@ def check_inputs(name: str, value: Any, sample_shape: tuple | None = None) -> np
 
 
 def check_targets(name: str, value: Any, n: int, x_name: str) -> np.ndarray:
+    """`value` as an array of finite numbers with one target per row of `x_name` (`n`)."""
     array = _as_array(name, value)
     if array.ndim == 0 or len(array) != n:
         v.fail(

@@ -39,6 +39,7 @@ from hlcourse.training._arguments import (  # noqa: E402
     resolve_loss,
     resolve_optimizer,
 )
+from hlcourse.training._loop import Loop  # noqa: E402
 from hlcourse.training._model_loop import compile_loop  # noqa: E402
 
 __all__ = ["CACHED_LOOPS", "MAX_EPOCHS", "PROGRESS_REPORTS", "train_fast"]
@@ -210,17 +211,15 @@ def train_fast(
         loops = {}
         # Past Keras' attribute tracking: a private cache, not part of the model's config.
         object.__setattr__(model, "_hlc_training_loops", loops)
-    loop = loops.pop(cache_key, None)
+    loop: Loop | None = loops.pop(cache_key, None)
     if loop is None and shared_loop and compiled_optimizer is None and not stopping:
-        # A plain Dense chain: one loop for every layer size (see hlcourse._dense_loop).
-        run = _dense_loop.dense_run(
+        # A plain Dense chain: one loop for every layer size (hlcourse.training._dense_loop).
+        loop = _dense_loop.dense_run(
             model, loss_fn, keras_object_key(loss_fn), accuracy_fn(kind, loss_fn),
             (kind, bool(getattr(loss_fn, "from_logits", False))),
             DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate,
             (x, y, *val_arrays), batch, keep=(compiled_optimizer, loss),
         )  # fmt: skip
-        if run is not None:
-            loop = run
     if loop is None and _pooled_loop.POOLING:
         loop = _pooled_loop.pooled_loop(
             model, compiled_optimizer, learning_rate, loss, loss_fn, kind, loss_key,

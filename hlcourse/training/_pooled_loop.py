@@ -76,7 +76,7 @@ def pooled_loop(
     copy of this model's state (weights, batch-norm statistics, dropout seeds, the optimizer's
     slots) that is copied back after it. None when that copy could not be exact (a subclassed
     model, custom layers, losses or optimizers): then the model gets a loop of its own."""
-    config = pool_config(model)
+    config = _pool_config(model)
     if config is None:
         return None
     if loss_key[0] in ("name", "inferred"):
@@ -124,7 +124,7 @@ def pooled_loop(
     return PooledLoop(twin, state, (compiled_optimizer, loss))
 
 
-def pool_config(model: keras.Model) -> dict | None:
+def _pool_config(model: keras.Model) -> dict | None:
     """The model's config with what the compiled loop does not depend on taken out: layer
     names numbered in order, initializers (the weights exist already) and seeds (dropout's
     seed lives in a variable). None for models a config cannot rebuild exactly."""
