@@ -22,6 +22,12 @@ compiled function builds its kernel again on its next call (0.4-0.8 s for a trai
 eager op's, well under a millisecond), and a TensorFlow 1-style random op given its own seed
 (``tf.random.uniform(..., seed=1)``) starts its sequence again. Keras' random numbers, which
 the course uses, are stateless and do not change.
+
+Upstream: the eager context caches a kernel per op and set of attributes with no bound. The
+report that traced a memory leak to it (`UPSTREAM_ISSUE`) was closed, and the pull request that
+would have bounded the cache (tensorflow/tensorflow#42337) was closed unmerged; no release
+bounds it yet (`FIXED_IN`). ``malloc_trim`` is glibc's behaviour, not TensorFlow's, and
+stays needed whatever TensorFlow does.
 """
 
 from __future__ import annotations
@@ -30,12 +36,25 @@ import threading
 from collections.abc import Iterable
 
 __all__ = [
+    "CHECKED_WITH",
+    "FIXED_IN",
     "FREED_LOOPS",
     "KERNEL_SHAPES",
+    "UPSTREAM_ISSUE",
     "bound_kernel_cache",
     "note_freed_loop",
     "return_freed_memory",
 ]
+
+UPSTREAM_ISSUE = "https://github.com/tensorflow/tensorflow/issues/40171"
+"""Memory that grows as the eager kernel cache gathers kernels (closed upstream, not fixed)."""
+
+FIXED_IN: str | None = None
+"""The TensorFlow version whose kernel cache no longer grows with every new variable shape:
+none yet."""
+
+CHECKED_WITH = "2.21"
+"""The newest TensorFlow on which new variable shapes were seen to keep memory for good."""
 
 KERNEL_SHAPES = 48
 """New variable shapes `bound_kernel_cache` lets TensorFlow's kernel cache gather before it

@@ -108,7 +108,7 @@ def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
     compiled_loss = getattr(model, "loss", None) if getattr(model, "compiled", False) else None
     if loss is None and compiled_loss is None and _keras.model_style(model) == "subclassed":
         loss = _subclassed_loss(model, x)
-    loss_fn, kind, _ = _training._resolve_loss(model, loss)
+    loss_fn, kind, _ = _training.resolve_loss(model, loss)
     if loss is not None:
         source = loss
     elif getattr(model, "compiled", False) and getattr(model, "loss", None) is not None:
@@ -120,8 +120,8 @@ def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
         if isinstance(source, str)
         else getattr(source, "name", None) or getattr(source, "__name__", type(source).__name__)
     )
-    units = _training._output_units(model, x)
-    y = _training._match_targets("y", y, units, kind)
+    units = _training.output_units(model, x)
+    y = _training.match_targets("y", y, units, kind)
     if kind == "sparse" and units is not None and (y.min() < 0 or y.max() >= units):
         v.fail(
             "y",

@@ -18,7 +18,7 @@ from hlcourse.diagnostics._gradients import (
     _main_weight,
     _std_ratio,
 )
-from hlcourse.training import _named_loss
+from hlcourse.training import named_loss
 
 
 class UpdateRatioTracker(keras.callbacks.Callback):
@@ -98,7 +98,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
             v.fail("loss", "a loss name, a keras.losses object (not its class), a function "
                     "or None", loss, error=TypeError)  # fmt: skip
         if isinstance(loss, str):
-            _named_loss(loss)  # refuses a name Keras does not know, as train_fast does
+            named_loss(loss)  # refuses a name Keras does not know, as train_fast does
         self.loss = loss
         self.history: dict[str, Any] = {"step": [], "update": {}, "grad": {}}
         self._before: dict[str, np.ndarray] | None = None

@@ -45,7 +45,6 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, plots, render
-from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -272,8 +271,6 @@ class ArchitectureExplorer(TrainsInBackground, widgets.VBox):
             ),
             name=MODEL_NAME,
         )
-        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
-        _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         drawing = [0.0]  # seconds spent drawing while training, not counted as training time
         last_picture = [changed]
 

@@ -26,7 +26,6 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, initialization, plots, render
-from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["GradientExplorer", "gradient_explorer"]
@@ -123,8 +122,6 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         thread; None once a newer setting has arrived."""
         started = time.perf_counter()
         model = _build_network(*settings, width=self.width, seed=self.seed)
-        # A new shape keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
-        _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         if self._background.is_stale(generation):
             return None
         norms = self._gradient_norms(model, self._x, self._y)

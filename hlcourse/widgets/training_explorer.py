@@ -43,7 +43,6 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, render
-from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -280,8 +279,6 @@ class TrainingExplorer(TrainsInBackground, widgets.VBox):
             ),
             name=MODEL_NAME,
         )
-        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
-        _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         if setting["optimizer"] == "sgd":
             # Compiled with the optimizer alone: train_fast reads the loss from the softmax
             # output (sparse categorical crossentropy), as for the uncompiled Adam model.

@@ -23,7 +23,6 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, render
-from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["ACTIVATIONS", "WidthExplorer", "width_explorer"]
@@ -164,8 +163,6 @@ class WidthExplorer(TrainsInBackground, widgets.VBox):
             initializer=keras.initializers.GlorotUniform(seed=self.seed),
             name=MODEL_NAME,
         )
-        # A new width keeps kernels in TensorFlow's cache for good: bounded (hlcourse._tf.memory).
-        _memory.bound_kernel_cache(tuple(weight.shape) for weight in model.weights)
         history = self._training.train_fast(
             model,
             dataset.x_train,

@@ -1,5 +1,5 @@
-"""One compiled training loop for plain Dense networks of every size (`train_fast`'s
-``shared_loop=True``).
+"""One compiled training loop for plain Dense networks of every size: `train_fast`'s
+``shared_loop=True`` strategy.
 
 `train_fast` otherwise traces a loop for each new model: the loop closes over the model's
 variables and its optimizer, so its graph fixes every layer's size. TensorFlow keeps about
@@ -27,9 +27,8 @@ Keras loop, reads the logits back from the output sigmoid), gradients from a Gra
 and Adam's update written as ``keras.optimizers.Adam.update_step`` writes it: the same
 history and weights as the Keras loop to float32 rounding (tested). The price is speed per
 epoch: the activation switch and the identity layers cost 1.2-2 times the Keras loop's time
-per epoch (1,000 full-batch epochs on 300 points, 2 cores shared with another job: 2 x 8
-relu 0.46-0.55 s against 0.27-0.40 s; 6 x 64, 2.2-3.0 s against 1.4-2.4 s), which is why it
-is an option, for widgets that build many shapes, rather than the default. Anything else (a
+per epoch (measured on full-batch runs of 2 x 8 and 6 x 64 relu networks), which is why it is
+an option, for widgets that build many shapes, rather than the default. Anything else (a
 compiled optimizer, early stopping, other layers, regularizers, constraints) goes through the
 Keras loop.
 """
@@ -39,12 +38,20 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 
-__all__ = ["HIDDEN_ACTIVATIONS", "DenseRun", "dense_run"]
+__all__ = [
+    "HIDDEN_ACTIVATIONS",
+    "DenseRun",
+    "SharedFunction",
+    "dense_layers",
+    "dense_run",
+    "tracing_count",
+]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 """Activations a hidden layer may have here, in the order of the loop's activation indices."""
@@ -58,8 +65,24 @@ fills the rest with identity layers; deeper networks get a loop of their own dep
 LINEAR = HIDDEN_ACTIVATIONS.index("linear")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
 
-_LOOPS: dict[tuple, Any] = {}
+
+@dataclass(frozen=True)
+class SharedFunction:
+    """A shared loop: the ``tf.function`` every model of its kind trains in, and the history
+    keys it returns."""
+
+    function: Any
+    keys: tuple[str, ...]
+
+
+_LOOPS: dict[tuple, SharedFunction] = {}
 _LOOPS_LOCK = threading.Lock()
+
+
+def tracing_count() -> int:
+    """How many times the shared loops made so far were traced (once each when all is well)."""
+    with _LOOPS_LOCK:
+        return sum(loop.function.experimental_get_tracing_count() for loop in _LOOPS.values())
 
 
 def _activation_name(function: Any, names: tuple[str, ...] = HIDDEN_ACTIVATIONS) -> str | None:
@@ -114,11 +137,12 @@ def dense_run(
     learning_rate: float,
     arrays: tuple[np.ndarray, ...],
     batch: int,
+    keep: tuple = (),
 ) -> DenseRun | None:
     """A `DenseRun` training `model` with a fresh Adam, or None when the model, loss or data
     are not ones this loop trains exactly as the Keras loop would. `loss_key` names the Keras
-    loss object `loss_fn` by class and config (`training._keras_object_key`), None for any
-    other loss."""
+    loss object `loss_fn` by class and config (`hlcourse.training._arguments.keras_object_key`),
+    None for any other loss; `keep` is the `Loop`'s."""
     layers = dense_layers(model)
     if (
         layers is None
@@ -146,16 +170,19 @@ def dense_run(
                 slots, key[1], loss_fn, accuracy, batch == len(x), has_val, arrays
             )
         loop = _LOOPS[key]
-    return DenseRun(model, layers, slots, loop, learning_rate, batch)
+    return DenseRun(model, layers, slots, loop, learning_rate, batch, keep)
 
 
 class DenseRun:
-    """``run_chunk(x, y, orders, [x_val, y_val])`` for one model, as the Keras loop's: the
-    model's weights and this run's Adam slots go into the shared loop and come back updated.
+    """One model's entry for the shared loop (a `Loop`, and its own `ChunkRun`):
+    ``run(x, y, orders, [x_val, y_val])`` as the Keras loop's, the model's weights and this
+    run's Adam slots going into the shared loop and coming back updated. The Adam slots stay
+    here between `train_fast` calls, so a second call continues training.
 
     Attributes:
         function: the shared ``tf.function`` (for its tracing count).
         keys: the history keys the chunks return.
+        keep: see `Loop`.
     """
 
     def __init__(
@@ -163,14 +190,15 @@ class DenseRun:
         model: keras.Model,
         layers: list,
         slots: int,
-        loop: dict,
+        loop: SharedFunction,
         learning_rate: float,
         batch: int,
+        keep: tuple = (),
     ) -> None:
         import tensorflow as tf
 
         self.variables = list(model.trainable_variables)
-        self.function, self.keys = loop["function"], loop["keys"]
+        self.function, self.keys, self.keep = loop.function, loop.keys, keep
         hidden = layers[:-1]
         # The identity layers after the real hidden ones: as wide as the last of them (or the
         # inputs), kernel I, bias 0, linear; `real` says which slots train.
@@ -186,6 +214,14 @@ class DenseRun:
         self.iterations = tf.constant(0, tf.int64)
         self.learning_rate = tf.constant(learning_rate, tf.float32)
         self.batch = tf.constant(batch, tf.int32)
+
+    def start(self, model: keras.Model) -> DenseRun:
+        """Itself: the Adam slots carry over from one call to the next."""
+        return self
+
+    def best_weights(self) -> tuple[float, list[np.ndarray]]:
+        """Never trained with early stopping: nothing to restore."""
+        return np.inf, []
 
     def _slots(self, weights: list) -> list:
         """The model's weights with the identity layers put in before the output layer's."""
@@ -211,7 +247,7 @@ def _make_loop(
     full_batch: bool,
     has_val: bool,
     arrays: tuple[np.ndarray, ...],
-) -> dict:
+) -> SharedFunction:
     import tensorflow as tf
 
     ops = keras.ops
@@ -310,4 +346,4 @@ def _make_loop(
     ]  # fmt: skip
     if has_val:
         signature += [matrix, tf.TensorSpec([None] * arrays[3].ndim, tf.as_dtype(arrays[3].dtype))]
-    return {"function": tf.function(run, input_signature=signature), "keys": keys}
+    return SharedFunction(tf.function(run, input_signature=signature), tuple(keys))

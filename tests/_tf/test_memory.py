@@ -6,11 +6,16 @@ from __future__ import annotations
 import ctypes
 import gc
 
+from hlcourse import _tf
 from hlcourse._tf import memory as _memory
 from hlcourse._tf.memory import KERNEL_SHAPES, bound_kernel_cache, return_freed_memory
 from tools.bench_soak import resident_mb
 
 BLOCK = 64 * 1024  # below glibc's mmap threshold: taken from the heap
+RETIRE = (
+    "retire this workaround: remove bound_kernel_cache and note_freed_loop from "
+    "hlcourse._tf.memory and their calls in hlcourse.training"
+)
 
 
 def test_freed_heap_pages_are_given_back():
@@ -75,7 +80,11 @@ def test_new_variable_shapes_keep_memory_until_the_kernel_cache_is_bounded(monke
 
     clears: list[bool] = []
     unbounded = _grown_mb(variables(range(1000, 1800), bounded=False))
-    assert unbounded > 15, unbounded
+    assert unbounded > 15, (
+        f"800 new variable shapes kept only {unbounded:.1f} MB: TensorFlow "
+        f"{tf.__version__} may bound its kernel cache ({_memory.UPSTREAM_ISSUE}); if so, "
+        f"{RETIRE}"
+    )
     bounded = _grown_mb(variables(range(2000, 2800), bounded=True))
     assert bounded < 6, (bounded, unbounded)  # the first clearing freed the earlier 800 too
     assert sum(clears) == 800 // (KERNEL_SHAPES + 1)  # once per KERNEL_SHAPES + 1 new shapes
@@ -93,3 +102,12 @@ def test_shapes_seen_again_are_not_counted_twice(monkeypatch):
     assert bound_kernel_cache([(0, 1), (KERNEL_SHAPES, 1)]) is True  # one more than the bound
     assert cleared == [1]
     assert _memory._shapes_seen == {(0, 1), (KERNEL_SHAPES, 1)}  # counted afresh from these
+
+
+def test_the_kernel_cache_workaround_is_retired_from_its_fixing_version():
+    import tensorflow as tf
+
+    assert not _tf.reached(_memory.FIXED_IN), (
+        f"TensorFlow {tf.__version__} reaches {_memory.FIXED_IN}, which bounds its kernel "
+        f"cache ({_memory.UPSTREAM_ISSUE}): {RETIRE}"
+    )

@@ -1,4 +1,4 @@
-"""Tests for hlcourse._dense_loop: with ``shared_loop=True`` train_fast trains plain Dense chains
+"""Tests for hlcourse.training._dense_loop: with ``shared_loop=True`` train_fast trains plain Dense chains
 of every size with one shared loop, computing what the Keras loop computes; other models (and
 the default) still take the Keras loop."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hlcourse import _dense_loop, data, training
+from hlcourse import data
 from hlcourse.models import build_dense_network, compile_for
-from hlcourse.training import train_fast
+from hlcourse.training import _dense_loop, _pooled_loop, train_fast
 
 EPOCHS = 12  # few enough that float32 rounding cannot grow into a visible difference
 
@@ -70,12 +70,12 @@ def test_the_shared_loop_trains_as_the_keras_loop(keras_fresh, xor, sine, monkey
     kwargs = {"epochs": EPOCHS // 2, "learning_rate": 0.05, "chunk": 4,
               "validation_data": (ds.x_test, ds.y_test), **settings}  # fmt: skip
     results = {}
-    monkeypatch.setattr(training, "_POOLING", False)
+    monkeypatch.setattr(_pooled_loop, "POOLING", False)
     for shared in (True, False):
         model = build(keras_fresh, 7)
         first = train_fast(model, ds.x_train, ds.y_train, shared_loop=shared, **kwargs)
         second = train_fast(model, ds.x_train, ds.y_train, shared_loop=shared, **kwargs)
-        kinds = {type(loop["run_chunk"]) for loop in model._hlc_training_loops.values()}
+        kinds = {type(loop) for loop in model._hlc_training_loops.values()}
         results[shared] = ({k: first[k] + second[k] for k in first}, model.get_weights(), kinds)
     (ours, our_weights, our_kinds), (keras_, keras_weights, keras_kinds) = results.values()
     assert our_kinds == {_dense_loop.DenseRun} and _dense_loop.DenseRun not in keras_kinds
@@ -94,14 +94,14 @@ def test_one_trace_serves_every_layer_size_and_hidden_activation(keras_fresh, xo
         train_fast(model, xor.x_train, xor.y_train, epochs=3, learning_rate=0.1,
                    validation_data=(xor.x_test, xor.y_test), shared_loop=True)  # fmt: skip
         (loop,) = model._hlc_training_loops.values()
-        function = function or loop["run_chunk"].function
-        assert loop["run_chunk"].function is function
+        function = function or loop.function
+        assert loop.function is function
     assert function.experimental_get_tracing_count() == 1
     deeper = build_dense_network(2, (3, 3, 3), output="binary")
     train_fast(deeper, xor.x_train, xor.y_train, epochs=3,
                validation_data=(xor.x_test, xor.y_test), shared_loop=True)  # fmt: skip
     (loop,) = deeper._hlc_training_loops.values()
-    assert loop["run_chunk"].function is not function  # past 2 hidden layers: the loop of 6
+    assert loop.function is not function  # past 2 hidden layers: the loop of 6
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_other_models_and_settings_take_the_keras_loop(keras_fresh, xor, what):
     train_fast(model, xor.x_train, xor.y_train, epochs=3,
                validation_data=(xor.x_test, xor.y_test), **kwargs)  # fmt: skip
     for loop in model._hlc_training_loops.values():
-        assert not isinstance(loop["run_chunk"], _dense_loop.DenseRun)
+        assert not isinstance(loop, _dense_loop.DenseRun)
 
 
 def test_dense_layers_names_exactly_the_plain_chains(keras_fresh):
@@ -146,4 +146,4 @@ def test_by_default_a_plain_chain_trains_in_a_loop_of_its_own(keras_fresh, xor):
     model = build_dense_network(2, (4,), output="binary")
     train_fast(model, xor.x_train, xor.y_train, epochs=2)
     (loop,) = model._hlc_training_loops.values()
-    assert not isinstance(loop["run_chunk"], _dense_loop.DenseRun)
+    assert not isinstance(loop, _dense_loop.DenseRun)
