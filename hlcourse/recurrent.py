@@ -132,7 +132,7 @@ def gradient_through_time(
     _check_layer_type(layer)
     x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
-    loss_fn, _, targets = _gradients._loss_and_targets(model, x, y, None)
+    loss_fn, _, targets = _gradients.loss_and_targets(model, x, y, None)
     with tf.GradientTape() as tape:
         recorded: list[tuple[Any, dict]] = []
         pred = _run_recording(model, tf.constant(x), chosen, recorded, tape)
@@ -400,7 +400,7 @@ def _check_layer_type(layer: Any) -> None:
 def _check_inputs(model: Any, x: Any) -> np.ndarray:
     from hlcourse.diagnostics import _gradients
 
-    return _gradients._check_model_inputs(model, x)
+    return _gradients.check_model_inputs(model, x)
 
 
 def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
