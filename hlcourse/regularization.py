@@ -166,7 +166,7 @@ class RegularizationRun:
     @property
     def label(self) -> str:
         """The settings in a few words, e.g. ``"60 samples · dropout 0.3 · L2 0.001"``."""
-        return _label(self.samples, self.dropout, self.regularizer, self.reg_strength,
+        return run_label(self.samples, self.dropout, self.regularizer, self.reg_strength,
                       self.patience, self.batch_norm, self.batch_norm_position,
                       self.batch_norm_momentum)  # fmt: skip
 
@@ -286,7 +286,7 @@ def run_regularization(
 
     from hlcourse import training
 
-    pool = _pool(seed)
+    pool = data_pool(seed)
     x_train, y_train = pool.x_train[:samples], pool.y_train[:samples]
     # Seeded initializers and dropout masks, not keras.utils.set_random_seed: the global seed
     # is shared state a widget's thread must not touch. A SeedGenerator gives each layer its
@@ -372,7 +372,7 @@ def overfitting_data(samples: int = 60, seed: int = 0) -> data.Dataset:
     """
     samples = v.check_int("samples", samples, low=10, high=POOL)
     seed = v.check_int("seed", seed, low=0, high=9999)
-    pool = _pool(seed)
+    pool = data_pool(seed)
     return dataclasses.replace(pool, x_train=pool.x_train[:samples], y_train=pool.y_train[:samples])
 
 
@@ -430,7 +430,7 @@ def _activate(activation: Callable, z: np.ndarray) -> np.ndarray:
 _POOLS: dict[int, data.Dataset] = {}
 
 
-def _pool(seed: int) -> data.Dataset:
+def data_pool(seed: int) -> data.Dataset:
     """The training pool and the validation points of a seed (made once, then reused)."""
     if seed not in _POOLS:
         _POOLS[seed] = data.make_classification(
@@ -464,10 +464,12 @@ def _score(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return loss, float(np.mean((p > 0.5) == (y == 1)))
 
 
-def _label(
+def run_label(
     samples, dropout, regularizer, reg_strength, patience, batch_norm,
     batch_norm_position=None, batch_norm_momentum=None,
 ) -> str:  # fmt: skip
+    """A run's settings in a few words (``"40 samples · dropout 0.3 · L2 0.001"``), as the
+    lab's legend and status line show them."""
     parts = [f"{samples} samples"]
     if dropout > 0:
         parts.append(f"dropout {dropout:g}")

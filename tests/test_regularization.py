@@ -24,7 +24,7 @@ def keras_once():
 
 def test_overfitting_data_is_what_run_regularization_trains_and_scores_on():
     ds = overfitting_data(samples=60, seed=2)
-    pool = regularization._pool(2)
+    pool = regularization.data_pool(2)
     assert ds.x_train.shape == (60, 2) and ds.y_train.shape == (60,)
     assert ds.x_test.shape == (regularization.VALIDATION, 2)
     np.testing.assert_array_equal(ds.x_train, pool.x_train[:60])

@@ -74,7 +74,7 @@ def test_the_record_holds_settings_history_and_scores(short_run):
 
 def test_scores_are_what_evaluate_reports_for_the_kept_weights(short_run):
     model = models.compile_for(short_run.model)
-    pool = module._pool(0)
+    pool = module.data_pool(0)
     train = model.evaluate(pool.x_train[:30], pool.y_train[:30], verbose=0, return_dict=True)
     val = model.evaluate(pool.x_test, pool.y_test, verbose=0, return_dict=True)
     assert short_run.train_loss == pytest.approx(train["loss"], rel=1e-4)
@@ -128,10 +128,10 @@ def test_the_penalty_is_in_the_history_not_in_the_gap(keras_once):
 
 
 def test_more_samples_are_a_longer_prefix_of_the_same_pool(keras_once):
-    pool = module._pool(0)
+    pool = module.data_pool(0)
     assert len(pool.x_train) == module.POOL and len(pool.x_test) == module.VALIDATION
-    assert module._pool(0) is pool  # made once per seed
-    assert not np.array_equal(module._pool(1).x_train[:5], pool.x_train[:5])
+    assert module.data_pool(0) is pool  # made once per seed
+    assert not np.array_equal(module.data_pool(1).x_train[:5], pool.x_train[:5])
 
 
 def test_epochs_to_finds_the_first_epoch_at_or_below_a_loss(short_run):

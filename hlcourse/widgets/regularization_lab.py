@@ -49,8 +49,8 @@ from hlcourse.regularization import (  # noqa: F401  (names the tests and lesson
     POOL,
     VALIDATION,
     RegularizationRun,
-    _label,
-    _pool,
+    data_pool,
+    run_label,
     run_regularization,
 )
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
@@ -221,7 +221,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
         """Grey out what does not apply and name the next run (nothing is trained)."""
         self.reg_strength.disabled = self.regularizer.value == "none"
         self.patience.disabled = not self.early_stopping.value
-        words = html.escape(_label(**_label_settings(self.settings())))
+        words = html.escape(run_label(**_label_settings(self.settings())))
         self.next_run.value = f"next run: {words}"
 
     # --- requests (main thread) -------------------------------------------------------------
@@ -233,7 +233,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
             number = self._shown + 1
             earlier = list(self.runs)
             self.progress.max, self.progress.value = settings["epochs"], 0
-            words = html.escape(_label(**_label_settings(settings)))
+            words = html.escape(run_label(**_label_settings(settings)))
             self.status.value = f"training run #{number} ({words})…"
             self._background.request((settings, number, earlier))
 
@@ -256,7 +256,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
 
         def progress(done: int, history: dict[str, list[float]]) -> None:
             epochs = settings["epochs"]
-            words = html.escape(_label(**_label_settings(settings)))
+            words = html.escape(run_label(**_label_settings(settings)))
             if not self._background.publish(
                 generation, lambda: self._put_progress(number, words, done, epochs)
             ):
@@ -355,7 +355,7 @@ def _picture(curves: list[tuple], newest: RegularizationRun | None, training: tu
     map_ax = figure.add_axes((0.735, 0.12, 0.25, 0.78))
     if training is not None:
         number, settings, history = training
-        words = _label(**_label_settings(settings))
+        words = run_label(**_label_settings(settings))
         shown = [*curves, (number, words, history, None, None)]
     else:
         shown = list(curves)
@@ -396,7 +396,7 @@ def _picture(curves: list[tuple], newest: RegularizationRun | None, training: tu
     loss_ax.set_title("loss per epoch: validation solid, training dashed", fontsize=10)
     loss_ax.grid(alpha=0.3)
 
-    pool = _pool(seed)
+    pool = data_pool(seed)
     if newest is not None:
         number = curves[-1][0]
         points = data.Dataset(DATASET, "binary", pool.x_train[: newest.samples],
@@ -450,7 +450,7 @@ def _caption(curves: list[tuple], newest: RegularizationRun | None, training: tu
         number, settings, history = training
         done = len(history["loss"])
         text = (
-            f"Run #{number} ({html.escape(_label(**_label_settings(settings)))}) is training: "
+            f"Run #{number} ({html.escape(run_label(**_label_settings(settings)))}) is training: "
             f"epoch {done} of {settings['epochs']}, training loss {history['loss'][-1]:.3f}, "
             f"validation loss {history['val_loss'][-1]:.3f}."
         )
