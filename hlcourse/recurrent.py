@@ -434,32 +434,24 @@ def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
 def _run_recording(model: Any, x: Any, layer: Any, recorded: list, tape: Any = None) -> Any:
     """Run `model` on `x` (inference mode) while `layer` records the input its call() gets
     (and its other arguments: mask, initial state). With a `tape`, that input is watched."""
-    call = layer.call
-    missing = object()
-    before = layer.__dict__.get("call", missing)
 
-    def recording_call(*args, **kwargs):
-        args = list(args)
-        if args:
-            inputs = args[0]
-        else:  # called with keywords only: the first argument is the sequence
-            key = next(iter(kwargs))
-            inputs = kwargs.pop(key)
-        if tape is not None:
-            tape.watch(inputs)
-        recorded.append((inputs, dict(kwargs)))
-        return call(inputs, *args[1:], **kwargs)
+    def wrap(_layer: Any, call: Any) -> Any:
+        def recording_call(*args, **kwargs):
+            args = list(args)
+            if args:
+                inputs = args[0]
+            else:  # called with keywords only: the first argument is the sequence
+                key = next(iter(kwargs))
+                inputs = kwargs.pop(key)
+            if tape is not None:
+                tape.watch(inputs)
+            recorded.append((inputs, dict(kwargs)))
+            return call(inputs, *args[1:], **kwargs)
 
-    # A temporary instance attribute that shadows the class's `call`, as hlcourse.probe does
-    # (bypassing Keras' attribute tracking); removed again below.
-    object.__setattr__(layer, "call", recording_call)
-    try:
+        return recording_call
+
+    with _keras.patched_calls([layer], wrap):
         return model(x, training=False)
-    finally:
-        if before is missing:
-            object.__delattr__(layer, "call")
-        else:
-            object.__setattr__(layer, "call", before)
 
 
 def _require_one_run(model: Any, name: str, recorded: list) -> None:
