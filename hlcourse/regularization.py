@@ -240,21 +240,9 @@ def run_regularization(
     """
     samples = v.check_int("samples", samples, low=10, high=POOL)
     dropout = v.check_number("dropout", dropout, low=0, high=MAX_DROPOUT)
-    if regularizer is not None:
-        regularizer = v.check_choice(
-            "regularizer", regularizer, ("l1", "l2"), hint="Or None for no penalty"
-        )
-        reg_strength = v.check_number(
-            "reg_strength", 0.001 if reg_strength is None else reg_strength,
-            low=0, high=1, low_open=True,
-        )  # fmt: skip
-    elif reg_strength is not None:
-        v.fail(
-            "regularizer",
-            "'l1' or 'l2' when `reg_strength` is given",
-            regularizer,
-            hint=f"reg_strength={reg_strength!r} needs a penalty to scale, e.g. regularizer='l2'",
-        )
+    regularizer, reg_strength = v.check_regularizer(
+        regularizer, reg_strength, default_strength=0.001, high=1
+    )
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_PATIENCE, hint="Or None")
     batch_norm = v.check_bool("batch_norm", batch_norm)

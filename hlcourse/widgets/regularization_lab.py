@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 import time
 from typing import Any
 
@@ -483,20 +482,6 @@ def _caption(curves: list[tuple], newest: RegularizationRun | None, training: tu
     return text
 
 
-def _check_step(name: str, value: Any, steps: tuple) -> Any:
-    """`value` if it is one of `steps` (numbers, compared with isclose), else a clear error."""
-    listed = ", ".join(f"{step:g}" for step in steps)
-    if all(isinstance(step, int) for step in steps):
-        value = v.check_int(name, value, low=steps[0], high=steps[-1])
-    else:
-        value = v.check_number(name, value, low=steps[0], high=steps[-1])
-    for step in steps:
-        if math.isclose(value, step, rel_tol=1e-9):
-            return step
-    v.fail(name, f"one of {listed}", value, hint="The lab's slider offers only these")
-    return value  # not reached
-
-
 def regularization_lab(
     *,
     samples: int = 60,
@@ -533,17 +518,23 @@ def regularization_lab(
     Returns:
         A `RegularizationLab` (an `ipywidgets.VBox`).
     """
-    samples = int(_check_step("samples", samples, SAMPLE_CHOICES))
+    samples = int(
+        v.check_step("samples", samples, SAMPLE_CHOICES, hint="The lab's slider offers only these")
+    )
     dropout = v.check_number("dropout", dropout, low=0, high=MAX_DROPOUT)
     if regularizer is not None:
         regularizer = v.check_choice(
-            "regularizer", regularizer, ("l1", "l2"), hint="Or None for no penalty"
+            "regularizer", regularizer, v.REGULARIZERS, hint="Or None for no penalty"
         )
-    reg_strength = _check_step("reg_strength", reg_strength, STRENGTH_CHOICES)
+    reg_strength = v.check_step(
+        "reg_strength", reg_strength, STRENGTH_CHOICES, hint="The lab's slider offers only these"
+    )
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_PATIENCE, hint="Or None")
     batch_norm = v.check_bool("batch_norm", batch_norm)
-    epochs = int(_check_step("epochs", epochs, EPOCH_CHOICES))
+    epochs = int(
+        v.check_step("epochs", epochs, EPOCH_CHOICES, hint="The lab's slider offers only these")
+    )
     seed = v.check_int("seed", seed, low=0, high=9999)
     first_run = v.check_bool("first_run", first_run)
     return RegularizationLab(
