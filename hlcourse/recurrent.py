@@ -29,6 +29,7 @@ import numpy as np
 
 from hlcourse import _keras
 from hlcourse import _validate as v
+from hlcourse.diagnostics._gradients import check_model_inputs, loss_and_targets
 
 __all__ = [
     "GATE_NAMES",
@@ -78,9 +79,9 @@ def hidden_states(model: Any, x: Any, *, layer: str | int | None = None) -> np.n
         A float32 array of shape ``(n_samples, steps, units)``: ``states[i, t]`` is the state
         after step t of sequence i.
     """
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = _check_inputs(model, x)
+    x = check_model_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
     inputs, kwargs = _recorded_input(model, x, name, chosen)
     config = dict(chosen.get_config())
@@ -126,13 +127,11 @@ def gradient_through_time(
     """
     import tensorflow as tf
 
-    from hlcourse.diagnostics import _gradients
-
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = _check_inputs(model, x)
+    x = check_model_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
-    loss_fn, _, targets = _gradients.loss_and_targets(model, x, y, None)
+    loss_fn, _, targets = loss_and_targets(model, x, y, None)
     with tf.GradientTape() as tape:
         recorded: list[tuple[Any, dict]] = []
         pred = _run_recording(model, tf.constant(x), chosen, recorded, tape)
@@ -247,9 +246,9 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
         ``(n_sequences, steps, units)``; ``gates.names`` lists what there is
         (``GATE_NAMES[gates.cell]``).
     """
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = _check_inputs(model, x)
+    x = check_model_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
     inputs, kwargs = _recorded_input(model, x, name, chosen)
     if kwargs.get("mask") is not None:
@@ -378,13 +377,6 @@ def _recurrent_types() -> tuple[type, ...]:
     return tuple(getattr(keras.layers, name) for name in RECURRENT_CELLS)
 
 
-def _check_built_model(model: Any) -> Any:
-
-    model = v.check_model("model", model)
-    v.require_built(model, "its recurrent layers can be read")
-    return model
-
-
 def _check_layer_type(layer: Any) -> None:
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
@@ -395,12 +387,6 @@ def _check_layer_type(layer: Any) -> None:
             layer,
             error=TypeError,
         )
-
-
-def _check_inputs(model: Any, x: Any) -> np.ndarray:
-    from hlcourse.diagnostics import _gradients
-
-    return _gradients.check_model_inputs(model, x)
 
 
 def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:

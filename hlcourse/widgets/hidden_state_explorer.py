@@ -341,7 +341,9 @@ def hidden_state_explorer(
     Returns:
         A `HiddenStateExplorer` (an `ipywidgets.VBox`).
     """
-    style = _check_model(model)
+    from hlcourse import _keras  # Keras loads when the widget is built, not at import
+
+    style = _keras.model_style(v.check_model("model", model))
     x = v.check_array("sequences", sequences, hint="Pass a batch of sequences, e.g. x_test[:5]")
     if x.ndim not in (2, 3):
         v.fail(
@@ -370,12 +372,6 @@ def hidden_state_explorer(
             hint=f"It has {units}; the picture has a row per unit",
         )
     return HiddenStateExplorer(gates, np.asarray(x), names, sequence, step)
-
-
-def _check_model(model: Any) -> str:
-    from hlcourse import probe
-
-    return probe.model_style(model)
 
 
 def _check_feature_names(feature_names: Any, x: np.ndarray) -> tuple[str, ...]:
