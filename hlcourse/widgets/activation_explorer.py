@@ -38,7 +38,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import activations, render
+from hlcourse import activations, palette, render
 
 __all__ = ["ActivationExplorer", "activation_explorer"]
 
@@ -61,10 +61,10 @@ LABEL_CACHE_SIZE = 8
 # 1.5 pixels in from both sides is 0.2 pixels from the corner's centre).
 LEGEND_EDGE = 1.5
 _NUMBERS = ("mean", "std", "saturated", "dead")  # the statistics the cache keeps (no arrays)
-FUNCTION_COLOR = "#0072B2"  # Okabe-Ito blue
-SLOPE_COLOR = "#E69F00"  # Okabe-Ito orange
-PRE_COLOR = "#56B4E9"  # Okabe-Ito sky blue
-OUT_COLOR = "#009E73"  # Okabe-Ito bluish green
+FUNCTION_COLOR = palette.BLUE
+SLOPE_COLOR = palette.ORANGE
+PRE_COLOR = palette.SKY_BLUE
+OUT_COLOR = palette.GREEN
 ZONE_FACE, ZONE_EDGE = "0.88", "0.55"
 
 

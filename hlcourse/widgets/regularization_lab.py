@@ -38,7 +38,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, plots, render
+from hlcourse import data, palette, plots, render
 from hlcourse.regularization import (  # noqa: F401  (names the tests and lesson read here)
     BN_MOMENTUM,
     DATASET,
@@ -361,8 +361,8 @@ def _picture(curves: list[tuple], newest: RegularizationRun | None, training: tu
     handles = []
     highest, longest = 0.0, 1
     for number, label, history, kept, gap in shown:
-        color = plots.RUN_COLORS[(number - 1) % len(plots.RUN_COLORS)]
-        marker = plots.RUN_MARKERS[(number - 1) % len(plots.RUN_MARKERS)]
+        color = palette.RUN_COLORS[(number - 1) % len(palette.RUN_COLORS)]
+        marker = palette.RUN_MARKERS[(number - 1) % len(palette.RUN_MARKERS)]
         epochs = np.arange(1, len(history["loss"]) + 1)
         every = max(1, len(epochs) // 8)
         style = {"color": color, "marker": marker, "markersize": 4, "markevery": every}

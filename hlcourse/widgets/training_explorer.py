@@ -42,7 +42,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, render
+from hlcourse import data, palette, render
 from hlcourse._tf import memory as _memory
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
@@ -80,7 +80,7 @@ THREAD_NAME = "hlc-training-explorer"
 # process, and Keras' own names are new for every model ("sequential_7/hidden_1/kernel"): with
 # one name they repeat, and the cache grows only with new shapes.
 MODEL_NAME = "training_explorer"
-TRAIN_COLOR, VALIDATION_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
+TRAIN_COLOR, VALIDATION_COLOR = palette.BLUE, palette.ORANGE
 
 
 def parameter_count(hidden_1: int, hidden_2: int) -> int:
