@@ -20,10 +20,9 @@ moving averages) and without the weight penalty, so runs with and without a regu
 compared on the same footing. The training curves in ``history`` are what Keras' ``fit``
 reports: measured while training, with dropout on and the penalty added.
 
-Settings and speed: full-batch Adam (learning rate 0.01), one step per epoch, in one compiled
-loop (`hlcourse.training.train_fast`). On a 2-core machine shared with other jobs (load average
-about 3) a run of 300 epochs took 0.8-2.3 s, most of it tracing the compiled loop. Each run kept
-in a process added about 8 MB.
+Settings: full-batch Adam (learning rate 0.01), one step per epoch, in one compiled loop
+(`hlcourse.training.train_fast`), so a run of 300 epochs takes a second or two, most of it
+tracing that loop.
 
 A sweep over seeds 0-4 (60 samples, 300 epochs; gap = validation minus training loss):
 no regularization 1.03-2.40 (training loss 0.001-0.023 and accuracy 1.0, the validation loss
