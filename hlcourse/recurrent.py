@@ -29,7 +29,6 @@ import numpy as np
 
 from hlcourse import _keras
 from hlcourse import _validate as v
-from hlcourse.diagnostics._gradients import check_model_inputs, loss_and_targets
 
 __all__ = [
     "GATE_NAMES",
@@ -81,7 +80,7 @@ def hidden_states(model: Any, x: Any, *, layer: str | int | None = None) -> np.n
     """
     model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = check_model_inputs(model, x)
+    x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
     inputs, kwargs = _recorded_input(model, x, name, chosen)
     config = dict(chosen.get_config())
@@ -129,8 +128,10 @@ def gradient_through_time(
 
     model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = check_model_inputs(model, x)
+    x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
+    from hlcourse.diagnostics._gradients import loss_and_targets
+
     loss_fn, _, targets = loss_and_targets(model, x, y, None)
     with tf.GradientTape() as tape:
         recorded: list[tuple[Any, dict]] = []
@@ -248,7 +249,7 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
     """
     model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
-    x = check_model_inputs(model, x)
+    x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
     inputs, kwargs = _recorded_input(model, x, name, chosen)
     if kwargs.get("mask") is not None:
@@ -387,6 +388,15 @@ def _check_layer_type(layer: Any) -> None:
             layer,
             error=TypeError,
         )
+
+
+def _check_inputs(model: Any, x: Any) -> np.ndarray:
+    """`x` as a float32 array that fits the model's input, checked as the diagnostics check it
+    (imported here: the diagnostics bring in the training code, which reading states never
+    needs)."""
+    from hlcourse.diagnostics._gradients import check_model_inputs
+
+    return check_model_inputs(model, x)
 
 
 def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
