@@ -404,3 +404,20 @@ def check_step(
             return step
     listed = ", ".join(f"{step:g}" for step in steps)
     fail(name, f"one of {listed}", value, hint=hint)
+
+
+def check_new_folder(name: str, value: Any, *, file_hint: str = "It is a file; give a folder"):
+    """Return `value` as a `pathlib.Path` (``~`` expanded) to a folder that exists or can be
+    created: refuses what is not a path, an empty path (it would mean the current folder) and
+    the path of a file (`file_hint` says what to do instead)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)):
+        fail(name, "a path to a folder", value, error=TypeError)
+    if not os.fspath(value).strip():
+        fail(name, "a path to a folder", value, "An empty path would mean the current folder")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        fail(name, "a path to a folder", str(value), file_hint)
+    return path
