@@ -117,10 +117,15 @@ def _input_flags(mean: float, std: float, limits: diagnostics.Thresholds) -> lis
 
 
 def activation_flags(
-    stats: ActivationStats, by_name: dict[str, Any], limits: diagnostics.Thresholds
+    stats: ActivationStats,
+    by_name: dict[str, Any],
+    limits: diagnostics.Thresholds | None = None,
 ) -> list[Flag]:
     """The problems `stats` shows, judged by `limits`: blown-up outputs, identical units,
-    saturated and dead units, each a `Flag` with its remedy."""
+    saturated and dead units, each a `Flag` with its remedy. Without `limits`, the package's
+    constants as they are when it runs."""
+    if limits is None:
+        limits = _package_thresholds()
     flags = []
     for row in stats:
         layer = by_name.get(CALL_SUFFIX.sub("", row.layer))
