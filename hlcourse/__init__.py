@@ -8,13 +8,21 @@ Lessons start with::
 Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when first used, so
 ``hlc.data``, ``hlc.plots`` and friends are there when a lesson reaches for them.
 
-Layers, bottom to top (nothing imports upward): `data`, `shapes`, `sequences`, `lessons`,
-`course_files`, `progress`,
-`exercises` -> `models`, `training`, `subclassed` -> `probe`, `regularization`, `activations`,
-`initialization`
--> `diagnostics`, `training_watch`, `representations`, `recurrent` -> `render`, `plots` (a package:
-one module per family of pictures, every plot reachable as ``hlc.plots.X``)
--> `widgets` -> `doctor`, `html_export` -> `cli`. (`playground`: its state and engine sit beside `models`.)
+Layers, bottom to top; a module imports only from its own layer or those below it:
+
+1. shared internals: `_validate` (argument checks and the errors that teach), `_keras` (Keras
+   introspection), `_tf` (each TensorFlow workaround), `_files` (atomic writes), `palette`;
+2. data: `data`, `shapes`, `sequences`;
+3. models and training: `models`, `subclassed`, `initialization`, `training`,
+   `regularization`;
+4. looking inside a network: `probe`, `activations`, `representations`, `recurrent`,
+   `diagnostics`, `training_watch`;
+5. pictures: `render` (figures and arrays to PNG), `plots` (a package, one module per family
+   of pictures, every plot reachable as ``hlc.plots.X``);
+6. the playground's state, model, training loop and engine (`playground`);
+7. `widgets`, one module per explorer;
+8. the course's bookkeeping and command line: `lessons`, `progress`, `exercises`,
+   `expectations`, `environment`, `doctor`, `course_files`, `html_export`, `cli`.
 """
 
 from __future__ import annotations

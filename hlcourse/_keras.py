@@ -1,7 +1,9 @@
 """Keras introspection the package shares: what kind of model this is, which layer gives its
 output, which layers it holds (however deep) and under which paths, and which layers a
-`layers=` argument names. Keras is imported inside the functions, so a module that only draws
-can import this one without loading TensorFlow.
+`layers=` argument names, and a context that swaps a layer's `call` for a wrapper while a
+model runs (how `probe` and `recurrent` see the values inside a model). Keras is imported
+inside the functions, so a module that only draws can import this one without loading
+TensorFlow.
 
 Keras 3 keeps some of this behind private attributes (`Layer._flatten_layers`,
 `keras.src.models.functional.Functional`); reading them here, in one place, means a Keras
@@ -10,7 +12,8 @@ release that moves them breaks one module, with a fallback where one exists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hlcourse import _validate as v
@@ -25,6 +28,7 @@ __all__ = [
     "layer_paths",
     "model_style",
     "output_layer",
+    "patched_calls",
     "resolve_layers",
     "sublayers",
 ]
@@ -199,3 +203,33 @@ def resolve_layers(model: keras.Model, layers: Any, name: str = "layers") -> set
             )
         wanted.add(item)
     return wanted
+
+
+@contextlib.contextmanager
+def patched_calls(
+    layers: Iterable[keras.Layer], wrap: Callable[[keras.Layer, Callable], Callable]
+) -> Iterator[None]:
+    """Inside the ``with`` block, each layer's `call` is ``wrap(layer, layer.call)``.
+
+    The wrapper is set as an instance attribute that shadows the class's `call` (with
+    `object.__setattr__`, so Keras' attribute tracking does not record it as state), and is
+    removed when the block ends, even on an error: the layers come out as they went in.
+
+    Args:
+        layers: the layers whose calls to wrap.
+        wrap: given a layer and its current `call`, returns the callable to run instead (it
+            usually records something and then calls the original).
+    """
+    missing = object()
+    saved: list[tuple[keras.Layer, Any]] = []
+    try:
+        for layer in layers:
+            saved.append((layer, layer.__dict__.get("call", missing)))
+            object.__setattr__(layer, "call", wrap(layer, layer.call))
+        yield
+    finally:
+        for layer, before in reversed(saved):
+            if before is missing:
+                object.__delattr__(layer, "call")
+            else:
+                object.__setattr__(layer, "call", before)

@@ -11,6 +11,7 @@ Functions return the (possibly normalized) value so callers can write
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
@@ -354,3 +355,69 @@ def check_built_model(name: str, value: Any, what: str):
     model = check_model(name, value)
     require_built(model, what)
     return model
+
+
+REGULARIZERS = ("l1", "l2")  # the weight penalties the builders and the lab offer
+
+
+def check_regularizer(
+    regularizer: Any,
+    reg_strength: Any = None,
+    *,
+    default_strength: float,
+    high: float | None = None,
+) -> tuple[str | None, float | None]:
+    """Return ``(regularizer, reg_strength)`` for a weight penalty, both checked.
+
+    `regularizer` is None (no penalty) or one of `REGULARIZERS`; with a penalty, a missing
+    `reg_strength` becomes `default_strength`, and a given one must be above 0 (and at most
+    `high`). A strength without a penalty is refused: it would silently do nothing.
+    """
+    if regularizer is None:
+        if reg_strength is not None:
+            fail(
+                "regularizer",
+                "'l1' or 'l2' when `reg_strength` is given",
+                regularizer,
+                hint=f"reg_strength={reg_strength!r} needs a penalty to scale, e.g. "
+                "regularizer='l2'",
+            )
+        return None, None
+    regularizer = check_choice(
+        "regularizer", regularizer, REGULARIZERS, hint="Or None for no penalty"
+    )
+    strength = default_strength if reg_strength is None else reg_strength
+    return regularizer, check_number("reg_strength", strength, low=0, high=high, low_open=True)
+
+
+def check_step(
+    name: str, value: Any, steps: Sequence, *, hint: str = "These are the steps of its slider"
+) -> Any:
+    """Return the entry of `steps` (a slider's or menu's numbers, ascending) that `value`
+    matches (floats compared with `math.isclose`), else say which steps exist."""
+    if all(isinstance(step, int) for step in steps):
+        value = check_int(name, value, low=steps[0], high=steps[-1])
+    else:  # no range check first: a value a rounding error past the last step still matches it
+        value = check_number(name, value)
+    for step in steps:
+        if math.isclose(value, step, rel_tol=1e-9):
+            return step
+    listed = ", ".join(f"{step:g}" for step in steps)
+    fail(name, f"one of {listed}", value, hint=hint)
+
+
+def check_new_folder(name: str, value: Any, *, file_hint: str = "It is a file; give a folder"):
+    """Return `value` as a `pathlib.Path` (``~`` expanded) to a folder that exists or can be
+    created: refuses what is not a path, an empty path (it would mean the current folder) and
+    the path of a file (`file_hint` says what to do instead)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)):
+        fail(name, "a path to a folder", value, error=TypeError)
+    if not os.fspath(value).strip():
+        fail(name, "a path to a folder", value, "An empty path would mean the current folder")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        fail(name, "a path to a folder", str(value), file_hint)
+    return path

@@ -81,7 +81,7 @@ def activation_values(name: str, z: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     name = v.check_choice("name", name, ACTIVATIONS)
     z = _check_numbers("z", z, allow_empty=True)
-    return _values(name, z)
+    return values_and_slopes(name, z)
 
 
 def saturation_share(name: str, values: Any, *, threshold: float = SATURATION_THRESHOLD) -> float:
@@ -106,7 +106,7 @@ def saturation_share(name: str, values: Any, *, threshold: float = SATURATION_TH
     name = v.check_choice("name", name, ACTIVATIONS)
     values = _check_numbers("values", values, allow_empty=False)
     threshold = v.check_number("threshold", threshold, low=0, high=1, low_open=True)
-    _, slope = _values(name, values)
+    _, slope = values_and_slopes(name, values)
     return float(np.mean(np.abs(slope) < threshold))
 
 
@@ -234,20 +234,20 @@ def output_statistics(
     layer = model.get_layer("hidden_1")
     kernel = np.asarray(layer.kernel.numpy(), dtype=np.float64)
     z = x @ kernel + np.asarray(layer.bias.numpy(), dtype=np.float64)
-    return _summarize(name, z, np.asarray(outputs))
+    return summarize_outputs(name, z, np.asarray(outputs))
 
 
 # --------------------------------------------------------------------------------------------
-# Shared with the explorer widget (private: callers have checked the arguments)
+# Shared with the explorer widget (unchecked: callers have checked the arguments)
 # --------------------------------------------------------------------------------------------
 
 
-def _summarize(
+def summarize_outputs(
     name: str, z: np.ndarray, outputs: np.ndarray, slope: np.ndarray | None = None
 ) -> dict[str, Any]:
     """The statistics `output_statistics` returns, from pre-activations and outputs."""
     if slope is None:
-        _, slope = _values(name, z)
+        _, slope = values_and_slopes(name, z)
     as_float = np.asarray(outputs, dtype=np.float64)
     return {
         "mean": float(as_float.mean()),
@@ -259,11 +259,11 @@ def _summarize(
     }
 
 
-def _unit_pre_activations(units: int, samples: int, seed: int) -> np.ndarray:
+def unit_pre_activations(units: int, samples: int, seed: int) -> np.ndarray:
     """``x @ kernel`` for inputs of scale 1 through the layer `output_statistics` builds.
 
     With zero biases the pre-activations grow linearly with the input scale, so
-    ``input_scale * _unit_pre_activations(...)`` equals ``output_statistics(...)
+    ``input_scale * unit_pre_activations(...)`` equals ``output_statistics(...)
     ["pre_activations"]`` at every scale: the explorer builds the layer once and then only
     re-applies the activation. Shape ``(samples, units)``, float64.
     """
@@ -274,12 +274,9 @@ def _unit_pre_activations(units: int, samples: int, seed: int) -> np.ndarray:
     return _unit_inputs(units, samples, seed) @ kernel
 
 
-# --------------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------------
-
-
-def _values(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def values_and_slopes(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`activation_values` without its checks, for callers that have checked `name` and `z`:
+    the activation and its slope at every entry of `z` (float64, shape of `z`)."""
     keras, tf = _keras(), _tf()
     function = keras.activations.get(name)
     tensor = tf.constant(z, dtype=tf.float64)
@@ -290,6 +287,11 @@ def _values(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     f_values = np.asarray(f, dtype=np.float64)
     slopes = np.zeros_like(f_values) if slope is None else np.asarray(slope, dtype=np.float64)
     return f_values, slopes
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
 
 
 def _layer_model(models: Any, name: str, units: int, seed: int, bias: float):

@@ -467,11 +467,7 @@ def _check_source(source: object) -> Path:
 
 
 def _check_dest(dest: object, source: Path, *, must_exist: bool) -> Path:
-    if not isinstance(dest, (str, os.PathLike)):
-        v.fail("dest", "a path to a folder", dest, error=TypeError)
-    if not os.fspath(dest).strip():
-        v.fail("dest", "a path to a folder", dest, "An empty path would mean the current folder")
-    path = Path(dest).expanduser()
+    path = v.check_new_folder("dest", dest)
     if must_exist and not path.is_dir():
         v.fail(
             "dest",
@@ -479,8 +475,6 @@ def _check_dest(dest: object, source: Path, *, must_exist: bool) -> Path:
             str(dest),
             "To start a new folder use `hlcourse copy DIR`",
         )
-    if path.exists() and not path.is_dir():
-        v.fail("dest", "a path to a folder", str(dest), "It is a file; give a folder")
     if path.resolve() == source:
         v.fail("dest", "a folder other than the course's own lessons", str(dest))
     return path.resolve()

@@ -1,4 +1,4 @@
-"""`setup()`, the first code cell of every lesson, and what the course knows about the machine.
+"""`setup()`, the first code cell of every lesson, and what the course knows about the computer.
 
 `setup()` makes a lesson repeatable and quiet: one seed for Python, NumPy and Keras, a fresh
 Keras session (so layer names restart at ``dense``), TensorFlow's C++ log lines silenced,
@@ -20,7 +20,7 @@ __all__ = ["EnvironmentInfo", "environment_info", "quiet_tensorflow", "setup"]
 
 @dataclass(frozen=True)
 class EnvironmentInfo:
-    """What this machine offers the course.
+    """What the computer the course runs on offers it.
 
     Attributes:
         python, tensorflow, keras, numpy: version strings ("missing" when not installed).
@@ -82,7 +82,7 @@ def quiet_tensorflow() -> None:
 
 
 def environment_info() -> EnvironmentInfo:
-    """Read versions, CPU threads and memory of this machine (imports TensorFlow).
+    """Read versions, CPU threads and memory of the computer (imports TensorFlow).
 
     Returns:
         An `EnvironmentInfo`; `.summary()` is one line, `.problems()` lists what to fix.

@@ -86,7 +86,9 @@ def render_course(
     source = v.check_folder(
         "source_dir", source_dir, hint="Pass the folder that holds the lessons (NN_slug.ipynb)"
     )
-    dest = _check_dest(dest_dir)
+    dest = v.check_new_folder(
+        "dest_dir", dest_dir, file_hint="That path is a file; pick another folder"
+    )
     v.check_bool("execute", execute)
     _check_progress(on_progress)
     lessons = find_lessons(source)
@@ -119,22 +121,6 @@ def render_course(
 
 
 # --- arguments --------------------------------------------------------------------------
-
-
-def _check_dest(dest_dir: object) -> Path:
-    if not isinstance(dest_dir, (str, os.PathLike)):
-        v.fail("dest_dir", "a path to a folder", dest_dir, error=TypeError)
-    dest = Path(dest_dir)
-    if not str(dest_dir).strip():
-        v.fail("dest_dir", "a path to a folder", dest_dir)
-    if dest.exists() and not dest.is_dir():
-        v.fail(
-            "dest_dir",
-            "a folder (or a path where one can be created)",
-            str(dest_dir),
-            "That path is a file; pick another folder",
-        )
-    return dest
 
 
 def _check_progress(on_progress: object) -> None:

@@ -131,18 +131,9 @@ def build_dense_network(
     output = v.check_choice("output", output, OUTPUT_KINDS)
     n_outputs = _check_n_outputs(output, n_outputs)
     initializer = _check_initializer("initializer", initializer)
-    if regularizer is not None:
-        regularizer = v.check_choice("regularizer", regularizer, ("l1", "l2"), hint="Or None")
-        reg_strength = v.check_number(
-            "reg_strength", 0.01 if reg_strength is None else reg_strength, low=0, low_open=True
-        )
-    elif reg_strength is not None:
-        v.fail(
-            "regularizer",
-            "'l1' or 'l2' when `reg_strength` is given",
-            regularizer,
-            hint=f"reg_strength={reg_strength!r} needs a penalty to scale, e.g. regularizer='l2'",
-        )
+    regularizer, reg_strength = v.check_regularizer(
+        regularizer, reg_strength, default_strength=0.01
+    )
     dropout = v.check_number("dropout", dropout, low=0, high=1)
     if dropout == 1:
         v.fail("dropout", "a number from 0 to below 1", dropout, hint="1 would drop every unit")

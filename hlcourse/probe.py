@@ -344,22 +344,12 @@ def _probe_by_recording(model, x, wanted, include_output, style) -> dict[str, np
     everything = _keras.all_layers(model)
     entries: list[_Entry] = []
     stack: list[keras.Layer] = []  # the containers running right now, outermost first
-    saved: list[tuple[keras.Layer, Any]] = []
-    missing = object()
-    try:
-        for layer in everything:
-            # Bypass Keras' attribute tracking: this is a temporary instance attribute that
-            # shadows the class's `call` and is removed again below.
-            saved.append((layer, layer.__dict__.get("call", missing)))
-            recorder = _recorder(layer, layer.call, entries, stack, _keras.is_container(layer))
-            object.__setattr__(layer, "call", recorder)
+
+    def wrap(layer: keras.Layer, call: Callable) -> Callable:
+        return _recorder(layer, call, entries, stack, _keras.is_container(layer))
+
+    with _keras.patched_calls(everything, wrap):
         model(x, training=False)
-    finally:
-        for layer, before in saved:
-            if before is missing:
-                object.__delattr__(layer, "call")
-            else:
-                object.__setattr__(layer, "call", before)
 
     if not entries:
         v.fail(

@@ -78,7 +78,7 @@ def hidden_states(model: Any, x: Any, *, layer: str | int | None = None) -> np.n
         A float32 array of shape ``(n_samples, steps, units)``: ``states[i, t]`` is the state
         after step t of sequence i.
     """
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
     x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
@@ -126,13 +126,13 @@ def gradient_through_time(
     """
     import tensorflow as tf
 
-    from hlcourse.diagnostics import _gradients
-
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
     x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
-    loss_fn, _, targets = _gradients._loss_and_targets(model, x, y, None)
+    from hlcourse.diagnostics._gradients import loss_and_targets
+
+    loss_fn, _, targets = loss_and_targets(model, x, y, None)
     with tf.GradientTape() as tape:
         recorded: list[tuple[Any, dict]] = []
         pred = _run_recording(model, tf.constant(x), chosen, recorded, tape)
@@ -247,7 +247,7 @@ def gate_values(model: Any, x: Any, *, layer: str | int | None = None) -> GateVa
         ``(n_sequences, steps, units)``; ``gates.names`` lists what there is
         (``GATE_NAMES[gates.cell]``).
     """
-    model = _check_built_model(model)
+    model = v.check_built_model("model", model, "its recurrent layers can be read")
     _check_layer_type(layer)
     x = _check_inputs(model, x)
     name, chosen = _pick_recurrent(model, layer)
@@ -378,13 +378,6 @@ def _recurrent_types() -> tuple[type, ...]:
     return tuple(getattr(keras.layers, name) for name in RECURRENT_CELLS)
 
 
-def _check_built_model(model: Any) -> Any:
-
-    model = v.check_model("model", model)
-    v.require_built(model, "its recurrent layers can be read")
-    return model
-
-
 def _check_layer_type(layer: Any) -> None:
     if layer is not None and (
         isinstance(layer, bool) or not isinstance(layer, (str, numbers.Integral))
@@ -398,9 +391,12 @@ def _check_layer_type(layer: Any) -> None:
 
 
 def _check_inputs(model: Any, x: Any) -> np.ndarray:
-    from hlcourse.diagnostics import _gradients
+    """`x` as a float32 array that fits the model's input, checked as the diagnostics check it
+    (imported here: the diagnostics bring in the training code, which reading states never
+    needs)."""
+    from hlcourse.diagnostics._gradients import check_model_inputs
 
-    return _gradients._check_model_inputs(model, x)
+    return check_model_inputs(model, x)
 
 
 def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
@@ -434,32 +430,24 @@ def _pick_recurrent(model: Any, layer: str | int | None) -> tuple[str, Any]:
 def _run_recording(model: Any, x: Any, layer: Any, recorded: list, tape: Any = None) -> Any:
     """Run `model` on `x` (inference mode) while `layer` records the input its call() gets
     (and its other arguments: mask, initial state). With a `tape`, that input is watched."""
-    call = layer.call
-    missing = object()
-    before = layer.__dict__.get("call", missing)
 
-    def recording_call(*args, **kwargs):
-        args = list(args)
-        if args:
-            inputs = args[0]
-        else:  # called with keywords only: the first argument is the sequence
-            key = next(iter(kwargs))
-            inputs = kwargs.pop(key)
-        if tape is not None:
-            tape.watch(inputs)
-        recorded.append((inputs, dict(kwargs)))
-        return call(inputs, *args[1:], **kwargs)
+    def wrap(_layer: Any, call: Any) -> Any:
+        def recording_call(*args, **kwargs):
+            args = list(args)
+            if args:
+                inputs = args[0]
+            else:  # called with keywords only: the first argument is the sequence
+                key = next(iter(kwargs))
+                inputs = kwargs.pop(key)
+            if tape is not None:
+                tape.watch(inputs)
+            recorded.append((inputs, dict(kwargs)))
+            return call(inputs, *args[1:], **kwargs)
 
-    # A temporary instance attribute that shadows the class's `call`, as hlcourse.probe does
-    # (bypassing Keras' attribute tracking); removed again below.
-    object.__setattr__(layer, "call", recording_call)
-    try:
+        return recording_call
+
+    with _keras.patched_calls([layer], wrap):
         return model(x, training=False)
-    finally:
-        if before is missing:
-            object.__delattr__(layer, "call")
-        else:
-            object.__setattr__(layer, "call", before)
 
 
 def _require_one_run(model: Any, name: str, recorded: list) -> None:

@@ -20,10 +20,9 @@ moving averages) and without the weight penalty, so runs with and without a regu
 compared on the same footing. The training curves in ``history`` are what Keras' ``fit``
 reports: measured while training, with dropout on and the penalty added.
 
-Settings and speed: full-batch Adam (learning rate 0.01), one step per epoch, in one compiled
-loop (`hlcourse.training.train_fast`). On a 2-core machine shared with other jobs (load average
-about 3) a run of 300 epochs took 0.8-2.3 s, most of it tracing the compiled loop. Each run kept
-in a process added about 8 MB.
+Settings: full-batch Adam (learning rate 0.01), one step per epoch, in one compiled loop
+(`hlcourse.training.train_fast`), so a run of 300 epochs takes a second or two, most of it
+tracing that loop.
 
 A sweep over seeds 0-4 (60 samples, 300 epochs; gap = validation minus training loss):
 no regularization 1.03-2.40 (training loss 0.001-0.023 and accuracy 1.0, the validation loss
@@ -166,7 +165,7 @@ class RegularizationRun:
     @property
     def label(self) -> str:
         """The settings in a few words, e.g. ``"60 samples · dropout 0.3 · L2 0.001"``."""
-        return _label(self.samples, self.dropout, self.regularizer, self.reg_strength,
+        return run_label(self.samples, self.dropout, self.regularizer, self.reg_strength,
                       self.patience, self.batch_norm, self.batch_norm_position,
                       self.batch_norm_momentum)  # fmt: skip
 
@@ -240,21 +239,9 @@ def run_regularization(
     """
     samples = v.check_int("samples", samples, low=10, high=POOL)
     dropout = v.check_number("dropout", dropout, low=0, high=MAX_DROPOUT)
-    if regularizer is not None:
-        regularizer = v.check_choice(
-            "regularizer", regularizer, ("l1", "l2"), hint="Or None for no penalty"
-        )
-        reg_strength = v.check_number(
-            "reg_strength", 0.001 if reg_strength is None else reg_strength,
-            low=0, high=1, low_open=True,
-        )  # fmt: skip
-    elif reg_strength is not None:
-        v.fail(
-            "regularizer",
-            "'l1' or 'l2' when `reg_strength` is given",
-            regularizer,
-            hint=f"reg_strength={reg_strength!r} needs a penalty to scale, e.g. regularizer='l2'",
-        )
+    regularizer, reg_strength = v.check_regularizer(
+        regularizer, reg_strength, default_strength=0.001, high=1
+    )
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_PATIENCE, hint="Or None")
     batch_norm = v.check_bool("batch_norm", batch_norm)
@@ -286,7 +273,7 @@ def run_regularization(
 
     from hlcourse import training
 
-    pool = _pool(seed)
+    pool = data_pool(seed)
     x_train, y_train = pool.x_train[:samples], pool.y_train[:samples]
     # Seeded initializers and dropout masks, not keras.utils.set_random_seed: the global seed
     # is shared state a widget's thread must not touch. A SeedGenerator gives each layer its
@@ -372,7 +359,7 @@ def overfitting_data(samples: int = 60, seed: int = 0) -> data.Dataset:
     """
     samples = v.check_int("samples", samples, low=10, high=POOL)
     seed = v.check_int("seed", seed, low=0, high=9999)
-    pool = _pool(seed)
+    pool = data_pool(seed)
     return dataclasses.replace(pool, x_train=pool.x_train[:samples], y_train=pool.y_train[:samples])
 
 
@@ -430,7 +417,7 @@ def _activate(activation: Callable, z: np.ndarray) -> np.ndarray:
 _POOLS: dict[int, data.Dataset] = {}
 
 
-def _pool(seed: int) -> data.Dataset:
+def data_pool(seed: int) -> data.Dataset:
     """The training pool and the validation points of a seed (made once, then reused)."""
     if seed not in _POOLS:
         _POOLS[seed] = data.make_classification(
@@ -464,10 +451,12 @@ def _score(model: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return loss, float(np.mean((p > 0.5) == (y == 1)))
 
 
-def _label(
+def run_label(
     samples, dropout, regularizer, reg_strength, patience, batch_norm,
     batch_norm_position=None, batch_norm_momentum=None,
 ) -> str:  # fmt: skip
+    """A run's settings in a few words (``"40 samples · dropout 0.3 · L2 0.001"``), as the
+    lab's legend and status line show them."""
     parts = [f"{samples} samples"]
     if dropout > 0:
         parts.append(f"dropout {dropout:g}")

@@ -286,7 +286,7 @@ def test_output_statistics_is_deterministic_for_a_seed():
 
 def test_the_explorers_cached_layer_is_the_same_layer():
     z = output_statistics("tanh", 2.5, units=8, samples=40, seed=4)["pre_activations"]
-    cached = activations._unit_pre_activations(8, 40, 4)
+    cached = activations.unit_pre_activations(8, 40, 4)
     np.testing.assert_allclose(2.5 * cached, z, rtol=1e-12, atol=1e-12)
 
 

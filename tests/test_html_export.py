@@ -266,3 +266,15 @@ def test_bad_arguments_get_clear_errors(course, tmp_path):
             render_course(*args, **kwargs)
         assert fragment in str(caught.value) and "Received" in str(caught.value)
     assert not (tmp_path / "out").exists(), "nothing is written before the arguments are checked"
+
+
+def test_a_destination_under_home_is_expanded_as_copy_expands_it(course, tmp_path, monkeypatch):
+    """``~/site`` means the learner's home, as it does for `hlcourse copy`; a folder named ``~``
+    in the current directory would be a surprise."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    written = render_course(course, "~/site", execute=False)
+    assert all(path.parent == home / "site" for path in written)
+    assert not (tmp_path / "~").exists()

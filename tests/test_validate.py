@@ -1,4 +1,5 @@
 import math
+import re
 
 import pytest
 
@@ -107,3 +108,32 @@ def test_check_array_returns_float32_rows():
         v.check_array("x", np.zeros((2, 8, 7)), sample_shape=(8, 8), hint="Try x_train")
     assert v.check_instance("n", 3, int, "a count") == 3
     assert v.check_instance("flag", True, bool, "True or False") is True
+
+
+@pytest.mark.parametrize(
+    "call, error, fragment",
+    [
+        (lambda: v.check_regularizer("L2", default_strength=0.01), ValueError, "'l1', 'l2'"),
+        (lambda: v.check_regularizer(2, default_strength=0.01), TypeError, "regularizer=2"),
+        (lambda: v.check_regularizer(None, 0.1, default_strength=0.01), ValueError,
+         "needs a penalty to scale"),
+        (lambda: v.check_regularizer("l2", 0, default_strength=0.01), ValueError,
+         "reg_strength=0"),
+        (lambda: v.check_regularizer("l2", 2, default_strength=0.01, high=1), ValueError,
+         "reg_strength=2"),
+        (lambda: v.check_step("lr", 0.002, (0.001, 0.01)), ValueError, "one of 0.001, 0.01"),
+        (lambda: v.check_step("lr", -1, (0.001, 0.01)), ValueError, "lr=-1"),
+        (lambda: v.check_step("epochs", 3.0, (1, 5)), TypeError, "epochs=3.0"),
+    ],
+)  # fmt: skip
+def test_shared_penalty_and_step_checks_teach(call, error, fragment):
+    with pytest.raises(error, match=re.escape(fragment)):
+        call()
+
+
+def test_shared_penalty_and_step_checks_return_the_values_to_use():
+    assert v.check_regularizer(None, default_strength=0.01) == (None, None)
+    assert v.check_regularizer("l1", default_strength=0.01) == ("l1", 0.01)
+    assert v.check_regularizer("l2", 0.5, default_strength=0.01, high=1) == ("l2", 0.5)
+    assert v.check_step("lr", 0.01 + 1e-12, (0.001, 0.01)) == 0.01
+    assert v.check_step("epochs", 5, (1, 5)) == 5

@@ -7,42 +7,49 @@ import html
 import math
 from collections.abc import Sequence
 
-_DASH = "—"
+DASH = "—"  # what a table shows where a value does not apply
 
 
-def _num(x: float | None) -> str:
+def format_number(x: float | None) -> str:
+    """Three significant digits (``0.0123``), or a dash for a missing value."""
     if x is None:
-        return _DASH
+        return DASH
     return f"{x:.3g}"
 
 
-def _norm(x: float | None) -> str:
+def format_norm(x: float | None) -> str:
+    """A gradient norm in scientific notation (``1.23e-04``), exactly ``0`` for zero, a dash
+    for a missing value; inf and NaN as themselves."""
     if x is None:
-        return _DASH
+        return DASH
     if x == 0:
         return "0"
     return f"{x:.2e}" if math.isfinite(x) else str(x)
 
 
-def _share(x: float | None) -> str:
-    return _DASH if x is None else _percent(x)
+def format_share(x: float | None) -> str:
+    """A share from 0 to 1 as a percentage (see `format_percent`), or a dash when missing."""
+    return DASH if x is None else format_percent(x)
 
 
-def _percent(x: float) -> str:
+def format_percent(x: float) -> str:
+    """A share from 0 to 1 as a percentage: one decimal below 1% (``0.4%``), none above."""
     p = 100 * x
     if p == 0:
         return "0%"
     return f"{p:.1f}%" if p < 1 else f"{p:.0f}%"
 
 
-def _times(x: float) -> str:
+def format_times(x: float) -> str:
     """``450,000 times``: two significant digits, written out."""
     if not math.isfinite(x):
         return "infinitely many times"
     return f"{float(f'{x:.2g}'):,.0f} times" if x >= 10 else f"{x:.1f} times"
 
 
-def _text_table(headers: Sequence[str], rows: list[tuple[str, ...]], left: int) -> str:
+def text_table(headers: Sequence[str], rows: list[tuple[str, ...]], left: int) -> str:
+    """Rows as a plain-text table under a rule; the first `left` columns align left, the
+    others (numbers) right."""
     cells = [tuple(headers), *rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
@@ -57,7 +64,8 @@ def _text_table(headers: Sequence[str], rows: list[tuple[str, ...]], left: int) 
     return "\n".join([line(tuple(headers)), rule, *(line(r) for r in rows)])
 
 
-def _html_table(title: str, headers: Sequence[str], rows: list[tuple[str, ...]], left: int) -> str:
+def html_table(title: str, headers: Sequence[str], rows: list[tuple[str, ...]], left: int) -> str:
+    """The same table as HTML with `title` as its caption (every cell escaped)."""
     esc = html.escape
 
     def align(i: int) -> str:

@@ -13,7 +13,7 @@ from hlcourse import _keras, probe
 from hlcourse import _validate as v
 from hlcourse import training as _training
 from hlcourse.diagnostics._records import GradientNorms, LayerGradient
-from hlcourse.diagnostics._stats import _CALL_SUFFIX, _activation_name, _layers_by_name
+from hlcourse.diagnostics._stats import CALL_SUFFIX, activation_name, layers_by_name
 
 
 def gradient_norms(
@@ -49,15 +49,15 @@ def gradient_norms(
     model = v.check_model("model", model)
     v.require_built(model, "gradients can be computed")
     training = v.check_bool("training", training)
-    x = _check_model_inputs(model, x)
-    loss_fn, loss_name, y = _loss_and_targets(model, x, y, loss)
-    value, grads = _loss_and_gradients(model, x, y, loss_fn, training)
+    x = check_model_inputs(model, x)
+    loss_fn, loss_name, y = loss_and_targets(model, x, y, loss)
+    value, grads = loss_and_gradients(model, x, y, loss_fn, training)
     rows = []
-    for layer in _forward_layers(model, x):
+    for layer in forward_layers(model, x):
         weights = list(layer.trainable_weights)
         if not weights:
             continue
-        main = _main_weight(layer)
+        main = main_weight(layer)
         others = [w for w in weights if w is not main]
         g_main = grads.get(id(main))
         g_others = [grads.get(id(w)) for w in others]
@@ -66,19 +66,19 @@ def gradient_norms(
             LayerGradient(
                 layer=layer.name,
                 kind=type(layer).__name__,
-                activation=_activation_name(layer),
+                activation=activation_name(layer),
                 weight=_weight_name(main),
                 kernel_norm=_l2(g_main),
                 bias_norm=_l2(*g_others) if others else None,
                 norm=_l2(g_main, *g_others),
                 weight_norm=_l2(w_main),
-                grad_to_weight=_std_ratio(g_main, w_main),
+                grad_to_weight=std_ratio(g_main, w_main),
             )
         )
     return GradientNorms(model.name, loss_name, value, tuple(rows))
 
 
-def _check_model_inputs(model: keras.Model, x: Any) -> np.ndarray:
+def check_model_inputs(model: keras.Model, x: Any) -> np.ndarray:
     """x as a float32 array that fits the model's (single) input."""
     if _keras.model_style(model) != "subclassed":
         specs = list(model.inputs)
@@ -96,7 +96,7 @@ def _check_model_inputs(model: keras.Model, x: Any) -> np.ndarray:
     return x
 
 
-def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
+def loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
     """The loss function, its name for tables, and y shaped the way that loss expects."""
     y = v.check_array("y", y)
     if len(y) != len(x):
@@ -135,8 +135,8 @@ def _loss_and_targets(model: keras.Model, x: np.ndarray, y: Any, loss: Any):
 def _subclassed_loss(model: keras.Model, x: np.ndarray) -> Any:
     """The loss train_fast's rule picks, read from the layer a subclassed model's call() ends
     with (train_fast itself cannot see it and falls back on mean squared error)."""
-    last = _forward_layers(model, x)[-1]
-    act, units = _activation_name(last), getattr(last, "units", None)
+    last = forward_layers(model, x)[-1]
+    act, units = activation_name(last), getattr(last, "units", None)
     if act == "sigmoid" and units == 1:
         return keras.losses.BinaryCrossentropy()
     if act == "softmax":
@@ -144,7 +144,7 @@ def _subclassed_loss(model: keras.Model, x: np.ndarray) -> Any:
     return None
 
 
-def _loss_and_gradients(model, x, y, loss_fn, training: bool) -> tuple[float, dict[int, Any]]:
+def loss_and_gradients(model, x, y, loss_fn, training: bool) -> tuple[float, dict[int, Any]]:
     """The loss on (x, y) and its gradient for every trainable weight (keyed by id).
 
     Non-trainable state (BatchNormalization's moving statistics, Dropout's random state) is
@@ -174,22 +174,22 @@ def _loss_and_gradients(model, x, y, loss_fn, training: bool) -> tuple[float, di
     return float(value), found
 
 
-def _forward_layers(model: keras.Model, x: np.ndarray | None) -> list[Any]:
+def forward_layers(model: keras.Model, x: np.ndarray | None) -> list[Any]:
     """The model's direct layers in the order the data flows (subclassed: the order `call`
     used them, when `x` is given; attribute order otherwise)."""
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     if _keras.model_style(model) != "subclassed" or x is None:
         return layers
     ran = probe.hidden_activations(model, x[:1], include_output=True)
-    by_name = _layers_by_name(model)
+    by_name = layers_by_name(model)
     # The probe names layers inside blocks by their path ("block/inner"): the direct layer is
     # the path's first part.
-    order = list(dict.fromkeys(_CALL_SUFFIX.sub("", name).split("/", 1)[0] for name in ran))
+    order = list(dict.fromkeys(CALL_SUFFIX.sub("", name).split("/", 1)[0] for name in ran))
     forward = [by_name[name] for name in order if name in by_name]
     return forward + [layer for layer in layers if layer not in forward]
 
 
-def _main_weight(layer: Any) -> Any:
+def main_weight(layer: Any) -> Any:
     """The layer's kernel, else its first trainable weight with 2+ dimensions, else its first."""
     weights = list(layer.trainable_weights)
     kernel = getattr(layer, "kernel", None)
@@ -209,7 +209,7 @@ def _l2(*arrays: Any) -> float:
     return float(math.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64))) for a in present)))
 
 
-def _std_ratio(top: Any, bottom: Any) -> float:
+def std_ratio(top: Any, bottom: Any) -> float:
     """``std(top) / std(bottom)``; NaN when bottom has no spread (< 2 entries or constant)."""
     if top is None:
         top = np.zeros_like(bottom)

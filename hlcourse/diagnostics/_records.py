@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from hlcourse.diagnostics._format import _DASH, _html_table, _norm, _num, _share, _text_table
+from hlcourse.diagnostics._format import (
+    DASH,
+    format_norm,
+    format_number,
+    format_share,
+    html_table,
+    text_table,
+)
 
 
 @dataclass(frozen=True)
@@ -119,13 +126,13 @@ class _Table:
         return []
 
     def __str__(self) -> str:
-        return "\n".join([self._title(), _text_table(self._HEADERS, self._cells(), self._LEFT)])
+        return "\n".join([self._title(), text_table(self._HEADERS, self._cells(), self._LEFT)])
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        return _html_table(self._title(), self._HEADERS, self._cells(), self._LEFT)
+        return html_table(self._title(), self._HEADERS, self._cells(), self._LEFT)
 
 
 @dataclass(frozen=True, repr=False)
@@ -150,8 +157,8 @@ class ActivationStats(_Table):
 
     def _cells(self) -> list[tuple[str, ...]]:
         return [
-            (r.layer, r.activation or _DASH, str(r.units), _num(r.mean), _num(r.std),
-             _share(r.saturated), _share(r.dead))
+            (r.layer, r.activation or DASH, str(r.units), format_number(r.mean), format_number(r.std),
+             format_share(r.saturated), format_share(r.dead))
             for r in self.rows
         ]  # fmt: skip
 
@@ -178,7 +185,13 @@ class GradientNorms(_Table):
 
     def _cells(self) -> list[tuple[str, ...]]:
         return [
-            (r.layer, r.weight, _norm(r.kernel_norm), _norm(r.bias_norm), _norm(r.grad_to_weight))
+            (
+                r.layer,
+                r.weight,
+                format_norm(r.kernel_norm),
+                format_norm(r.bias_norm),
+                format_norm(r.grad_to_weight),
+            )
             for r in self.rows
         ]
 
@@ -271,9 +284,9 @@ class Diagnosis(_Table):
 
     def _cells(self) -> list[tuple[str, ...]]:
         return [
-            (row["layer"], row.get("activation") or _DASH, _num(row.get("mean")),
-             _num(row.get("std")), _share(row.get("saturated")), _share(row.get("dead")),
-             _norm(row.get("grad_norm")))
+            (row["layer"], row.get("activation") or DASH, format_number(row.get("mean")),
+             format_number(row.get("std")), format_share(row.get("saturated")), format_share(row.get("dead")),
+             format_norm(row.get("grad_norm")))
             for row in self.rows
         ]  # fmt: skip
 

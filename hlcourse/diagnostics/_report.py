@@ -11,7 +11,7 @@ import numpy as np
 
 from hlcourse import _keras, activations
 from hlcourse import _validate as v
-from hlcourse.diagnostics._format import _norm, _percent, _times
+from hlcourse.diagnostics._format import format_norm, format_percent, format_times
 from hlcourse.diagnostics._gradients import gradient_norms
 from hlcourse.diagnostics._records import (
     ActivationStats,
@@ -20,7 +20,7 @@ from hlcourse.diagnostics._records import (
     GradientNorms,
     LayerStats,
 )
-from hlcourse.diagnostics._stats import _CALL_SUFFIX, _layers_by_name, activation_stats
+from hlcourse.diagnostics._stats import CALL_SUFFIX, activation_stats, layers_by_name
 
 # The package, for its thresholds: read when `diagnose` runs (thresholds=None), so a learner
 # who changes hlcourse.diagnostics.DEAD_SHARE_LIMIT changes the checks (see __init__.py).
@@ -82,8 +82,8 @@ def diagnose(
             input_mean = float(np.max(np.abs(per_feature.mean(axis=0))))
             input_std = float(np.max(per_feature.std(axis=0)))
             flags += _input_flags(input_mean, input_std, limits)
-    by_name = _layers_by_name(model)
-    flags += _activation_flags(stats, by_name, limits)
+    by_name = layers_by_name(model)
+    flags += activation_flags(stats, by_name, limits)
     if gradients is not None:
         flags += _gradient_flags(gradients, limits)
     return Diagnosis(model.name, stats, gradients, tuple(flags), input_mean, input_std)
@@ -116,12 +116,19 @@ def _input_flags(mean: float, std: float, limits: diagnostics.Thresholds) -> lis
     ]
 
 
-def _activation_flags(
-    stats: ActivationStats, by_name: dict[str, Any], limits: diagnostics.Thresholds
+def activation_flags(
+    stats: ActivationStats,
+    by_name: dict[str, Any],
+    limits: diagnostics.Thresholds | None = None,
 ) -> list[Flag]:
+    """The problems `stats` shows, judged by `limits`: blown-up outputs, identical units,
+    saturated and dead units, each a `Flag` with its remedy. Without `limits`, the package's
+    constants as they are when it runs."""
+    if limits is None:
+        limits = _package_thresholds()
     flags = []
     for row in stats:
-        layer = by_name.get(_CALL_SUFFIX.sub("", row.layer))
+        layer = by_name.get(CALL_SUFFIX.sub("", row.layer))
         if not math.isfinite(row.mean) or not math.isfinite(row.std):
             flags.append(
                 Flag(
@@ -152,7 +159,7 @@ def _activation_flags(
             flags.append(
                 Flag(
                     row.layer,
-                    f"{_percent(row.saturated)} of its {row.activation} outputs are saturated "
+                    f"{format_percent(row.saturated)} of its {row.activation} outputs are saturated "
                     f"(slope below {activations.SATURATION_THRESHOLD:g}), so little gradient "
                     "gets through",
                     "try ReLU with He initialization, smaller starting weights (Glorot) or "
@@ -163,7 +170,7 @@ def _activation_flags(
             flags.append(
                 Flag(
                     row.layer,
-                    f"{_percent(row.dead)} of its ReLU units are dead (output 0 for every "
+                    f"{format_percent(row.dead)} of its ReLU units are dead (output 0 for every "
                     "sample, so no gradient reaches their weights from this batch)",
                     "try a smaller learning rate, leaky ReLU or He initialization",
                 )
@@ -202,7 +209,7 @@ def _gradient_flags(gradients: GradientNorms, limits: diagnostics.Thresholds) ->
             flags.append(
                 Flag(
                     g.layer,
-                    f"gradient norm {_norm(g.kernel_norm)} (above {limits.exploding_norm:,g}): "
+                    f"gradient norm {format_norm(g.kernel_norm)} (above {limits.exploding_norm:,g}): "
                     "exploding gradients",
                     "clip gradients (e.g. keras.optimizers.Adam(clipnorm=1.0)), use a smaller "
                     "learning rate, or Glorot/He initialization",
@@ -230,7 +237,7 @@ def _gradient_flags(gradients: GradientNorms, limits: diagnostics.Thresholds) ->
         flags.append(
             Flag(
                 first.layer,
-                f"gradient norm {_norm(first.kernel_norm)}, {_times(times)} smaller than the "
+                f"gradient norm {format_norm(first.kernel_norm)}, {format_times(times)} smaller than the "
                 f"last layer's ({last.layer}){more}: vanishing gradients, so the early layers "
                 "barely learn",
                 "try ReLU with He initialization or batch normalization",

@@ -20,7 +20,8 @@ from hlcourse.diagnostics._records import ActivationStats, LayerStats
 # or IDENTICAL_TOLERANCE changes what is measured (see __init__.py).
 from hlcourse import diagnostics  # isort: skip
 
-_CALL_SUFFIX = re.compile(r" \(call \d+\)$")
+# The probe names a layer called twice "name (call 2)"; this strips that to find the layer.
+CALL_SUFFIX = re.compile(r" \(call \d+\)$")
 
 
 def activation_stats(
@@ -55,9 +56,9 @@ def activation_stats(
             model,
             hint="Its only layer is the output; to describe that one, pass layers=-1",
         )
-    by_name = _layers_by_name(model)
+    by_name = layers_by_name(model)
     rows = tuple(
-        _layer_stats(name, by_name.get(_CALL_SUFFIX.sub("", name)), out)
+        _layer_stats(name, by_name.get(CALL_SUFFIX.sub("", name)), out)
         for name, out in outputs.items()
     )
     n_samples = int(np.shape(next(iter(outputs.values())))[0])
@@ -140,7 +141,7 @@ def _layer_units(model: Any, x: Any, layer: Any) -> np.ndarray:
 def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
     values = np.asarray(out)
     as_float = values.astype(np.float64)
-    act = _activation_name(layer)
+    act = activation_name(layer)
     units = _as_units(as_float)
     finite = bool(np.all(np.isfinite(as_float)))
     saturated = dead = None
@@ -148,7 +149,7 @@ def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
         saturated = activations.saturation_share(act, _pre_activations(act, as_float))
     if act in diagnostics.RELU_ACTIVATIONS and finite:
         dead = activations.dead_units(units)
-    mean, std = _mean_std(as_float)
+    mean, std = mean_std(as_float)
     return LayerStats(
         layer=name,
         kind=type(layer).__name__ if layer is not None else "?",
@@ -163,7 +164,7 @@ def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
     )
 
 
-def _mean_std(values: np.ndarray) -> tuple[float, float]:
+def mean_std(values: np.ndarray) -> tuple[float, float]:
     """Mean and standard deviation of a layer's outputs; inf or NaN (weights blown up, which
     the flags report) without NumPy's "invalid value" warning."""
     with np.errstate(invalid="ignore", over="ignore"):
@@ -195,7 +196,9 @@ def _unit_difference(units: np.ndarray) -> float:
     return float(np.max(units.max(axis=1) - units.min(axis=1)))
 
 
-def _activation_name(layer: Any) -> str | None:
+def activation_name(layer: Any) -> str | None:
+    """The activation a layer applies (``"relu"``, ``"linear"``), or None for a missing layer
+    or one without an activation (Dropout, BatchNormalization)."""
     if layer is None:
         return None
     if isinstance(layer, keras.layers.ReLU):
@@ -208,7 +211,7 @@ def _activation_name(layer: Any) -> str | None:
     return getattr(function, "__name__", None) or type(function).__name__
 
 
-def _layers_by_name(model: keras.Model) -> dict[str, Any]:
+def layers_by_name(model: keras.Model) -> dict[str, Any]:
     """Name -> layer for the model's layers, and path -> layer for those inside its blocks
     ("block/inner"), as the probe names them."""
     return {layer.name: layer for layer in model.layers} | _keras.layer_paths(model)

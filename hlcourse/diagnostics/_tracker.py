@@ -11,12 +11,12 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse.diagnostics._gradients import (
-    _check_model_inputs,
-    _forward_layers,
-    _loss_and_gradients,
-    _loss_and_targets,
-    _main_weight,
-    _std_ratio,
+    check_model_inputs,
+    forward_layers,
+    loss_and_gradients,
+    loss_and_targets,
+    main_weight,
+    std_ratio,
 )
 from hlcourse.training import named_loss
 
@@ -197,10 +197,10 @@ class UpdateRatioTracker(keras.callbacks.Callback):
     def _tracked_weights(self, model: keras.Model) -> list[tuple[str, Any]]:
         x = self.probe_data[0] if self.probe_data is not None else None
         found = []
-        for layer in _forward_layers(model, x):
+        for layer in forward_layers(model, x):
             if not layer.trainable_weights:
                 continue
-            main = _main_weight(layer)
+            main = main_weight(layer)
             if len(main.shape) >= 2:
                 found.append((layer.name, main))
         if not found:
@@ -220,7 +220,7 @@ class UpdateRatioTracker(keras.callbacks.Callback):
         for name, w in self._tracked:
             before = self._before[name]
             after = np.asarray(w.numpy(), dtype=np.float64)
-            ratios[name] = _log10(_std_ratio(after - before, before))
+            ratios[name] = _log10(std_ratio(after - before, before))
         return ratios
 
     def _commit(self, step: int, update: dict[str, float]) -> None:
@@ -235,11 +235,11 @@ class UpdateRatioTracker(keras.callbacks.Callback):
     def _grad_ratios(self) -> dict[str, float]:
         model = self._model_or_fail()
         x, y = self.probe_data
-        x = _check_model_inputs(model, x)
-        loss_fn, _, y = _loss_and_targets(model, x, y, self.loss)
-        _, grads = _loss_and_gradients(model, x, y, loss_fn, True)
+        x = check_model_inputs(model, x)
+        loss_fn, _, y = loss_and_targets(model, x, y, self.loss)
+        _, grads = loss_and_gradients(model, x, y, loss_fn, True)
         return {
-            name: _log10(_std_ratio(grads.get(id(w)), np.asarray(w.numpy(), dtype=np.float64)))
+            name: _log10(std_ratio(grads.get(id(w)), np.asarray(w.numpy(), dtype=np.float64)))
             for name, w in self._tracked
         }
 

@@ -122,7 +122,7 @@ class Solution:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def _as_shape(answer: Any, *, what: str, allow_none: bool = False) -> tuple:
+def as_shape(answer: Any, *, what: str, allow_none: bool = False) -> tuple:
     """`answer` as a shape tuple (a list is accepted), else `Wrong` saying a shape was asked.
 
     Args:

@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from hlcourse.exercises import Wrong, _as_shape, exercise
+from hlcourse.exercises import Wrong, as_shape, exercise
 
 # --------------------------------------------------------------------------------------------
 # 10.1: the parameters of one Conv2D layer
@@ -151,7 +151,7 @@ VARIANT_SHAPE = (9, 9, 16)  # 40 -> same 40 -> pool 20 -> valid 18 -> pool 9
     """,
 )
 def pooled_shape(answer) -> str:
-    answer = _as_shape(answer, what="a tuple like `(height, width, channels)`", allow_none=True)
+    answer = as_shape(answer, what="a tuple like `(height, width, channels)`", allow_none=True)
     if len(answer) == 4 and answer[0] is None:
         answer = answer[1:]
     if len(answer) != 3:

@@ -9,7 +9,7 @@ import numbers
 import re
 import warnings
 
-from hlcourse.exercises import Wrong, _as_shape, exercise
+from hlcourse.exercises import Wrong, as_shape, exercise
 
 # --------------------------------------------------------------------------------------------
 # 11.1: the parameters of a GRU layer
@@ -105,7 +105,7 @@ def lstm_returns(answer) -> str:
             f"Your answer is {answer!r}; this exercise asks for a list of shapes, one per "
             "tensor the layer returns, e.g. [(1, 2), (3, 4)]."
         )
-    shapes = [_as_shape(item, what="a tuple of numbers") for item in answer]
+    shapes = [as_shape(item, what="a tuple of numbers") for item in answer]
     if shapes == [sequence, last, last]:
         return (
             "[(5, 30, 16), (5, 16), (5, 16)]: the output at every step (return_sequences), then "

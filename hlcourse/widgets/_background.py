@@ -22,14 +22,17 @@ news of an older generation.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import ipywidgets as widgets
+
 from hlcourse import _validate as v
 from hlcourse._tf.memory import return_freed_memory
 
-__all__ = ["BackgroundWorker", "TrainsInBackground"]
+__all__ = ["BackgroundWorker", "PictureExplorer", "TrainsInBackground"]
 
 
 class BackgroundWorker:
@@ -212,3 +215,59 @@ class TrainsInBackground:
         self.wait(timeout=None)
         if self.errors:
             raise self.errors[0]
+
+
+class PictureExplorer(TrainsInBackground, widgets.VBox):
+    """An explorer of a few controls and one picture, redrawn in the background on every change.
+
+    A subclass makes its controls, then calls `_assemble`; it gives `_settings` (the controls'
+    values, the payload of a request), `_work` (run in the worker's thread: the outcome, or
+    None once stale) and `_show` (puts the outcome on screen). `WORKING` and `FAILED` are the
+    words its status line uses.
+
+    Attributes:
+        status: what the background work is doing (`status.value`, HTML text).
+        image: the picture as PNG bytes (`image.value`).
+        caption: the picture in words (`caption.value`).
+    """
+
+    WORKING = "drawing"
+    FAILED = "drawing failed"
+
+    def _assemble(
+        self, rows: list[list[widgets.Widget]], *, image_width: str, thread_name: str
+    ) -> None:
+        """Lay out `rows` of controls above the status, picture and caption, redraw when any
+        control changes, and draw the first picture before the widget is shown."""
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=image_width))
+        self.image.add_class("hlc-main-picture")
+        self.caption = widgets.HTML()
+        self.status = widgets.HTML()
+        self._background = BackgroundWorker(
+            self._work, show=self._show, fail=self._fail, name=thread_name
+        )
+        for row in rows:
+            for control in row:
+                control.observe(self._request, names="value")
+        super().__init__(
+            [*(widgets.HBox(row) for row in rows), self.status, self.image, self.caption]
+        )
+        self._first_picture(self._request)
+
+    def _settings(self) -> tuple:
+        raise NotImplementedError
+
+    def _work(self, generation: int, settings: tuple) -> Any:
+        raise NotImplementedError
+
+    def _show(self, generation: int, settings: tuple, outcome: Any) -> None:
+        raise NotImplementedError
+
+    def _request(self, _change: Any = None) -> None:
+        """A control changed: start a new generation (the worker drops any older one)."""
+        with self._background.lock:
+            self._background.request(self._settings())
+            self.status.value = f"{self.WORKING}…"
+
+    def _fail(self, _generation: int, _settings: tuple, error: BaseException) -> None:
+        self.status.value = f"{self.FAILED}: {html.escape(f'{type(error).__name__}: {error}')}"

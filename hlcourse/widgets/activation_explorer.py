@@ -38,7 +38,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import activations, render
+from hlcourse import activations, palette, render
 
 __all__ = ["ActivationExplorer", "activation_explorer"]
 
@@ -61,10 +61,10 @@ LABEL_CACHE_SIZE = 8
 # 1.5 pixels in from both sides is 0.2 pixels from the corner's centre).
 LEGEND_EDGE = 1.5
 _NUMBERS = ("mean", "std", "saturated", "dead")  # the statistics the cache keeps (no arrays)
-FUNCTION_COLOR = "#0072B2"  # Okabe-Ito blue
-SLOPE_COLOR = "#E69F00"  # Okabe-Ito orange
-PRE_COLOR = "#56B4E9"  # Okabe-Ito sky blue
-OUT_COLOR = "#009E73"  # Okabe-Ito bluish green
+FUNCTION_COLOR = palette.BLUE
+SLOPE_COLOR = palette.ORANGE
+PRE_COLOR = palette.SKY_BLUE
+OUT_COLOR = palette.GREEN
 ZONE_FACE, ZONE_EDGE = "0.88", "0.55"
 
 
@@ -101,7 +101,7 @@ class ActivationExplorer(widgets.VBox):
         self.stats: dict[str, Any] = {}
 
         # The layer is built once (Keras loads here); every change re-applies an activation.
-        self._unit_z = activations._unit_pre_activations(UNITS, SAMPLES, SEED)
+        self._unit_z = activations.unit_pre_activations(UNITS, SAMPLES, SEED)
         self._curves: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # Settings seen lately -> (PNG bytes, caption, the scalar statistics): the (512, 64)
         # arrays are not kept (0.5 MB a setting); they are remade for `stats` in a millisecond.
@@ -124,7 +124,7 @@ class ActivationExplorer(widgets.VBox):
             self.stats = {**numbers, "outputs": outputs, "pre_activations": z}
         else:
             z, outputs, slope = self._arrays(name, scale)
-            stats = activations._summarize(name, z, outputs, slope)
+            stats = activations.summarize_outputs(name, z, outputs, slope)
             png = self._picture.update(name, scale, self._curve(name), stats)
             caption = _caption(name, scale, stats)
             numbers = {k: stats[k] for k in _NUMBERS}
@@ -139,7 +139,7 @@ class ActivationExplorer(widgets.VBox):
         """Pre-activations, outputs and slopes at this setting (``(512, 64)`` each); the
         first two read-only, as `stats` hands them out."""
         z = scale * self._unit_z
-        outputs, slope = activations._values(name, z)
+        outputs, slope = activations.values_and_slopes(name, z)
         for array in (z, outputs):
             array.flags.writeable = False
         return z, outputs, slope
@@ -147,7 +147,7 @@ class ActivationExplorer(widgets.VBox):
     def _curve(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if name not in self._curves:
             grid = np.linspace(-CURVE_LIMIT, CURVE_LIMIT, 601)
-            self._curves[name] = (grid, *activations._values(name, grid))
+            self._curves[name] = (grid, *activations.values_and_slopes(name, grid))
         return self._curves[name]
 
 
@@ -457,7 +457,7 @@ def _zones_within(name: str, limit: float) -> tuple[tuple[float, float], ...]:
     Kept: the slopes come from TensorFlow (a few milliseconds), and the limits repeat (most
     input scales share ±`CURVE_LIMIT`)."""
     grid = np.linspace(-limit, limit, 801)
-    return tuple(_flat_zones(grid, activations._values(name, grid)[1]))
+    return tuple(_flat_zones(grid, activations.values_and_slopes(name, grid)[1]))
 
 
 def _flat_zones(grid: np.ndarray, slope: np.ndarray) -> list[tuple[float, float]]:

@@ -36,7 +36,6 @@ seeds 0-4) it reached the same test accuracy (0.64-0.78 against 0.63-0.76) in ha
 from __future__ import annotations
 
 import html
-import math
 import time
 from typing import Any
 
@@ -468,23 +467,9 @@ def architecture_explorer(
     hidden_layers = v.check_int("hidden_layers", hidden_layers, low=0, high=MAX_LAYERS)
     neurons = v.check_int("neurons", neurons, low=1, high=MAX_NEURONS)
     activation = v.check_choice("activation", activation, ACTIVATIONS)
-    learning_rate = _check_step("learning_rate", learning_rate, LEARNING_RATES)
-    epochs = int(_check_step("epochs", epochs, EPOCH_CHOICES))
+    learning_rate = v.check_step("learning_rate", learning_rate, LEARNING_RATES)
+    epochs = int(v.check_step("epochs", epochs, EPOCH_CHOICES))
     seed = v.check_int("seed", seed, low=0, high=9999)
     return ArchitectureExplorer(
         dataset, hidden_layers, neurons, activation, learning_rate, epochs, seed
     )
-
-
-def _check_step(name: str, value: Any, steps: tuple) -> Any:
-    """`value` as the matching step of a selection slider (numbers, compared with isclose)."""
-    if all(isinstance(step, int) for step in steps):
-        value = v.check_int(name, value, low=steps[0], high=steps[-1])
-    else:
-        value = v.check_number(name, value, low=0, low_open=True)
-    for step in steps:
-        if math.isclose(value, step, rel_tol=1e-9):
-            return step
-    listed = ", ".join(f"{step:g}" for step in steps)
-    v.fail(name, f"one of {listed}", value, hint="These are the steps of its slider")
-    return None  # not reached

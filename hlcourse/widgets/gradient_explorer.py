@@ -16,7 +16,6 @@ setting reaches the picture.
 
 from __future__ import annotations
 
-import html
 import math
 import time
 from typing import Any
@@ -26,7 +25,7 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import data, initialization, plots, render
-from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
+from hlcourse.widgets._background import PictureExplorer
 
 __all__ = ["GradientExplorer", "gradient_explorer"]
 
@@ -40,7 +39,7 @@ MODEL_NAME = "gradient_explorer"
 Y_RANGE = (1e-6, 10.0)
 
 
-class GradientExplorer(TrainsInBackground, widgets.VBox):
+class GradientExplorer(PictureExplorer):
     """The gradient explorer: depth, activation, initializer and batch norm; the picture.
 
     Attributes:
@@ -55,6 +54,8 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         width, seed: units per hidden layer and the seed of the batch and the weights, fixed
             when the explorer was built.
     """
+
+    WORKING, FAILED = "computing", "computing failed"
 
     def __init__(
         self, depth: int, activation: str, initializer: str, batch_norm: bool, width: int,
@@ -85,37 +86,19 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
         self.batch_norm = widgets.Checkbox(
             value=batch_norm, description="Batch norm in every hidden layer", indent=False
         )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="800px"))
-        self.image.add_class("hlc-main-picture")
-        self.caption = widgets.HTML()
-        self.status = widgets.HTML()
         self.norms: Any = None
         self.ratio = math.nan
-        self._background = BackgroundWorker(
-            self._work, show=self._show, fail=self._fail, name="hlc-gradient-explorer"
+        self._assemble(
+            [[self.depth, self.activation], [self.initializer, self.batch_norm]],
+            image_width="800px",
+            thread_name="hlc-gradient-explorer",
         )
-        for control in (self.depth, self.activation, self.initializer, self.batch_norm):
-            control.observe(self._request, names="value")
-        super().__init__(
-            [
-                widgets.HBox([self.depth, self.activation]),
-                widgets.HBox([self.initializer, self.batch_norm]),
-                self.status,
-                self.image,
-                self.caption,
-            ]
-        )
-        self._first_picture(self._request)  # there before the widget is shown
 
-    def _request(self, _change: Any = None) -> None:
-        """A control changed: start a new generation (the worker drops any older one)."""
-        settings = (
+    def _settings(self) -> tuple:
+        return (
             self.depth.value, self.activation.value, self.initializer.value,
             bool(self.batch_norm.value),
         )  # fmt: skip
-        with self._background.lock:
-            self._background.request(settings)
-            self.status.value = "computing…"
 
     def _work(self, generation: int, settings: tuple) -> tuple | None:
         """(norms, ratio, PNG bytes, caption, seconds) for one setting, run in the worker's
@@ -139,9 +122,6 @@ class GradientExplorer(TrainsInBackground, widgets.VBox):
     def _show(self, _generation: int, _settings: tuple, outcome: tuple) -> None:
         self.norms, self.ratio, self.image.value, self.caption.value, seconds = outcome
         self.status.value = f"done in {seconds:.2f} s"
-
-    def _fail(self, _generation: int, _settings: tuple, error: BaseException) -> None:
-        self.status.value = f"computing failed: {html.escape(f'{type(error).__name__}: {error}')}"
 
 
 def _build_network(

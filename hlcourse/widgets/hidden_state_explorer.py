@@ -23,7 +23,6 @@ observer itself; the last 64 pictures are kept, so going back to a setting is in
 from __future__ import annotations
 
 import html
-import io
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,7 +32,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import plots, recurrent, render
+from hlcourse import palette, recurrent, render
 
 __all__ = ["HiddenStateExplorer", "hidden_state_explorer"]
 
@@ -55,9 +54,9 @@ LABELS = {
 }
 # Okabe-Ito: gates sky blue, the candidate orange, states blue (as in the cell diagrams);
 # each row is also named, so nothing depends on colour alone.
-BAR_COLORS = {"candidate": "#E69F00", "cell": "#0072B2", "state": "#0072B2"}
-GATE_COLOR = "#56B4E9"
-LINE_COLORS = ("0.35", "#D55E00", "#009E73", "#CC79A7")
+BAR_COLORS = {"candidate": palette.ORANGE, "cell": palette.BLUE, "state": palette.BLUE}
+GATE_COLOR = palette.SKY_BLUE
+LINE_COLORS = ("0.35", palette.VERMILION, palette.GREEN, palette.PURPLE)
 LINE_STYLES = ("-", "--", ":", "-.")
 LINE_MARKERS = (".", "o", "s", "^")
 STEP_COLOR = "black"
@@ -179,7 +178,6 @@ class _Picture:
         features: tuple[str, ...],
         limits: dict[str, float],
     ):
-        from matplotlib.colors import LinearSegmentedColormap
 
         self.gates, self.x, self.limits = gates, x, limits
         names = gates.names
@@ -190,7 +188,7 @@ class _Picture:
             left=0.08, right=0.97, bottom=0.06, top=0.95, hspace=0.75, wspace=0.06
         )
         grid = self.figure.add_gridspec(rows, 2, width_ratios=(4.0, 1.0))
-        signed = LinearSegmentedColormap.from_list("hlc_signed", plots.PROBABILITY_COLORS)
+        signed = palette.signed_cmap()
         signed = signed.with_extremes(bad=NOT_READ)
         import matplotlib
 
@@ -299,15 +297,7 @@ class _Picture:
         canvas.restore_region(self.background)
         for artist in self.moving:
             artist.axes.draw_artist(artist)
-        return _png(np.asarray(canvas.buffer_rgba()))
-
-
-def _png(rgba: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).save(buffer, format="png", **render.PNG_OPTIONS)
-    return buffer.getvalue()
+        return render.array_png(np.asarray(canvas.buffer_rgba()))
 
 
 def hidden_state_explorer(
@@ -341,7 +331,9 @@ def hidden_state_explorer(
     Returns:
         A `HiddenStateExplorer` (an `ipywidgets.VBox`).
     """
-    style = _check_model(model)
+    from hlcourse import _keras  # Keras loads when the widget is built, not at import
+
+    style = _keras.model_style(v.check_model("model", model))
     x = v.check_array("sequences", sequences, hint="Pass a batch of sequences, e.g. x_test[:5]")
     if x.ndim not in (2, 3):
         v.fail(
@@ -370,12 +362,6 @@ def hidden_state_explorer(
             hint=f"It has {units}; the picture has a row per unit",
         )
     return HiddenStateExplorer(gates, np.asarray(x), names, sequence, step)
-
-
-def _check_model(model: Any) -> str:
-    from hlcourse import probe
-
-    return probe.model_style(model)
 
 
 def _check_feature_names(feature_names: Any, x: np.ndarray) -> tuple[str, ...]:

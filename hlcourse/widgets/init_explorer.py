@@ -18,7 +18,6 @@ the newest setting reaches the picture.
 
 from __future__ import annotations
 
-import html
 import time
 from typing import Any
 
@@ -27,7 +26,7 @@ import numpy as np
 
 from hlcourse import _validate as v
 from hlcourse import initialization, plots, render
-from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
+from hlcourse.widgets._background import PictureExplorer
 
 __all__ = ["InitExplorer", "init_explorer"]
 
@@ -41,7 +40,7 @@ BINS = 40
 SATURATED_SLOPE = 0.05
 
 
-class InitExplorer(TrainsInBackground, widgets.VBox):
+class InitExplorer(PictureExplorer):
     """The initialization explorer: depth, initializer, activation and gain; the picture.
 
     Attributes:
@@ -81,36 +80,18 @@ class InitExplorer(TrainsInBackground, widgets.VBox):
             step=GAIN_STEP, description="Gain (× every weight)", readout_format=".3g",
             continuous_update=False, style=label_style,
         )  # fmt: skip
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="900px"))
-        self.image.add_class("hlc-main-picture")
-        self.caption = widgets.HTML()
-        self.status = widgets.HTML()
         self.spreads: Any = None
-        self._background = BackgroundWorker(
-            self._work, show=self._show, fail=self._fail, name="hlc-init-explorer"
+        self._assemble(
+            [[self.depth, self.initializer], [self.activation, self.gain]],
+            image_width="900px",
+            thread_name="hlc-init-explorer",
         )
-        for control in (self.depth, self.initializer, self.activation, self.gain):
-            control.observe(self._request, names="value")
-        super().__init__(
-            [
-                widgets.HBox([self.depth, self.initializer]),
-                widgets.HBox([self.activation, self.gain]),
-                self.status,
-                self.image,
-                self.caption,
-            ]
-        )
-        self._first_picture(self._request)  # there before the widget is shown
 
-    def _request(self, _change: Any = None) -> None:
-        """A control changed: start a new generation (the worker drops any older one)."""
-        settings = (
+    def _settings(self) -> tuple:
+        return (
             self.depth.value, self.initializer.value, self.activation.value,
             float(self.gain.value),
         )  # fmt: skip
-        with self._background.lock:
-            self._background.request(settings)
-            self.status.value = "drawing…"
 
     def _work(self, generation: int, settings: tuple) -> tuple | None:
         """(spreads, PNG bytes, caption, seconds) for one setting, run in the worker's thread;
@@ -128,9 +109,6 @@ class InitExplorer(TrainsInBackground, widgets.VBox):
     def _show(self, _generation: int, _settings: tuple, outcome: tuple) -> None:
         self.spreads, self.image.value, self.caption.value, seconds = outcome
         self.status.value = f"done in {seconds:.2f} s"
-
-    def _fail(self, _generation: int, _settings: tuple, error: BaseException) -> None:
-        self.status.value = f"drawing failed: {html.escape(f'{type(error).__name__}: {error}')}"
 
 
 def _draw(spreads: Any) -> bytes:

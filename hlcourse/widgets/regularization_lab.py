@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 import time
 from typing import Any
 
@@ -39,7 +38,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, plots, render
+from hlcourse import data, palette, plots, render
 from hlcourse.regularization import (  # noqa: F401  (names the tests and lesson read here)
     BN_MOMENTUM,
     DATASET,
@@ -49,8 +48,8 @@ from hlcourse.regularization import (  # noqa: F401  (names the tests and lesson
     POOL,
     VALIDATION,
     RegularizationRun,
-    _label,
-    _pool,
+    data_pool,
+    run_label,
     run_regularization,
 )
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
@@ -221,7 +220,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
         """Grey out what does not apply and name the next run (nothing is trained)."""
         self.reg_strength.disabled = self.regularizer.value == "none"
         self.patience.disabled = not self.early_stopping.value
-        words = html.escape(_label(**_label_settings(self.settings())))
+        words = html.escape(run_label(**_label_settings(self.settings())))
         self.next_run.value = f"next run: {words}"
 
     # --- requests (main thread) -------------------------------------------------------------
@@ -233,7 +232,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
             number = self._shown + 1
             earlier = list(self.runs)
             self.progress.max, self.progress.value = settings["epochs"], 0
-            words = html.escape(_label(**_label_settings(settings)))
+            words = html.escape(run_label(**_label_settings(settings)))
             self.status.value = f"training run #{number} ({words})…"
             self._background.request((settings, number, earlier))
 
@@ -256,7 +255,7 @@ class RegularizationLab(TrainsInBackground, widgets.VBox):
 
         def progress(done: int, history: dict[str, list[float]]) -> None:
             epochs = settings["epochs"]
-            words = html.escape(_label(**_label_settings(settings)))
+            words = html.escape(run_label(**_label_settings(settings)))
             if not self._background.publish(
                 generation, lambda: self._put_progress(number, words, done, epochs)
             ):
@@ -355,15 +354,15 @@ def _picture(curves: list[tuple], newest: RegularizationRun | None, training: tu
     map_ax = figure.add_axes((0.735, 0.12, 0.25, 0.78))
     if training is not None:
         number, settings, history = training
-        words = _label(**_label_settings(settings))
+        words = run_label(**_label_settings(settings))
         shown = [*curves, (number, words, history, None, None)]
     else:
         shown = list(curves)
     handles = []
     highest, longest = 0.0, 1
     for number, label, history, kept, gap in shown:
-        color = plots.RUN_COLORS[(number - 1) % len(plots.RUN_COLORS)]
-        marker = plots.RUN_MARKERS[(number - 1) % len(plots.RUN_MARKERS)]
+        color = palette.RUN_COLORS[(number - 1) % len(palette.RUN_COLORS)]
+        marker = palette.RUN_MARKERS[(number - 1) % len(palette.RUN_MARKERS)]
         epochs = np.arange(1, len(history["loss"]) + 1)
         every = max(1, len(epochs) // 8)
         style = {"color": color, "marker": marker, "markersize": 4, "markevery": every}
@@ -396,7 +395,7 @@ def _picture(curves: list[tuple], newest: RegularizationRun | None, training: tu
     loss_ax.set_title("loss per epoch: validation solid, training dashed", fontsize=10)
     loss_ax.grid(alpha=0.3)
 
-    pool = _pool(seed)
+    pool = data_pool(seed)
     if newest is not None:
         number = curves[-1][0]
         points = data.Dataset(DATASET, "binary", pool.x_train[: newest.samples],
@@ -450,7 +449,7 @@ def _caption(curves: list[tuple], newest: RegularizationRun | None, training: tu
         number, settings, history = training
         done = len(history["loss"])
         text = (
-            f"Run #{number} ({html.escape(_label(**_label_settings(settings)))}) is training: "
+            f"Run #{number} ({html.escape(run_label(**_label_settings(settings)))}) is training: "
             f"epoch {done} of {settings['epochs']}, training loss {history['loss'][-1]:.3f}, "
             f"validation loss {history['val_loss'][-1]:.3f}."
         )
@@ -481,20 +480,6 @@ def _caption(curves: list[tuple], newest: RegularizationRun | None, training: tu
         f"points."
     )
     return text
-
-
-def _check_step(name: str, value: Any, steps: tuple) -> Any:
-    """`value` if it is one of `steps` (numbers, compared with isclose), else a clear error."""
-    listed = ", ".join(f"{step:g}" for step in steps)
-    if all(isinstance(step, int) for step in steps):
-        value = v.check_int(name, value, low=steps[0], high=steps[-1])
-    else:
-        value = v.check_number(name, value, low=steps[0], high=steps[-1])
-    for step in steps:
-        if math.isclose(value, step, rel_tol=1e-9):
-            return step
-    v.fail(name, f"one of {listed}", value, hint="The lab's slider offers only these")
-    return value  # not reached
 
 
 def regularization_lab(
@@ -533,17 +518,23 @@ def regularization_lab(
     Returns:
         A `RegularizationLab` (an `ipywidgets.VBox`).
     """
-    samples = int(_check_step("samples", samples, SAMPLE_CHOICES))
+    samples = int(
+        v.check_step("samples", samples, SAMPLE_CHOICES, hint="The lab's slider offers only these")
+    )
     dropout = v.check_number("dropout", dropout, low=0, high=MAX_DROPOUT)
     if regularizer is not None:
         regularizer = v.check_choice(
-            "regularizer", regularizer, ("l1", "l2"), hint="Or None for no penalty"
+            "regularizer", regularizer, v.REGULARIZERS, hint="Or None for no penalty"
         )
-    reg_strength = _check_step("reg_strength", reg_strength, STRENGTH_CHOICES)
+    reg_strength = v.check_step(
+        "reg_strength", reg_strength, STRENGTH_CHOICES, hint="The lab's slider offers only these"
+    )
     if patience is not None:
         patience = v.check_int("patience", patience, low=1, high=MAX_PATIENCE, hint="Or None")
     batch_norm = v.check_bool("batch_norm", batch_norm)
-    epochs = int(_check_step("epochs", epochs, EPOCH_CHOICES))
+    epochs = int(
+        v.check_step("epochs", epochs, EPOCH_CHOICES, hint="The lab's slider offers only these")
+    )
     seed = v.check_int("seed", seed, low=0, high=9999)
     first_run = v.check_bool("first_run", first_run)
     return RegularizationLab(

@@ -42,7 +42,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, render
+from hlcourse import data, palette, render
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = [
@@ -79,7 +79,7 @@ THREAD_NAME = "hlc-training-explorer"
 # process, and Keras' own names are new for every model ("sequential_7/hidden_1/kernel"): with
 # one name they repeat, and the cache grows only with new shapes.
 MODEL_NAME = "training_explorer"
-TRAIN_COLOR, VALIDATION_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
+TRAIN_COLOR, VALIDATION_COLOR = palette.BLUE, palette.ORANGE
 
 
 def parameter_count(hidden_1: int, hidden_2: int) -> int:
@@ -589,22 +589,14 @@ def training_explorer(
     hidden_1 = v.check_int("hidden_1", hidden_1, low=1, high=MAX_UNITS)
     hidden_2 = v.check_int("hidden_2", hidden_2, low=1, high=MAX_UNITS)
     optimizer = v.check_choice("optimizer", optimizer, tuple(OPTIMIZERS))
-    learning_rate = _check_step("learning_rate", learning_rate, LEARNING_RATES)
-    batch_size = int(_check_step("batch_size", batch_size, BATCH_SIZES))
+    learning_rate = v.check_step(
+        "learning_rate", learning_rate, LEARNING_RATES, hint="These are the steps of its control"
+    )
+    batch_size = int(
+        v.check_step(
+            "batch_size", batch_size, BATCH_SIZES, hint="These are the steps of its control"
+        )
+    )
     epochs = v.check_int("epochs", epochs, low=1, high=MAX_EPOCHS)
     seed = v.check_seed("seed", seed)
     return TrainingExplorer(hidden_1, hidden_2, optimizer, learning_rate, batch_size, epochs, seed)
-
-
-def _check_step(name: str, value: Any, steps: tuple) -> Any:
-    """`value` as the matching step of a slider or menu (numbers, compared with isclose)."""
-    if all(isinstance(step, int) for step in steps):
-        value = v.check_int(name, value, low=steps[0], high=steps[-1])
-    else:
-        value = v.check_number(name, value, low=0, low_open=True)
-    for step in steps:
-        if math.isclose(value, step, rel_tol=1e-9):
-            return step
-    listed = ", ".join(f"{step:g}" for step in steps)
-    v.fail(name, f"one of {listed}", value, hint="These are the steps of its control")
-    return None  # not reached

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse import data, render
+from hlcourse import data, palette, render
 from hlcourse.widgets._background import BackgroundWorker, TrainsInBackground
 
 __all__ = ["ACTIVATIONS", "WidthExplorer", "width_explorer"]
@@ -41,8 +41,8 @@ NOISE = 0.05
 # ("sequential_7/hidden_1/kernel"): with one name they repeat (measured: the soak of 500 changes
 # grew by 27 MB with Keras' names).
 MODEL_NAME = "width_explorer"
-PIECE_COLOR = "#009E73"
-FIT_COLOR = "#0072B2"
+PIECE_COLOR = palette.GREEN
+FIT_COLOR = palette.BLUE
 
 
 class WidthExplorer(TrainsInBackground, widgets.VBox):

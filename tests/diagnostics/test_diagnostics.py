@@ -687,3 +687,22 @@ def test_a_network_without_inputs_is_diagnosed_without_blaming_its_weights():
     )
     report = diagnose(model, np.zeros((8, 0), dtype="float32"))
     assert not any("symmetric" in flag.problem for flag in report.flags)
+
+
+def test_activation_flags_judge_by_the_package_constants_when_given_no_thresholds(monkeypatch):
+    """The playground's frames call `activation_flags(stats, layers)`: without thresholds it
+    reads the package's constants as they are when it runs."""
+    import hlcourse.diagnostics as diagnostics
+    from hlcourse.diagnostics._report import activation_flags
+    from hlcourse.diagnostics._stats import layers_by_name
+
+    model = tiny("sequential", "relu")
+    stats = activation_stats(model, X)
+    by_name = layers_by_name(model)
+    assert activation_flags(stats, by_name) == activation_flags(
+        stats, by_name, diagnostics.Thresholds()
+    )
+    monkeypatch.setattr(diagnostics, "DEAD_SHARE_LIMIT", 0.0)  # every ReLU layer now "dead"
+    assert len(activation_flags(stats, by_name)) > len(
+        activation_flags(stats, by_name, diagnostics.Thresholds())
+    )

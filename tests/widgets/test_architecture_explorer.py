@@ -319,21 +319,19 @@ def test_every_model_built_has_the_same_variable_names(quick, make_explorer):
 def test_networks_of_new_shapes_train_without_tracing_a_loop(quick, make_explorer):
     """The explorer trains in the loop train_fast shares between shapes (shared_loop=True): a
     depth or width never seen before traces nothing (each trace kept about 1 MB for good)."""
-    from hlcourse import _dense_loop
+    from hlcourse.training import _dense_loop
 
     explorer = make_explorer(dataset="xor", hidden_layers=1, neurons=3)
     explorer.hidden_layers.value = 4  # both slot sizes traced (at most once per process)
     assert explorer.wait(timeout=120)
-    traced = sum(
-        f["function"].experimental_get_tracing_count() for f in _dense_loop._LOOPS.values()
-    )
+    traced = _dense_loop.tracing_count()
     for layers, neurons in ((2, 11), (0, 11), (5, 29), (3, 2)):
         explorer.hidden_layers.value, explorer.neurons.value = layers, neurons
         assert explorer.wait(timeout=120)
         assert explorer.errors == [] and explorer.last_result["epochs_done"] == 50
         (loop,) = explorer.model._hlc_training_loops.values()
-        assert isinstance(loop["run_chunk"], _dense_loop.DenseRun)
-    after = sum(f["function"].experimental_get_tracing_count() for f in _dense_loop._LOOPS.values())
+        assert isinstance(loop, _dense_loop.DenseRun)
+    after = _dense_loop.tracing_count()
     assert after == traced
 
 
