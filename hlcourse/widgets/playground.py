@@ -76,7 +76,7 @@ from hlcourse.playground.state import (
     REGULARIZATION_RATES,
     REGULARIZATIONS,
     PlaygroundState,
-    _from_argument,
+    as_state,
 )
 from hlcourse.playground.tfp_data import (
     TFP_CLASSIFICATION_DATASETS,
@@ -1212,11 +1212,6 @@ def playground(state: PlaygroundState | str | None = None) -> Playground:
     """
     if state is None:
         state = PlaygroundState()
-    elif isinstance(state, str):
-        state = _from_argument(state, "state")
     else:
-        state = v.check_instance(
-            "state", state, PlaygroundState,
-            "a PlaygroundState, its configuration string, or None",
-        )  # fmt: skip
+        state = as_state(state, "state", "a PlaygroundState, its configuration string, or None")
     return Playground(state)
