@@ -1085,11 +1085,11 @@ CORE_ROWS = [
     ("hlcourse.playground.tfp_data.tfp_initial_weights", "layer_sizes", "type", (_tfp_rng(), "2,1"), {}, TypeError, "layer_sizes='2,1'"),
     ("hlcourse.playground.tfp_data.tfp_initial_weights", "layer_sizes", "range", (_tfp_rng(), [2, 0, 1]), {}, ValueError, "at least 1 node"),
     ("hlcourse.playground.tfp_data.tfp_initial_weights", "init_zero", "type", (_tfp_rng(), [2, 1]), {"init_zero": 0}, TypeError, "init_zero=0"),
-    # hlcourse.playground.engine.forward (the default network: 2 inputs, layers 4 and 2)
-    ("hlcourse.playground.engine.forward", "state", "type", (5, _PLAYGROUND_WEIGHTS, _X), {}, TypeError, "state=5"),
-    ("hlcourse.playground.engine.forward", "state", "range", ("noise=90", _PLAYGROUND_WEIGHTS, _X), {}, ValueError, "noise=90"),
-    ("hlcourse.playground.engine.forward", "weights", "type", ("activation=tanh", 3, _X), {}, TypeError, "weights=3"),
-    ("hlcourse.playground.engine.forward", "weights", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS[:2], _X), {}, ValueError, "the state's network"),
-    ("hlcourse.playground.engine.forward", "x", "type", ("activation=tanh", _PLAYGROUND_WEIGHTS, "abc"), {}, TypeError, "x='abc'"),
-    ("hlcourse.playground.engine.forward", "x", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS, np.zeros((3, 5))), {}, ValueError, "x.shape=(3, 5)"),
+    # hlcourse.playground.model.forward (the default network: 2 inputs, layers 4 and 2)
+    ("hlcourse.playground.model.forward", "state", "type", (5, _PLAYGROUND_WEIGHTS, _X), {}, TypeError, "state=5"),
+    ("hlcourse.playground.model.forward", "state", "range", ("noise=90", _PLAYGROUND_WEIGHTS, _X), {}, ValueError, "noise=90"),
+    ("hlcourse.playground.model.forward", "weights", "type", ("activation=tanh", 3, _X), {}, TypeError, "weights=3"),
+    ("hlcourse.playground.model.forward", "weights", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS[:2], _X), {}, ValueError, "the state's network"),
+    ("hlcourse.playground.model.forward", "x", "type", ("activation=tanh", _PLAYGROUND_WEIGHTS, "abc"), {}, TypeError, "x='abc'"),
+    ("hlcourse.playground.model.forward", "x", "range", ("activation=tanh", _PLAYGROUND_WEIGHTS, np.zeros((3, 5))), {}, ValueError, "x.shape=(3, 5)"),
 ]  # fmt: skip

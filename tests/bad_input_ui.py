@@ -76,30 +76,30 @@ def _flat_figure():
 # (qualified name, parameter, kind, args, kwargs, error, fragment); kind is "type" (a wrong
 # type) or "range" (the right type but a value not allowed: out of range, unknown, wrong shape)
 UI_ROWS = [
-    # hlcourse.widgets.playground
-    ("hlcourse.widgets.playground.playground", "state", "type", (42,), {}, TypeError, "state=42"),
-    ("hlcourse.widgets.playground.playground", "state", "type", (), {"state": ["dataset=xor"]}, TypeError,
+    # hlcourse.widgets.playground.ui
+    ("hlcourse.widgets.playground.ui.playground", "state", "type", (42,), {}, TypeError, "state=42"),
+    ("hlcourse.widgets.playground.ui.playground", "state", "type", (), {"state": ["dataset=xor"]}, TypeError,
      "a PlaygroundState, its configuration string, or None"),
-    ("hlcourse.widgets.playground.playground", "state", "range", ("noise=90",), {}, ValueError, "noise=90"),
-    ("hlcourse.widgets.playground.playground", "state", "range", ("networkShape=4,9",), {}, ValueError, "from 1 to 8"),
+    ("hlcourse.widgets.playground.ui.playground", "state", "range", ("noise=90",), {}, ValueError, "noise=90"),
+    ("hlcourse.widgets.playground.ui.playground", "state", "range", ("networkShape=4,9",), {}, ValueError, "from 1 to 8"),
     # hlcourse.widgets.playground_network
-    ("hlcourse.widgets.playground_network.link_color", "value", "type", ("0.5",), {}, TypeError, "value='0.5'"),
-    ("hlcourse.widgets.playground_network.link_width", "value", "type", (None,), {}, TypeError, "value=None"),
-    ("hlcourse.widgets.playground_network.parse_item", "item", "type", (5, (2, 1)), {}, TypeError, "item=5"),
-    ("hlcourse.widgets.playground_network.parse_item", "item", "range", ("weight:0:2:0", (2, 1)), {}, ValueError,
+    ("hlcourse.widgets.playground.network.link_color", "value", "type", ("0.5",), {}, TypeError, "value='0.5'"),
+    ("hlcourse.widgets.playground.network.link_width", "value", "type", (None,), {}, TypeError, "value=None"),
+    ("hlcourse.widgets.playground.network.parse_item", "item", "type", (5, (2, 1)), {}, TypeError, "item=5"),
+    ("hlcourse.widgets.playground.network.parse_item", "item", "range", ("weight:0:2:0", (2, 1)), {}, ValueError,
      "network shown now"),
-    ("hlcourse.widgets.playground_network.parse_item", "item", "range", ("node:0", (2, 1)), {}, ValueError,
+    ("hlcourse.widgets.playground.network.parse_item", "item", "range", ("node:0", (2, 1)), {}, ValueError,
      "Expected a weight or bias"),
-    ("hlcourse.widgets.playground_network.parse_item", "layer_sizes", "type", ("bias:0:0", "2,1"), {}, TypeError,
+    ("hlcourse.widgets.playground.network.parse_item", "layer_sizes", "type", ("bias:0:0", "2,1"), {}, TypeError,
      "layer_sizes='2,1'"),
-    ("hlcourse.widgets.playground_network.parse_item", "layer_sizes", "range", ("bias:0:0", (2, -1)), {}, ValueError,
+    ("hlcourse.widgets.playground.network.parse_item", "layer_sizes", "range", ("bias:0:0", (2, -1)), {}, ValueError,
      "layer_sizes=(2, -1)"),
-    ("hlcourse.widgets.playground_network.network_svg", "frame", "type", (None,), {}, TypeError, "frame=None"),
-    ("hlcourse.widgets.playground_network.network_svg", "frame", "type", ("dataset=xor",), {}, TypeError,
+    ("hlcourse.widgets.playground.network.network_svg", "frame", "type", (None,), {}, TypeError, "frame=None"),
+    ("hlcourse.widgets.playground.network.network_svg", "frame", "type", ("dataset=xor",), {}, TypeError,
      "a Frame"),
-    ("hlcourse.widgets.playground.epoch_text", "epoch", "type", ("3",), {}, TypeError, "epoch='3'"),
-    ("hlcourse.widgets.playground.epoch_text", "epoch", "type", (2.0,), {}, TypeError, "epoch=2.0"),
-    ("hlcourse.widgets.playground.epoch_text", "epoch", "range", (-1,), {}, ValueError, "epoch=-1"),
+    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "type", ("3",), {}, TypeError, "epoch='3'"),
+    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "type", (2.0,), {}, TypeError, "epoch=2.0"),
+    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "range", (-1,), {}, ValueError, "epoch=-1"),
     # hlcourse.playground.frames
     ("hlcourse.playground.frames.make_frame", "engine", "type", (None,), {}, TypeError, "engine=None"),
     ("hlcourse.playground.frames.make_frame", "engine", "type", ("dataset=xor",), {}, TypeError,
@@ -659,12 +659,12 @@ UI_ROWS = [
     ("hlcourse.widgets.hidden_explorer.hidden_explorer", "include_output", "type", (_net(), _X),
      {"include_output": "yes"}, TypeError, "True or False"),
     # hlcourse.playground.engine
-    ("hlcourse.playground.engine.make_data", "state", "type", (5,), {}, TypeError, "state=5"),
-    ("hlcourse.playground.engine.make_data", "state", "range", ("noise=90",), {}, ValueError, "noise=90"),
-    ("hlcourse.playground.engine.build_model", "state", "type", (None,), {}, TypeError, "state=None"),
-    ("hlcourse.playground.engine.build_model", "state", "range", ("networkShape=4,9",), {}, ValueError, "from 1 to 8"),
-    ("hlcourse.playground.engine.model_as_code", "state", "type", ([4, 2],), {}, TypeError, "state=[4, 2]"),
-    ("hlcourse.playground.engine.model_as_code", "state", "range", ("activation=softmax",), {}, ValueError,
+    ("hlcourse.playground.model.make_data", "state", "type", (5,), {}, TypeError, "state=5"),
+    ("hlcourse.playground.model.make_data", "state", "range", ("noise=90",), {}, ValueError, "noise=90"),
+    ("hlcourse.playground.model.build_model", "state", "type", (None,), {}, TypeError, "state=None"),
+    ("hlcourse.playground.model.build_model", "state", "range", ("networkShape=4,9",), {}, ValueError, "from 1 to 8"),
+    ("hlcourse.playground.model.model_as_code", "state", "type", ([4, 2],), {}, TypeError, "state=[4, 2]"),
+    ("hlcourse.playground.model.model_as_code", "state", "range", ("activation=softmax",), {}, ValueError,
      "'relu', 'tanh'"),
     # hlcourse.playground.state
     ("hlcourse.playground.state.feature_values", "name", "range", ("x3", np.zeros((3, 2))), {}, ValueError,
@@ -983,16 +983,16 @@ UI_EXEMPT = {
     ("hlcourse.render.image_png", "picture", "range"): (
         "every PIL image can be written as a PNG: only the type can be wrong"
     ),
-    ("hlcourse.widgets.playground_network.link_color", "value", "range"): (
+    ("hlcourse.widgets.playground.network.link_color", "value", "range"): (
         "every number has a colour: beyond -1 and 1 the end colours, NaN and infinities grey"),
-    ("hlcourse.widgets.playground_network.link_width", "value", "range"): (
+    ("hlcourse.widgets.playground.network.link_width", "value", "range"): (
         "every number has a width: 1 + 1.8|w| clamped at 10, NaN and infinities 1"),
-    ("hlcourse.widgets.playground_network.network_svg", "frame", "range"): (
+    ("hlcourse.widgets.playground.network.network_svg", "frame", "range"): (
         "every Frame make_frame returns can be drawn"),
-    ("hlcourse.widgets.playground_network.network_svg", "dead_links", "type"): (
+    ("hlcourse.widgets.playground.network.network_svg", "dead_links", "type"): (
         "a row needs a Frame, built only from a trained engine (TensorFlow at import); "
         "tests/test_playground_widget.py passes a wrong list"),
-    ("hlcourse.widgets.playground_network.network_svg", "dead_links", "range"): (
+    ("hlcourse.widgets.playground.network.network_svg", "dead_links", "range"): (
         "its shapes are checked against a Frame's kernels, built only from a trained engine; "
         "tests/test_playground_widget.py passes wrong shapes"),
     **{(name, param, "range"): _BOOL for name, param in [

@@ -50,7 +50,7 @@ BUILT_BY_THE_PACKAGE = {
     "hlcourse.lessons.Lesson": "a record of the LESSONS table",
     "hlcourse.models.ParameterRow": "a row of ParameterTable",
     "hlcourse.models.ParameterTable": "a record parameter_table returns",
-    "hlcourse.playground.engine.PlaygroundData": "a record make_data returns",
+    "hlcourse.playground.model.PlaygroundData": "a record make_data returns",
     "hlcourse.playground.frames.Frame": "a record make_frame returns",
     "hlcourse.regularization.RegularizationRun": "a record run_regularization returns",
     "hlcourse.recurrent.GateValues": "a record gate_values returns",
@@ -69,7 +69,7 @@ BUILT_BY_THE_PACKAGE = {
         "built by hidden_state_explorer()"
     ),
     "hlcourse.widgets.init_explorer.InitExplorer": "built by init_explorer()",
-    "hlcourse.widgets.playground.Playground": "built by playground()",
+    "hlcourse.widgets.playground.ui.Playground": "built by playground()",
     "hlcourse.widgets.regularization_lab.RegularizationLab": "built by regularization_lab()",
     "hlcourse.widgets.training_explorer.TrainingExplorer": "built by training_explorer()",
     "hlcourse.widgets.width_explorer.WidthExplorer": "built by width_explorer()",

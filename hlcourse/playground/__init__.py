@@ -2,21 +2,22 @@
 
 The package is the lab's engine, without its user interface (that is `widgets`' job):
 
-- `state` (here now): `PlaygroundState`, every setting of TensorFlow Playground plus a recipe
+- `state`: `PlaygroundState`, every setting of TensorFlow Playground plus a recipe
   and an initialization switch, validated, immutable; its link is TensorFlow Playground's own
   (`to_link` / `from_link`, the hash alone with `to_config` / `from_config`): each opens the
   other's links to the same setup, our own keys aside; and the input features
   (`feature_matrix`).
-- `engine` (here now): `make_data` (TensorFlow Playground's points for a state's seed) and
+- `model`: `make_data` (TensorFlow Playground's points for a state's seed) and
   `build_model` (a real Keras model holding the starting weights that seed gives), for two
   recipes: TensorFlow Playground's (default) and Keras's defaults; `model_as_code` (Keras
-  code of exactly that model), `forward` (its pass, layer by layer), and `PlaygroundEngine`:
-  step (one epoch), run_epochs, reset, play / pause in a background thread, `set_state`
-  (doing what TensorFlow Playground does for the change, and saying so), `regenerate`,
-  `set_weight` / `set_bias` (edits by hand), `dead_links`, `take_model` (a copy to keep);
-  training in one compiled ``tf.function`` of many mini-batch steps per call, compiled by
-  XLA.
-- `frames` (here now): `make_frame(engine)`, everything one refresh shows: each neuron's map
+  code of exactly that model), `forward` (its pass, layer by layer).
+- `loop`: the training loops, one compiled ``tf.function`` of many mini-batch steps per
+  call; `compiler`: the one background thread that compiles them with XLA.
+- `engine`: `PlaygroundEngine`: step (one epoch), run_epochs, reset, play / pause in a
+  background thread, `set_state` (doing what TensorFlow Playground does for the change, and
+  saying so), `regenerate`, `set_weight` / `set_bias` (edits by hand), `dead_links`,
+  `take_model` (a copy to keep).
+- `frames`: `make_frame(engine)`, everything one refresh shows: each neuron's map
   over TensorFlow Playground's plane [-6, 6]^2 and the output's map (arrays and PNGs, by
   colour lookup, no matplotlib), the input features' maps, the weights and biases, the
   losses and their history, lesson 08's per-layer diagnostics; `neuron_picture` and
@@ -38,16 +39,7 @@ Importing it loads NumPy but not TensorFlow (the first model built does).
     b'\\x89PNG'
 """
 
-from hlcourse.playground.engine import (
-    MODEL_NAME,
-    TOO_LARGE_STDDEV,
-    PlaygroundData,
-    PlaygroundEngine,
-    build_model,
-    forward,
-    make_data,
-    model_as_code,
-)
+from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.frames import (
     COLORMAP,
     MAX_RESOLUTION,
@@ -65,6 +57,15 @@ from hlcourse.playground.frames import (
     neuron_picture,
     plane_grid,
     to_png,
+)
+from hlcourse.playground.model import (
+    MODEL_NAME,
+    TOO_LARGE_STDDEV,
+    PlaygroundData,
+    build_model,
+    forward,
+    make_data,
+    model_as_code,
 )
 from hlcourse.playground.state import (
     ACTIVATIONS,

@@ -60,7 +60,6 @@ regression's points are round, coloured by their target.
 from __future__ import annotations
 
 import functools
-import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,9 +67,10 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse.playground import engine as _engine
+from hlcourse.palette import SIGNED_COLORS
+from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.state import FEATURES, PlaygroundState, feature_values
-from hlcourse.plots import PROBABILITY_COLORS
+from hlcourse.render import array_png
 
 __all__ = [
     "COLORMAP",
@@ -113,7 +113,7 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
 def _make_colormap() -> np.ndarray:
     """256 RGBA entries: entry i is the colour of -1 + 2 i / 255, orange -> light grey ->
     blue, linear in RGB between the three (as matplotlib's map from the same colours)."""
-    low, mid, high = (np.array(_rgb(c), np.float64) for c in PROBABILITY_COLORS)
+    low, mid, high = (np.array(_rgb(c), np.float64) for c in SIGNED_COLORS)
     t = np.linspace(-1.0, 1.0, 256)[:, None]
     rgb = np.where(t < 0, mid + (mid - low) * t, mid + (high - mid) * t)
     rgba = np.concatenate([np.rint(rgb), np.full((256, 1), 255.0)], axis=1)
@@ -301,14 +301,14 @@ def to_png(image: Any) -> bytes:
         v.fail("image.shape", expected, image.shape)
     if not (1 <= image.shape[0] <= 4000 and 1 <= image.shape[1] <= 4000):
         v.fail("image.shape", "1 to 4,000 pixels per side", image.shape)
-    return _png(image)
+    return array_png(image)
 
 
 # --- the frame of an engine -------------------------------------------------------------------
 
 
 def make_frame(
-    engine: _engine.PlaygroundEngine,
+    engine: PlaygroundEngine,
     *,
     neuron_resolution: int = NEURON_RESOLUTION,
     neuron_scale: int = NEURON_SCALE,
@@ -345,7 +345,7 @@ def make_frame(
     show_test_data = _check_switch("show_test_data", show_test_data)
     discretize = _check_switch("discretize", discretize)
     engine = _check_engine(engine)
-    snap = engine._snapshot()
+    snap = engine.snapshot()
     state = snap.state
     show_test_data = state.show_test_data if show_test_data is None else show_test_data
     discretize = state.discretize if discretize is None else discretize
@@ -367,7 +367,7 @@ def make_frame(
         for h in hidden
     )
     neuron_pngs = tuple(
-        tuple(_png(_scaled(image, neuron_scale)) for image in _colorize(maps, discretize))
+        tuple(array_png(_scaled(image, neuron_scale)) for image in _colorize(maps, discretize))
         for maps in neuron_maps
     )
     output = outputs[-1][n_small : n_small + n_large, 0].reshape(
@@ -413,7 +413,7 @@ def make_frame(
 
 
 def neuron_picture(
-    engine: _engine.PlaygroundEngine,
+    engine: PlaygroundEngine,
     layer: int,
     node: int,
     *,
@@ -447,7 +447,7 @@ def neuron_picture(
     show_test_data = _check_switch("show_test_data", show_test_data)
     output_resolution, output_scale = _check_output_size(output_resolution, output_scale)
     engine = _check_engine(engine)
-    snap = engine._snapshot()
+    snap = engine.snapshot()
     n_layers = len(snap.weights) // 2
     layer = v.check_int(
         "layer",
@@ -472,7 +472,7 @@ def neuron_picture(
 
 
 def input_picture(
-    engine: _engine.PlaygroundEngine,
+    engine: PlaygroundEngine,
     feature: str,
     *,
     discretize: bool = False,
@@ -501,7 +501,7 @@ def input_picture(
     show_test_data = _check_switch("show_test_data", show_test_data)
     output_resolution, output_scale = _check_output_size(output_resolution, output_scale)
     engine = _check_engine(engine)
-    snap = engine._snapshot()
+    snap = engine.snapshot()
     if show_test_data is None:
         show_test_data = snap.state.show_test_data
     values = _feature_map(feature, output_resolution)
@@ -511,9 +511,9 @@ def input_picture(
 # --- internals -------------------------------------------------------------------------------
 
 
-def _check_engine(engine: Any) -> _engine.PlaygroundEngine:
+def _check_engine(engine: Any) -> PlaygroundEngine:
     return v.check_instance(
-        "engine", engine, _engine.PlaygroundEngine, "a PlaygroundEngine (the playground's engine)"
+        "engine", engine, PlaygroundEngine, "a PlaygroundEngine (the playground's engine)"
     )
 
 
@@ -587,7 +587,7 @@ def _feature_map(feature: str, resolution: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=128)
 def _feature_png(feature: str, resolution: int, scale: int, discretize: bool) -> bytes:
-    return _png(_scaled(_colorize(_feature_map(feature, resolution), discretize), scale))
+    return array_png(_scaled(_colorize(_feature_map(feature, resolution), discretize), scale))
 
 
 def _colorize(values: np.ndarray, discretize: bool) -> np.ndarray:
@@ -610,14 +610,6 @@ def _scaled(image: np.ndarray, scale: int) -> np.ndarray:
     if scale == 1:
         return image
     return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
-
-
-def _png(image: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
 
 
 def _raw_points(data: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -653,7 +645,7 @@ def _picture(
             r, c, f = rows[chosen], cols[chosen], fill[chosen]
             _stamp(image, r, c, np.broadcast_to(rim, f.shape), offsets(half + 1))
             _stamp(image, r, c, f, offsets(half))
-    return _png(image)
+    return array_png(image)
 
 
 def _pixels(x: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -700,39 +692,16 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
     training points (the same numbers `hlcourse.diagnostics.activation_stats` measures)."""
     if not outputs:
         return None, ()
-    from hlcourse import activations, diagnostics
-    from hlcourse.diagnostics._report import _activation_flags
-    from hlcourse.diagnostics._stats import _mean_std
+    from hlcourse import diagnostics
+    from hlcourse.diagnostics._report import activation_flags, package_thresholds
+    from hlcourse.diagnostics._stats import layer_stats
 
-    act = snap.state.activation
-    rows = []
-    for i, values in enumerate(outputs, start=1):
-        as_float = values.astype(np.float64)
-        finite = bool(np.all(np.isfinite(as_float)))
-        saturated = dead = None
-        if act in diagnostics.BOUNDED_ACTIVATIONS and finite:
-            # The slope from the output itself: tanh' = 1 - y^2, sigmoid' = y (1 - y).
-            slope = 1.0 - as_float**2 if act == "tanh" else as_float * (1.0 - as_float)
-            saturated = float(np.mean(np.abs(slope) < activations.SATURATION_THRESHOLD))
-        if act in diagnostics.RELU_ACTIVATIONS and finite:
-            dead = activations.dead_units(as_float)
-        spread = as_float.max(axis=1) - as_float.min(axis=1) if finite else None
-        mean, std = _mean_std(as_float)
-        rows.append(
-            diagnostics.LayerStats(
-                layer=f"hidden_{i}",
-                kind="Dense",
-                activation=act,
-                units=int(values.shape[1]),
-                mean=mean,
-                std=std,
-                saturated=saturated,
-                dead=dead,
-                unit_difference=float(np.max(spread)) if finite else math.nan,
-                values=values,
-            )
-        )
-    stats = diagnostics.ActivationStats(snap.model.name, len(outputs[0]), tuple(rows))
+    hidden = snap.model.layers[: len(outputs)]  # the hidden Dense layers, in order
+    rows = tuple(
+        layer_stats(layer.name, layer, values)
+        for layer, values in zip(hidden, outputs, strict=True)
+    )
+    stats = diagnostics.ActivationStats(snap.model.name, len(outputs[0]), rows)
     # Lesson 08's rule for copies of a unit compares the units' incoming weights; with no
     # feature on, the first layer has none to compare, so that rule skips it.
     layers = {
@@ -740,4 +709,4 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
         for layer in snap.model.layers
         if getattr(layer, "kernel", None) is None or layer.kernel.shape[0] > 0
     }
-    return stats, tuple(_activation_flags(stats, layers))
+    return stats, tuple(activation_flags(stats, layers, package_thresholds()))

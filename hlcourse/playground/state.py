@@ -1034,11 +1034,28 @@ def _parse(text: Any, name: str) -> PlaygroundState:
     return PlaygroundState(**settings)
 
 
-def _from_argument(text: str, name: str) -> PlaygroundState:
-    """`PlaygroundState.from_link(text)` for a link or hash a caller passed as `name`; its
-    errors name the key inside the link (``noise``), so they also name the argument."""
+def as_state(
+    value: PlaygroundState | str,
+    name: str = "state",
+    expected: str = "a PlaygroundState or a configuration string",
+) -> PlaygroundState:
+    """A `PlaygroundState` from an argument a caller passed as `name`: the state itself, or
+    a TensorFlow Playground link or hash read with `PlaygroundState.from_link`.
+
+    Errors from inside a link name the key (``noise``) and say the link was given as `name`.
+
+    Args:
+        value: a `PlaygroundState`, or a link or hash (``state.to_config()``).
+        name: the caller's argument, for the error message.
+        expected: what the caller accepts, for the error message of a wrong type.
+
+    Returns:
+        The `PlaygroundState`.
+    """
+    if not isinstance(value, str):
+        return v.check_instance(name, value, PlaygroundState, expected)
     try:
-        return _parse(text, name)
+        return _parse(value, name)
     except ValueError as err:
         if str(err).startswith(f"Received an invalid value for `{name}`"):
             raise

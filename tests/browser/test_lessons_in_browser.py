@@ -149,7 +149,7 @@ def _fake_network_view(hover_shows: bool = True) -> str:
     with one weight and one neuron): hovering the neuron redraws the picture (unless
     `hover_shows` is False), and an entered weight is redrawn with its new value."""
     return f"""\
-from hlcourse.widgets.playground_network import NetworkView
+from hlcourse.widgets.playground.network import NetworkView
 
 view = NetworkView()
 weight = [0.2]

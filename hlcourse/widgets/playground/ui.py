@@ -16,7 +16,7 @@ its ranges and steps:
 - training: play / pause (one toggle button, the main control), step (exactly one epoch),
   reset, the epoch counter (``Epoch 000,123``), test and training loss and their chart from
   epoch 0, its height from the lowest loss to the highest;
-- the network view (`hlcourse.widgets.playground_network.NetworkView`): every neuron's map,
+- the network view (`hlcourse.widgets.playground.network.NetworkView`): every neuron's map,
   each weight a line coloured by its value and ``1 + 1.8 |w|`` wide, each neuron's bias a
   small square. Hovering (or focusing) a node shows its map in the output view; clicking a
   weight or a bias opens a number field, and Enter sets it in the Keras model;
@@ -76,7 +76,7 @@ from hlcourse.playground.state import (
     REGULARIZATION_RATES,
     REGULARIZATIONS,
     PlaygroundState,
-    _from_argument,
+    as_state,
 )
 from hlcourse.playground.tfp_data import (
     TFP_CLASSIFICATION_DATASETS,
@@ -84,7 +84,8 @@ from hlcourse.playground.tfp_data import (
     TfpRandom,
     tfp_points,
 )
-from hlcourse.widgets.playground_network import (
+from hlcourse.render import image_png
+from hlcourse.widgets.playground.network import (
     COLUMN,
     LEFT,
     NODE,
@@ -107,9 +108,8 @@ MAX_REFRESH_PER_SECOND = 25
 """Pictures drawn per second at most while playing (the training runs on in between)."""
 DRAW_SHARE = 1.2
 """While playing, a refresh starts at least this many times the last one's duration after the
-last one began: on a busy machine the view draws less often rather than all the time. (Here, 2
-cores: the default network's refresh takes 25-35 ms while training, so about 24 frames a
-second; a share of 3 gave 11 frames a second and no more epochs.)"""
+last one began: on a busy machine the view draws less often rather than all the time, and
+training keeps most of the processor."""
 VIEW_THREAD_NAME = "hlc-playground-view"
 """Name of the thread that draws frames while playing (tests look for leftovers by it)."""
 
@@ -222,7 +222,7 @@ class Playground(widgets.VBox):
             what they count.
         activation, learning_rate, regularization, regularization_rate, problem, recipe, init:
             drop-downs with the state's allowed values.
-        network: the network view, a `hlcourse.widgets.playground_network.NetworkView`: its
+        network: the network view, a `hlcourse.widgets.playground.network.NetworkView`: its
             ``svg`` draws neurons as maps, weights as lines, biases as squares; hovering a
             node (``hovered``) shows its map in `image`; a weight or bias typed in (``edit``)
             is set in the model, the answer in its ``note``.
@@ -1041,9 +1041,7 @@ def _loss_chart(train: np.ndarray, test: np.ndarray) -> bytes:
                 draw.ellipse([x0 - 1, y0 - 1, x0 + 1, y0 + 1], fill=color)
             else:
                 draw.line(points, fill=color, width=line)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return image_png(picture)
 
 
 def _with_axes(png: bytes) -> bytes:
@@ -1054,9 +1052,7 @@ def _with_axes(png: bytes) -> bytes:
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     canvas = _axes_template(*picture.size).copy()
     canvas.paste(picture, (0, 0))
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return image_png(canvas)
 
 
 @functools.lru_cache(maxsize=4)
@@ -1212,11 +1208,6 @@ def playground(state: PlaygroundState | str | None = None) -> Playground:
     """
     if state is None:
         state = PlaygroundState()
-    elif isinstance(state, str):
-        state = _from_argument(state, "state")
     else:
-        state = v.check_instance(
-            "state", state, PlaygroundState,
-            "a PlaygroundState, its configuration string, or None",
-        )  # fmt: skip
+        state = as_state(state, "state", "a PlaygroundState, its configuration string, or None")
     return Playground(state)

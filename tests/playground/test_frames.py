@@ -185,7 +185,7 @@ def test_points_sit_where_they_are_and_show_their_class(keras_fresh):
 
 def test_points_outside_the_plane_are_not_drawn(keras_fresh):
     with PlaygroundEngine(DEFAULT.with_changes(dataset="gauss", noise=50)) as engine:
-        snap = engine._snapshot()
+        snap = engine.snapshot()
         points = snap.data.dataset
         inside = np.all(np.abs(points.x_train) <= 6, axis=1)
         assert 0 < np.sum(~inside) < 50  # sd 2 around (2, 2): a few beyond 6
@@ -478,5 +478,5 @@ def test_a_diverged_network_is_diagnosed_without_a_numpy_warning(keras_fresh):
         outputs = [np.array([[np.inf, 1.0], [-np.inf, 2.0], [np.inf, 0.5]], dtype=np.float32)]
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            stats, _flags = fr._diagnose(engine._snapshot(), outputs)
+            stats, _flags = fr._diagnose(engine.snapshot(), outputs)
     assert not np.isfinite(stats["hidden_1"].mean)

@@ -1,7 +1,7 @@
 """The playground's network view: an SVG of the network that knows what the learner points at.
 
 The standard ipywidgets cannot tell which part of one picture the pointer is over, so this view
-is an `anywidget` (a small JavaScript module, ``playground_network.js``, shipped beside this
+is an `anywidget` (a small JavaScript module, ``network.js``, shipped beside this
 file; it renders in JupyterLab, on Binder and in the HTML export). Python writes the SVG
 (`network_svg`); the browser reports through synced traitlets:
 
@@ -30,6 +30,7 @@ import numpy as np
 import traitlets
 
 from hlcourse import _validate as v
+from hlcourse.palette import BLUE, ORANGE
 from hlcourse.playground.frames import Frame
 from hlcourse.playground.state import FEATURE_LABELS
 
@@ -45,8 +46,8 @@ __all__ = [
     "parse_item",
 ]
 
-POSITIVE = "#0072B2"  # Okabe & Ito blue, as the maps' +1
-NEGATIVE = "#E69F00"  # Okabe & Ito orange, as the maps' -1
+POSITIVE = BLUE  # as the maps' +1
+NEGATIVE = ORANGE  # as the maps' -1
 NEUTRAL = "#E8EAEB"  # light grey, as the maps' 0
 NODE = 40  # a node's square, pixels
 COLUMN = 96
@@ -63,7 +64,7 @@ to hover or click)."""
 class NetworkView(anywidget.AnyWidget):
     """The network as SVG with hover and click reported back (see the module's docstring)."""
 
-    _esm = Path(__file__).with_name("playground_network.js")
+    _esm = Path(__file__).with_name("network.js")
     svg = traitlets.Unicode("").tag(sync=True)
     hovered = traitlets.Unicode("").tag(sync=True)
     editing = traitlets.Unicode("").tag(sync=True)

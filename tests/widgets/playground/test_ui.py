@@ -24,15 +24,15 @@ from hlcourse.playground import (
 )
 from hlcourse.playground import frames as playground_frames
 from hlcourse.playground.tfp_data import TfpRandom, tfp_points
-from hlcourse.widgets import playground_network as network_module
-from hlcourse.widgets.playground import (
+from hlcourse.widgets.playground import network as network_module
+from hlcourse.widgets.playground.ui import (
     ENGINE_THREAD_NAME,
     MAX_REFRESH_PER_SECOND,
     VIEW_THREAD_NAME,
     epoch_text,
     playground,
 )
-from hlcourse.widgets.playground_network import (
+from hlcourse.widgets.playground.network import (
     NetworkView,
     link_color,
     link_width,
@@ -41,7 +41,7 @@ from hlcourse.widgets.playground_network import (
 )
 
 # The module itself: `hlcourse.widgets.playground` as an attribute is the function.
-module = importlib.import_module("hlcourse.widgets.playground")
+module = importlib.import_module("hlcourse.widgets.playground.ui")
 
 TIMEOUT = 60.0  # seconds a poll may take on a busy machine (never a speed limit)
 

@@ -20,6 +20,9 @@ import numpy as np
 import pytest
 
 from hlcourse.playground import engine as en
+from hlcourse.playground import loop
+from hlcourse.playground import model as md
+from hlcourse.playground.compiler import XLA_COMPILER, XLA_THREAD_NAME
 from hlcourse.playground.engine import (
     PlaygroundEngine,
     build_model,
@@ -63,7 +66,7 @@ def engine(keras_fresh):
 @pytest.fixture(autouse=True)
 def room_for_compilations(monkeypatch):
     """The bound on XLA shapes is per process: tests other than the bound's own have room."""
-    monkeypatch.setattr(en, "MAX_XLA_SHAPES", 10_000)
+    monkeypatch.setattr(XLA_COMPILER, "max_shapes", 10_000)
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -160,7 +163,7 @@ def test_init_zeros_and_too_large(keras_fresh):
         # TFP still draws a number per link: the stream stands where the default's does.
         assert (
             engine._stream.random()
-            == copy.deepcopy(en._start(DEFAULT, engine.data).stream).random()
+            == copy.deepcopy(md.make_start(DEFAULT, engine.data).stream).random()
         )
     for state in (DEFAULT, KERAS):
         large = build_model(state.with_changes(init="too_large", layers=(8, 8, 8)))
@@ -417,7 +420,7 @@ def test_the_xla_loop_trains_as_the_graph_loop(keras_fresh):
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
         assert weights_equal(engine.dead_links, graph_dead)
         # Ready now: later calls of these shapes run compiled without waiting.
-        assert en._xla_ready(engine._xla_key())
+        assert XLA_COMPILER.ready(engine._xla_key())
         assert engine._run(1)
 
 
@@ -451,7 +454,7 @@ def test_one_link_gives_the_same_loss_curve_in_another_process(keras_fresh):
 
 def starting_weights(state):
     """The weights a fresh start from `state` gives (its own process's build)."""
-    return [np.asarray(w, np.float64) for w in en._start(state, make_data(state)).weights]
+    return [np.asarray(w, np.float64) for w in md.make_start(state, make_data(state)).weights]
 
 
 def test_engine_starts_at_epoch_zero(engine):
@@ -842,17 +845,17 @@ def test_warm_up_compiles_the_fast_loop_without_training(keras_fresh):
     # A shape no other test uses, so the compiled loop cannot be ready from before.
     state = DEFAULT.with_changes(layers=(3, 5, 2), activation="sigmoid", batch_size=13)
     with PlaygroundEngine(state) as engine:
-        assert not en._xla_ready(engine._xla_key())
+        assert not XLA_COMPILER.ready(engine._xla_key())
         engine.warm_up()  # returns at once; a background thread compiles
-        assert en._join_xla()
-        assert en._xla_ready(engine._xla_key())
+        assert XLA_COMPILER.join()
+        assert XLA_COMPILER.ready(engine._xla_key())
         assert engine.epoch == 0 and len(engine.history["train_loss"]) == 1
         assert engine._run(1)  # the first epoch already runs compiled
 
 
 def test_long_runs_span_several_calls_and_the_history_is_compact(engine):
-    result = engine.run_epochs(en.EPOCHS_PER_CALL + 20)
-    assert engine.epoch == len(result["train_loss"]) == en.EPOCHS_PER_CALL + 20
+    result = engine.run_epochs(loop.EPOCHS_PER_CALL + 20)
+    assert engine.epoch == len(result["train_loss"]) == loop.EPOCHS_PER_CALL + 20
     assert engine.steps == 25 * engine.epoch
     assert all(np.isfinite(result["test_loss"]))
     history = engine.history
@@ -860,8 +863,8 @@ def test_long_runs_span_several_calls_and_the_history_is_compact(engine):
     assert engine._train_history.view().dtype == np.float64
     history["train_loss"].clear()  # a copy: the engine's own is untouched
     assert len(engine.history["train_loss"]) == engine.epoch + 1
-    assert en._join_xla()
-    assert [t for t in threading.enumerate() if t.name == en.XLA_THREAD_NAME] == []
+    assert XLA_COMPILER.join()
+    assert [t for t in threading.enumerate() if t.name == XLA_THREAD_NAME] == []
 
 
 def test_activation_and_problem_changes_share_one_traced_loop(keras_fresh):
@@ -876,16 +879,15 @@ def test_activation_and_problem_changes_share_one_traced_loop(keras_fresh):
                 engine.run_epochs(1)
                 assert np.isfinite(engine.train_loss)
                 assert engine._xla_key()[:2] == ("playground", 5)
-    assert [key for key in en._LOOPS if key[1] == 5] == [("playground", 5, False)]
+    assert [key for key in loop._LOOPS if key[1] == 5] == [("playground", 5, False)]
 
 
 def test_xla_compiles_at_most_max_shapes_then_the_graph_trains(keras_fresh, monkeypatch):
     # Each XLA compilation stays in memory for the life of the process (2-8 MB): past
     # the bound, new shapes train with the graph loop instead of compiling.
-    assert en._join_xla()
-    with en._XLA_LOCK:
-        held = len(en._XLA_READY | en._XLA_FAILED)
-    monkeypatch.setattr(en, "MAX_XLA_SHAPES", held + 1)
+    assert XLA_COMPILER.join()
+    held = XLA_COMPILER.held()
+    monkeypatch.setattr(XLA_COMPILER, "max_shapes", held + 1)
     state = DEFAULT.with_changes(layers=(1,), features=("x1",), batch_size=27)
     with PlaygroundEngine(state) as engine:
         assert engine._run(1, wait_for_xla=True)  # room for one more shape: compiled
@@ -893,11 +895,10 @@ def test_xla_compiles_at_most_max_shapes_then_the_graph_trains(keras_fresh, monk
             engine.set_state(engine.state.with_changes(batch_size=batch_size))
             assert not engine._run(1, wait_for_xla=True)  # no room: the graph trained it
             engine.warm_up()  # asks for no compilation either
-            assert en._join_xla()
-            assert not en._xla_ready(engine._xla_key())
+            assert XLA_COMPILER.join()
+            assert not XLA_COMPILER.ready(engine._xla_key())
         assert engine.epoch == 1 and np.isfinite(engine.train_loss)  # a reset each time
-    with en._XLA_LOCK:
-        assert len(en._XLA_READY | en._XLA_FAILED) == held + 1
+    assert XLA_COMPILER.held() == held + 1
 
 
 def largest_change(before, after) -> float:
@@ -999,7 +1000,7 @@ def test_new_shapes_train_at_once_while_xla_compiles_them(engine):
     engine.pause()
     assert not engine.playing and play_threads() == [] and engine.error is None
     assert (engine.steps - steps) % 19 == 0  # floor(250 / 13) updates per epoch
-    assert en._join_xla()
+    assert XLA_COMPILER.join()
 
 
 def test_on_chunk_is_called_and_its_errors_stop_playing(engine):
@@ -1123,7 +1124,7 @@ def test_package_exports_the_engine():
 def test_every_model_built_has_one_name():
     """TensorFlow caches a kernel per variable name for the life of the process: rebuilt
     networks reuse the names, so a structure seen before adds nothing to the cache."""
-    first = en.build_model(PlaygroundState(layers=(2,)))
-    again = en.build_model(PlaygroundState(layers=(2,)))
-    assert first.name == again.name == en.MODEL_NAME
+    first = md.build_model(PlaygroundState(layers=(2,)))
+    again = md.build_model(PlaygroundState(layers=(2,)))
+    assert first.name == again.name == md.MODEL_NAME
     assert [w.path for w in first.weights] == [w.path for w in again.weights]

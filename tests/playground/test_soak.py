@@ -14,7 +14,7 @@ import threading
 import matplotlib.pyplot as plt
 import pytest
 
-from hlcourse.playground import engine as en
+from hlcourse.playground.compiler import XLA_COMPILER
 from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.frames import make_frame
 from hlcourse.playground.state import PlaygroundState
@@ -50,7 +50,7 @@ def live_threads() -> set[int]:
 
 
 def settle() -> None:
-    assert en._join_xla(timeout=120), "the background XLA compilation did not finish"
+    assert XLA_COMPILER.join(timeout=120), "the background XLA compilation did not finish"
     gc.collect()
 
 
