@@ -58,7 +58,7 @@ def activation_stats(
         )
     by_name = layers_by_name(model)
     rows = tuple(
-        _layer_stats(name, by_name.get(CALL_SUFFIX.sub("", name)), out)
+        layer_stats(name, by_name.get(CALL_SUFFIX.sub("", name)), out)
         for name, out in outputs.items()
     )
     n_samples = int(np.shape(next(iter(outputs.values())))[0])
@@ -138,7 +138,9 @@ def _layer_units(model: Any, x: Any, layer: Any) -> np.ndarray:
     return units
 
 
-def _layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
+def layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
+    """One row of `ActivationStats`: the statistics of `out`, the outputs of `layer` (None when
+    unknown) on a batch, shown under `name`."""
     values = np.asarray(out)
     as_float = values.astype(np.float64)
     act = activation_name(layer)

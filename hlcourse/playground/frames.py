@@ -693,7 +693,7 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
     if not outputs:
         return None, ()
     from hlcourse import diagnostics
-    from hlcourse.diagnostics._report import activation_flags, package_thresholds
+    from hlcourse.diagnostics._report import activation_flags
     from hlcourse.diagnostics._stats import layer_stats
 
     hidden = snap.model.layers[: len(outputs)]  # the hidden Dense layers, in order
@@ -709,4 +709,4 @@ def _diagnose(snap: Any, outputs: list[np.ndarray]) -> tuple[Any, tuple]:
         for layer in snap.model.layers
         if getattr(layer, "kernel", None) is None or layer.kernel.shape[0] > 0
     }
-    return stats, tuple(activation_flags(stats, layers, package_thresholds()))
+    return stats, tuple(activation_flags(stats, layers))

@@ -25,19 +25,19 @@ from hlcourse.playground import (
 from hlcourse.playground import frames as playground_frames
 from hlcourse.playground.tfp_data import TfpRandom, tfp_points
 from hlcourse.widgets.playground import network as network_module
-from hlcourse.widgets.playground.ui import (
-    ENGINE_THREAD_NAME,
-    MAX_REFRESH_PER_SECOND,
-    VIEW_THREAD_NAME,
-    epoch_text,
-    playground,
-)
 from hlcourse.widgets.playground.network import (
     NetworkView,
     link_color,
     link_width,
     network_svg,
     parse_item,
+)
+from hlcourse.widgets.playground.ui import (
+    ENGINE_THREAD_NAME,
+    MAX_REFRESH_PER_SECOND,
+    VIEW_THREAD_NAME,
+    epoch_text,
+    playground,
 )
 
 # The module itself: `hlcourse.widgets.playground` as an attribute is the function.
