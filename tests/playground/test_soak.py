@@ -17,6 +17,7 @@ import pytest
 from hlcourse.playground.compiler import XLA_COMPILER
 from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.frames import make_frame
+from hlcourse.playground.loop import EPOCHS_WORTH_COMPILING
 from hlcourse.playground.state import PlaygroundState
 
 REFRESHES = 1000
@@ -61,7 +62,7 @@ def test_refreshes_and_rebuilds_leave_nothing_behind(keras_fresh):
         for state in (OTHER, SMALL):
             engine.set_state(state)
             engine.step()
-            engine.run_epochs(en.EPOCHS_WORTH_COMPILING)
+            engine.run_epochs(EPOCHS_WORTH_COMPILING)
             make_frame(engine, **FRAME)
             make_frame(engine, show_test_data=True, discretize=True, **FRAME)
         settle()
