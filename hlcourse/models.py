@@ -8,6 +8,10 @@
 
 Every builder returns a plain Keras object (no subclass of our own), so what a lesson builds
 with a helper is exactly what it could have typed by hand.
+
+One module because the builder, `compile_for` and `parameter_table` share one set of checks
+(activations, initializers, output kinds) and one vocabulary of layers; split, each part would
+import the others' checks back.
 """
 
 from __future__ import annotations

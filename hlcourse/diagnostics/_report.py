@@ -1,5 +1,5 @@
 """One call: `diagnose` measures a model on a batch and names its problems in plain words,
-with remedies, by the rules below and the thresholds of the package (`hlcourse.diagnostics`)."""
+with remedies, by the rules below and the thresholds of `_thresholds` (or those given for one call)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,7 @@ from hlcourse.diagnostics._records import (
     LayerStats,
 )
 from hlcourse.diagnostics._stats import CALL_SUFFIX, activation_stats, layers_by_name
-
-# The package, for its thresholds: read when `diagnose` runs (thresholds=None), so a learner
-# who changes hlcourse.diagnostics.DEAD_SHARE_LIMIT changes the checks (see __init__.py).
-from hlcourse import diagnostics  # isort: skip
+from hlcourse.diagnostics._thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 
 def diagnose(
@@ -33,16 +30,16 @@ def diagnose(
     y: Any = None,
     *,
     loss: Any = None,
-    thresholds: diagnostics.Thresholds | None = None,
+    thresholds: Thresholds | None = None,
 ) -> Diagnosis:
     """Check a model on a batch and name its problems in plain words, with remedies.
 
     Looks for: unscaled inputs; saturated sigmoid/tanh layers; dead ReLU units; units that are
     copies of each other (symmetric weights, e.g. all-zero initialization); NaN or infinite
     outputs; and, when `y` is given, vanishing and exploding gradients. The thresholds are
-    `thresholds`, or the package's constants (`SATURATED_SHARE_LIMIT`, `DEAD_SHARE_LIMIT`,
-    `VANISHING_RATIO`, `EXPLODING_NORM`, `IDENTICAL_TOLERANCE`, `INPUT_STD_LIMIT`,
-    `INPUT_MEAN_LIMIT`) as they are when this runs.
+    `thresholds`, or `DEFAULT_THRESHOLDS` (the constants `SATURATED_SHARE_LIMIT`,
+    `DEAD_SHARE_LIMIT`, `VANISHING_RATIO`, `EXPLODING_NORM`, `IDENTICAL_TOLERANCE`,
+    `INPUT_STD_LIMIT`, `INPUT_MEAN_LIMIT`).
 
     Args:
         model: a built Keras model of any style.
@@ -51,16 +48,16 @@ def diagnose(
         y: its targets, to check gradients too (see `gradient_norms`); None skips them.
         loss: the loss for the gradients (see `gradient_norms`); None uses the compiled one or
             reads it from the last layer.
-        thresholds: a `hlcourse.diagnostics.Thresholds` for this call, or None for the
-            package's constants.
+        thresholds: a `hlcourse.diagnostics.Thresholds` for this call, or None for
+            `DEFAULT_THRESHOLDS`.
 
     Returns:
         A `Diagnosis`: print it (or show it in a notebook) for the per-layer table and the
         problems found; ``report.flags`` lists them as (layer, problem, remedy) records.
     """
     model = v.check_model("model", model)
-    limits = _package_thresholds() if thresholds is None else thresholds
-    if not isinstance(limits, diagnostics.Thresholds):
+    limits = DEFAULT_THRESHOLDS if thresholds is None else thresholds
+    if not isinstance(limits, Thresholds):
         v.fail("thresholds", "a hlcourse.diagnostics.Thresholds or None", thresholds,
                 hint="Make one with Thresholds(dead_share_limit=0.3), say", error=TypeError)  # fmt: skip
     if model.built and _keras.model_style(model) != "subclassed" and len(model.inputs) == 1:
@@ -89,20 +86,7 @@ def diagnose(
     return Diagnosis(model.name, stats, gradients, tuple(flags), input_mean, input_std)
 
 
-def _package_thresholds() -> diagnostics.Thresholds:
-    """The package's constants as they are now (a learner may have changed one)."""
-    return diagnostics.Thresholds(
-        saturated_share_limit=diagnostics.SATURATED_SHARE_LIMIT,
-        dead_share_limit=diagnostics.DEAD_SHARE_LIMIT,
-        vanishing_ratio=diagnostics.VANISHING_RATIO,
-        exploding_norm=diagnostics.EXPLODING_NORM,
-        identical_tolerance=diagnostics.IDENTICAL_TOLERANCE,
-        input_std_limit=diagnostics.INPUT_STD_LIMIT,
-        input_mean_limit=diagnostics.INPUT_MEAN_LIMIT,
-    )
-
-
-def _input_flags(mean: float, std: float, limits: diagnostics.Thresholds) -> list[Flag]:
+def _input_flags(mean: float, std: float, limits: Thresholds) -> list[Flag]:
     if std <= limits.input_std_limit and mean <= limits.input_mean_limit:
         return []
     return [
@@ -119,13 +103,13 @@ def _input_flags(mean: float, std: float, limits: diagnostics.Thresholds) -> lis
 def activation_flags(
     stats: ActivationStats,
     by_name: dict[str, Any],
-    limits: diagnostics.Thresholds | None = None,
+    limits: Thresholds | None = None,
 ) -> list[Flag]:
     """The problems `stats` shows, judged by `limits`: blown-up outputs, identical units,
-    saturated and dead units, each a `Flag` with its remedy. Without `limits`, the package's
-    constants as they are when it runs."""
+    saturated and dead units, each a `Flag` with its remedy. Without `limits`,
+    `DEFAULT_THRESHOLDS`."""
     if limits is None:
-        limits = _package_thresholds()
+        limits = DEFAULT_THRESHOLDS
     flags = []
     for row in stats:
         layer = by_name.get(CALL_SUFFIX.sub("", row.layer))
@@ -201,7 +185,7 @@ def _symmetric_weights(layer: Any, tolerance: float) -> bool:
     return same
 
 
-def _gradient_flags(gradients: GradientNorms, limits: diagnostics.Thresholds) -> list[Flag]:
+def _gradient_flags(gradients: GradientNorms, limits: Thresholds) -> list[Flag]:
     flags = []
     matrices = [g for g in gradients if g.weight == "kernel"]
     for g in gradients:

@@ -14,11 +14,11 @@ import numpy as np
 from hlcourse import _keras, activations, probe
 from hlcourse import _validate as v
 from hlcourse.diagnostics._records import ActivationStats, LayerStats
-
-# The package, for its constants: read when a function runs (never as a default argument,
-# which is fixed at import), so a learner who changes hlcourse.diagnostics.BOUNDED_ACTIVATIONS
-# or IDENTICAL_TOLERANCE changes what is measured (see __init__.py).
-from hlcourse import diagnostics  # isort: skip
+from hlcourse.diagnostics._thresholds import (
+    BOUNDED_ACTIVATIONS,
+    DEFAULT_THRESHOLDS,
+    RELU_ACTIVATIONS,
+)
 
 # The probe names a layer called twice "name (call 2)"; this strips that to find the layer.
 CALL_SUFFIX = re.compile(r" \(call \d+\)$")
@@ -99,13 +99,13 @@ def units_identical(
         layer: the layer, by name or position in ``model.layers``, with at least 2 units.
         tolerance: the largest difference still counted as equal, relative to the layer's
             largest output when that is above 1; a number from 0 to 1, or None for
-            ``hlcourse.diagnostics.IDENTICAL_TOLERANCE`` as it is when this runs (1e-6).
+            ``hlcourse.diagnostics.IDENTICAL_TOLERANCE`` (1e-6).
 
     Returns:
         True when the units are identical.
     """
     if tolerance is None:
-        tolerance = diagnostics.IDENTICAL_TOLERANCE
+        tolerance = DEFAULT_THRESHOLDS.identical_tolerance
     tolerance = v.check_number("tolerance", tolerance, low=0, high=1)
     units = _layer_units(model, x, layer)
     scale = float(np.max(np.abs(units)))
@@ -147,9 +147,9 @@ def layer_stats(name: str, layer: Any, out: Any) -> LayerStats:
     units = _as_units(as_float)
     finite = bool(np.all(np.isfinite(as_float)))
     saturated = dead = None
-    if act in diagnostics.BOUNDED_ACTIVATIONS and finite:
+    if act in BOUNDED_ACTIVATIONS and finite:
         saturated = activations.saturation_share(act, _pre_activations(act, as_float))
-    if act in diagnostics.RELU_ACTIVATIONS and finite:
+    if act in RELU_ACTIVATIONS and finite:
         dead = activations.dead_units(units)
     mean, std = mean_std(as_float)
     return LayerStats(

@@ -8,6 +8,9 @@ trains a model: the numbers come from `hlcourse.diagnostics` and `hlcourse.initi
 
 Colours follow Okabe & Ito's colour-blind-safe set; every series also has its own line style,
 marker or hatch, and a legend entry that states the number that matters (dead %, saturated %).
+
+One module because these pictures share their scales, captions and legend rules, and lesson
+08 reads them side by side; the family is slightly over one sitting, not two.
 """
 
 from __future__ import annotations

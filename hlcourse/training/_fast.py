@@ -23,9 +23,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402  (after the logging settings; this module is imported lazily)
 
+import hlcourse.training._dense_loop as _dense_loop  # noqa: E402
+import hlcourse.training._pooled_loop as _pooled_loop  # noqa: E402
 from hlcourse import _validate as v  # noqa: E402
 from hlcourse._tf import memory  # noqa: E402
-from hlcourse.training import _dense_loop, _pooled_loop  # noqa: E402
 from hlcourse.training._arguments import (  # noqa: E402
     DEFAULT_LEARNING_RATE,
     accuracy_fn,

@@ -29,6 +29,10 @@ so `train_fast` keeps a loop per setting (the last eight): a setting seen recent
 once, a new one waits for its loop to be traced first. Every change
 starts a new "generation"; training for an older one stops after its current epoch and is
 never drawn, so only the newest setting reaches the picture.
+
+One module because the controls, the three steps of feedback and the two-panel picture are one
+widget that one reads top to bottom; its drawing is specific to it, so no other module would
+use a split-off part.
 """
 
 from __future__ import annotations

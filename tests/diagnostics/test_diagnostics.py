@@ -359,12 +359,19 @@ def test_unscaled_inputs_are_flagged(spiral):
     assert diagnose(model, spiral.x_train).input_std < 1
 
 
-def test_a_learner_can_loosen_a_threshold_on_the_package(spiral, monkeypatch):
-    model = build_dense_network(2, (16, 16), initializer="he_normal")
-    x = 100 * spiral.x_train + 50
-    monkeypatch.setattr(diagnostics, "INPUT_STD_LIMIT", 1e9)
-    monkeypatch.setattr(diagnostics, "INPUT_MEAN_LIMIT", 1e9)
-    assert not [f for f in diagnose(model, x, spiral.y_train).flags if f.layer == "inputs"]
+def test_a_limit_on_the_package_cannot_be_changed_and_the_error_says_what_can():
+    """An assignment to a documented default would change no verdict (the rules read their
+    defaults from the private _thresholds module): it is refused, naming what does."""
+    with pytest.raises(AttributeError, match=r"thresholds=Thresholds\(input_std_limit=\.\.\.\)"):
+        diagnostics.INPUT_STD_LIMIT = 1e9
+    with pytest.raises(AttributeError, match="rules cannot be changed"):
+        diagnostics.BOUNDED_ACTIVATIONS = ("relu",)
+    assert diagnostics.INPUT_STD_LIMIT == 5.0 and diagnostics.BOUNDED_ACTIVATIONS == (
+        "sigmoid",
+        "tanh",
+    )
+    diagnostics.some_note = "other attributes are a module's as usual"
+    del diagnostics.some_note
 
 
 def _nearly_copies(offset: float) -> keras.Model:
@@ -380,13 +387,13 @@ def _copies_flagged(report) -> bool:
     return any("same values" in f.problem for f in report.flags)
 
 
-def test_changing_the_identical_tolerance_on_the_package_changes_every_verdict(monkeypatch):
+def test_a_looser_identical_tolerance_changes_both_verdicts():
     model = _nearly_copies(1e-3)
     assert not units_identical(model, X, "hidden_1")
     assert not _copies_flagged(diagnose(model, X))
-    monkeypatch.setattr(diagnostics, "IDENTICAL_TOLERANCE", 0.1)
-    assert units_identical(model, X, "hidden_1")
-    assert _copies_flagged(diagnose(model, X))
+    assert units_identical(model, X, "hidden_1", tolerance=0.1)
+    loose = diagnostics.Thresholds(identical_tolerance=0.1)
+    assert _copies_flagged(diagnose(model, X, thresholds=loose))
 
 
 def test_thresholds_apply_to_one_call_and_leave_the_package_alone(spiral):
@@ -689,7 +696,7 @@ def test_a_network_without_inputs_is_diagnosed_without_blaming_its_weights():
     assert not any("symmetric" in flag.problem for flag in report.flags)
 
 
-def test_activation_flags_judge_by_the_package_constants_when_given_no_thresholds(monkeypatch):
+def test_activation_flags_judge_by_the_default_thresholds_when_given_none():
     """The playground's frames call `activation_flags(stats, layers)`: without thresholds it
     reads the package's constants as they are when it runs."""
     import hlcourse.diagnostics as diagnostics
@@ -702,7 +709,7 @@ def test_activation_flags_judge_by_the_package_constants_when_given_no_threshold
     assert activation_flags(stats, by_name) == activation_flags(
         stats, by_name, diagnostics.Thresholds()
     )
-    monkeypatch.setattr(diagnostics, "DEAD_SHARE_LIMIT", 0.0)  # every ReLU layer now "dead"
-    assert len(activation_flags(stats, by_name)) > len(
-        activation_flags(stats, by_name, diagnostics.Thresholds())
+    every_layer_dead = diagnostics.Thresholds(dead_share_limit=0.0)
+    assert len(activation_flags(stats, by_name, every_layer_dead)) > len(
+        activation_flags(stats, by_name)
     )
