@@ -9,7 +9,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results.json"
 
-# Each lesson in a fresh kernel on the reference machine (2 cores): two lessons plus
+# Each lesson in a fresh kernel, on two CPU cores (what CI and a Binder pod give): two lessons plus
 # JupyterLab must fit Binder's 2 GB.
 BUDGETS = {"seconds": 30.0, "peak_rss_mb": 800.0}
 
