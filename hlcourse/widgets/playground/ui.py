@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import collections
 import html
+import math
 import threading
 import time
 import weakref
@@ -68,7 +69,6 @@ from hlcourse.widgets.playground.words import (
     html_block,
     item_words,
     loss_text,
-    parse_value,
 )
 
 __all__ = [
@@ -420,7 +420,7 @@ class Playground(PlaygroundControls):
         item, text = edit.get("item", ""), edit.get("text", "")
         try:
             kind, index = parse_item(item, self.engine.state.layer_sizes)
-            value = parse_value(text)
+            value = _parse_value(text)
             if kind == "weight":
                 self.engine.set_weight(*index, value)
             else:
@@ -547,6 +547,20 @@ class Playground(PlaygroundControls):
             dead = None  # the network changed since the frame was made: the next one shows it
         self.network.svg = network_svg(frame, dead)
         self.diagnostics.value = diagnostics_html(frame)
+
+
+def _parse_value(text: Any) -> float:
+    """What the learner typed in a weight's or bias's field, as a finite number."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError(
+            f"Expected a number such as 0.5 or -1.2. Received: {str(text)!r}. Type a number "
+            "and press Enter (Escape closes the field)."
+        )
+    return value
 
 
 def _descendants(widget: Any) -> list:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
 
 from hlcourse import _validate as v
 from hlcourse.playground.frames import Frame
@@ -22,7 +21,6 @@ __all__ = [
     "item_words",
     "loss_text",
     "menu_number",
-    "parse_value",
 ]
 
 _FRAME_WORDS = "a Frame from hlcourse.playground.make_frame"
@@ -75,27 +73,6 @@ def html_block(inner: str, role: str = "") -> str:
     role = v.check_choice("role", role, ("", "status"))
     attribute = f' role="{role}"' if role else ""
     return f'<div{attribute} style="line-height:1.4">{inner}</div>'
-
-
-def parse_value(text: Any) -> float:
-    """What the learner typed in a weight's or bias's field, as a finite number.
-
-    Args:
-        text: the field's text (anything is read as its words, as the browser sends them).
-
-    Raises:
-        ValueError: the text is not a finite number; the message says what to type.
-    """
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ValueError(
-            f"Expected a number such as 0.5 or -1.2. Received: {str(text)!r}. Type a number "
-            "and press Enter (Escape closes the field)."
-        )
-    return value
 
 
 def item_words(kind: str, index: tuple[int, ...], state: PlaygroundState) -> str:
