@@ -28,7 +28,10 @@ its ranges and steps:
   ``<control>_hide=true`` in it hides that control, as in TFP; "Show as code" (Keras code that
   builds the same network) and "Take the model" (a copy of the trained model in ``.model``).
 
-How it works: every control maps to a new `PlaygroundState` (``state.with_changes(...)`` and
+How it works: `Playground` is a `hlcourse.widgets.playground.controls.PlaygroundControls` (the
+controls, laid out, showing a state) given behaviour here; what it draws comes from
+`hlcourse.widgets.playground.pictures` and what it says from
+`hlcourse.widgets.playground.words`. Every control maps to a new `PlaygroundState` (``state.with_changes(...)`` and
 friends) handed to ``engine.set_state``, whose message is shown in `status`; controls are
 disabled where the next value would be invalid (no seventh layer, no ninth neuron), so invalid
 states cannot be reached. Play starts the engine's training thread
