@@ -59,8 +59,9 @@ from typing import Any
 
 from hlcourse.playground import frames as playground_frames
 from hlcourse.playground.engine import PLAY_THREAD_NAME as ENGINE_THREAD_NAME
-from hlcourse.playground.engine import PlaygroundEngine, model_as_code
+from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.frames import Frame, make_frame
+from hlcourse.playground.model import model_as_code
 from hlcourse.playground.state import FEATURE_LABELS, MAX_LAYERS, PlaygroundState, as_state
 from hlcourse.widgets.playground.controls import PlaygroundControls
 from hlcourse.widgets.playground.network import network_svg, parse_item
