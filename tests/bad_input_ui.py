@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import hlcourse
+from hlcourse.playground.state import PlaygroundState
 
 from .bad_input_fixtures import (
     _IMAGES,
@@ -73,6 +74,10 @@ def _flat_figure():
     return Figure(figsize=(4, 0), dpi=100)
 
 
+# A playground state for rows that need one: TensorFlow Playground's defaults (inputs x1 and x2,
+# hidden layers of 4 and 2 neurons, one output).
+_PLAYGROUND_STATE = PlaygroundState()
+
 # (qualified name, parameter, kind, args, kwargs, error, fragment); kind is "type" (a wrong
 # type) or "range" (the right type but a value not allowed: out of range, unknown, wrong shape)
 UI_ROWS = [
@@ -97,9 +102,46 @@ UI_ROWS = [
     ("hlcourse.widgets.playground.network.network_svg", "frame", "type", (None,), {}, TypeError, "frame=None"),
     ("hlcourse.widgets.playground.network.network_svg", "frame", "type", ("dataset=xor",), {}, TypeError,
      "a Frame"),
-    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "type", ("3",), {}, TypeError, "epoch='3'"),
-    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "type", (2.0,), {}, TypeError, "epoch=2.0"),
-    ("hlcourse.widgets.playground.ui.epoch_text", "epoch", "range", (-1,), {}, ValueError, "epoch=-1"),
+    # hlcourse.widgets.playground.words
+    ("hlcourse.widgets.playground.words.epoch_text", "epoch", "type", ("3",), {}, TypeError, "epoch='3'"),
+    ("hlcourse.widgets.playground.words.epoch_text", "epoch", "type", (2.0,), {}, TypeError, "epoch=2.0"),
+    ("hlcourse.widgets.playground.words.epoch_text", "epoch", "range", (-1,), {}, ValueError, "epoch=-1"),
+    ("hlcourse.widgets.playground.words.menu_number", "x", "type", ("0.03",), {}, TypeError, "x='0.03'"),
+    ("hlcourse.widgets.playground.words.menu_number", "x", "range", (float("inf"),), {}, ValueError,
+     "a finite number"),
+    ("hlcourse.widgets.playground.words.loss_text", "x", "type", ("0.5",), {}, TypeError, "x='0.5'"),
+    ("hlcourse.widgets.playground.words.html_block", "inner", "type", (5,), {}, TypeError, "inner=5"),
+    ("hlcourse.widgets.playground.words.html_block", "role", "type", ("x",), {"role": None}, TypeError,
+     "role=None"),
+    ("hlcourse.widgets.playground.words.html_block", "role", "range", ("x",), {"role": "alert"}, ValueError,
+     "role='alert'"),
+    ("hlcourse.widgets.playground.words.item_words", "kind", "type", (1, (0, 0), _PLAYGROUND_STATE), {},
+     TypeError, "kind=1"),
+    ("hlcourse.widgets.playground.words.item_words", "kind", "range", ("edge", (0, 0), _PLAYGROUND_STATE), {},
+     ValueError, "kind='edge'"),
+    ("hlcourse.widgets.playground.words.item_words", "index", "type", ("bias", "0:0", _PLAYGROUND_STATE), {},
+     TypeError, "index='0:0'"),
+    ("hlcourse.widgets.playground.words.item_words", "index", "range", ("weight", (9, 0, 0), _PLAYGROUND_STATE),
+     {}, ValueError, "a weight of a network"),
+    ("hlcourse.widgets.playground.words.item_words", "state", "type", ("bias", (0, 0), "dataset=xor"), {},
+     TypeError, "a PlaygroundState"),
+    ("hlcourse.widgets.playground.words.caption", "frame", "type", (None,), {}, TypeError, "frame=None"),
+    ("hlcourse.widgets.playground.words.diagnostics_html", "frame", "type", ("dataset=xor",), {}, TypeError,
+     "a Frame"),
+    # hlcourse.widgets.playground.pictures
+    ("hlcourse.widgets.playground.pictures.thumbnail", "dataset", "type", (1,), {}, TypeError, "dataset=1"),
+    ("hlcourse.widgets.playground.pictures.thumbnail", "dataset", "range", ("moon",), {}, ValueError,
+     "dataset='moon'"),
+    ("hlcourse.widgets.playground.pictures.loss_chart", "train", "type", ("abc", [0.5]), {}, TypeError,
+     "train='abc'"),
+    ("hlcourse.widgets.playground.pictures.loss_chart", "train", "range", ([[0.5]], [0.5]), {}, ValueError,
+     "shape (1, 1)"),
+    ("hlcourse.widgets.playground.pictures.loss_chart", "test", "type", ([0.5], None), {}, TypeError, "test=None"),
+    ("hlcourse.widgets.playground.pictures.loss_chart", "test", "range", ([0.5, 0.4], [0.5]), {}, ValueError,
+     "as many losses as train"),
+    ("hlcourse.widgets.playground.pictures.with_axes", "png", "type", ("x.png",), {}, TypeError, "png='x.png'"),
+    ("hlcourse.widgets.playground.pictures.with_axes", "png", "range", (b"not a png",), {}, ValueError,
+     "not an image"),
     # hlcourse.playground.frames
     ("hlcourse.playground.frames.make_frame", "engine", "type", (None,), {}, TypeError, "engine=None"),
     ("hlcourse.playground.frames.make_frame", "engine", "type", ("dataset=xor",), {}, TypeError,
@@ -989,12 +1031,22 @@ UI_EXEMPT = {
         "every number has a width: 1 + 1.8|w| clamped at 10, NaN and infinities 1"),
     ("hlcourse.widgets.playground.network.network_svg", "frame", "range"): (
         "every Frame make_frame returns can be drawn"),
+    ("hlcourse.widgets.playground.words.loss_text", "x", "range"): (
+        "every number has words: NaN and infinities are written 'not a number'"),
+    ("hlcourse.widgets.playground.words.html_block", "inner", "range"): (
+        "any string is HTML the caller trusts (an empty one makes an empty block)"),
+    ("hlcourse.widgets.playground.words.item_words", "state", "range"): (
+        "every PlaygroundState has a network; an index it lacks is the index's 'range' row"),
+    ("hlcourse.widgets.playground.words.caption", "frame", "range"): (
+        "every Frame make_frame returns can be described"),
+    ("hlcourse.widgets.playground.words.diagnostics_html", "frame", "range"): (
+        "every Frame make_frame returns can be described"),
     ("hlcourse.widgets.playground.network.network_svg", "dead_links", "type"): (
         "a row needs a Frame, built only from a trained engine (TensorFlow at import); "
-        "tests/test_playground_widget.py passes a wrong list"),
+        "tests/widgets/playground/test_ui.py passes a wrong list"),
     ("hlcourse.widgets.playground.network.network_svg", "dead_links", "range"): (
         "its shapes are checked against a Frame's kernels, built only from a trained engine; "
-        "tests/test_playground_widget.py passes wrong shapes"),
+        "tests/widgets/playground/test_ui.py passes wrong shapes"),
     **{(name, param, "range"): _BOOL for name, param in [
         ("hlcourse.plots.plane.plot_dataset", "show_test"),
         ("hlcourse.plots.plane.plot_decision_map", "show_test"),

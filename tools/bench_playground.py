@@ -51,13 +51,13 @@ def measure(seconds: float = 5.0) -> dict:
     """
     seconds = v.check_number("seconds", seconds, low=0.5, high=600)
     from hlcourse.playground import PlaygroundEngine, PlaygroundState
-    from hlcourse.playground import engine as en
     from hlcourse.playground.frames import make_frame
+    from hlcourse.playground.loop import EPOCHS_WORTH_COMPILING
 
     state = PlaygroundState()
     with PlaygroundEngine(state) as engine:
         start = time.perf_counter()
-        engine.run_epochs(en.EPOCHS_WORTH_COMPILING)  # compiles the loop, then trains
+        engine.run_epochs(EPOCHS_WORTH_COMPILING)  # compiles the loop, then trains
         compile_seconds = time.perf_counter() - start
         engine.reset()
         make_frame(engine)  # the first frame fills the caches of grids and feature maps
@@ -110,7 +110,7 @@ def _fit_loop(state, seconds: float) -> float:
     """Epochs per second of one ``model.fit(epochs=1)`` per epoch on the same network."""
     import keras
 
-    from hlcourse.playground.engine import build_model, make_data
+    from hlcourse.playground.model import build_model, make_data
 
     data = make_data(state)
     model = build_model(state)

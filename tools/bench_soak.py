@@ -3,6 +3,7 @@
     python tools/bench_soak.py            # 500 changes per widget; prints a table and records
                                           # the result under "soak" in bench/results.json
     python tools/bench_soak.py 100        # fewer changes (printed, not recorded)
+    python tools/bench_soak.py --help     # what the argument means
 
 Each widget of `hlcourse.widgets` is built at its smallest settings (the smallest data, network
 and epochs its controls allow), then driven through `changes` changes from code, cycling every
@@ -31,6 +32,7 @@ same soaks with fewer changes in `make test`, and tests/test_bench_results.py ch
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -56,6 +58,7 @@ __all__ = [
     "SOAKS",
     "main",
     "measure",
+    "parse_arguments",
     "soak",
     "widget_names",
 ]
@@ -418,11 +421,11 @@ class PlaygroundSoak(Soak):
             advance(getattr(widget, step), 7)
 
     def settle(self, widget: Any) -> None:
-        from hlcourse.playground import engine
+        from hlcourse.playground.compiler import XLA_COMPILER
 
         if widget.play.value:
             widget.play.value = False
-        if not engine._join_xla(timeout=SETTLE_TIMEOUT):
+        if not XLA_COMPILER.join(timeout=SETTLE_TIMEOUT):
             raise TimeoutError("the playground's XLA compilation did not finish")
 
     def answer(self, widget: Any) -> bool:
@@ -610,8 +613,30 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: ``[changes]`` (``--help`` says what it means)."""
+    parser = argparse.ArgumentParser(
+        prog="python tools/bench_soak.py",
+        description=(
+            "Soak every widget of hlcourse.widgets: many changes from code must leave no "
+            "figure, thread, memory or error behind. Prints a table; with the full number of "
+            "changes, records the result under 'soak' in bench/results.json."
+        ),
+    )
+    parser.add_argument(
+        "changes", nargs="?", type=int, default=CHANGES,
+        help=f"changes per widget, {WARMUP + 1} to 100,000 (default {CHANGES}: recorded; "
+        "any other number is printed, not recorded)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    if not WARMUP + 1 <= args.changes <= 100_000:
+        parser.error(f"changes must be from {WARMUP + 1} to 100,000, not {args.changes}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the soaks, print the table; with the full `CHANGES`, record them under "soak"."""
+    changes = parse_arguments(argv).changes
     import datetime as dt
 
     import matplotlib
@@ -619,8 +644,6 @@ def main(argv: list[str] | None = None) -> int:
     matplotlib.use("Agg")
     from hlcourse._benchfile import RESULTS, load_results
 
-    args = sys.argv[1:] if argv is None else argv
-    changes = int(args[0]) if args else CHANGES
     result = {**measure(changes), "measured": dt.date.today().isoformat()}
     print(table(result))
     if changes != CHANGES:

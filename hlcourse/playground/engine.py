@@ -26,9 +26,12 @@ Training runs in one compiled ``tf.function`` that trains many epochs per call
 however small the epoch, more than a whole epoch of this network takes (`make bench` records
 both rates as `playground_speed`). The Keras model gets the trained weights after every call.
 
-The module is longer than the package's others because it is one class: its methods share
-one lock and the fields it guards (weights, losses, history, the play thread's hand-off), and
-reading them in one place is what keeps the locking checkable.
+One module because it is one class, `PlaygroundEngine`, whose methods share one lock and the
+fields it guards (the weights, the losses and their history, the play thread's hand-off, the
+state): every method that reads or writes them takes that lock, and only with all of them in
+one place can a reader check that none forgets it. What does not touch those fields already
+lives elsewhere: the network in `hlcourse.playground.model`, the loops in
+`hlcourse.playground.loop`, the compiling in `hlcourse.playground.compiler`.
 
 Importing this module loads NumPy but not TensorFlow; the first model built loads it.
 """

@@ -55,6 +55,13 @@ Discretize (the state's check box) colours every map by sign: ``>= 0`` blue, bel
 the neuron and input maps too. Points: class +1 square, class -1 round (meaning never by
 colour alone), training points with a white rim, test points with a black one; a
 regression's points are round, coloured by their target.
+
+One module because one forward pass feeds every picture of a frame: the neuron maps, the
+output map and the points come from the same batch, and the painting (the colour table, the
+scaling, the point stamps) works on that pass's own grid and arrays. Split off, each private
+painting step would become a public function checking arguments that only `make_frame`,
+`neuron_picture` and `input_picture` ever pass; the public painting a caller needs
+(`colorize`, `to_png`, `plane_grid`) is already public here.
 """
 
 from __future__ import annotations

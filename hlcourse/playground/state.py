@@ -81,6 +81,14 @@ The Playground reads leniently (it skips unknown keys and menu values it lacks, 
 boolean but ``false`` as true, lets a repeated key's last value win); reading here refuses,
 with a ValueError naming the key and the value, an unknown key (with the nearest one), a
 repeated key, a bad value (with the values allowed) and a pair without ``=``.
+
+One module because it is one class and its link format: each setting's check is written once
+and called by the constructor, by ``with_changes`` and by the link's reader alike, and the
+fields, the checks and the link's keys (read and written) must name the same settings. A new
+setting touches all of them; in one module a reader sees at once whether they agree, split
+by kind (checks, link, class) they would be three modules that must agree. The features'
+values over points (`feature_values`, `feature_matrix`) stay beside `FEATURES`, which they
+define.
 """
 
 from __future__ import annotations

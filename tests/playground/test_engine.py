@@ -23,13 +23,8 @@ from hlcourse.playground import engine as en
 from hlcourse.playground import loop
 from hlcourse.playground import model as md
 from hlcourse.playground.compiler import XLA_COMPILER, XLA_THREAD_NAME
-from hlcourse.playground.engine import (
-    PlaygroundEngine,
-    build_model,
-    forward,
-    make_data,
-    model_as_code,
-)
+from hlcourse.playground.engine import PlaygroundEngine
+from hlcourse.playground.model import build_model, forward, make_data, model_as_code
 from hlcourse.playground.state import PlaygroundState
 from hlcourse.playground.tfp_data import tfp_data, tfp_initial_weights
 
@@ -989,9 +984,9 @@ def test_training_change_while_playing_goes_on(engine):
 
 def test_new_shapes_train_at_once_while_xla_compiles_them(engine):
     # A batch size never compiled before: the graph loop trains while XLA compiles it.
-    engine.run_epochs(en.EPOCHS_WORTH_COMPILING)  # the default shapes, compiled
+    engine.run_epochs(loop.EPOCHS_WORTH_COMPILING)  # the default shapes, compiled
     engine.play()
-    assert wait_until(lambda: engine.epoch > en.EPOCHS_WORTH_COMPILING)
+    assert wait_until(lambda: engine.epoch > loop.EPOCHS_WORTH_COMPILING)
     message = engine.set_state(engine.state.with_changes(batch_size=13))
     assert "paused" in message and not engine.playing and engine.epoch == 0  # as TFP
     engine.play()

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hlcourse.playground import engine as en
 from hlcourse.playground import frames as fr
+from hlcourse.playground import model as md
 from hlcourse.playground.engine import PlaygroundEngine
 from hlcourse.playground.frames import (
     COLORMAP,
@@ -115,7 +115,7 @@ def test_to_png_decodes_to_the_same_pixels():
 def test_maps_are_the_networks_pass_over_the_plane(engine):
     frame = make_frame(engine, neuron_resolution=12, output_resolution=30)
     weights = engine.model.get_weights()
-    layers = en.forward(engine.state, weights, grid_inputs(engine.state, 12))
+    layers = md.forward(engine.state, weights, grid_inputs(engine.state, 12))
     assert [m.shape for m in frame.neuron_maps] == [(4, 12, 12), (2, 12, 12)]
     for maps, (_, outputs) in zip(frame.neuron_maps, layers[:-1], strict=True):
         np.testing.assert_allclose(maps, outputs.T.reshape(maps.shape), atol=1e-5)
@@ -247,7 +247,7 @@ def test_feature_maps_are_raw_and_their_pictures_clamped(engine):
 
 def test_neuron_picture_shows_one_neuron_large_with_the_points(engine):
     weights = engine.model.get_weights()
-    layers = en.forward(engine.state, weights, grid_inputs(engine.state, 50))
+    layers = md.forward(engine.state, weights, grid_inputs(engine.state, 50))
     for layer, node in [(0, 0), (0, 3), (1, 1)]:
         png = neuron_picture(engine, layer, node)
         assert decode(png).shape == (200, 200, 3)
@@ -284,7 +284,7 @@ def test_other_features_and_regression(keras_fresh):
         frame = make_frame(engine, neuron_resolution=6, output_resolution=9, output_scale=3)
         predicted = np.asarray(engine.model(grid_inputs(state, 9))).reshape(9, 9)
         np.testing.assert_allclose(frame.output_map, predicted, atol=1e-5)
-        layers = en.forward(state, engine.model.get_weights(), grid_inputs(state, 6))
+        layers = md.forward(state, engine.model.get_weights(), grid_inputs(state, 6))
         np.testing.assert_allclose(frame.neuron_maps[0], layers[0][1].T.reshape(3, 6, 6),
                                    atol=1e-5)  # fmt: skip
         assert decode(frame.output_png).shape == (27, 27, 3)

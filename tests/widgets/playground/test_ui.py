@@ -40,8 +40,9 @@ from hlcourse.widgets.playground.ui import (
     playground,
 )
 
-# The module itself: `hlcourse.widgets.playground` as an attribute is the function.
-module = importlib.import_module("hlcourse.widgets.playground.ui")
+# The modules themselves (importlib: `hlcourse.widgets.playground` is also a function's name).
+pictures = importlib.import_module("hlcourse.widgets.playground.pictures")
+controls = importlib.import_module("hlcourse.widgets.playground.controls")
 
 TIMEOUT = 60.0  # seconds a poll may take on a busy machine (never a speed limit)
 
@@ -103,13 +104,13 @@ def test_it_shows_the_output_counter_losses_and_diagram_at_once(pg):
     for image in pg.feature_images.values():
         assert bytes(image.value).startswith(b"\x89PNG")
     assert [child.value for child in pg.thumbnails.children] == [
-        module._thumbnail(d) for d in ("circle", "xor", "gauss", "spiral")
+        pictures.thumbnail(d) for d in ("circle", "xor", "gauss", "spiral")
     ]
 
 
 def test_the_output_map_has_axes_below_and_on_the_right(pg):
     width, height = size_of(pg.frame.output_png)
-    assert size_of(pg.image.value) == (width + module.AXIS_RIGHT, height + module.AXIS_BOTTOM)
+    assert size_of(pg.image.value) == (width + pictures.AXIS_RIGHT, height + pictures.AXIS_BOTTOM)
     picture = np.asarray(Image.open(io.BytesIO(bytes(pg.image.value))).convert("RGB"))
     np.testing.assert_array_equal(
         picture[:height, :width],
@@ -211,7 +212,7 @@ def test_problem_type_swaps_the_datasets_and_their_thumbnails(pg):
     assert [value for _, value in pg.dataset.options] == ["reg-plane", "reg-gauss"]
     assert pg.dataset.value == "reg-plane"
     assert [child.value for child in pg.thumbnails.children] == [
-        module._thumbnail(d) for d in ("reg-plane", "reg-gauss")
+        pictures.thumbnail(d) for d in ("reg-plane", "reg-gauss")
     ]
     pg.dataset.value = "reg-gauss"
     assert pg.state.reg_dataset == "reg-gauss"
@@ -310,7 +311,7 @@ def test_hovering_a_neuron_shows_its_map_and_leaving_shows_the_output(pg):
     output = pg.image.value
     pg.network.hovered = "neuron:0:1"
     expected = playground_frames.neuron_picture(pg.engine, 0, 1, discretize=False)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
     assert pg.image.value != output
     assert "neuron 2 of hidden layer 1" in pg.caption.value
     pg.network.hovered = ""
@@ -322,7 +323,7 @@ def test_hovering_an_input_shows_it_and_a_stale_key_shows_the_output(pg):
     output = pg.image.value
     pg.network.hovered = "input:x2"
     expected = playground_frames.input_picture(pg.engine, "x2", discretize=False)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
     assert f"input {FEATURE_LABELS['x2']}" in pg.caption.value
     pg.network.hovered = "neuron:5:0"  # a node the network has not (it changed meanwhile)
     assert pg.image.value == output
@@ -334,13 +335,13 @@ def test_a_hovered_neuron_stays_on_screen_as_training_goes_on(pg):
     pg.network.hovered = "neuron:1:0"
     pg.step.click()
     expected = playground_frames.neuron_picture(pg.engine, 1, 0, discretize=False)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
     pg.discretize.value = True
     expected = playground_frames.neuron_picture(pg.engine, 1, 0, discretize=True)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
     pg.network.hovered = "input:x1"  # inputs follow discretize too, as in TFP
     expected = playground_frames.input_picture(pg.engine, "x1", discretize=True)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
 
 
 # --- edits: click a weight or a bias, type, Enter ------------------------------------------------
@@ -508,13 +509,13 @@ def test_step_raises_the_counter_by_exactly_one(pg):
 
 
 def test_the_loss_chart_runs_from_the_lowest_loss_to_the_highest():
-    low_high = module._loss_chart(np.array([0.5, 0.4, 0.3]), np.array([0.6, 0.45, 0.35]))
+    low_high = pictures.loss_chart(np.array([0.5, 0.4, 0.3]), np.array([0.6, 0.45, 0.35]))
     picture = np.asarray(Image.open(io.BytesIO(low_high)).convert("RGB"))
-    height = module.CHART_SIZE[1]
-    grey = np.all(picture == module.TRAIN_LINE, axis=2)
-    black = np.all(picture == module.TEST_LINE, axis=2)
+    height = pictures.CHART_SIZE[1]
+    grey = np.all(picture == pictures.TRAIN_LINE, axis=2)
+    black = np.all(picture == pictures.TEST_LINE, axis=2)
     assert grey[height - 4 : height - 2].any()  # the lowest loss sits on the bottom
-    assert black[module.CHART_TOP - 1 : module.CHART_TOP + 3].any()  # the highest at the top
+    assert black[pictures.CHART_TOP - 1 : pictures.CHART_TOP + 3].any()  # the highest at the top
 
 
 def test_play_raises_the_counter_and_pause_stops_it(pg):
@@ -542,7 +543,7 @@ def test_hover_and_edits_work_while_playing(pg):
     assert "set to 0.25" in pg.network.note
     pg.play.value = False
     expected = playground_frames.neuron_picture(pg.engine, 0, 0, discretize=False)
-    assert pg.image.value == module._with_axes(expected)
+    assert pg.image.value == pictures.with_axes(expected)
 
 
 def test_step_while_playing_pauses_then_adds_one(pg):
@@ -710,10 +711,10 @@ def test_dataset_tooltips_say_what_the_data_hold():
     x, y = points("circle")  # +1 inside, -1 in the ring
     radius = np.linalg.norm(x, axis=1)
     assert radius[y == 1].max() < radius[y == -1].min()
-    assert "+1 (blue) inside" in module.DATASET_TOOLTIPS["circle"]
+    assert "+1 (blue) inside" in controls.DATASET_TOOLTIPS["circle"]
     x, y = points("xor")  # +1 where the signs agree
     assert np.all((x[:, 0] * x[:, 1] > 0) == (y == 1))
-    assert "+1 (blue) where x1 and x2 share a sign" in module.DATASET_TOOLTIPS["xor"]
+    assert "+1 (blue) where x1 and x2 share a sign" in controls.DATASET_TOOLTIPS["xor"]
     x, y = points("gauss")  # -1 lower left, +1 upper right
     assert np.all(x[y == -1].mean(axis=0) < 0) and np.all(x[y == 1].mean(axis=0) > 0)
     x, y = points("reg-plane")  # (x1 + x2) / 10
@@ -726,7 +727,7 @@ def test_dataset_tooltips_say_what_the_data_hold():
 
 
 def test_the_thumbnails_draw_the_playgrounds_classes():
-    picture = np.asarray(Image.open(io.BytesIO(module._thumbnail("circle"))).convert("RGB"))
+    picture = np.asarray(Image.open(io.BytesIO(pictures.thumbnail("circle"))).convert("RGB"))
     middle = picture[24:32, 24:32].reshape(-1, 3)
     blue = np.asarray(playground_frames.colorize(np.array([1.0])))[0][:3]
     assert any(np.array_equal(pixel, blue) for pixel in middle)  # +1 (blue) in the middle
