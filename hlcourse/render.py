@@ -129,14 +129,9 @@ def array_png(image) -> bytes:
     if image.dtype != np.uint8:
         v.fail("image", expected, image, f"Its dtype is {image.dtype}", TypeError)
     if image.ndim != 3 or image.shape[2] not in (3, 4):
-        v.fail("image", expected, image, f"Its shape is {image.shape}")
+        v.fail("image.shape", expected, image.shape)
     if not (1 <= image.shape[0] <= MAX_PIXELS and 1 <= image.shape[1] <= MAX_PIXELS):
-        v.fail(
-            "image",
-            f"1 to {MAX_PIXELS:,} pixels on each side",
-            image,
-            f"Its shape is {image.shape}",
-        )
+        v.fail("image.shape", f"1 to {MAX_PIXELS:,} pixels on each side", image.shape)
     from PIL import Image
 
     return image_png(Image.fromarray(np.ascontiguousarray(image[..., :3])))

@@ -26,7 +26,7 @@ way to end it) and measures:
   changes for a training widget: cancelled settings are never drawn); ``errors``: exceptions the
   widget recorded; ``answering``: one more change after the soak still reaches the picture.
 
-`measure()` is what `make bench` (tools/bench.py) records; tests/test_widget_soak.py runs the
+`measure()` is what `make bench` (tools/bench.py) records; tests/widgets/test_soak.py runs the
 same soaks with fewer changes in `make test`, and tests/test_bench_results.py checks the record.
 """
 

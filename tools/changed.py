@@ -183,7 +183,7 @@ def select(changed: set[str], root: Path = ROOT) -> Selection:
     packages = {m: f for m, f in modules.items() if f.endswith("/__init__.py")}
     exported = {m: reexports(sources[f], m) for m, f in packages.items()}
     # A package that only gathers its submodules' names passes no change on: a change to
-    # hlcourse/widgets/playground.py touches what uses `hlc.widgets.playground`, not every
+    # hlcourse/widgets/playground/ui.py touches what uses `hlc.widgets.playground`, not every
     # user of some widget.
     gatherers = {f for f in packages.values() if only_reexports(sources[f])}
     importers: dict[str, set[str]] = {}  # module -> files that import it

@@ -21,7 +21,7 @@ The package is the lab's engine, without its user interface (that is `widgets`' 
   over TensorFlow Playground's plane [-6, 6]^2 and the output's map (arrays and PNGs, by
   colour lookup, no matplotlib), the input features' maps, the weights and biases, the
   losses and their history, lesson 08's per-layer diagnostics; `neuron_picture` and
-  `input_picture`, one node's map large (the hover view); `colorize`, `to_png` and
+  `input_picture`, one node's map large (the hover view); `colorize` (encoded with `hlcourse.render.array_png`) and
   `plane_grid` for other pictures.
 - `tfp_data`: TensorFlow Playground's random stream (`TfpRandom`), its six data generators,
   shuffle and split (`tfp_data`) and first weights (`tfp_initial_weights`), to the last bit.
@@ -56,7 +56,6 @@ from hlcourse.playground.frames import (
     make_frame,
     neuron_picture,
     plane_grid,
-    to_png,
 )
 from hlcourse.playground.model import (
     MODEL_NAME,
@@ -120,7 +119,6 @@ __all__ = [
     "make_frame",
     "neuron_picture",
     "plane_grid",
-    "to_png",
     "ACTIVATIONS",
     "CLASSIFICATION_DATASETS",
     "DATASETS",

@@ -61,7 +61,7 @@ output map and the points come from the same batch, and the painting (the colour
 scaling, the point stamps) works on that pass's own grid and arrays. Split off, each private
 painting step would become a public function checking arguments that only `make_frame`,
 `neuron_picture` and `input_picture` ever pass; the public painting a caller needs
-(`colorize`, `to_png`, `plane_grid`) is already public here.
+(`colorize`, `plane_grid`) is already public here.
 """
 
 from __future__ import annotations
@@ -95,7 +95,6 @@ __all__ = [
     "make_frame",
     "neuron_picture",
     "plane_grid",
-    "to_png",
 ]
 
 PLANE_EXTENT = 6.0
@@ -287,28 +286,6 @@ def colorize(values: Any, *, discretize: bool = False) -> np.ndarray:
     if array.size == 0:
         v.fail("values.shape", "an array with at least one value", array.shape)
     return _colorize(array.astype(np.float32), discretize)
-
-
-def to_png(image: Any) -> bytes:
-    """PNG bytes of an RGB (or RGBA) picture, e.g. from `colorize` (Pillow, fast settings).
-
-    Args:
-        image: a uint8 array ``(height, width, 3)`` or ``(height, width, 4)``, each side 1 to
-            4,000 pixels.
-
-    Returns:
-        The PNG file's bytes.
-    """
-    expected = "a uint8 array of shape (height, width, 3) or (height, width, 4)"
-    if not isinstance(image, np.ndarray):
-        v.fail("image", expected, image, "Make one with colorize(values)", TypeError)
-    if image.dtype != np.uint8:
-        v.fail("image", expected, image, f"Its dtype is {image.dtype}", TypeError)
-    if image.ndim != 3 or image.shape[2] not in (3, 4):
-        v.fail("image.shape", expected, image.shape)
-    if not (1 <= image.shape[0] <= 4000 and 1 <= image.shape[1] <= 4000):
-        v.fail("image.shape", "1 to 4,000 pixels per side", image.shape)
-    return array_png(image)
 
 
 # --- the frame of an engine -------------------------------------------------------------------

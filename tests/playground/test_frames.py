@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from hlcourse import render
 from hlcourse.playground import frames as fr
 from hlcourse.playground import model as md
 from hlcourse.playground.engine import PlaygroundEngine
@@ -22,7 +23,6 @@ from hlcourse.playground.frames import (
     make_frame,
     neuron_picture,
     plane_grid,
-    to_png,
 )
 from hlcourse.playground.state import FEATURES, PlaygroundState, feature_matrix
 
@@ -102,11 +102,11 @@ def test_plane_grid_runs_from_minus_six_to_six_ends_included_top_row_first():
     assert plane_grid(4)[0, 0] == -6
 
 
-def test_to_png_decodes_to_the_same_pixels():
+def test_colorized_pictures_encode_to_the_same_pixels():
     image = colorize(np.linspace(-1, 1, 35).reshape(5, 7))
-    np.testing.assert_array_equal(decode(to_png(image)), image)
+    np.testing.assert_array_equal(decode(render.array_png(image)), image)
     rgba = np.zeros((3, 2, 4), np.uint8)
-    assert decode(to_png(rgba)).shape == (3, 2, 3)
+    assert decode(render.array_png(rgba)).shape == (3, 2, 3)
 
 
 # --- the frame of an engine -------------------------------------------------------------------
@@ -436,14 +436,6 @@ def test_helpers_refuse_bad_input():
         colorize(np.array([True]))
     with pytest.raises(TypeError, match="discretize=1"):
         colorize([0.5], discretize=1)
-    with pytest.raises(TypeError, match="image="):
-        to_png([[0]])
-    with pytest.raises(TypeError, match="dtype is float"):
-        to_png(np.zeros((2, 2, 3)))
-    with pytest.raises(ValueError, match="image.shape"):
-        to_png(np.zeros((2, 2), np.uint8))
-    with pytest.raises(ValueError, match="image.shape"):
-        to_png(np.zeros((0, 2, 3), np.uint8))
     with pytest.raises(ValueError, match="resolution=1"):
         plane_grid(1)
     with pytest.raises(TypeError, match="resolution=2.0"):
@@ -455,7 +447,8 @@ def test_helpers_refuse_bad_input():
 
 def test_importing_frames_loads_neither_tensorflow_nor_matplotlib():
     code = (
-        "import sys, hlcourse.playground.frames as f; f.to_png(f.colorize([[0.5]])); "
+        "import sys, hlcourse.playground.frames as f, hlcourse.render as r; "
+        "r.array_png(f.colorize([[0.5]])); "
         "print(any(m in sys.modules for m in ('tensorflow', 'keras', 'matplotlib')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

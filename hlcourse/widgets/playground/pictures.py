@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from hlcourse import _validate as v
-from hlcourse.playground.frames import PLANE_EXTENT, colorize, to_png
+from hlcourse import render
+from hlcourse.playground.frames import PLANE_EXTENT, colorize
 from hlcourse.playground.tfp_data import (
     TFP_CLASSIFICATION_DATASETS,
     TFP_REGRESSION_DATASETS,
@@ -89,7 +90,7 @@ def _thumbnail(dataset: str) -> bytes:
     for dy in (0, 1):
         for dx in (0, 1):
             image[rows + dy, cols + dx] = colors
-    return to_png(image)
+    return render.array_png(image)
 
 
 def loss_chart(train: Any, test: Any) -> bytes:

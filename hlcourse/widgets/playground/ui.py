@@ -44,6 +44,10 @@ epoch. Changing the architecture or the data while playing pauses (the engine do
 so). One playground trains at a time: building or playing one pauses the others of the kernel
 (a cell run again must not leave its old playground training unseen). `Playground.close`
 pauses and leaves no thread behind.
+
+One module because what is left here is one object's behaviour: the handlers, the play and
+draw threads and `close` share the widget's lock and its idea of what is current; the controls,
+pictures and words are already modules of their own.
 """
 
 from __future__ import annotations
