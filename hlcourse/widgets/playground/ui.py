@@ -306,8 +306,10 @@ class Playground(PlaygroundControls):
             if change["new"] and not self.engine.playing:
                 self._pause_the_others()
                 self.engine.play(on_chunk=self._on_chunk)
-                self._start_view()
+                # Said before the drawing thread starts: its report of a failed training
+                # must come after, or a slow kernel would cover it with "Playing".
                 self._say("Playing: the network trains until you press Pause.")
+                self._start_view()
             elif not change["new"]:
                 was_playing = self.engine.playing
                 self.engine.pause()

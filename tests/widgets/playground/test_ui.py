@@ -609,6 +609,28 @@ def test_an_error_in_training_stops_play_and_is_shown(pg, monkeypatch):
     pg.errors.clear()
 
 
+def test_an_error_is_not_hidden_when_the_kernel_is_slow_to_report_playing(pg, monkeypatch):
+    """A busy machine can pause the kernel between starting the drawing thread and saying
+    "Playing"; the drawing thread's report of the failure must still be what stays shown."""
+
+    def broken(_engine):
+        raise RuntimeError("out of coffee")
+
+    start_view = pg._start_view
+
+    def start_then_stall():
+        start_view()
+        time.sleep(0.5)  # the drawing thread notices the stop after 0.1 s
+
+    monkeypatch.setattr(pg, "_on_chunk", broken)
+    monkeypatch.setattr(pg, "_start_view", start_then_stall)
+    pg.play.value = True
+    assert poll(lambda: pg.play.value is False)
+    assert poll(lambda: not our_threads())
+    assert "out of coffee" in pg.status.value
+    pg.errors.clear()
+
+
 # --- configuration, links, code, model --------------------------------------------------------
 
 
