@@ -1,5 +1,5 @@
 # The course's two commands, and the tools behind them.
-#   make lab    set everything up (first time: a few minutes) and open the course in JupyterLab
+#   make lab    set everything up (first time: about a minute) and open the course in JupyterLab
 #   make test   set everything up and run every check, printing the time of each phase
 # While editing, `make check` runs only what a change touches (lint, its unit tests, its lessons).
 # Windows has no make: use `py -m hlcourse lab` (the same as `make lab`).
@@ -38,7 +38,8 @@ sweep-memory: env  ## lesson 11's sweeps: SimpleRNN/LSTM/GRU on both memory task
 	$(ENV_PY) tools/sweep_memory.py --task adding
 
 lock: env  ## recompile requirements.lock from pyproject.toml (needs the network)
-	$(ENV_PY) -m pip install -qq uv && $(BIN)/uv pip compile pyproject.toml tools/lock-platform.in \
+	$(ENV_PY) -m uv --version >/dev/null 2>&1 || $(ENV_PY) -m pip install -qq uv
+	$(ENV_PY) -m uv pip compile pyproject.toml tools/lock-platform.in \
 	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
 	  --python-version 3.11 -o requirements.lock
 

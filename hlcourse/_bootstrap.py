@@ -7,6 +7,12 @@ into it, then this package installed on top without touching the locked versions
 The environment is rebuilt only when the lock or `pyproject.toml` changed since the last
 install (a hash is kept in `.venv/.hlcourse-installed`).
 
+Installs go through uv (https://docs.astral.sh/uv/) when it can be had: it installs the lock
+in seconds from its cache, where pip takes minutes. uv found on PATH is used; otherwise it is
+installed into the new environment with pip (a few MB); when even that fails (no index), pip
+does the whole install. `HLCOURSE_INSTALLER=pip` asks for pip. Either way the installer's own
+progress is shown: a first install downloads TensorFlow (hundreds of MB).
+
 A new `.venv` is made with the Python version that `binder/runtime.txt` names (the one Binder
 runs and the lock is compiled for) whenever such an interpreter is at hand, so `make test`,
 and CI through it, test what Binder runs; tests/test_binder.py checks that they agree.
@@ -21,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -129,21 +136,67 @@ def ensure_venv(root: Path = REPO_ROOT, venv_dir: Path | None = None, quiet: boo
             venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
         else:
             _run([base, "-m", "venv", str(venv_dir)], root)
+    install = installer(python, venv_dir)
     print(
-        f"hlcourse: installing the locked versions from {LOCK_FILE} "
-        "(the first time takes a few minutes: TensorFlow is large) ...",
+        f"hlcourse: installing the locked versions from {LOCK_FILE} with {install.name} "
+        "(a first install downloads TensorFlow, hundreds of MB) ...",
         flush=True,
     )
-    pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
-    _run([*pip, "install", "-qq", "--upgrade", "pip"], root)
-    _run([*pip, "install", "-qq", "-r", str(root / LOCK_FILE)], root)
+    _run([*install.command, "-r", str(root / LOCK_FILE)], root)
     # --no-deps: every dependency already came, pinned, from the lock. (pyproject says
-    # `tensorflow`, the Linux lock says `tensorflow-cpu`; pip must not add the other.)
-    _run([*pip, "install", "-qq", "--no-deps", "-e", str(root)], root)
+    # `tensorflow`, the Linux lock says `tensorflow-cpu`; the installer must not add the other.)
+    _run([*install.command, "--no-deps", "-e", str(root)], root)
     _run([str(python), "-m", "hlcourse._bootstrap", "--lab-settings"], root)
     stamp.write_text(wanted + "\n")
     print(f"hlcourse: environment ready: {python}", flush=True)
     return python
+
+
+@dataclass(frozen=True)
+class Installer:
+    """How packages get into the environment: `command` + requirements installs them."""
+
+    name: str
+    command: tuple[str, ...]
+
+
+def installer(python: Path, venv_dir: Path) -> Installer:
+    """uv when it is on PATH, in the environment, or can be put there with pip; else pip.
+
+    Args:
+        python: the environment's interpreter.
+        venv_dir: the environment (uv, when installed here, lands in its scripts folder).
+
+    Returns:
+        The installer to use; `HLCOURSE_INSTALLER=pip` in the environment forces pip.
+    """
+    pip = Installer("pip", (str(python), "-m", "pip", "--disable-pip-version-check", "install"))
+    if os.environ.get("HLCOURSE_INSTALLER", "").strip().lower() == "pip":
+        return pip
+    uv = shutil.which("uv") or _uv_in(venv_dir)
+    if uv is None:
+        print("hlcourse: getting uv, a fast installer, into the environment ...", flush=True)
+        got = subprocess.run(
+            [*pip.command, "--quiet", "uv"], cwd=venv_dir, capture_output=True, text=True
+        )
+        uv = _uv_in(venv_dir) if got.returncode == 0 else None
+        if uv is None:
+            print(
+                "hlcourse: could not install uv ("
+                + (got.stderr.strip()[-300:] or "no reason")
+                + "); installing with pip instead, which is slower.",
+                flush=True,
+            )
+            return pip
+    # --compile-bytecode: as pip does; `make test` runs with PYTHONDONTWRITEBYTECODE, so
+    # without it every process would compile TensorFlow's modules again on import.
+    return Installer("uv", (uv, "pip", "install", "--compile-bytecode", "--python", str(python)))
+
+
+def _uv_in(venv_dir: Path) -> str | None:
+    scripts = venv_dir / ("Scripts" if os.name == "nt" else "bin")
+    found = scripts / ("uv.exe" if os.name == "nt" else "uv")
+    return str(found) if found.is_file() else None
 
 
 def install_lab_settings(prefix: Path | None = None) -> Path:
