@@ -50,8 +50,11 @@ PACKAGE = {
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("repo")
-    for name, text in PACKAGE.items():
+    return write_repo(tmp_path_factory.mktemp("repo"), PACKAGE)
+
+
+def write_repo(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
@@ -85,6 +88,41 @@ def test_a_widget_touches_what_uses_it_not_every_widget_user(repo):
     tests, lessons = touched(repo, "hlcourse/widgets/lab.py")
     assert "tests/test_lab.py" in tests and "tests/test_slider.py" not in tests
     assert lessons == ["notebooks/01_models.py"]
+
+
+def test_a_widget_package_passes_its_parts_changes_to_what_calls_it(tmp_path):
+    """`hlc.widgets.board(...)` calls what the package `widgets/board/` gathers from its
+    modules: a change to one of them touches the lesson that calls it."""
+    root = write_repo(tmp_path, {
+        **PACKAGE,
+        "hlcourse/widgets/board/__init__.py": "from hlcourse.widgets.board.ui import board\n",
+        "hlcourse/widgets/board/ui.py": "from .pieces import piece\ndef board():\n    pass\n",
+        "hlcourse/widgets/board/pieces.py": "def piece():\n    pass\n",
+        "notebooks/02_board.py": 'import hlcourse as hlc\nhlc.widgets.board()\nhlc.check("02.1", 1)\n',
+        "tests/widgets/test_pieces.py": "from hlcourse.widgets.board.pieces import piece\n",
+    })  # fmt: skip
+    for part in ("hlcourse/widgets/board/ui.py", "hlcourse/widgets/board/pieces.py"):
+        tests, lessons = touched(root, part)
+        assert lessons == ["notebooks/02_board.py"], part
+    tests, lessons = touched(root, "hlcourse/widgets/board/pieces.py")
+    assert "tests/widgets/test_pieces.py" in tests and "tests/test_slider.py" not in tests
+
+
+def test_a_lazily_loaded_family_touches_the_lessons_that_call_its_names(tmp_path):
+    """`hlcourse/plots/__init__.py` loads a family module on first use of one of its names
+    (a dict of family -> names): `hlc.plots.plot_map(...)` depends on `plots/plane.py`."""
+    root = write_repo(tmp_path, {
+        **PACKAGE,
+        "hlcourse/plots/__init__.py": (
+            '_FAMILIES = {"plane": ("plot_map", "grid"), "curves": ("plot_history",)}\n'
+            "def __getattr__(name):\n    return name\n"
+        ),
+        "hlcourse/plots/plane.py": "def plot_map():\n    pass\n",
+        "hlcourse/plots/curves.py": "def plot_history():\n    pass\n",
+        "notebooks/02_plots.py": 'import hlcourse as hlc\nhlc.plots.plot_map()\nhlc.check("02.1", 1)\n',
+    })  # fmt: skip
+    assert touched(root, "hlcourse/plots/plane.py")[1] == ["notebooks/02_plots.py"]
+    assert touched(root, "hlcourse/plots/curves.py")[1] == []
 
 
 def test_an_exercise_module_touches_its_own_lesson(repo):

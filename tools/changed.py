@@ -92,6 +92,14 @@ def reexports(source: str, package: str) -> dict[str, str]:
             if module.startswith(package + "."):
                 names.update({alias.asname or alias.name: module for alias in node.names})
     names.update({name: f"hlcourse.{module}" for name, module in LAZY_NAME.findall(source)})
+    for node in ast.parse(source).body:  # {"family": ("name", ...)}: modules loaded on use
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(value, (ast.Tuple, ast.List)):
+                    names.update({
+                        item.value: f"{package}.{key.value}" for item in value.elts
+                        if isinstance(item, ast.Constant) and isinstance(item.value, str)
+                    })  # fmt: skip
     return names
 
 
@@ -115,10 +123,11 @@ def resolve(dotted: str, modules: set[str], exported: dict[str, dict[str, str]])
     return found
 
 
-def imported_names(source: str, package: str, aliases: bool) -> set[str]:
+def imported_names(source: str, package: str, aliases: bool, bases: bool = True) -> set[str]:
     """The dotted names `source` imports: ``import a.b`` gives ``a.b``; ``from a import b``
-    gives ``a.b``; with `aliases`, ``hlc.widgets.playground(...)`` gives
-    ``hlcourse.widgets.playground`` (lessons and tests call the package through `hlc.`)."""
+    gives ``a.b`` (and, with `bases`, ``a``: its module runs too); with `aliases`,
+    ``hlc.widgets.playground(...)`` gives ``hlcourse.widgets.playground`` (lessons and tests
+    call the package through `hlc.`)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -129,11 +138,35 @@ def imported_names(source: str, package: str, aliases: bool) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(node, package)
-            names.add(base)
+            if bases:
+                names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
     if aliases:
+        if not bases:  # `from hlcourse.widgets import x` names the base only on the way to x
+            lines = source.splitlines()
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for number in range(node.lineno - 1, node.end_lineno or node.lineno):
+                        lines[number] = ""
+            source = "\n".join(lines)
         names.update(f"hlcourse.{match}" for match in PACKAGE_ALIAS.findall(source))
     return names
+
+
+def gathered(module: str, exported: dict[str, dict[str, str]], gatherers: set[str]) -> set[str]:
+    """The modules whose names a gathering package (`gatherers`) hands on when it is used
+    itself (``hlc.widgets.playground(...)``), through gathering subpackages too."""
+    found: set[str] = set()
+    pending = [module]
+    while pending:
+        current = pending.pop()
+        if current not in gatherers:
+            continue
+        for source in exported.get(current, {}).values():
+            if source not in found:
+                found.add(source)
+                pending.append(source)
+    return found
 
 
 def only_reexports(source: str) -> bool:
@@ -186,6 +219,7 @@ def select(changed: set[str], root: Path = ROOT) -> Selection:
     # hlcourse/widgets/playground/ui.py touches what uses `hlc.widgets.playground`, not every
     # user of some widget.
     gatherers = {f for f in packages.values() if only_reexports(sources[f])}
+    gathering = {module_name(f) for f in gatherers}
     importers: dict[str, set[str]] = {}  # module -> files that import it
     for name in files:
         inside = name.startswith("hlcourse/")
@@ -193,6 +227,14 @@ def select(changed: set[str], root: Path = ROOT) -> Selection:
         for dotted in imported_names(sources[name], package, aliases=not inside):
             for module in resolve(dotted, set(modules), exported):
                 if not (inside and name in gatherers and module_name(name) != module):
+                    importers.setdefault(module, set()).add(name)
+        if name in gatherers:
+            continue
+        # A gathering package used as such (not only passed through on the way to one of its
+        # modules) hands on the changes of the modules it gathers from.
+        for dotted in imported_names(sources[name], package, aliases=not inside, bases=False):
+            if dotted in gathering:
+                for module in gathered(dotted, exported, gathering):
                     importers.setdefault(module, set()).add(name)
 
     touched = {name for name in changed if name in set(files)}
