@@ -56,10 +56,35 @@ def grid_inputs(state: PlaygroundState, resolution: int) -> np.ndarray:
 
 @pytest.fixture
 def engine(keras_fresh):
+    """A default engine after 20 epochs, for a test that changes it."""
     eng = PlaygroundEngine()
     eng.run_epochs(20)
     yield eng
     eng.close()
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """The same, built once for the tests that only draw from it (a frame reads the engine,
+    never changes it): they take it through `read_only`, which checks that."""
+    import keras
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    eng = PlaygroundEngine()
+    eng.run_epochs(20)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def read_only(trained):
+    """`trained`, checked to be as built: epoch 20, paused, the weights untouched after."""
+    assert trained.epoch == 20 and not trained.playing
+    weights = [w.copy() for w in trained._weights]
+    yield trained
+    assert trained.epoch == 20 and not trained.playing
+    assert all(np.array_equal(a, b) for a, b in zip(weights, trained._weights, strict=True))
 
 
 # --- colours and pictures ---------------------------------------------------------------------
@@ -112,7 +137,8 @@ def test_colorized_pictures_encode_to_the_same_pixels():
 # --- the frame of an engine -------------------------------------------------------------------
 
 
-def test_maps_are_the_networks_pass_over_the_plane(engine):
+def test_maps_are_the_networks_pass_over_the_plane(read_only):
+    engine = read_only
     frame = make_frame(engine, neuron_resolution=12, output_resolution=30)
     weights = engine.model.get_weights()
     layers = md.forward(engine.state, weights, grid_inputs(engine.state, 12))
@@ -129,7 +155,8 @@ def test_maps_are_the_networks_pass_over_the_plane(engine):
     assert frame.extent == 6.0
 
 
-def test_pngs_have_the_right_sizes_and_colours(engine):
+def test_pngs_have_the_right_sizes_and_colours(read_only):
+    engine = read_only
     frame = make_frame(engine, neuron_resolution=10, neuron_scale=3, output_scale=2)
     assert [len(p) for p in frame.neuron_pngs] == [4, 2]
     first = decode(frame.neuron_pngs[0][0])
@@ -158,7 +185,8 @@ def test_output_picture_points_and_variants(engine):
     assert not make_frame(engine, show_test_data=False).show_test_data
 
 
-def test_discretize_applies_to_neuron_and_input_maps(engine):
+def test_discretize_applies_to_neuron_and_input_maps(read_only):
+    engine = read_only
     frame = make_frame(engine, discretize=True, neuron_scale=1)
     for maps, pngs in zip(frame.neuron_maps, frame.neuron_pngs, strict=True):
         for values, png in zip(maps, pngs, strict=True):
@@ -230,7 +258,8 @@ def test_weights_biases_losses_and_history(engine):
     assert len(frame.test_history) == 21 and len(make_frame(engine).test_history) == 1
 
 
-def test_feature_maps_are_raw_and_their_pictures_clamped(engine):
+def test_feature_maps_are_raw_and_their_pictures_clamped(read_only):
+    engine = read_only
     frame = make_frame(engine, neuron_resolution=8, neuron_scale=1)
     assert set(frame.feature_maps) == set(FEATURES) == set(frame.feature_pngs)
     grid = plane_grid(8)
@@ -245,7 +274,8 @@ def test_feature_maps_are_raw_and_their_pictures_clamped(engine):
     assert tuple(picture[0, 0]) == tuple(picture[-1, 0])  # top and bottom alike
 
 
-def test_neuron_picture_shows_one_neuron_large_with_the_points(engine):
+def test_neuron_picture_shows_one_neuron_large_with_the_points(read_only):
+    engine = read_only
     weights = engine.model.get_weights()
     layers = md.forward(engine.state, weights, grid_inputs(engine.state, 50))
     for layer, node in [(0, 0), (0, 3), (1, 1)]:
@@ -265,7 +295,8 @@ def test_neuron_picture_shows_one_neuron_large_with_the_points(engine):
         neuron_picture(engine, 1, 2)
 
 
-def test_input_picture_shows_the_raw_feature_clamped(engine):
+def test_input_picture_shows_the_raw_feature_clamped(read_only):
+    engine = read_only
     png = input_picture(engine, "x1^2")
     values = feature_matrix(plane_grid(50), ("x1^2",)).reshape(50, 50)
     assert background_share(png, np.clip(values, -1, 1)) > 0.6
@@ -390,7 +421,8 @@ def test_frames_while_the_engine_plays(engine):
 # --- bad input --------------------------------------------------------------------------------
 
 
-def test_make_frame_refuses_bad_input(engine):
+def test_make_frame_refuses_bad_input(read_only):
+    engine = read_only
     with pytest.raises(TypeError, match="Received: engine=None"):
         make_frame(None)
     with pytest.raises(TypeError, match="engine="):
@@ -409,7 +441,8 @@ def test_make_frame_refuses_bad_input(engine):
             make_frame(engine, **{name: bad})
 
 
-def test_pictures_refuse_bad_input(engine):
+def test_pictures_refuse_bad_input(read_only):
+    engine = read_only
     for call, error, fragment in [
         (lambda: neuron_picture(None, 0, 0), TypeError, "engine=None"),
         (lambda: neuron_picture(engine, "0", 0), TypeError, "layer='0'"),

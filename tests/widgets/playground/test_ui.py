@@ -56,6 +56,34 @@ def pg():
     assert not built.errors, built.errors
 
 
+@pytest.fixture(scope="module")
+def default_playground():
+    """One playground on the defaults for the tests that only read what it shows."""
+    built = playground()
+    yield built
+    built.close()
+    assert not built.errors, built.errors
+
+
+@pytest.fixture
+def shown(default_playground):
+    """`default_playground`, checked to be as built before and after the test: on the
+    defaults, at epoch 0, paused."""
+
+    def untouched() -> bool:
+        engine = default_playground.engine
+        return (
+            default_playground.state == PlaygroundState()
+            and engine.epoch == 0
+            and not engine.playing
+            and not default_playground.play.value
+        )
+
+    assert untouched()
+    yield default_playground
+    assert untouched()
+
+
 def shown_epoch(pg) -> int:
     text = pg.epoch_counter.value
     assert text.startswith("Epoch ")
@@ -90,31 +118,34 @@ def enter(pg, item: str, text: str) -> None:
 # --- what it shows at once ---------------------------------------------------------------------
 
 
-def test_it_shows_the_output_counter_losses_and_diagram_at_once(pg):
-    assert bytes(pg.image.value).startswith(b"\x89PNG")
-    assert bytes(pg.loss_chart.value).startswith(b"\x89PNG")
-    assert pg.epoch_counter.value == "Epoch 000,000"
-    assert ">Output after epoch 0. The background is the network's output" in pg.caption.value
-    assert f"{pg.engine.test_loss:.3f}" in pg.test_loss_text.value
-    assert f"{pg.engine.train_loss:.3f}" in pg.train_loss_text.value
-    assert "Diagnostics" in pg.diagnostics.value
-    assert pg.config.value == pg.state.to_config() == PlaygroundState().to_config()
-    assert html.escape(pg.state.to_link()) in pg.link.value
-    assert isinstance(pg.network, NetworkView) and "<svg" in pg.network.svg
-    for image in pg.feature_images.values():
+def test_it_shows_the_output_counter_losses_and_diagram_at_once(shown):
+    assert bytes(shown.image.value).startswith(b"\x89PNG")
+    assert bytes(shown.loss_chart.value).startswith(b"\x89PNG")
+    assert shown.epoch_counter.value == "Epoch 000,000"
+    assert ">Output after epoch 0. The background is the network's output" in shown.caption.value
+    assert f"{shown.engine.test_loss:.3f}" in shown.test_loss_text.value
+    assert f"{shown.engine.train_loss:.3f}" in shown.train_loss_text.value
+    assert "Diagnostics" in shown.diagnostics.value
+    assert shown.config.value == shown.state.to_config() == PlaygroundState().to_config()
+    assert html.escape(shown.state.to_link()) in shown.link.value
+    assert isinstance(shown.network, NetworkView) and "<svg" in shown.network.svg
+    for image in shown.feature_images.values():
         assert bytes(image.value).startswith(b"\x89PNG")
-    assert [child.value for child in pg.thumbnails.children] == [
+    assert [child.value for child in shown.thumbnails.children] == [
         pictures.thumbnail(d) for d in ("circle", "xor", "gauss", "spiral")
     ]
 
 
-def test_the_output_map_has_axes_below_and_on_the_right(pg):
-    width, height = size_of(pg.frame.output_png)
-    assert size_of(pg.image.value) == (width + pictures.AXIS_RIGHT, height + pictures.AXIS_BOTTOM)
-    picture = np.asarray(Image.open(io.BytesIO(bytes(pg.image.value))).convert("RGB"))
+def test_the_output_map_has_axes_below_and_on_the_right(shown):
+    width, height = size_of(shown.frame.output_png)
+    assert size_of(shown.image.value) == (
+        width + pictures.AXIS_RIGHT,
+        height + pictures.AXIS_BOTTOM,
+    )
+    picture = np.asarray(Image.open(io.BytesIO(bytes(shown.image.value))).convert("RGB"))
     np.testing.assert_array_equal(
         picture[:height, :width],
-        np.asarray(Image.open(io.BytesIO(pg.frame.output_png)).convert("RGB")),
+        np.asarray(Image.open(io.BytesIO(shown.frame.output_png)).convert("RGB")),
     )
     assert (picture[height, :width] < 200).all()  # the x axis: a line below the map
     assert (picture[:height, width] < 200).all()  # the y axis: a line on its right
@@ -122,10 +153,10 @@ def test_the_output_map_has_axes_below_and_on_the_right(pg):
     assert len(ticks) == 13  # -6 .. 6
 
 
-def test_marks_for_the_browser_test(pg):
-    assert "hlc-main-control" in pg.play._dom_classes
-    assert "hlc-main-picture" in pg.image._dom_classes
-    assert "hlc-epoch-counter" in pg.epoch_counter._dom_classes
+def test_marks_for_the_browser_test(shown):
+    assert "hlc-main-control" in shown.play._dom_classes
+    assert "hlc-main-picture" in shown.image._dom_classes
+    assert "hlc-epoch-counter" in shown.epoch_counter._dom_classes
 
 
 def test_every_control_is_labelled():
@@ -149,10 +180,10 @@ def test_every_control_is_labelled():
         built.close()
 
 
-def test_sliders_move_in_the_playgrounds_steps(pg):
-    assert (pg.noise.min, pg.noise.max, pg.noise.step) == (0, 50, 5)
-    assert (pg.train_share.min, pg.train_share.max, pg.train_share.step) == (10, 90, 10)
-    assert (pg.batch_size.min, pg.batch_size.max, pg.batch_size.step) == (1, 30, 1)
+def test_sliders_move_in_the_playgrounds_steps(shown):
+    assert (shown.noise.min, shown.noise.max, shown.noise.step) == (0, 50, 5)
+    assert (shown.train_share.min, shown.train_share.max, shown.train_share.step) == (10, 90, 10)
+    assert (shown.batch_size.min, shown.batch_size.max, shown.batch_size.step) == (1, 30, 1)
 
 
 def test_a_link_with_more_noise_than_the_slider_raises_its_end():
@@ -395,21 +426,21 @@ def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(pg, item, text
 # --- the network view ---------------------------------------------------------------------------
 
 
-def test_the_view_draws_every_node_weight_and_bias_reachable_by_keyboard(pg):
-    svg = pg.network.svg
-    sizes = pg.state.layer_sizes
+def test_the_view_draws_every_node_weight_and_bias_reachable_by_keyboard(shown):
+    svg = shown.network.svg
+    sizes = shown.state.layer_sizes
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     assert len(re.findall(r'data-edit="weight:', svg)) == n_weights
     assert len(re.findall(r'data-edit="bias:', svg)) == sum(sizes[1:])
-    assert len(re.findall(r'data-node="neuron:', svg)) == sum(pg.state.layers)
+    assert len(re.findall(r'data-node="neuron:', svg)) == sum(shown.state.layers)
     focusable = len(re.findall(r'tabindex="0"', svg))
     assert focusable == n_weights + sum(sizes[1:]) + sizes[0] + sum(sizes[1:])
     assert len(re.findall(r"aria-label=", svg)) == focusable + 1  # and the whole picture
 
 
-def test_lines_are_as_wide_and_coloured_as_the_playgrounds(pg):
-    frame = pg.frame
-    svg = pg.network.svg
+def test_lines_are_as_wide_and_coloured_as_the_playgrounds(shown):
+    frame = shown.frame
+    svg = shown.network.svg
     kernel = frame.kernels[0]
     for i in range(kernel.shape[0]):
         for j in range(kernel.shape[1]):
@@ -435,18 +466,18 @@ def test_link_width_and_colour_follow_the_playgrounds_scales():
     assert link_color(float("inf")) == "#999999"
 
 
-def test_frozen_links_say_so(pg):
-    dead = [np.zeros(k.shape, bool) for k in pg.frame.kernels]
+def test_frozen_links_say_so(shown):
+    dead = [np.zeros(k.shape, bool) for k in shown.frame.kernels]
     dead[0][0, 0] = True
-    svg = network_svg(pg.frame, dead)
+    svg = network_svg(shown.frame, dead)
     assert svg.count("frozen at 0 by L1") == 2  # its label and its title
 
 
-def test_dead_links_of_another_network_are_refused(pg):
+def test_dead_links_of_another_network_are_refused(shown):
     with pytest.raises(TypeError, match="dead_links=5"):
-        network_svg(pg.frame, 5)
+        network_svg(shown.frame, 5)
     with pytest.raises(ValueError, match="Received shapes"):
-        network_svg(pg.frame, [np.zeros((1, 1), bool)])
+        network_svg(shown.frame, [np.zeros((1, 1), bool)])
 
 
 def test_parse_item_reads_keys_against_the_network():
@@ -488,10 +519,10 @@ def test_controls_a_link_hides_are_hidden():
         built.close()
 
 
-def test_every_hidable_control_has_its_widget(pg):
+def test_every_hidable_control_has_its_widget(shown):
     from hlcourse.playground.state import HIDABLE
 
-    missing = set(HIDABLE) - set(pg._hidable) - {"cosX", "cosY"}  # TFP draws no cos inputs
+    missing = set(HIDABLE) - set(shown._hidable) - {"cosX", "cosY"}  # TFP draws no cos inputs
     assert not missing
 
 
