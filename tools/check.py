@@ -72,7 +72,7 @@ PHASES = [
     Phase("lessons", "nbval over every lesson with solutions; pairs, sync, outputs, harness",
           (*PYTEST, *LESSON_RUN, "notebooks", "tests/lessons", *WORKERS)),
     Phase("browser", "every lesson opened, run as shipped and operated in JupyterLab in Chromium",
-          (*PYTEST, "tests/browser"), alongside="unit"),
+          (*PYTEST, "tests/browser", "--durations=10"), alongside="unit"),
     Phase("binder", "a fresh environment built from binder/ as repo2docker would, lesson 00 run in it",
           (*PYTEST, "tests/test_binder_parity.py"), alongside="unit"),
     Phase("agree", "each lesson's two runs, in two fresh kernels, print the same",
