@@ -15,17 +15,17 @@ ENV_PY := $(BIN)/python
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-lab:  ## create .venv when missing, install the lock, start JupyterLab on notebooks/
+lab:  ## create .venv when missing, install the runtime lock, start JupyterLab on notebooks/
 	$(PYTHON) -m hlcourse lab
 
-test:  ## set up, then lint, import contracts, unit tests, lessons, browser, Binder; each lesson's two runs agree
+test:  ## set up (the dev lock: runtime + test tools), then lint, import contracts, unit tests, lessons, browser, Binder; each lesson's two runs agree
 	$(PYTHON) tools/check.py
 
 check:  ## the fast tier: lint and import contracts, then the unit tests and lessons your change touches
 	$(PYTHON) tools/check.py --changed
 
-env:  ## only create or refresh .venv from requirements.lock
-	$(PYTHON) -m hlcourse._bootstrap
+env:  ## only create or refresh .venv from requirements-dev.lock (runtime + test tools)
+	$(PYTHON) -m hlcourse._bootstrap --dev
 
 bench: env  ## run every lesson in a fresh kernel; record time and peak memory in bench/results.json
 	$(ENV_PY) tools/bench.py
@@ -37,11 +37,18 @@ sweep-memory: env  ## lesson 11's sweeps: SimpleRNN/LSTM/GRU on both memory task
 	$(ENV_PY) tools/sweep_memory.py --task symbol
 	$(ENV_PY) tools/sweep_memory.py --task adding
 
-lock: env  ## recompile requirements.lock from pyproject.toml (needs the network)
+# The runtime lock first; the dev lock is compiled within it (--constraint), so the packages both
+# hold have one version; Binder installs a byte-for-byte copy of the runtime lock. Pins already
+# in a lock are kept (uv prefers an output file's versions): `rm` a lock to move everything on.
+lock: env  ## recompile requirements.lock (runtime), requirements-dev.lock and binder/requirements.txt (needs the network)
 	$(ENV_PY) -m uv --version >/dev/null 2>&1 || $(ENV_PY) -m pip install -qq uv
 	$(ENV_PY) -m uv pip compile pyproject.toml tools/lock-platform.in \
-	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
+	  --extra lab --override tools/lock-overrides.txt --universal \
 	  --python-version 3.11 -o requirements.lock
+	$(ENV_PY) -m uv pip compile pyproject.toml tools/lock-platform.in \
+	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
+	  --constraint requirements.lock --python-version 3.11 -o requirements-dev.lock
+	cp requirements.lock binder/requirements.txt
 
 new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=13_my_topic
 	$(ENV_PY) tools/new_lesson.py $(SLUG)

@@ -1,11 +1,20 @@
-"""Create and refresh the course's virtual environment from the lock (standard library only).
+"""Create and refresh the course's virtual environment from the locks (standard library only).
 
 `make lab`, `make test` and `python -m hlcourse lab` all come through here, so there is one
-way the course gets installed: a `.venv` beside the checkout, `requirements.lock` installed
-into it, then this package installed on top without touching the locked versions.
+way the course gets installed: a `.venv` beside the checkout, a lock installed into it, then
+this package installed on top without touching the locked versions. There are two locks:
 
-The environment is rebuilt only when the lock or `pyproject.toml` changed since the last
-install (a hash is kept in `.venv/.hlcourse-installed`).
+- `requirements.lock`, the runtime lock: what a learner (and Binder) needs, the package's
+  dependencies with JupyterLab and jupytext. `make lab` installs only this one.
+- `requirements-dev.lock`, the development lock: the runtime lock plus the test tools
+  (pytest, Playwright, ruff, ...). `make test` and `make check` install it. It is compiled
+  with the runtime lock as its constraint, so every package the two share has one version,
+  and installing it into a runtime environment only adds the test tools.
+
+`.venv/.hlcourse-installed` records what was installed: each lock used and `pyproject.toml`,
+with their hashes. Nothing is installed while those still match, so a development environment
+also serves `make lab`, and a runtime environment gets the development lock added the first
+time `make test` runs.
 
 Installs go through uv (https://docs.astral.sh/uv/) when it can be had: it installs the lock
 in seconds from its cache, where pip takes minutes. uv found on PATH is used; otherwise it is
@@ -21,6 +30,7 @@ and CI through it, test what Binder runs; tests/test_binder.py checks that they 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -31,14 +41,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LOCK_FILE = "requirements.lock"
+RUNTIME_LOCK = "requirements.lock"
+DEV_LOCK = "requirements-dev.lock"
 STAMP_NAME = ".hlcourse-installed"
 RUNTIME_FILE = "binder/runtime.txt"
 
 
 def is_checkout(root: Path = REPO_ROOT) -> bool:
     """True when `root` is a clone of the course (not an installed copy of the package)."""
-    return (root / LOCK_FILE).is_file() and (root / "pyproject.toml").is_file()
+    return (root / RUNTIME_LOCK).is_file() and (root / "pyproject.toml").is_file()
 
 
 def venv_python(venv_dir: Path) -> Path:
@@ -91,12 +102,60 @@ def base_python(root: Path = REPO_ROOT, running: tuple[int, int] | None = None) 
     return sys.executable
 
 
-def install_fingerprint(root: Path = REPO_ROOT) -> str:
-    """Hash of what decides the environment's contents: the lock and the package metadata."""
-    digest = hashlib.sha256()
-    for name in (LOCK_FILE, "pyproject.toml"):
-        digest.update((root / name).read_bytes())
-    return digest.hexdigest()
+def locks_for(*, dev: bool) -> tuple[str, ...]:
+    """The locks an environment is made from: the runtime lock, and the dev lock when `dev`.
+
+    The dev lock already holds every runtime pin; it is listed with the runtime lock because it
+    was compiled from it, so a change to either makes a development environment out of date.
+    """
+    return (RUNTIME_LOCK, DEV_LOCK) if dev else (RUNTIME_LOCK,)
+
+
+def install_fingerprint(root: Path = REPO_ROOT, *, dev: bool = False) -> dict[str, str]:
+    """What decides the environment's contents, each file with its SHA-256.
+
+    Args:
+        root: the course checkout.
+        dev: include the development lock (what `make test` installs).
+
+    Returns:
+        {file name: hex digest} for `pyproject.toml` and the locks `locks_for(dev=dev)` names.
+    """
+    return {
+        name: hashlib.sha256((root / name).read_bytes()).hexdigest()
+        for name in ("pyproject.toml", *locks_for(dev=dev))
+    }
+
+
+def read_stamp(venv_dir: Path) -> dict[str, str]:
+    """{file name: hash} of what was installed into `venv_dir`; empty when nothing is recorded.
+
+    A stamp that cannot be read as that (missing, damaged, or written in an older format)
+    counts as nothing installed, so the next set-up installs again rather than trust it.
+    """
+    try:
+        recorded = json.loads((venv_dir / STAMP_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(recorded, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in recorded.items()
+    ):
+        return {}
+    return recorded
+
+
+def is_current(venv_dir: Path, root: Path = REPO_ROOT, *, dev: bool = False) -> bool:
+    """True when `venv_dir` holds what `dev` asks for, installed from today's files.
+
+    Every file of `install_fingerprint(root, dev=dev)` must be recorded in the stamp with the
+    same hash; more is fine (a development environment serves `make lab`).
+    """
+    if not venv_python(venv_dir).exists():
+        return False
+    recorded = read_stamp(venv_dir)
+    return all(
+        recorded.get(name) == digest for name, digest in install_fingerprint(root, dev=dev).items()
+    )
 
 
 def running_in(venv_dir: Path) -> bool:
@@ -104,27 +163,40 @@ def running_in(venv_dir: Path) -> bool:
     return Path(sys.prefix).resolve() == venv_dir.resolve()
 
 
-def ensure_venv(root: Path = REPO_ROOT, venv_dir: Path | None = None, quiet: bool = False) -> Path:
-    """Create `root/.venv` when missing and install the lock and the package when out of date.
+def ensure_venv(
+    root: Path = REPO_ROOT,
+    venv_dir: Path | None = None,
+    quiet: bool = False,
+    *,
+    dev: bool = False,
+) -> Path:
+    """Create `root/.venv` when missing and install a lock and the package when out of date.
 
     Args:
         root: the course checkout (holds `requirements.lock` and `pyproject.toml`).
         venv_dir: where the environment lives; defaults to `root/.venv` (or `$HLCOURSE_VENV`).
         quiet: print nothing when the environment is already current.
+        dev: False (what `make lab` needs) installs the runtime lock, `requirements.lock`;
+            True (what `make test` needs) installs `requirements-dev.lock`, the runtime lock
+            plus the test tools.
 
     Returns:
         The path of the environment's Python interpreter.
     """
     if not is_checkout(root):
         raise RuntimeError(
-            f"{root} is not a course checkout (no {LOCK_FILE} next to pyproject.toml). "
+            f"{root} is not a course checkout (no {RUNTIME_LOCK} next to pyproject.toml). "
             "Run this from a clone of the course repository, or `pip install hlcourse` instead."
+        )
+    if dev and not (root / DEV_LOCK).is_file():
+        raise RuntimeError(
+            f"The checks need {DEV_LOCK} (the runtime lock plus the test tools), and {root} "
+            f"has only {RUNTIME_LOCK}. Restore it with `git checkout -- {DEV_LOCK}`, or "
+            "write both locks again with `make lock` (needs the network)."
         )
     venv_dir = Path(venv_dir or os.environ.get("HLCOURSE_VENV") or root / ".venv")
     python = venv_python(venv_dir)
-    stamp = venv_dir / STAMP_NAME
-    wanted = install_fingerprint(root)
-    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+    if is_current(venv_dir, root, dev=dev):
         if not quiet:
             print(f"hlcourse: environment {venv_dir} is up to date.", flush=True)
         return python
@@ -136,20 +208,27 @@ def ensure_venv(root: Path = REPO_ROOT, venv_dir: Path | None = None, quiet: boo
             venv.EnvBuilder(with_pip=True, clear=False).create(venv_dir)
         else:
             _run([base, "-m", "venv", str(venv_dir)], root)
+    lock = DEV_LOCK if dev else RUNTIME_LOCK
+    what = "the course and its test tools" if dev else "the course"
     install = installer(python, venv_dir)
     print(
-        f"hlcourse: installing the locked versions from {LOCK_FILE} with {install.name} "
+        f"hlcourse: installing the locked versions for {what} from {lock} with {install.name} "
         "(a first install downloads TensorFlow, hundreds of MB) ...",
         flush=True,
     )
-    _run([*install.command, "-r", str(root / LOCK_FILE)], root)
+    _run([*install.command, "-r", str(root / lock)], root)
     # --no-deps: every dependency already came, pinned, from the lock. (pyproject says
     # `tensorflow`, the Linux lock says `tensorflow-cpu`; the installer must not add the other.)
     _run([*install.command, "--no-deps", "-e", str(root)], root)
     _run([str(python), "-m", "hlcourse._bootstrap", "--lab-settings"], root)
-    stamp.write_text(wanted + "\n")
+    write_stamp(venv_dir, install_fingerprint(root, dev=dev))
     print(f"hlcourse: environment ready: {python}", flush=True)
     return python
+
+
+def write_stamp(venv_dir: Path, installed: dict[str, str]) -> None:
+    """Record `installed` ({file name: hash}, from `install_fingerprint`) in `venv_dir`."""
+    (venv_dir / STAMP_NAME).write_text(json.dumps(installed, indent=1, sort_keys=True) + "\n")
 
 
 @dataclass(frozen=True)
@@ -225,8 +304,26 @@ def _run(command: list[str], cwd: Path) -> None:
         )
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--lab-settings"]:
+def main(argv: list[str]) -> int:
+    """`python -m hlcourse._bootstrap [--dev]`: set up the environment (`make env` runs it).
+
+    `--lab-settings` instead writes the JupyterLab defaults into the running environment
+    (the set-up and binder/postBuild run it with the environment's own Python).
+    """
+    if argv == ["--lab-settings"]:
         print(f"hlcourse: JupyterLab defaults written to {install_lab_settings()}")
-    else:
-        ensure_venv()
+        return 0
+    if argv not in ([], ["--dev"]):
+        print(
+            f"Received {argv}; run `python -m hlcourse._bootstrap` (the runtime lock: what "
+            "`make lab` installs), `python -m hlcourse._bootstrap --dev` (the development "
+            "lock: what `make test` installs) or `python -m hlcourse._bootstrap --lab-settings`.",
+            file=sys.stderr,
+        )
+        return 2
+    ensure_venv(dev=argv == ["--dev"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

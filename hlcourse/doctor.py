@@ -60,8 +60,11 @@ class Finding:
 def run_checks() -> list[Finding]:
     """Check Python, package versions, memory, CPU threads and the JupyterLab tools.
 
-    Versions are compared with `requirements.lock` when this is a clone of the course (the
-    exact versions the course is tested with), else with the package's lower bounds.
+    Versions are compared with the runtime lock, `requirements.lock`, when this is a clone of
+    the course (the exact versions the course is tested with), else with the package's lower
+    bounds. Every package checked here is a runtime package, and the development lock pins
+    each of them to the same version (it is compiled within the runtime lock), so the runtime
+    lock is the one to compare with, whether or not the test tools are installed too.
 
     Returns:
         One `Finding` per check, in a fixed order: Python, TensorFlow, Keras, NumPy,
@@ -142,7 +145,7 @@ def _check_python() -> Finding:
 
 def _check_packages() -> list[Finding]:
     pins = _lock_pins()
-    source = "requirements.lock" if pins is not None else "the course's requirements"
+    source = _bootstrap.RUNTIME_LOCK if pins is not None else "the course's requirements"
     wanted = pins if pins is not None else _lower_bounds()
     in_clone = pins is not None
     findings = []
@@ -318,9 +321,9 @@ def _installed_version(distribution: str) -> str | None:
 
 
 def _lock_path() -> Path | None:
-    """`requirements.lock` when this package runs from a clone of the course, else None."""
+    """The runtime lock when this package runs from a clone of the course, else None."""
     if _bootstrap.is_checkout(_bootstrap.REPO_ROOT):
-        return _bootstrap.REPO_ROOT / _bootstrap.LOCK_FILE
+        return _bootstrap.REPO_ROOT / _bootstrap.RUNTIME_LOCK
     return None
 
 

@@ -1,5 +1,6 @@
-"""binder/: idle kernels are culled, postBuild installs the setting where Jupyter reads it, and
-every file that names the course's Python names the version binder/runtime.txt names."""
+"""binder/: requirements.txt is the runtime lock (so repo2docker caches it), idle kernels are
+culled, postBuild installs the package and the settings where Jupyter reads them, and every file
+that names the course's Python names the version binder/runtime.txt names."""
 
 from __future__ import annotations
 
@@ -67,8 +68,37 @@ def test_post_build_installs_the_config_into_the_environment(tmp_path):
     installed = prefix / "etc" / "jupyter" / "jupyter_server_config.py"
     assert installed.read_bytes() == CONFIG.read_bytes()
     calls = (prefix / "calls.txt").read_text().splitlines()
-    assert calls[0] == "-m pip install --no-cache-dir -r requirements.lock"
-    assert "-m hlcourse._bootstrap --lab-settings" in calls
+    # the dependencies came from binder/requirements.txt, installed before postBuild runs
+    assert calls == [
+        "-m pip install --no-cache-dir --no-deps .",
+        "-m hlcourse._bootstrap --lab-settings",
+    ]
+
+
+def test_binder_requirements_are_the_runtime_lock():
+    """repo2docker installs binder/requirements.txt; it must be today's runtime lock."""
+    copy, lock = ROOT / "binder" / "requirements.txt", ROOT / "requirements.lock"
+    assert copy.is_file(), (
+        "binder/requirements.txt is missing: Binder would install no dependencies. Run "
+        "`make lock` (it writes the locks and this copy), or `cp requirements.lock "
+        "binder/requirements.txt`."
+    )
+    assert copy.read_bytes() == lock.read_bytes(), (
+        "binder/requirements.txt differs from requirements.lock, so Binder would install other "
+        "versions than `make lab`. Run `make lock` (it writes both), or `cp requirements.lock "
+        "binder/requirements.txt` after editing the lock."
+    )
+
+
+def test_binder_requirements_name_no_local_files():
+    """repo2docker installs requirements.txt before it copies the repository (the cached
+    layer) only when no line refers to a local file (`-r`, `-c`, `-e`, a path); otherwise it
+    waits for the copy, and every lesson edit reinstalls everything."""
+    pin = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[^\s;]+(?: ; .+)?$")
+    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+    requirements = [line.split("#", 1)[0].strip() for line in lines]
+    other = [line for line in requirements if line and not pin.match(line)]
+    assert not other, f"binder/requirements.txt should hold only `name==version` pins: {other}"
 
 
 def _major_minor(text: str, pattern: str, where: str) -> tuple[int, int] | str:
@@ -81,6 +111,7 @@ def python_versions() -> dict[str, tuple[int, int] | str]:
     from hlcourse import _bootstrap
 
     lock = (ROOT / "requirements.lock").read_text()
+    dev_lock = (ROOT / "requirements-dev.lock").read_text()
     makefile = (ROOT / "Makefile").read_text()
     lock_target = makefile.split("\nlock:", 1)[-1].split("\n\n", 1)[0]
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -89,14 +120,19 @@ def python_versions() -> dict[str, tuple[int, int] | str]:
         "requirements.lock (uv's command in its header)": _major_minor(
             "\n".join(lock.splitlines()[:5]), r"--python-version (\d+)\.(\d+)\b", "the header"
         ),
-        "Makefile (the `lock` target)": _major_minor(
-            lock_target, r"--python-version (\d+)\.(\d+)\b", "the lock target"
+        "requirements-dev.lock (uv's command in its header)": _major_minor(
+            "\n".join(dev_lock.splitlines()[:5]), r"--python-version (\d+)\.(\d+)\b", "the header"
         ),
         "pyproject.toml (the floor of requires-python)": _major_minor(
             pyproject["project"]["requires-python"], r"^>=\s*(\d+)\.(\d+)$", "requires-python"
         ),
         "this test's interpreter (make test's .venv; CI runs make test)": sys.version_info[:2],
     }
+    compiles = lock_target.split("uv pip compile")[1:]  # the runtime lock, then the dev lock
+    for number, command in enumerate(compiles, 1):
+        versions[f"Makefile (the `lock` target, compile {number} of {len(compiles)})"] = (
+            _major_minor(command, r"--python-version (\d+)\.(\d+)\b", "the lock target")
+        )
     if sys.prefix != sys.base_prefix:  # in a venv: the Python _bootstrap made it with
         config = (Path(sys.prefix) / "pyvenv.cfg").read_text()
         versions[f"{Path(sys.prefix).name}/pyvenv.cfg (made by _bootstrap)"] = _major_minor(

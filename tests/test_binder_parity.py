@@ -7,8 +7,14 @@ What repo2docker does with this repository (jupyterhub/repo2docker, read for thi
   (PyprojectBuildPack.detect looks at `binder_path("pyproject.toml")`).
 - repo2docker/buildpacks/python/__init__.py, `PythonBuildPack`: detected because
   `binder/runtime.txt` starts with `python-`; `python-3.11` gives the environment Python 3.11
-  (major.minor only). A `binder/requirements.txt` would be installed with
-  `pip install --no-cache-dir -r`; we have none, postBuild installs the lock instead.
+  (major.minor only). `_get_pip_scripts` installs `binder/requirements.txt` with
+  `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r "binder/requirements.txt"`.
+  When no line of it refers to a local file (`_should_preassemble_pip`, with
+  `utils.is_local_pip_requirement`: `-r`, `-c`, `-e`, paths), that is a *pre-assemble* step:
+  `get_preassemble_script_files` copies only that file into the image and the install runs
+  before the repository is copied, so Docker reuses the layer until the file changes. Our
+  binder/requirements.txt is the runtime lock (tests/test_binder.py keeps it equal and free of
+  local references).
 - repo2docker/buildpacks/conda/__init__.py: the environment is `${NB_PYTHON_PREFIX}`
   (/srv/conda/envs/notebook), the kernel's environment too (`KERNEL_PYTHON_PREFIX`), and its
   `bin` comes first on PATH. repo2docker pre-fills it from its own frozen environment
@@ -16,24 +22,28 @@ What repo2docker does with this repository (jupyterhub/repo2docker, read for thi
 - repo2docker/buildpacks/Dockerfile.j2: the repository is copied to `${REPO_DIR}` (= $HOME),
   WORKDIR is `${REPO_DIR}`, then, as the non-root `${NB_USER}` and after the assemble steps,
   `RUN chmod +x binder/postBuild` and `RUN ./binder/postBuild` (base.py,
-  `get_post_build_scripts` returns `binder_path("postBuild")`).
+  `get_post_build_scripts` returns `binder_path("postBuild")`). Our postBuild installs the
+  package itself with `--no-deps` and the settings.
 
 So this test: copies the repository's tracked files (`git ls-files`: what Binder clones) into
 a temporary folder; makes a fresh virtual environment with the `python3.X` that runtime.txt
-names, from PATH; runs `./binder/postBuild` from the copy's root with that environment's
-`bin` first on PATH and a fresh HOME (the image's user starts with an empty home); then checks
-what postBuild promises and runs notebooks/00_*.ipynb in a kernel of that environment.
+names, from PATH; runs the pre-assemble install from a folder holding nothing but
+`binder/requirements.txt`, as repo2docker runs it before the copy; runs `./binder/postBuild`
+from the copy's root with that environment's `bin` first on PATH and a fresh HOME (the image's
+user starts with an empty home); then checks what the build promises and runs
+notebooks/00_*.ipynb in a kernel of that environment.
 
 Differences from Binder, on purpose: a venv instead of repo2docker's conda environment (so
-nothing is pre-installed: the lock alone must bring Jupyter), and the wheels come from a
-local folder instead of the network. postBuild runs `pip install --no-cache-dir` (a small
-image), so it would download the whole lock, TensorFlow included, on every run. pip reads
-its options from PIP_* environment variables (pip docs, "Configuration": PIP_<LONG_NAME>), and
-`--no-cache-dir` turns off only pip's own cache (pip docs, "Caching"), not `--find-links`. So
-the test keeps the lock's wheels in ~/.cache/hlcourse-binder-wheels (or
-$HLCOURSE_BINDER_WHEELS), filled by `pip download` from the configured index whenever the
-lock changes, and runs postBuild unchanged with PIP_NO_INDEX=1 and PIP_FIND_LINKS=<that
-folder>: the same pip commands, the same files, no downloads.
+nothing is pre-installed: binder/requirements.txt alone must bring Jupyter), and the wheels come
+from a local folder instead of the network. Both installs run `pip install --no-cache-dir` (a
+small image), so they would download the whole lock, TensorFlow included, on every run. pip
+reads its options from PIP_* environment variables (pip docs, "Configuration":
+PIP_<LONG_NAME>), and `--no-cache-dir` turns off only pip's own cache (pip docs, "Caching"), not
+`--find-links`. So the test keeps the runtime lock's wheels (and the build backend's, for
+postBuild's `pip install .`) in ~/.cache/hlcourse-binder-wheels (or $HLCOURSE_BINDER_WHEELS),
+filled by `pip download` from the configured index whenever the lock changes, and runs both
+installs unchanged with PIP_NO_INDEX=1 and PIP_FIND_LINKS=<that folder>: the same pip commands,
+the same files, no downloads.
 """
 
 from __future__ import annotations
@@ -118,7 +128,7 @@ def locked(folder: Path):
 
 
 def fill_wheel_folder(python: Path, folder: Path, requirements: list[list[str]]) -> str:
-    """Make sure `folder` holds a wheel for everything postBuild installs; download the rest.
+    """Make sure `folder` holds a wheel for everything the build installs; download the rest.
 
     A stamp named after the lock's hash says the folder was complete for this lock. Without
     it, `pip download --no-index` checks the folder offline, and only what is missing (a
@@ -146,12 +156,12 @@ def fill_wheel_folder(python: Path, folder: Path, requirements: list[list[str]])
                 state = "filled"
                 run([*pip, "--no-cache-dir", "-d", str(folder), *requirement], ROOT,
                     dict(os.environ), "Downloading the lock's wheels")  # fmt: skip
-        stamp.write_text("every wheel postBuild installs for this lock is here\n")
+        stamp.write_text("every wheel the Binder build installs for this lock is here\n")
     return state
 
 
 def binder_env(env_dir: Path, home: Path, wheels: Path) -> dict[str, str]:
-    """The environment postBuild and the kernel see: the new environment's bin first on PATH,
+    """The environment the installs and the kernel see: the new environment's bin first on PATH,
     a fresh HOME, nothing of make test's own venv; pip pointed at the wheel folder."""
     system_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     env = {
@@ -235,6 +245,7 @@ def binder(tmp_path_factory):
     began = time.perf_counter()
     wheels = wheel_folder()
     build_requires = tomllib.loads((repo / "pyproject.toml").read_text())["build-system"]
+    # the runtime lock (binder/requirements.txt's contents), and what `pip install .` builds with
     state = fill_wheel_folder(
         python, wheels, [["-r", str(repo / "requirements.lock")], build_requires["requires"]]
     )
@@ -242,6 +253,15 @@ def binder(tmp_path_factory):
 
     began = time.perf_counter()
     env = binder_env(env_dir, home, wheels)
+    preassemble = base / "preassemble"  # what the image holds before the repository is copied
+    (preassemble / "binder").mkdir(parents=True)
+    shutil.copy2(repo / "binder" / "requirements.txt", preassemble / "binder" / "requirements.txt")
+    pip = str(env_dir / "bin" / "pip")  # ${KERNEL_PYTHON_PREFIX}/bin/pip
+    run([pip, "install", "--no-cache-dir", "-r", "binder/requirements.txt"], preassemble, env,
+        f"pip install -r binder/requirements.txt (wheels from {wheels})")  # fmt: skip
+    times["binder/requirements.txt"] = time.perf_counter() - began
+
+    began = time.perf_counter()
     post_build = repo / "binder" / "postBuild"
     post_build.chmod(post_build.stat().st_mode | 0o111)  # RUN chmod +x binder/postBuild
     output = run(["./binder/postBuild"], repo, env, f"binder/postBuild (wheels from {wheels})")
@@ -269,7 +289,7 @@ def locked_pins(lock: str, environment: dict[str, str]) -> dict[str, str]:
     return pins
 
 
-def test_post_build_installs_exactly_the_lock(binder):
+def test_the_environment_holds_exactly_the_runtime_lock(binder):
     from packaging.utils import canonicalize_name
 
     installed = {
@@ -288,6 +308,8 @@ def test_post_build_installs_exactly_the_lock(binder):
     }
     assert not wrong, f"(lock, installed) differ for {wrong}"
     assert "tensorflow" not in installed  # the lock's CPU build only (pip must not add the other)
+    test_tools = {"pytest", "playwright", "ruff"} & set(installed)
+    assert not test_tools, f"{test_tools}: only the dev lock has them, Binder must not"
     project = tomllib.loads((binder.repo / "pyproject.toml").read_text())["project"]
     assert installed["hlcourse"] == project["version"]
     assert binder.inspected["environment"]["python_version"] == runtime_version()  # fmt: skip

@@ -1,8 +1,10 @@
-"""The installer `make lab` and `make test` set up the environment with: uv when it can be had,
-pip otherwise (hlcourse._bootstrap.installer)."""
+"""How `make lab` and `make test` set up the environment (hlcourse._bootstrap): which lock each
+installs, the stamp that says what is installed, and the installer (uv when it can be had, pip
+otherwise)."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -71,3 +73,152 @@ def test_pip_does_the_install_when_uv_cannot_be_had(tmp_path, monkeypatch, capsy
     said = capsys.readouterr().out
     assert "could not install uv" in said and "No matching distribution" in said
     assert "installing with pip instead" in said
+
+
+# --- which lock, and the stamp that records it ----------------------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A course checkout with both locks and pyproject.toml (contents only need to differ)."""
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'hlcourse'\n")
+    (root / _bootstrap.RUNTIME_LOCK).write_text("keras==3.15.1\n")
+    (root / _bootstrap.DEV_LOCK).write_text("keras==3.15.1\npytest==9.2.0\n")
+    return root
+
+
+@pytest.fixture
+def installs(monkeypatch) -> list[list[str]]:
+    """Record the install commands ensure_venv runs instead of running them."""
+    commands: list[list[str]] = []
+    monkeypatch.setattr(
+        _bootstrap, "installer", lambda python, venv_dir: _bootstrap.Installer("fake", ("add",))
+    )
+    monkeypatch.setattr(_bootstrap, "_run", lambda command, cwd: commands.append(command))
+    return commands
+
+
+def existing_venv(tmp_path: Path, stamp: dict[str, str] | str | None = None) -> Path:
+    """A venv folder with an interpreter file and, when given, a stamp (a dict is written as
+    ensure_venv writes it; a string is written as it is)."""
+    venv_dir = tmp_path / "venv"
+    python = _bootstrap.venv_python(venv_dir)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    if isinstance(stamp, dict):
+        _bootstrap.write_stamp(venv_dir, stamp)
+    elif isinstance(stamp, str):
+        (venv_dir / _bootstrap.STAMP_NAME).write_text(stamp)
+    return venv_dir
+
+
+def installed_locks(commands: list[list[str]]) -> list[str]:
+    """The file names installed with `-r` by the recorded commands."""
+    return [Path(c[c.index("-r") + 1]).name for c in commands if "-r" in c]
+
+
+@pytest.mark.parametrize(
+    ("dev", "lock", "recorded"),
+    [
+        (False, "requirements.lock", ["pyproject.toml", "requirements.lock"]),
+        (True, "requirements-dev.lock",
+         ["pyproject.toml", "requirements-dev.lock", "requirements.lock"]),
+    ],
+)  # fmt: skip
+def test_a_new_environment_gets_one_lock_and_records_it(
+    checkout, installs, tmp_path, dev, lock, recorded
+):
+    venv_dir = existing_venv(tmp_path)  # an interpreter, never set up
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=dev)
+    assert installed_locks(installs) == [lock]
+    assert ["add", "--no-deps", "-e", str(checkout)] in installs  # the package, on top
+    stamp = json.loads((venv_dir / _bootstrap.STAMP_NAME).read_text())
+    assert sorted(stamp) == recorded
+    assert stamp == _bootstrap.install_fingerprint(checkout, dev=dev)
+
+
+def test_make_lab_installs_only_the_runtime_lock(checkout, installs, tmp_path):
+    _bootstrap.ensure_venv(checkout, existing_venv(tmp_path))  # what cli.py and `make lab` call
+    assert installed_locks(installs) == ["requirements.lock"]
+
+
+def test_a_development_environment_also_serves_make_lab(checkout, installs, tmp_path):
+    venv_dir = existing_venv(tmp_path, _bootstrap.install_fingerprint(checkout, dev=True))
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=False)
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=True)
+    assert installs == []
+
+
+def test_make_test_adds_the_dev_lock_to_a_runtime_environment(checkout, installs, tmp_path):
+    venv_dir = existing_venv(tmp_path, _bootstrap.install_fingerprint(checkout, dev=False))
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=False)
+    assert installs == []  # `make lab` again: nothing to do
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=True)
+    assert installed_locks(installs) == ["requirements-dev.lock"]
+    assert _bootstrap.is_current(venv_dir, checkout, dev=True)
+    assert _bootstrap.is_current(venv_dir, checkout, dev=False)
+
+
+@pytest.mark.parametrize(
+    ("changed", "dev", "reinstalled"),
+    [
+        ("requirements.lock", False, "requirements.lock"),
+        ("requirements.lock", True, "requirements-dev.lock"),
+        ("pyproject.toml", False, "requirements.lock"),
+        ("pyproject.toml", True, "requirements-dev.lock"),
+        ("requirements-dev.lock", True, "requirements-dev.lock"),
+        # only the test tools moved: a learner's `make lab` has nothing to install
+        ("requirements-dev.lock", False, None),
+    ],
+)
+def test_a_changed_file_reinstalls_only_what_depends_on_it(
+    checkout, installs, tmp_path, changed, dev, reinstalled
+):
+    venv_dir = existing_venv(tmp_path, _bootstrap.install_fingerprint(checkout, dev=True))
+    with open(checkout / changed, "a") as edited:
+        edited.write("# changed\n")
+    _bootstrap.ensure_venv(checkout, venv_dir, dev=dev)
+    assert installed_locks(installs) == ([reinstalled] if reinstalled else [])
+
+
+@pytest.mark.parametrize(
+    "stamp", ["0123abcd" * 8 + "\n", "", "{not json", '["requirements.lock"]', '{"a": 1}']
+)
+def test_a_stamp_that_cannot_be_read_means_install_again(checkout, installs, tmp_path, stamp):
+    venv_dir = existing_venv(tmp_path, stamp)  # e.g. the single hash older set-ups wrote
+    assert _bootstrap.read_stamp(venv_dir) == {}
+    _bootstrap.ensure_venv(checkout, venv_dir)
+    assert installed_locks(installs) == ["requirements.lock"]
+
+
+def test_a_stamp_without_an_interpreter_is_not_trusted(checkout, tmp_path):
+    venv_dir = tmp_path / "venv"
+    venv_dir.mkdir()
+    _bootstrap.write_stamp(venv_dir, _bootstrap.install_fingerprint(checkout, dev=True))
+    assert not _bootstrap.is_current(venv_dir, checkout, dev=False)
+
+
+def test_make_test_without_the_dev_lock_says_how_to_get_it(checkout, installs, tmp_path):
+    (checkout / _bootstrap.DEV_LOCK).unlink()
+    with pytest.raises(RuntimeError, match=r"requirements-dev\.lock.*make lock"):
+        _bootstrap.ensure_venv(checkout, existing_venv(tmp_path), dev=True)
+    assert installs == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "dev"), [([], False), (["--dev"], True)]
+)  # fmt: skip
+def test_the_command_line_picks_the_lock(monkeypatch, argv, dev):
+    asked = []
+    monkeypatch.setattr(_bootstrap, "ensure_venv", lambda **kwargs: asked.append(kwargs))
+    assert _bootstrap.main(argv) == 0
+    assert asked == [{"dev": dev}]
+
+
+def test_the_command_line_refuses_what_it_does_not_know(monkeypatch, capsys):
+    monkeypatch.setattr(_bootstrap, "ensure_venv", lambda **kwargs: pytest.fail("installed"))
+    assert _bootstrap.main(["--test"]) == 2
+    said = capsys.readouterr().err
+    assert "Received ['--test']" in said and "--dev" in said

@@ -88,7 +88,7 @@ def versions(monkeypatch):
 
 @pytest.fixture
 def lock(tmp_path, monkeypatch):
-    path = tmp_path / "requirements.lock"
+    path = tmp_path / "requirements.lock"  # the runtime lock
     path.write_text(
         "# a lock in uv's format\n"
         "keras==3.15.1\n    # via tensorflow\n"
@@ -168,6 +168,18 @@ def test_the_real_lock_pins_this_platforms_tensorflow():
     assert pins is not None, "the tests run from a clone, which has requirements.lock"
     wanted = "tensorflow-cpu" if sys.platform == "linux" else "tensorflow"
     assert pins[wanted].startswith("==")
+
+
+def test_versions_are_compared_with_the_runtime_lock():
+    """The runtime lock pins every package the doctor checks, so a learner's environment (no
+    test tools) and a developer's (the dev lock, same versions for these) read the same pins."""
+    from hlcourse import _bootstrap
+
+    assert doctor._lock_path() == _bootstrap.REPO_ROOT / _bootstrap.RUNTIME_LOCK
+    pins = doctor._lock_pins()
+    unpinned = [name for name, dists in doctor.PACKAGES if not any(d in pins for d in dists)]
+    assert not unpinned, f"{unpinned} are checked but not in {_bootstrap.RUNTIME_LOCK}"
+    assert "pytest" not in pins  # a test tool: only the dev lock has it
 
 
 # --- memory -----------------------------------------------------------------------------

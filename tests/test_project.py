@@ -1,5 +1,6 @@
-"""The project's set-up files agree with each other: one lock, installed the same way by make,
-CI and Binder; the lesson template produces a lesson that follows the template."""
+"""The project's set-up files agree with each other: two locks (runtime, and dev within it),
+installed the same way by make, CI and Binder; the lesson template produces a lesson that
+follows the template."""
 
 from __future__ import annotations
 
@@ -15,24 +16,59 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-LOCK = (ROOT / "requirements.lock").read_text()
+RUNTIME_LOCK = (ROOT / "requirements.lock").read_text()
+DEV_LOCK = (ROOT / "requirements-dev.lock").read_text()
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+)(?: ; (.+))?$", re.M)
 
 
-def locked_names() -> set[str]:
-    return {m.lower() for m in re.findall(r"^([A-Za-z0-9_.\-]+)==", LOCK, re.M)}
+def pins(lock: str) -> dict[tuple[str, str], str]:
+    """{(name, marker): version} of a lock ("" for a line without a marker)."""
+    return {(m[1].lower(), m[3] or ""): m[2] for m in PIN.finditer(lock)}
 
 
-def requirement_name(requirement: str) -> str:
-    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower()
+def locked_names(lock: str) -> set[str]:
+    return {name for name, _ in pins(lock)}
 
 
-def test_every_dependency_is_in_the_lock():
-    wanted = [*PROJECT["dependencies"], *PROJECT["optional-dependencies"]["lab"],
-              *PROJECT["optional-dependencies"]["test"]]  # fmt: skip
-    names = {requirement_name(r) for r in wanted} - {"tensorflow"}
-    assert names <= locked_names(), sorted(names - locked_names())
-    assert "tensorflow-cpu==" in LOCK and "sys_platform == 'linux'" in LOCK
-    assert re.search(r"^tensorflow==\S+ ; sys_platform != 'linux'", LOCK, re.M)
+def requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements} - {
+        "tensorflow"  # the locks hold tools/lock-platform.in's choice, checked below
+    }
+
+
+def test_the_runtime_lock_holds_the_package_and_lab_but_no_test_tools():
+    optional = PROJECT["optional-dependencies"]
+    wanted = requirement_names([*PROJECT["dependencies"], *optional["lab"]])
+    assert wanted <= locked_names(RUNTIME_LOCK), sorted(wanted - locked_names(RUNTIME_LOCK))
+    test_only = requirement_names(optional["test"]) - locked_names(RUNTIME_LOCK)
+    assert {"pytest", "playwright", "ruff"} <= test_only, (
+        "requirements.lock is what learners and Binder install; the test tools belong in "
+        "requirements-dev.lock only. Recompile both with `make lock`."
+    )
+    for lock in (RUNTIME_LOCK, DEV_LOCK):
+        assert "tensorflow-cpu==" in lock and "sys_platform == 'linux'" in lock
+        assert re.search(r"^tensorflow==\S+ ; sys_platform != 'linux'", lock, re.M)
+
+
+def test_the_dev_lock_adds_the_test_tools():
+    optional = PROJECT["optional-dependencies"]
+    wanted = requirement_names([*PROJECT["dependencies"], *optional["lab"], *optional["test"]])
+    assert wanted <= locked_names(DEV_LOCK), sorted(wanted - locked_names(DEV_LOCK))
+
+
+def test_the_dev_lock_keeps_every_runtime_pin():
+    """Compiled with the runtime lock as its constraint: a package both hold has one version,
+    so `make test` tests what `make lab` and Binder install."""
+    runtime, dev = pins(RUNTIME_LOCK), pins(DEV_LOCK)
+    differ = {key: (version, dev.get(key)) for key, version in runtime.items()
+              if dev.get(key) != version}  # fmt: skip
+    assert not differ, (
+        f"(requirements.lock, requirements-dev.lock) pin {differ} differently. Recompile them "
+        "with `make lock`: it writes the dev lock with --constraint requirements.lock."
+    )
+    header = "\n".join(DEV_LOCK.splitlines()[:3])
+    assert "--constraint requirements.lock" in header and "--extra test" in header
+    assert "--extra test" not in "\n".join(RUNTIME_LOCK.splitlines()[:3])
 
 
 def test_dependencies_are_lower_bounds_only():
@@ -40,24 +76,55 @@ def test_dependencies_are_lower_bounds_only():
         assert ">=" in requirement and "==" not in requirement, requirement
 
 
-def test_the_lock_is_the_only_pin_file():
+def test_the_locks_are_the_only_pin_files():
+    """Besides the two locks, only Binder's copy of the runtime lock (tests/test_binder.py
+    keeps it equal)."""
     pin_files = [p.name for p in ROOT.glob("*requirements*.txt")] + [
-        p.name
+        f"binder/{p.name}"
         for p in (ROOT / "binder").glob("*")
-        if p.name in ("requirements.txt", "environment.yml")
+        if p.name in ("requirements.txt", "environment.yml", "requirements3.txt")
     ]
-    assert pin_files == []
+    assert pin_files == ["binder/requirements.txt"]
+    assert sorted(p.name for p in ROOT.glob("*.lock")) == [
+        "requirements-dev.lock",
+        "requirements.lock",
+    ]
 
 
 def test_the_set_up_installs_from_the_lock(tmp_path):
-    """`make` and the CLI set up only a checkout that has the lock (binder/postBuild installs
-    the same lock: tests/test_binder.py runs it)."""
+    """`make` and the CLI set up only a checkout that has the runtime lock (Binder installs
+    the same lock: tests/test_binder.py checks its copy)."""
     from hlcourse import _bootstrap
 
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     assert not _bootstrap.is_checkout(tmp_path)
     (tmp_path / "requirements.lock").write_text("")
     assert _bootstrap.is_checkout(tmp_path)
+
+
+def test_make_lab_sets_up_the_runtime_lock_only(monkeypatch):
+    """`make lab` is `python -m hlcourse lab`: from a clone it asks for the runtime set-up."""
+    from hlcourse import _bootstrap, cli
+
+    asked = []
+    monkeypatch.setattr(_bootstrap, "is_checkout", lambda: True)
+    monkeypatch.setattr(_bootstrap, "running_in", lambda venv_dir: False)
+    monkeypatch.setattr(
+        _bootstrap, "ensure_venv", lambda **kwargs: asked.append(kwargs) or Path("/v/bin/python")
+    )
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, **kwargs: 0)
+    monkeypatch.setattr(sys, "argv", ["hlcourse", "lab", "--no-browser"])
+    assert cli.main(["lab", "--no-browser"]) == 0
+    assert len(asked) == 1 and not asked[0].get("dev", False)
+
+
+def test_make_test_check_and_env_set_up_the_dev_lock():
+    """make test and make check (tools/check.py) and make env, which the maintainers' targets
+    (bench, lock, pair, ...) depend on, need the test tools."""
+    makefile = (ROOT / "Makefile").read_text()
+    env_recipe = makefile.split("\nenv:", 1)[1].split("\n\n", 1)[0]
+    assert "-m hlcourse._bootstrap --dev" in env_recipe
+    assert "ensure_venv(dev=True)" in (ROOT / "tools" / "check.py").read_text()
 
 
 def test_make_test_and_make_check_run_the_check_script():

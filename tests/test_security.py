@@ -124,7 +124,8 @@ LAUNCH_PATTERNS = [
     re.compile(r"\b(jupyterhub-singleuser|jupyter-labhub|voila)\b"),
 ]
 CONFIG_FILE = re.compile(r"(^|/)jupyter_(server|notebook|lab)_config\.(py|json)$")
-SKIP_SCAN = {"requirements.lock"}  # package names ("jupyter-server"), not commands
+# the locks (and Binder's copy) hold package names ("jupyter-server"), not commands
+SKIP_SCAN = {"requirements.lock", "requirements-dev.lock", "binder/requirements.txt"}
 
 
 def launcher_hits(text: str) -> list[str]:

@@ -8,7 +8,7 @@ hlcourse as hlc`` followed by ``hlc.widgets...`` counts as importing ``hlcourse.
 ``hlc.check`` as importing the module `hlcourse/__init__.py` loads it from.
 
 A change to a file that everything depends on (``hlcourse/__init__.py``, a conftest,
-pyproject.toml, the lock) touches every test and every lesson. Files that no test or lesson
+pyproject.toml, either lock) touches every test and every lesson. Files that no test or lesson
 imports (the README, docs/) touch nothing: the lint phase still reads them.
 
 Standard library only: `tools/check.py --changed` runs it before the environment exists.
@@ -27,7 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_BRANCHES = ("main", "origin/main")
-EVERYTHING = ("hlcourse/__init__.py", "pyproject.toml", "requirements.lock", "conftest.py")
+EVERYTHING = (
+    "hlcourse/__init__.py",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-dev.lock",
+    "conftest.py",
+)
 """Files every test and lesson depends on (conftest.py files anywhere under tests/ too)."""
 SLOW_TESTS = ("tests/browser/", "tests/test_binder_parity.py")
 """Never in the fast tier: `make test` runs them (minutes each, a browser, a fresh venv)."""

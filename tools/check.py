@@ -234,9 +234,9 @@ def main(argv: list[str]) -> int:
         return 2
     start = time.perf_counter()
     children_before = _children_cpu()
-    python = _bootstrap.ensure_venv()
+    python = _bootstrap.ensure_venv(dev=True)  # the checks need the test tools as well
     setup = (
-        "setup", "virtual environment from requirements.lock", 0,
+        "setup", f"virtual environment from {_bootstrap.DEV_LOCK} (runtime + test tools)", 0,
         time.perf_counter() - start, _cpu_since(children_before),
     )  # fmt: skip
     # Exercises passed while lessons run are recorded (hlcourse.progress): into a throwaway

@@ -85,8 +85,8 @@ def ensure_chromium() -> Path:
 
 
 def _locked_playwright_requirement() -> str:
-    """The `playwright==X` line of requirements.lock, or plain `playwright` if it has none."""
-    lock_file = REPO_ROOT / "requirements.lock"
+    """The `playwright==X` line of the dev lock (the test tools' pins), or plain `playwright`."""
+    lock_file = REPO_ROOT / "requirements-dev.lock"
     if lock_file.is_file():
         for line in lock_file.read_text(encoding="utf-8").splitlines():
             if line.startswith("playwright=="):
