@@ -497,18 +497,19 @@ socket.getaddrinfo, socket.gethostbyname = getaddrinfo, gethostbyname
 socket.gethostbyname_ex = gethostbyname_ex
 '''
 
-# Runs inside the sandbox: first the control (is the network really cut here?), then the
-# lesson in a kernel that talks to us over Unix sockets (ipc transport: no TCP at all, so
-# even loopback may stay down), then a probe cell in that same kernel.
+# Runs inside the sandbox: first the control (is the network really cut here?), then each
+# notebook in a kernel of its own that talks to us over Unix sockets (ipc transport: no TCP at
+# all, so even loopback may stay down), then a probe cell in that same kernel. One runner serves
+# every notebook: starting it (nbformat, nbclient) costs seconds.
 SANDBOX_RUNNER = r"""
-import json, re, socket, sys, time
+import json, re, socket, sys, time, traceback
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 job = json.loads(open(sys.argv[1], encoding="utf-8").read())
-report = {}
+report = {"runs": []}
 
 
 def attempt(action):
@@ -530,31 +531,39 @@ def raw_connect():
         sock.close()
 
 
+def run(spec):
+    notebook = nbformat.read(spec["notebook"], as_version=4)
+    manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=spec["ipc_prefix"])
+    client = NotebookClient(
+        notebook, km=manager, kernel_name="python3", timeout=600, startup_timeout=300,
+        resources={"metadata": {"path": spec["workdir"]}},
+    )
+    result = {"errors": []}
+    with client.setup_kernel(env=spec["kernel_env"]):
+        start = time.perf_counter()
+        for index, cell in enumerate(notebook.cells):
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as error:
+                text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # no terminal colours
+                result["errors"].append(f"cell {index + 1}: {text[-3000:]}")
+                break
+        result["lesson_seconds"] = time.perf_counter() - start
+        probe = nbformat.v4.new_code_cell(job["probe"])
+        notebook.cells.append(probe)
+        client.execute_cell(probe, len(notebook.cells) - 1, store_history=False)
+        text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
+        result["kernel_probe"] = json.loads(text.strip().splitlines()[-1])
+    return result
+
+
 report["control_connect"] = attempt(raw_connect)
 report["control_dns"] = attempt(lambda: socket.getaddrinfo("pypi.org", 443))
-
-notebook = nbformat.read(job["notebook"], as_version=4)
-manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=job["ipc_prefix"])
-client = NotebookClient(
-    notebook, km=manager, kernel_name="python3", timeout=600, startup_timeout=300,
-    resources={"metadata": {"path": job["workdir"]}},
-)
-report["errors"] = []
-with client.setup_kernel(env=job["kernel_env"]):
-    start = time.perf_counter()
-    for index, cell in enumerate(notebook.cells):
-        try:
-            client.execute_cell(cell, index)
-        except CellExecutionError as error:
-            text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # no terminal colours
-            report["errors"].append(f"cell {index + 1}: {text[-3000:]}")
-            break
-    report["lesson_seconds"] = time.perf_counter() - start
-    probe = nbformat.v4.new_code_cell(job["probe"])
-    notebook.cells.append(probe)
-    client.execute_cell(probe, len(notebook.cells) - 1, store_history=False)
-    text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
-    report["kernel_probe"] = json.loads(text.strip().splitlines()[-1])
+for spec in job["runs"]:
+    try:
+        report["runs"].append(run(spec))
+    except Exception:  # one notebook's failure is its own test's, not every run's
+        report["runs"].append({"runner_failed": traceback.format_exc()[-4000:]})
 with open(job["report"], "w", encoding="utf-8") as handle:
     json.dump(report, handle)
 """
@@ -636,70 +645,78 @@ print("loopback ok")
     assert len(recorded) == 3 and all(line.startswith("NetworkAccessBlocked") for line in recorded)
 
 
-def run_offline(notebook: Path, tmp_path: Path) -> tuple[dict, str, list[str]]:
-    """Run `notebook` from the top in a real kernel with the network cut.
+def run_offline(notebooks: list[Path], tmp_path: Path) -> tuple[list[dict], list[str]]:
+    """Run each of `notebooks` from the top, each in a real kernel of its own, with the network
+    cut, all from one sandbox runner.
 
-    The runner process (and the kernel it starts) is put in a network namespace of its own
+    The runner process (and the kernels it starts) is put in a network namespace of its own
     where this machine can make one (`unshare -rn`: only a loopback device, left down), and
-    the kernel always loads the socket guard, which names any attempt and logs it.
+    each kernel always loads the socket guard, which names any attempt and logs it to a log of
+    that notebook's own.
 
     Returns:
-        (the runner's report, the guard's log of attempts, the namespace prefix used)
+        (one result per notebook, the namespace prefix used): a result is the runner's report
+        for it, with the runner's control (``control_connect``, ``control_dns``) and the
+        guard's log of its attempts (``attempts``). Check it with `check_sandbox`.
     """
     namespace = network_namespace()
-    log = tmp_path / "network.log"
-    workdir = tmp_path / "lesson"
-    workdir.mkdir(parents=True)
-    shutil.copy(notebook, workdir / notebook.name)
+    guard = write_guard(tmp_path / "guard")
     # Unix socket paths must stay short (about 100 characters): not under tmp_path.
     ipc = Path(tempfile.mkdtemp(prefix="hlsec-"))
+    runs, logs = [], []
     try:
-        kernel_env = dict(
-            guarded_env(write_guard(tmp_path / "guard"), log),
-            JUPYTER_PREFER_ENV_PATH="1",  # the environment's kernel spec, not a user-level one
-            TF_CPP_MIN_LOG_LEVEL="2",
-            TF_ENABLE_ONEDNN_OPTS="0",
-            PYDEVD_DISABLE_FILE_VALIDATION="1",
-        )
-        job = {
-            "notebook": str(workdir / notebook.name), "workdir": str(workdir),
-            "ipc_prefix": str(ipc / "k"), "kernel_env": kernel_env, "probe": KERNEL_PROBE,
-            "report": str(tmp_path / "report.json"),
-        }  # fmt: skip
+        for number, notebook in enumerate(notebooks):
+            log = tmp_path / f"network-{number}.log"
+            workdir = tmp_path / f"notebook-{number}"
+            workdir.mkdir(parents=True)
+            shutil.copy(notebook, workdir / notebook.name)
+            kernel_env = dict(
+                guarded_env(guard, log),
+                JUPYTER_PREFER_ENV_PATH="1",  # the environment's kernel spec, not a user one
+                TF_CPP_MIN_LOG_LEVEL="2",
+                TF_ENABLE_ONEDNN_OPTS="0",
+                PYDEVD_DISABLE_FILE_VALIDATION="1",
+            )
+            runs.append({
+                "notebook": str(workdir / notebook.name), "workdir": str(workdir),
+                "ipc_prefix": str(ipc / f"k{number}"), "kernel_env": kernel_env,
+            })  # fmt: skip
+            logs.append(log)
+        job = {"runs": runs, "probe": KERNEL_PROBE, "report": str(tmp_path / "report.json")}
         (tmp_path / "job.json").write_text(json.dumps(job), encoding="utf-8")
         runner_env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(ipc), JUPYTER_PREFER_ENV_PATH="1")
         out = subprocess.run(
             [*namespace, sys.executable, "-c", SANDBOX_RUNNER, str(tmp_path / "job.json")],
-            cwd=workdir, env=runner_env, capture_output=True, text=True,
+            cwd=tmp_path, env=runner_env, capture_output=True, text=True,
         )  # fmt: skip
     finally:
         shutil.rmtree(ipc, ignore_errors=True)
     assert out.returncode == 0, f"the sandbox runner failed:\n{out.stderr[-4000:]}"
     report = json.loads((tmp_path / "report.json").read_text())
-    probe = report["kernel_probe"]
+    control = {key: report[key] for key in ("control_connect", "control_dns")}
+    results = [
+        {**result, **control, "attempts": log.read_text() if log.exists() else ""}
+        for result, log in zip(report["runs"], logs, strict=True)
+    ]
+    return results, namespace
+
+
+def check_sandbox(result: dict, namespace: list[str]) -> None:
+    """The run happened in the sandbox: its kernel loaded the guard, the guard blocks, and
+    (where a network namespace was made) the network was really cut for the runner and for
+    the kernel itself."""
+    assert "runner_failed" not in result, result.get("runner_failed")
+    probe = result["kernel_probe"]
     assert probe["guard"] == "hlcourse-network-guard", "the kernel did not load the guard"
     assert probe["guarded_connect"] == "NetworkAccessBlocked", probe
     if namespace:  # the control: the cut is real in the runner and in the kernel itself
-        assert report["control_connect"] != "succeeded", report
+        assert result["control_connect"] != "succeeded", result
         assert probe["raw_connect"] != "succeeded", probe
-    attempts = log.read_text() if log.exists() else ""
-    return report, attempts, namespace
 
 
-def test_lesson_00_runs_with_the_network_cut(tmp_path):
-    """Lesson 00 (the .ipynb a learner opens) runs without error in a real kernel with no
-    network, and tries no connection (not even one it would catch)."""
-    (notebook,) = sorted((ROOT / "notebooks").glob("00_*.ipynb"))
-    report, attempts, namespace = run_offline(notebook, tmp_path)
-    where = "network namespace + guard" if namespace else "guard only (no unshare here)"
-    print(f"lesson 00 offline ({where}): {report['lesson_seconds']:.1f} s; {report}")
-    assert not report["errors"], f"lesson 00 failed offline: {report['errors']}"
-    assert not attempts, f"lesson 00 tried to use the network:\n{attempts}"
-
-
-def test_the_offline_run_catches_a_lesson_that_fetches(tmp_path):
-    """The same sandbox on a tiny notebook that fetches: a fetch it hides is still logged, one
-    it does not hide fails the cell with an error that names the cause."""
+def fetching_notebook(folder: Path) -> Path:
+    """A tiny notebook that fetches: once hiding the failure, as a library that falls back
+    quietly would, then not."""
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
@@ -711,9 +728,42 @@ def test_the_offline_run_catches_a_lesson_that_fetches(tmp_path):
         ),
         nbformat.v4.new_code_cell("urllib.request.urlopen('https://pypi.org/simple/', timeout=5)"),
     ]
-    path = tmp_path / "fetches.ipynb"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "fetches.ipynb"
     nbformat.write(notebook, path)
-    report, attempts, _ = run_offline(path, tmp_path / "run")
+    return path
+
+
+@pytest.fixture(scope="module")
+def offline_runs(tmp_path_factory) -> tuple[dict[str, dict], list[str]]:
+    """Lesson 00 (the .ipynb a learner opens) and a notebook that fetches, each run offline in
+    a kernel of its own by one sandbox runner: ({"lesson 00": result, "fetches": result},
+    namespace prefix)."""
+    tmp_path = tmp_path_factory.mktemp("offline")
+    (lesson,) = sorted((ROOT / "notebooks").glob("00_*.ipynb"))
+    results, namespace = run_offline([lesson, fetching_notebook(tmp_path / "made")], tmp_path)
+    return dict(zip(("lesson 00", "fetches"), results, strict=True)), namespace
+
+
+def test_lesson_00_runs_with_the_network_cut(offline_runs):
+    """Lesson 00 (the .ipynb a learner opens) runs without error in a real kernel with no
+    network, and tries no connection (not even one it would catch)."""
+    results, namespace = offline_runs
+    report = results["lesson 00"]
+    check_sandbox(report, namespace)
+    where = "network namespace + guard" if namespace else "guard only (no unshare here)"
+    print(f"lesson 00 offline ({where}): {report['lesson_seconds']:.1f} s; {report}")
+    assert not report["errors"], f"lesson 00 failed offline: {report['errors']}"
+    assert not report["attempts"], f"lesson 00 tried to use the network:\n{report['attempts']}"
+
+
+def test_the_offline_run_catches_a_lesson_that_fetches(offline_runs):
+    """The same sandbox on a tiny notebook that fetches: a fetch it hides is still logged, one
+    it does not hide fails the cell with an error that names the cause."""
+    results, namespace = offline_runs
+    report = results["fetches"]
+    check_sandbox(report, namespace)
+    attempts = report["attempts"]
     assert len(report["errors"]) == 1 and report["errors"][0].startswith("cell 2")
     assert "NetworkAccessBlocked" in report["errors"][0]
     assert attempts.count("NetworkAccessBlocked: name lookup of 'pypi.org'") == 2, attempts

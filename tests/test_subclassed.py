@@ -68,16 +68,22 @@ def test_dropout_acts_only_when_training(keras_fresh):
     assert HiddenLayerModel(n_classes=4).dropout_layers == []
 
 
-@pytest.fixture
-def saved(tmp_path, keras_fresh):
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A trained article model saved to a .keras file, with inputs and its predictions (the
+    tests only read them)."""
+    import keras
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
     model = HiddenLayerModel(n_classes=3, units=(16, 8, 4), activation="tanh", dropout=0.2)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     x = _digits_like(12, 6)
     model.fit(x, np.arange(12) % 3, epochs=2, verbose=0)
-    path = tmp_path / "article.keras"
+    path = tmp_path_factory.mktemp("saved") / "article.keras"
     model.save(path)
-    np.save(tmp_path / "x.npy", x)
-    np.save(tmp_path / "expected.npy", model.predict(x, verbose=0))
+    np.save(path.parent / "x.npy", x)
+    np.save(path.parent / "expected.npy", model.predict(x, verbose=0))
     return path, x, model.predict(x, verbose=0)
 
 
@@ -92,42 +98,64 @@ def test_save_then_load_in_the_same_process_predicts_identically(saved):
     assert config["registered_name"] == "hlcourse>HiddenLayerModel"
 
 
-def _fresh_python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+@pytest.fixture(scope="module")
+def fresh_process(saved) -> dict[str, str]:
+    """One fresh Python process (importing TensorFlow costs seconds) answers both fresh-process
+    tests, in this order: first, before anything imported the course's classes, loading the
+    file must be refused; then, after ``import hlcourse.subclassed``, it must load with safe
+    mode and predict identically. Each answer is a line ``name: answer``, or the error."""
+    path, _, _ = saved
+    code = f"""
+        import traceback
+        import numpy as np, keras
+
+        def answer(name, check):
+            try:
+                print(f"{{name}}: {{check()}}", flush=True)
+            except BaseException:
+                print(f"{{name}}: {{traceback.format_exc()!r}}", flush=True)
+
+        def refused():
+            try:
+                keras.models.load_model({str(path)!r})
+            except TypeError as error:
+                needle = "Could not locate class 'HiddenLayerModel'"
+                return f"refused {{needle in str(error)}}"
+            return "loaded"
+
+        def loads():
+            import hlcourse.subclassed  # registers the course's classes
+            model = keras.models.load_model({str(path)!r}, safe_mode=True)
+            x = np.load({str(path.parent / "x.npy")!r})
+            same = np.array_equal(model.predict(x, verbose=0), np.load({str(path.parent / "expected.npy")!r}))
+            return f"{{type(model).__name__}} {{same}}"
+
+        answer("unregistered", refused)
+        answer("registered", loads)
+        """  # fmt: skip
+    result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
         timeout=120,
         env={"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PATH": ""},
     )
-
-
-def test_a_fresh_process_loads_it_with_safe_mode_and_predicts_identically(saved):
-    path, _, _ = saved
-    result = _fresh_python(f"""
-        import numpy as np, keras
-        import hlcourse.subclassed  # registers the course's classes
-        model = keras.models.load_model({str(path)!r}, safe_mode=True)
-        x = np.load({str(path.parent / "x.npy")!r})
-        same = np.array_equal(model.predict(x, verbose=0), np.load({str(path.parent / "expected.npy")!r}))
-        print(type(model).__name__, same)
-        """)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == ["HiddenLayerModel", "True"]
+    answers = {}
+    for line in result.stdout.splitlines():
+        name, _, answer = line.partition(": ")
+        if name in ("unregistered", "registered"):
+            answers[name] = answer
+    return answers
 
 
-def test_a_fresh_process_that_never_imported_the_class_cannot_load_it(saved):
+def test_a_fresh_process_loads_it_with_safe_mode_and_predicts_identically(fresh_process):
+    assert fresh_process.get("registered") == "HiddenLayerModel True", fresh_process
+
+
+def test_a_fresh_process_that_never_imported_the_class_cannot_load_it(fresh_process):
     """Registration is the link between the file and the class: without it, Keras says so."""
-    path, _, _ = saved
-    result = _fresh_python(f"""
-        import keras
-        try:
-            keras.models.load_model({str(path)!r})
-        except TypeError as error:
-            print("refused:", "Could not locate class 'HiddenLayerModel'" in str(error))
-        """)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("refused: True")
+    assert fresh_process.get("unregistered") == "refused True", fresh_process
 
 
 def test_plain_dense_computes_what_dense_computes(keras_fresh):
