@@ -380,6 +380,31 @@ def test_the_binder_check_catches_a_weakened_config(tmp_path):
     }  # fmt: skip
 
 
+BINDER_REQUIREMENTS = "binder/requirements.txt"
+PIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!_-]+(\s*;\s*[^#]+)?")
+
+
+def assert_only_pins(relative: str, text: str) -> None:
+    """Every line of a requirements file is a comment or `name==version` (with a marker):
+    no option (an index URL, a constraint file, `-e`), no URL, nothing pip would run."""
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            assert PIN.fullmatch(line), (
+                f"{relative}, line {number}: {line!r} is not a `name==version` pin; pip options "
+                "and URLs there change what Binder installs"
+            )
+
+
+def test_the_requirement_check_refuses_options_and_urls():
+    assert_only_pins(
+        "r.txt", "# a comment\nasttokens==3.0.2\ntensorflow-cpu==2.21.0 ; sys_platform == 'linux'\n"
+    )
+    for bad in ("--index-url https://example.org/simple", "-e .", "pkg @ https://x.org/p.whl"):
+        with pytest.raises(AssertionError, match="not a `name==version` pin"):
+            assert_only_pins("r.txt", f"asttokens==3.0.2\n{bad}\n")
+
+
 def test_nothing_in_binder_overrides_how_binder_starts_the_server():
     binder = [path for path in tracked_files() if path.startswith("binder/")]
     assert BINDER_CONFIG in binder
@@ -391,6 +416,9 @@ def test_nothing_in_binder_overrides_how_binder_starts_the_server():
         if relative == BINDER_CONFIG:
             continue  # read above as the configuration it is (its comments are prose)
         text = read_text(relative) or ""
+        if relative == BINDER_REQUIREMENTS:  # package names (asttokens), read as what they are
+            assert_only_pins(relative, text)
+            continue
         found = sorted({match.group(0) for match in BINDER_WORDS.finditer(text)})
         assert not found, f"{relative} mentions {found}: does it change Binder's authentication?"
 

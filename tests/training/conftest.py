@@ -1,5 +1,4 @@
-"""Fixtures the training tests share: a small XOR data set, a seeded tanh network, and a
-cheaper `keras_fresh`."""
+"""Fixtures the training tests share: a small XOR data set and a seeded tanh network."""
 
 from __future__ import annotations
 
@@ -7,19 +6,6 @@ import pytest
 
 from hlcourse import data
 from hlcourse.models import build_dense_network
-
-
-@pytest.fixture
-def keras_fresh():
-    """Keras with a cleared session (layer names, graph, TensorFlow's kernel cache) and seed 0,
-    as the suite-wide fixture gives, without the full garbage collection `clear_session` runs
-    by default: with TensorFlow loaded that takes about 0.3 s, once per test, and nothing
-    these tests check depends on when Python frees a dead model."""
-    import keras
-
-    keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(0)
-    return keras
 
 
 @pytest.fixture(scope="module")
