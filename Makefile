@@ -42,11 +42,11 @@ sweep-memory: env  ## lesson 11's sweeps: SimpleRNN/LSTM/GRU on both memory task
 # in a lock are kept (uv prefers an output file's versions): `rm` a lock to move everything on.
 lock: env  ## recompile requirements.lock (runtime), requirements-dev.lock and binder/requirements.txt (needs the network)
 	$(ENV_PY) -m uv --version >/dev/null 2>&1 || $(ENV_PY) -m pip install -qq uv
-	$(ENV_PY) -m uv pip compile pyproject.toml tools/lock-platform.in \
-	  --extra lab --override tools/lock-overrides.txt --universal \
+	$(ENV_PY) -m uv pip compile pyproject.toml \
+	  --extra lab --universal \
 	  --python-version 3.11 -o requirements.lock
-	$(ENV_PY) -m uv pip compile pyproject.toml tools/lock-platform.in \
-	  --extra lab --extra test --override tools/lock-overrides.txt --universal \
+	$(ENV_PY) -m uv pip compile pyproject.toml \
+	  --extra lab --extra test --universal \
 	  --constraint requirements.lock --python-version 3.11 -o requirements-dev.lock
 	cp requirements.lock binder/requirements.txt
 

@@ -217,8 +217,8 @@ def ensure_venv(
         flush=True,
     )
     _run([*install.command, "-r", str(root / lock)], root)
-    # --no-deps: every dependency already came, pinned, from the lock. (pyproject says
-    # `tensorflow`, the Linux lock says `tensorflow-cpu`; the installer must not add the other.)
+    # --no-deps: every dependency already came, pinned, from the lock; nothing is resolved
+    # again (the lock and pyproject pick the same TensorFlow build by the same markers).
     _run([*install.command, "--no-deps", "-e", str(root)], root)
     _run([str(python), "-m", "hlcourse._bootstrap", "--lab-settings"], root)
     write_stamp(venv_dir, install_fingerprint(root, dev=dev))

@@ -72,6 +72,7 @@ def run_checks() -> list[Finding]:
     """
     findings = [_check_python()]
     findings += _check_packages()
+    findings.append(_check_one_tensorflow())
     findings += [_check_memory(), _check_threads(), _check_widgets_extension(), _check_lab_tools()]
     return findings
 
@@ -157,6 +158,28 @@ def _check_packages() -> list[Finding]:
         spec = next((wanted[d] for d in distributions if d in wanted), None)
         findings.append(_package_finding(name, distributions[0], installed, spec, source, in_clone))
     return findings
+
+
+def _check_one_tensorflow() -> Finding:
+    """TensorFlow's distributions (`tensorflow`, `tensorflow-cpu`, ...) all install the same
+    `tensorflow/` folder: with two, removing or upgrading one breaks the other."""
+    found = [
+        f"{dist} {version}"
+        for dist in PACKAGES[0][1]
+        if (version := _installed_version(dist)) is not None
+    ]
+    if len(found) <= 1:
+        return Finding("One TensorFlow", True, found[0] if found else "none installed")
+    return Finding(
+        "One TensorFlow",
+        False,
+        f"{' and '.join(found)} are installed together; they share one `tensorflow/` folder, so "
+        "removing or upgrading one breaks the other.",
+        f"Keep the one your environment came with: for example `pip uninstall -y "
+        f"{found[-1].split()[0]}`, then `pip install --force-reinstall --no-deps "
+        f"{found[0].split()[0]}=={found[0].split()[1]}` to restore its files. Where an image already "
+        "has TensorFlow, install the course with `--no-deps` (and its other requirements by hand).",
+    )
 
 
 def _package_finding(

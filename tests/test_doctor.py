@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ NAMES = [
     "NumPy",
     "ipywidgets",
     "JupyterLab",
+    "One TensorFlow",
     "Memory",
     "CPU threads",
     "Widgets extension",
@@ -125,6 +127,17 @@ def test_markers_pick_this_platforms_pin(versions, lock):
     assert not found.ok and "2.4.6" in found.detail
 
 
+def test_two_tensorflows_in_one_environment_are_a_problem(versions, lock):
+    """`tensorflow` and `tensorflow-cpu` share one `tensorflow/` folder: an image that had one
+    and got the other from the course's requirements must keep only one."""
+    assert by_name(run_checks())["One TensorFlow"].ok
+    versions["tensorflow"] = "2.20.0"
+    found = by_name(run_checks())["One TensorFlow"]
+    assert not found.ok
+    assert "tensorflow 2.20.0" in found.detail and "tensorflow-cpu 2.21.0" in found.detail
+    assert "pip uninstall" in found.fix and "--no-deps" in found.fix
+
+
 def test_a_missing_package_is_a_problem(versions, lock):
     versions["tensorflow-cpu"] = None
     found = by_name(run_checks())["TensorFlow"]
@@ -166,7 +179,8 @@ def test_lower_bounds_read_every_form_of_requirement(monkeypatch):
 def test_the_real_lock_pins_this_platforms_tensorflow():
     pins = doctor._lock_pins()
     assert pins is not None, "the tests run from a clone, which has requirements.lock"
-    wanted = "tensorflow-cpu" if sys.platform == "linux" else "tensorflow"
+    linux_x86 = sys.platform == "linux" and platform.machine() == "x86_64"
+    wanted = "tensorflow-cpu" if linux_x86 else "tensorflow"  # tests/test_tensorflow_choice.py
     assert pins[wanted].startswith("==")
 
 

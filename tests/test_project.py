@@ -31,9 +31,7 @@ def locked_names(lock: str) -> set[str]:
 
 
 def requirement_names(requirements: list[str]) -> set[str]:
-    return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements} - {
-        "tensorflow"  # the locks hold tools/lock-platform.in's choice, checked below
-    }
+    return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
 
 
 def test_the_runtime_lock_holds_the_package_and_lab_but_no_test_tools():
@@ -45,9 +43,6 @@ def test_the_runtime_lock_holds_the_package_and_lab_but_no_test_tools():
         "requirements.lock is what learners and Binder install; the test tools belong in "
         "requirements-dev.lock only. Recompile both with `make lock`."
     )
-    for lock in (RUNTIME_LOCK, DEV_LOCK):
-        assert "tensorflow-cpu==" in lock and "sys_platform == 'linux'" in lock
-        assert re.search(r"^tensorflow==\S+ ; sys_platform != 'linux'", lock, re.M)
 
 
 def test_the_dev_lock_adds_the_test_tools():
@@ -72,8 +67,11 @@ def test_the_dev_lock_keeps_every_runtime_pin():
 
 
 def test_dependencies_are_lower_bounds_only():
-    for requirement in PROJECT["dependencies"]:
-        assert ">=" in requirement and "==" not in requirement, requirement
+    from packaging.requirements import Requirement
+
+    for text in PROJECT["dependencies"]:
+        operators = {spec.operator for spec in Requirement(text).specifier}
+        assert operators == {">="}, text  # markers may compare with ==; versions may not
 
 
 def test_the_locks_are_the_only_pin_files():

@@ -56,7 +56,11 @@ def machine() -> dict:
         "cpu_count": os.cpu_count(),
         "memory_gib": round(memory, 1),
         "python": platform.python_version(),
-        "tensorflow": version("tensorflow-cpu" if sys.platform == "linux" else "tensorflow"),
+        "tensorflow": version(
+            "tensorflow-cpu"
+            if sys.platform == "linux" and platform.machine() == "x86_64"
+            else "tensorflow"
+        ),
         "keras": version("keras"),
     }
 
