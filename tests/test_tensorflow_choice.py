@@ -1,5 +1,5 @@
 """Which TensorFlow an install gets, on each platform, by every route: the package's metadata
-(`pip install hlcourse`, a hub image) and the locks (`make lab`, `make test`, Binder).
+(pip from the repository, as the README shows; a hub image) and the locks (`make lab`, `make test`, Binder).
 
 `tensorflow-cpu` has wheels only for Linux x86_64 and Windows; on Windows it is no smaller
 than `tensorflow` (both about 350 MB for CPython 3.11), on Linux x86_64 it is half the size
