@@ -52,6 +52,41 @@ def is_checkout(root: Path = REPO_ROOT) -> bool:
     return (root / RUNTIME_LOCK).is_file() and (root / "pyproject.toml").is_file()
 
 
+def install_command(extras: str = "lab") -> str:
+    """The pip command that installs the course package without a clone.
+
+    The package is not on PyPI: it installs from its repository, whose address is read from
+    the installed package's metadata, or from `pyproject.toml` in a clone (`[project.urls]`).
+
+    Args:
+        extras: the optional dependencies to add ("lab" brings JupyterLab; "" none).
+    """
+    url = _repository_url()
+    if url is None:
+        return "a clone of the course repository (`make lab`)"
+    name = f"hlcourse[{extras}]" if extras else "hlcourse"
+    return f'`pip install "{name} @ git+{url}"`'
+
+
+def _repository_url() -> str | None:
+    from importlib import metadata
+
+    try:
+        for entry in metadata.metadata("hlcourse").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip() == "Repository":
+                return url.strip()
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        import tomllib
+
+        project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        return project["project"]["urls"]["Repository"]
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 def venv_python(venv_dir: Path) -> Path:
     """The Python interpreter inside `venv_dir` on this operating system."""
     if os.name == "nt":
@@ -186,7 +221,8 @@ def ensure_venv(
     if not is_checkout(root):
         raise RuntimeError(
             f"{root} is not a course checkout (no {RUNTIME_LOCK} next to pyproject.toml). "
-            "Run this from a clone of the course repository, or `pip install hlcourse` instead."
+            f"Run this from a clone of the course repository, or install the package with "
+            f"{install_command()} instead."
         )
     if dev and not (root / DEV_LOCK).is_file():
         raise RuntimeError(

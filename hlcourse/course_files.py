@@ -51,6 +51,7 @@ from pathlib import Path
 
 from hlcourse import _files
 from hlcourse import _validate as v
+from hlcourse._bootstrap import install_command
 
 __all__ = ["MANIFEST_NAME", "Action", "copy_lessons", "lesson_source", "update_lessons"]
 
@@ -101,7 +102,8 @@ def lesson_source() -> Path:
             return folder
     raise FileNotFoundError(
         f"No lessons found next to the hlcourse package ({package}). Reinstall it with "
-        "`pip install --force-reinstall hlcourse`, or run from a clone of the course."
+        f"{install_command().replace('pip install', 'pip install --force-reinstall', 1)}, "
+        "or run from a clone of the course."
     )
 
 

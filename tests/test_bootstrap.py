@@ -222,3 +222,33 @@ def test_the_command_line_refuses_what_it_does_not_know(monkeypatch, capsys):
     assert _bootstrap.main(["--test"]) == 2
     said = capsys.readouterr().err
     assert "Received ['--test']" in said and "--dev" in said
+
+
+# --- the install command messages name ------------------------------------------------------
+
+
+def test_the_install_command_names_the_repository_the_package_comes_from():
+    """The package is not on PyPI: `pip install hlcourse` would fail (or install another)."""
+    import tomllib
+
+    url = tomllib.loads((_bootstrap.REPO_ROOT / "pyproject.toml").read_text())["project"]["urls"][
+        "Repository"
+    ]
+    assert _bootstrap.install_command() == f'`pip install "hlcourse[lab] @ git+{url}"`'
+    assert _bootstrap.install_command("") == f'`pip install "hlcourse @ git+{url}"`'
+
+
+def test_outside_a_clone_the_set_up_says_how_to_install_instead(tmp_path):
+    with pytest.raises(RuntimeError, match="not a course checkout") as raised:
+        _bootstrap.ensure_venv(root=tmp_path)
+    assert _bootstrap.install_command() in str(raised.value)
+    assert "pip install hlcourse`" not in str(raised.value)
+
+
+def test_a_package_without_its_lessons_says_how_to_reinstall(tmp_path, monkeypatch):
+    from hlcourse import course_files
+
+    monkeypatch.setattr(course_files, "__file__", str(tmp_path / "site" / "hlcourse" / "x.py"))
+    with pytest.raises(FileNotFoundError, match="No lessons found") as raised:
+        course_files.lesson_source()
+    assert 'pip install --force-reinstall "hlcourse[lab] @ git+https://' in str(raised.value)
