@@ -52,7 +52,7 @@ def is_checkout(root: Path = REPO_ROOT) -> bool:
     return (root / RUNTIME_LOCK).is_file() and (root / "pyproject.toml").is_file()
 
 
-def install_command(extras: str = "lab") -> str:
+def install_command(extras: str = "lab", *, reinstall: bool = False) -> str:
     """The pip command that installs the course package without a clone.
 
     The package is not on PyPI: it installs from its repository, whose address is read from
@@ -60,12 +60,14 @@ def install_command(extras: str = "lab") -> str:
 
     Args:
         extras: the optional dependencies to add ("lab" brings JupyterLab; "" none).
+        reinstall: replace an installed copy (`--force-reinstall`).
     """
     url = _repository_url()
     if url is None:
         return "a clone of the course repository (`make lab`)"
     name = f"hlcourse[{extras}]" if extras else "hlcourse"
-    return f'`pip install "{name} @ git+{url}"`'
+    force = " --force-reinstall" if reinstall else ""
+    return f'`pip install{force} "{name} @ git+{url}"`'
 
 
 def _repository_url() -> str | None:

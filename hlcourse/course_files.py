@@ -102,7 +102,7 @@ def lesson_source() -> Path:
             return folder
     raise FileNotFoundError(
         f"No lessons found next to the hlcourse package ({package}). Reinstall it with "
-        f"{install_command().replace('pip install', 'pip install --force-reinstall', 1)}, "
+        f"{install_command(reinstall=True)}, "
         "or run from a clone of the course."
     )
 

@@ -164,21 +164,23 @@ def _check_one_tensorflow() -> Finding:
     """TensorFlow's distributions (`tensorflow`, `tensorflow-cpu`, ...) all install the same
     `tensorflow/` folder: with two, removing or upgrading one breaks the other."""
     found = [
-        f"{dist} {version}"
+        (dist, version)
         for dist in PACKAGES[0][1]
         if (version := _installed_version(dist)) is not None
     ]
+    shown = [f"{dist} {version}" for dist, version in found]
     if len(found) <= 1:
-        return Finding("One TensorFlow", True, found[0] if found else "none installed")
+        return Finding("One TensorFlow", True, shown[0] if shown else "none installed")
+    (kept, kept_version), dropped = found[0], found[-1][0]
     return Finding(
         "One TensorFlow",
         False,
-        f"{' and '.join(found)} are installed together; they share one `tensorflow/` folder, so "
+        f"{' and '.join(shown)} are installed together; they share one `tensorflow/` folder, so "
         "removing or upgrading one breaks the other.",
-        f"Keep the one your environment came with: for example `pip uninstall -y "
-        f"{found[-1].split()[0]}`, then `pip install --force-reinstall --no-deps "
-        f"{found[0].split()[0]}=={found[0].split()[1]}` to restore its files. Where an image already "
-        "has TensorFlow, install the course with `--no-deps` (and its other requirements by hand).",
+        f"Keep the one your environment came with: for example `pip uninstall -y {dropped}`, "
+        f"then `pip install --force-reinstall --no-deps {kept}=={kept_version}` to restore its "
+        "files. Where an image already has TensorFlow, install the course with `--no-deps` (and "
+        "its other requirements by hand).",
     )
 
 
