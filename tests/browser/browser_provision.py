@@ -127,3 +127,50 @@ def ensure_playwright() -> None:
             f"`pip install {requirement}` did not fix it ({error}). Install the test extras: "
             f"`{sys.executable} -m pip install -e '.[test]'`. pip said:\n{tail}"
         ) from error
+
+
+NODE_MODULES = REPO_ROOT / "node_modules"
+NPM_TIMEOUT_S = 300
+
+
+def ensure_npm_tools() -> Path:
+    """Install the test tools from npm that `package-lock.json` pins, when missing or stale.
+
+    `npm ci` installs exactly the lock into `node_modules/` (ignored by git); it runs again only
+    when the lock is newer than what was installed.
+
+    Returns:
+        The `node_modules` folder, holding `axe-core` and `configurable-http-proxy`.
+
+    Raises:
+        ToolMissing: npm is not on PATH, or `npm ci` failed (its last lines are in the message).
+    """
+    stamp = NODE_MODULES / ".package-lock.json"  # npm writes it on every install
+    lock_file = REPO_ROOT / "package-lock.json"
+    if stamp.is_file() and stamp.stat().st_mtime >= lock_file.stat().st_mtime:
+        return NODE_MODULES
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ToolMissing(
+            "npm is not on PATH; the accessibility and JupyterHub tests need two tools from npm "
+            "(package.json). Install Node.js 20 or newer (Debian: `apt-get install nodejs npm`)."
+        )
+    with open(INSTALL_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.is_file() and stamp.stat().st_mtime >= lock_file.stat().st_mtime:
+            return NODE_MODULES
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT_S,
+            check=False,
+        )
+    if done.returncode != 0 or not stamp.is_file():
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
+        raise ToolMissing(
+            f"`npm ci` in {REPO_ROOT} failed (exit {done.returncode}); run it yourself to see "
+            f"why (it needs the npm registry). npm said:\n{tail}"
+        )
+    return NODE_MODULES
