@@ -33,7 +33,6 @@ import importlib.util
 import os
 import sys
 import warnings
-from importlib.metadata import PackageNotFoundError, version
 
 # TensorFlow reads these when it is first imported; setting them here, before any lesson
 # imports TensorFlow, keeps its C++ start-up lines (oneDNN notices, absl warnings) out of the
@@ -42,10 +41,7 @@ from importlib.metadata import PackageNotFoundError, version
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-try:
-    __version__ = version("hlcourse")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+from hlcourse._version import __version__  # noqa: F401  (the package's public version)
 
 # name -> module that defines it; loaded on first access.
 _LAZY_FUNCTIONS = {
