@@ -11,7 +11,8 @@ Importing `hlcourse` is light (no TensorFlow, no NumPy): submodules load when fi
 Layers, bottom to top; a module imports only from its own layer or those below it:
 
 1. shared internals: `_validate` (argument checks and the errors that teach), `_keras` (Keras
-   introspection), `_tf` (each TensorFlow workaround), `_files` (atomic writes), `palette`;
+   introspection), `_tf` (each TensorFlow workaround), `_files` (atomic writes), `_version`
+   (the one place the version is written), `palette`;
 2. data: `data`, `shapes`, `sequences`;
 3. models and training: `models`, `subclassed`, `initialization`, `training`,
    `regularization`;
