@@ -52,7 +52,9 @@ def is_checkout(root: Path = REPO_ROOT) -> bool:
     return (root / RUNTIME_LOCK).is_file() and (root / "pyproject.toml").is_file()
 
 
-def install_command(extras: str = "lab", *, reinstall: bool = False) -> str:
+def install_command(
+    extras: str = "lab", *, reinstall: bool = False, version: str | None = None
+) -> str:
     """The pip command that installs the course package without a clone.
 
     The package is not on PyPI: it installs from its repository, whose address is read from
@@ -61,13 +63,16 @@ def install_command(extras: str = "lab", *, reinstall: bool = False) -> str:
     Args:
         extras: the optional dependencies to add ("lab" brings JupyterLab; "" none).
         reinstall: replace an installed copy (`--force-reinstall`).
+        version: install that release (the repository's tag ``vVERSION``) instead of the
+            newest commit.
     """
     url = _repository_url()
     if url is None:
         return "a clone of the course repository (`make lab`)"
     name = f"hlcourse[{extras}]" if extras else "hlcourse"
     force = " --force-reinstall" if reinstall else ""
-    return f'`pip install{force} "{name} @ git+{url}"`'
+    tag = f"@v{version}" if version else ""
+    return f'`pip install{force} "{name} @ git+{url}{tag}"`'
 
 
 def _repository_url() -> str | None:

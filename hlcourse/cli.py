@@ -23,6 +23,7 @@ import os
 import secrets
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from hlcourse import _bootstrap
@@ -93,7 +94,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     except ImportError:
         print(
             "hlcourse lab: JupyterLab is not installed here. Install it with "
-            "`pip install 'hlcourse[lab]'`, or run `make lab` from a clone of the course.",
+            f"{_bootstrap.install_command()}, or run `make lab` from a clone of the course.",
             file=sys.stderr,
         )
         return 1
@@ -262,16 +263,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     update = sub.add_parser(
         "update", help="bring your lessons up to the installed version, keeping your work",
-        description=(
+        description=textwrap.fill(
             "Bring the lessons in DIR up to the installed version of the course. A lesson you "
             "have not changed is refreshed; a lesson you changed (any cell's source, in the "
             ".ipynb or the .py) is never overwritten: the new version is written beside it as "
             "NN_slug.vVERSION.ipynb and .py, and you are told. A lesson you deleted is "
             "restored and a new lesson is added. A lesson the course renumbered takes its new "
             "number (NN_), your changes in it too. Outputs do not count as changes. Every "
-            "action is listed."
+            "action is listed.",
+            79,
         ),
-        epilog="Example: pip install --upgrade hlcourse && hlcourse update ~/hlcourse",
+        # Raw, so the install line is not broken where a learner would copy it.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            f"Example:\n  {_bootstrap.install_command().strip('`')}\n  hlcourse update ~/hlcourse\n\n"
+            + textwrap.fill(
+                "Lessons record the version they were written for; `hlc.setup()` says when "
+                "they and the package differ.",
+                79,
+            )
+        ),
     )  # fmt: skip
     update.add_argument("directory", metavar="DIR", help="the folder `hlcourse copy` made")
     update.set_defaults(run=_cmd_update)

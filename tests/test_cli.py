@@ -241,3 +241,15 @@ def test_the_doctor_and_html_wiring_matches_their_modules():
     assert {"execute", "on_progress"} <= set(render)
     assert "ascii_only" in inspect.signature(doctor.format_report).parameters
     assert {"name", "ok", "detail", "fix"} <= set(inspect.signature(doctor.Finding).parameters)
+
+
+def test_install_advice_names_a_route_that_works_not_a_pypi_name(monkeypatch, capsys, tmp_path):
+    # The package is not on PyPI: `pip install hlcourse` (or 'hlcourse[lab]') finds nothing.
+    from hlcourse._bootstrap import install_command
+
+    epilog = cli.build_parser()._subparsers._group_actions[0].choices["update"].epilog
+    assert install_command().strip("`") in epilog.splitlines()[1], epilog
+    monkeypatch.setitem(sys.modules, "jupyterlab", None)  # import fails as if not installed
+    assert cli.main(["lab", str(tmp_path), "--no-setup"]) == 1
+    said = capsys.readouterr().err
+    assert "JupyterLab is not installed" in said and install_command() in said, said
