@@ -11,8 +11,8 @@ this package installed on top without touching the locked versions. There are tw
   with the runtime lock as its constraint, so every package the two share has one version,
   and installing it into a runtime environment only adds the test tools.
 
-`.venv/.hlcourse-installed` records what was installed: each lock used and `pyproject.toml`,
-with their hashes. Nothing is installed while those still match, so a development environment
+`.venv/.hlcourse-installed` records what was installed: each lock used, `pyproject.toml` and
+the version file, with their hashes. Nothing is installed while those still match, so a development environment
 also serves `make lab`, and a runtime environment gets the development lock added the first
 time `make test` runs.
 
@@ -44,6 +44,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_LOCK = "requirements.lock"
 DEV_LOCK = "requirements-dev.lock"
 STAMP_NAME = ".hlcourse-installed"
+METADATA_FILES = ("hlcourse/_version.py", "pyproject.toml")
+"""What the package's metadata is built from: a change installs the package again."""
 RUNTIME_FILE = "binder/runtime.txt"
 
 
@@ -161,11 +163,11 @@ def install_fingerprint(root: Path = REPO_ROOT, *, dev: bool = False) -> dict[st
         dev: include the development lock (what `make test` installs).
 
     Returns:
-        {file name: hex digest} for `pyproject.toml` and the locks `locks_for(dev=dev)` names.
+        {file name: hex digest} for `METADATA_FILES` and the locks `locks_for(dev=dev)` names.
     """
     return {
         name: hashlib.sha256((root / name).read_bytes()).hexdigest()
-        for name in ("pyproject.toml", *locks_for(dev=dev))
+        for name in (*METADATA_FILES, *locks_for(dev=dev))
     }
 
 

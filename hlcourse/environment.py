@@ -10,12 +10,24 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import warnings
 from dataclasses import dataclass
 
 from hlcourse import _validate as v
 from hlcourse import palette
 
-__all__ = ["EnvironmentInfo", "environment_info", "quiet_tensorflow", "setup"]
+__all__ = [
+    "CourseVersionWarning",
+    "EnvironmentInfo",
+    "environment_info",
+    "quiet_tensorflow",
+    "setup",
+    "version_mismatch",
+]
+
+
+class CourseVersionWarning(UserWarning):
+    """The lessons and the installed hlcourse package are different versions."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +107,14 @@ def environment_info() -> EnvironmentInfo:
         except PackageNotFoundError:
             return "missing"
 
+    from hlcourse import __version__
+
     quiet_tensorflow()
     import tensorflow as tf
 
     threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count() or 1
     return EnvironmentInfo(
-        hlcourse=installed("hlcourse"),
+        hlcourse=__version__,  # the package imported, even from a clone never installed
         python=platform.python_version(),
         tensorflow=tf.__version__,
         keras=installed("keras"),
@@ -114,7 +128,7 @@ def environment_info() -> EnvironmentInfo:
 SEED_VARIABLE = "HLCOURSE_SEED"
 
 
-def setup(seed: int | None = None, *, summary: bool = True) -> int:
+def setup(seed: int | None = None, *, summary: bool = True, written_for: str | None = None) -> int:
     """Prepare a lesson: seed everything, start a fresh Keras session, quiet logs, set plot style.
 
     Call it once, in the first code cell of a lesson, as ``seed = hlc.setup()``, and pass
@@ -126,6 +140,10 @@ def setup(seed: int | None = None, *, summary: bool = True) -> int:
             or the value of the environment variable ``HLCOURSE_SEED`` (the bench sets it to
             run every lesson under several seeds).
         summary: print the one-line environment summary.
+        written_for: the hlcourse version the lesson was written for (every lesson passes
+            it). When the installed package is a different version, `setup` warns with a
+            `CourseVersionWarning` that says which side is older and how to bring them
+            together; None checks nothing (a notebook of your own).
 
     Returns:
         The seed used.
@@ -140,6 +158,10 @@ def setup(seed: int | None = None, *, summary: bool = True) -> int:
         seed = int(from_environment)
     seed = v.check_seed("seed", seed)
     v.check_bool("summary", summary)
+    if written_for is not None:
+        problem = version_mismatch(written_for)
+        if problem:
+            warnings.warn(problem, CourseVersionWarning, stacklevel=2)
     quiet_tensorflow()
     import keras
     import matplotlib as mpl
@@ -163,6 +185,52 @@ def setup(seed: int | None = None, *, summary: bool = True) -> int:
     if summary:
         print(environment_info().summary() + f" · seed {seed}")
     return seed
+
+
+def version_mismatch(written_for: str, installed: str | None = None) -> str | None:
+    """What to tell a learner whose lessons and package are different versions, or None.
+
+    Args:
+        written_for: the version the lessons were written for, e.g. "0.2.0".
+        installed: the package's version; defaults to the one imported.
+
+    Returns:
+        None when the two are the same release, else plain words: which is older, what may
+        go wrong, and how to fix it where the learner is (a clone, a hub, Colab).
+    """
+    from packaging.version import InvalidVersion, Version
+
+    from hlcourse import __version__
+    from hlcourse._bootstrap import install_command
+
+    installed = __version__ if installed is None else installed
+    hint = 'A lesson\'s setup cell reads `hlc.setup(written_for="0.2.0")`'
+    versions = {}
+    for name, value in (("written_for", written_for), ("installed", installed)):
+        v.check_str(name, value, hint=hint)
+        try:
+            versions[name] = Version(value)
+        except InvalidVersion:
+            v.fail(name, "a version such as '0.2.0'", value, hint)
+    lessons, package = versions["written_for"], versions["installed"]
+    if lessons.public == package.public:
+        return None
+    if package < lessons:
+        return (
+            f"These lessons were written for hlcourse {written_for}, but this kernel runs "
+            f"hlcourse {installed}, an older version: some cells may fail or differ from what "
+            "the lesson says. To fix it: on JupyterHub, ask your instructor to update the hub's "
+            "hlcourse; in Colab, run this lesson's first cell again; elsewhere, install the "
+            f"lessons' version with {install_command(version=written_for)} "
+            "and restart the kernel."
+        )
+    return (
+        f"This kernel runs hlcourse {installed}, newer than the {written_for} these lessons "
+        "were written for: some cells may not match the package. To get this version's "
+        "lessons without losing your edits, run `hlcourse update FOLDER` in a terminal, with "
+        "the folder that holds your lessons (a lesson you changed is kept, and the new one "
+        "is put beside it); on JupyterHub, open your class link again."
+    )
 
 
 def _total_memory_gb() -> float | None:

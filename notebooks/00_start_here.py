@@ -50,12 +50,14 @@ if "google.colab" in sys.modules:
 # Python, NumPy and Keras (so running a lesson again gives the same numbers), starts a fresh
 # Keras session, quiets TensorFlow's start-up messages, sets readable plot defaults and prints
 # one line about your environment. It returns the seed it used; lessons pass it on wherever
-# randomness enters.
+# randomness enters. `written_for` names the version of the course package the lesson was
+# written for: if the one installed is different (a hub's image older than the lessons, say),
+# `setup` warns you and says how to bring them together.
 
 # %%
 import hlcourse as hlc
 
-seed = hlc.setup()
+seed = hlc.setup(written_for="0.1.0")
 
 # %%
 import numpy as np

@@ -53,7 +53,7 @@ if "google.colab" in sys.modules:
 # %%
 import hlcourse as hlc
 
-seed = hlc.setup()
+seed = hlc.setup(written_for="0.1.0")
 
 # %%
 import keras

@@ -107,7 +107,9 @@ def public_callables() -> dict:
         for name in exported:
             obj = getattr(module, name)
             if inspect.isfunction(obj) or (
-                inspect.isclass(obj) and public_name(obj) not in BUILT_BY_THE_PACKAGE
+                inspect.isclass(obj)
+                and public_name(obj) not in BUILT_BY_THE_PACKAGE
+                and not issubclass(obj, BaseException)  # raised or warned by the package
             ):
                 found[public_name(obj)] = obj
     return found

@@ -80,10 +80,12 @@ def test_pip_does_the_install_when_uv_cannot_be_had(tmp_path, monkeypatch, capsy
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """A course checkout with both locks and pyproject.toml (contents only need to differ)."""
+    """A course checkout with both locks, pyproject.toml and the version file (contents only
+    need to differ)."""
     root = tmp_path / "course"
-    root.mkdir()
+    (root / "hlcourse").mkdir(parents=True)
     (root / "pyproject.toml").write_text("[project]\nname = 'hlcourse'\n")
+    (root / "hlcourse" / "_version.py").write_text('__version__ = "0.1.0"\n')
     (root / _bootstrap.RUNTIME_LOCK).write_text("keras==3.15.1\n")
     (root / _bootstrap.DEV_LOCK).write_text("keras==3.15.1\npytest==9.2.0\n")
     return root
@@ -122,9 +124,10 @@ def installed_locks(commands: list[list[str]]) -> list[str]:
 @pytest.mark.parametrize(
     ("dev", "lock", "recorded"),
     [
-        (False, "requirements.lock", ["pyproject.toml", "requirements.lock"]),
+        (False, "requirements.lock",
+         ["hlcourse/_version.py", "pyproject.toml", "requirements.lock"]),
         (True, "requirements-dev.lock",
-         ["pyproject.toml", "requirements-dev.lock", "requirements.lock"]),
+         ["hlcourse/_version.py", "pyproject.toml", "requirements-dev.lock", "requirements.lock"]),
     ],
 )  # fmt: skip
 def test_a_new_environment_gets_one_lock_and_records_it(
@@ -168,6 +171,8 @@ def test_make_test_adds_the_dev_lock_to_a_runtime_environment(checkout, installs
         ("requirements.lock", True, "requirements-dev.lock"),
         ("pyproject.toml", False, "requirements.lock"),
         ("pyproject.toml", True, "requirements-dev.lock"),
+        # the package's metadata carries the version: a new one is installed again
+        ("hlcourse/_version.py", False, "requirements.lock"),
         ("requirements-dev.lock", True, "requirements-dev.lock"),
         # only the test tools moved: a learner's `make lab` has nothing to install
         ("requirements-dev.lock", False, None),

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import hlcourse as hlc
 
@@ -68,3 +69,46 @@ def test_setup_returns_its_seed_and_the_bench_can_choose_it(monkeypatch):
     monkeypatch.setenv("HLCOURSE_SEED", "abc")
     with pytest.raises(ValueError, match="HLCOURSE_SEED='abc'"):
         hlc.setup(summary=False)
+
+
+def test_lessons_and_package_of_one_version_raise_no_warning():
+    from hlcourse import __version__
+    from hlcourse.environment import version_mismatch
+
+    assert version_mismatch(__version__) is None
+    assert version_mismatch("0.3.0", installed="0.3.0+g1a2b3c") is None  # a local build of it
+
+
+def test_a_package_older_than_the_lessons_says_how_to_install_theirs():
+    from hlcourse._bootstrap import install_command
+    from hlcourse.environment import version_mismatch
+
+    said = version_mismatch("0.10.0", installed="0.9.2")  # numerically, not as text
+    assert said is not None
+    assert "written for hlcourse 0.10.0" in said and "hlcourse 0.9.2, an older" in said
+    assert "instructor" in said and "first cell" in said  # JupyterHub, Colab
+    assert install_command(version="0.10.0") in said and "@v0.10.0" in said
+
+
+def test_a_package_newer_than_the_lessons_points_to_hlcourse_update():
+    from hlcourse.environment import version_mismatch
+
+    said = version_mismatch("0.1.0", installed="0.2.0")
+    assert said is not None
+    assert "hlcourse 0.2.0, newer than the 0.1.0" in said and "hlcourse update" in said
+    assert "class link" in said  # on a hub, nbgitpuller brings the lessons
+
+
+def test_setup_warns_when_the_lessons_were_written_for_another_version(capsys):
+    import warnings
+
+    import hlcourse as hlc
+    from hlcourse import __version__
+    from hlcourse.environment import CourseVersionWarning
+
+    with pytest.warns(CourseVersionWarning, match="written for hlcourse 99.0.0"):
+        hlc.setup(summary=False, written_for="99.0.0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hlc.setup(summary=False, written_for=__version__)
+        hlc.setup(summary=False)  # a notebook of the learner's own checks nothing
