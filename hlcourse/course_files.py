@@ -6,8 +6,9 @@ and bringing that folder up to date without ever losing the learner's work.
 
 - a lesson the learner has not changed is refreshed with the installed version;
 - a lesson the learner changed is never overwritten: the installed version is written beside
-  it as ``NN_slug.vVERSION.ipynb`` and ``.py`` (``NN_slug.vVERSION-2...`` when that name is
-  taken by other content), a pair of its own, and the learner is told;
+  it as ``NN_slug.vVERSION.ipynb`` and ``.py`` (VERSION: the one the new lesson says it was
+  written for; ``NN_slug.vVERSION-2...`` when that name is taken by other content), a pair of
+  its own, and the learner is told;
 - a lesson the learner deleted is restored, and a lesson new in the course is added.
 
 A lesson the course renumbered follows its new number. A lesson of the course is a
@@ -49,7 +50,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hlcourse import _files
+from hlcourse import _files, _version
 from hlcourse import _validate as v
 from hlcourse._bootstrap import install_command
 
@@ -406,7 +407,10 @@ def _beside(
     source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], version: str
 ) -> tuple[tuple[Path, ...], list[Path], bool]:
     """Write the installed `slug` as ``slug.vVERSION`` (``-2``, ... when that name holds other
-    content). Returns (files written, the pair's paths, whether it was already there)."""
+    content), VERSION being what the lesson says it was written for (`version`, the package's,
+    when it says nothing). Returns (files written, the pair's paths, whether it was there)."""
+    first = _paths(source, slug, suffixes)[0]
+    version = _version.written_for(first.read_text(encoding="utf-8", errors="replace")) or version
     stem = f"{slug}.v{re.sub(r'[^A-Za-z0-9.]+', '-', version)}"
     for attempt in range(1, 100):
         name = stem if attempt == 1 else f"{stem}-{attempt}"

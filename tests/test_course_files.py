@@ -548,3 +548,14 @@ def test_an_interrupted_renumbering_leaves_every_file_whole_and_loses_nothing(
     assert mine in lessons.values()  # the learner's edit is somewhere, whole
     cf.update_lessons(learner, source=source)  # the next update finishes without error
     assert mine in snapshot(learner).values()
+
+
+def test_the_version_beside_a_kept_lesson_is_the_one_its_source_was_written_for(course):
+    # A newer course pulled while the installed package is older (or the other way round):
+    # the copy beside the learner's is named by what the new lesson records, not the package.
+    source, learner = course
+    edit_ipynb(learner / "00_intro.ipynb", source="x = 'mine'")
+    write_pair(source, "00_intro", 'seed = hlc.setup(written_for="7.1.0")')
+    kept = next(a for a in cf.update_lessons(learner, source=source) if a.slug == "00_intro")
+    assert [p.name for p in kept.written] == ["00_intro.v7.1.0.ipynb", "00_intro.v7.1.0.py"]
+    assert cf._course_version() != "7.1.0"
