@@ -10,7 +10,7 @@ export HLCOURSE_VENV := $(abspath $(VENV))
 BIN := $(VENV)/bin
 ENV_PY := $(BIN)/python
 
-.PHONY: lab test check bench sweep-memory lock new-lesson pair readme html env clean help
+.PHONY: lab test check bench sweep-memory lock new-lesson pair readme version html env clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -55,6 +55,9 @@ new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=
 
 pair: env  ## write each notebooks/NN_slug.ipynb from its .py (refuses to drop edits made in the .ipynb)
 	$(ENV_PY) tools/pair.py
+
+version: env  ## give the course a new version everywhere it is recorded: make version VERSION=0.2.0
+	$(ENV_PY) tools/set_version.py $(VERSION)
 
 readme: env  ## rewrite the README's course map from hlcourse/lessons.py
 	$(ENV_PY) tools/readme.py
