@@ -67,9 +67,11 @@ def set_version(root: Path, new: str) -> list[Path]:
     changed = []
     for path in [root / VERSION_FILE, *lesson_files(root)]:
         text = path.read_text(encoding="utf-8")
-        updated = DEFINITION.sub(f'__version__ = "{new}"', text)
-        updated = _version.WRITTEN_FOR.sub(lambda m: _replace_group(m, 1, new), updated)
-        updated = TAG_PIN.sub(lambda m: f"{m.group(1)}@v{new}", updated)
+        if path == root / VERSION_FILE:  # its docstring shows the lessons' form: leave it
+            updated = DEFINITION.sub(f'__version__ = "{new}"', text)
+        else:
+            updated = _version.WRITTEN_FOR.sub(lambda m: _replace_group(m, 1, new), text)
+            updated = TAG_PIN.sub(lambda m: f"{m.group(1)}@v{new}", updated)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed.append(path)
