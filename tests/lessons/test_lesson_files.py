@@ -8,6 +8,7 @@ import tomllib
 
 import pytest
 
+import hlcourse
 from hlcourse import exercises, lessons
 from hlcourse._notebooks import EXERCISE_CALL, pair_differences, read_cells, stored_outputs
 
@@ -59,7 +60,8 @@ def test_lesson_follows_the_template(files):
     assert tuple(objectives) == lesson.objectives, "objectives must match hlcourse/lessons.py"
     # the Colab cell, then setup
     assert cells[1][0] == "code" and 'if "google.colab" in sys.modules' in cells[1][1]
-    assert "hlc.setup()" in "\n".join(text for kind, text in cells[2:5] if kind == "code")
+    setup_call = f'seed = hlc.setup(written_for="{hlcourse.__version__}")'
+    assert setup_call in "\n".join(text for kind, text in cells[2:5] if kind == "code")
     assert any(text.startswith("markdown:## Summary") for text in kinds_and_text)
     follower = lessons.next_lesson(files.slug)
     last = cells[-1][1]
