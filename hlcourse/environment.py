@@ -131,9 +131,9 @@ SEED_VARIABLE = "HLCOURSE_SEED"
 def setup(seed: int | None = None, *, summary: bool = True, written_for: str | None = None) -> int:
     """Prepare a lesson: seed everything, start a fresh Keras session, quiet logs, set plot style.
 
-    Call it once, in the first code cell of a lesson, as ``seed = hlc.setup()``, and pass
-    `seed` on to the data generators. Calling it again resets the seeds, so re-running a lesson
-    from the top gives the same numbers.
+    Call it once, in the first code cell of a lesson, as ``seed = hlc.setup(written_for=...)``,
+    and pass `seed` on to the data generators. Calling it again resets the seeds, so re-running
+    a lesson from the top gives the same numbers.
 
     Args:
         seed: one seed for Python's `random`, NumPy and Keras (0 to 2**32 - 1). None means 0,
