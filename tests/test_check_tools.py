@@ -196,8 +196,8 @@ def test_make_test_runs_browser_and_binder_alongside_and_compares_the_runs_last(
     check.full_run(runner, [], tmp_path)
     assert runner.events == [
         "run lint", "run format", "run imports",
-        "start browser", "start binder", "run unit", "run lessons",
-        "join browser", "run agree", "join binder",
+        "start browser", "start binder", "run unit", "start hub", "run lessons",
+        "join browser", "run agree", "join binder", "join hub",
     ]  # fmt: skip
 
 

@@ -36,7 +36,11 @@ WORKERS = ["-n", os.environ.get("HLCOURSE_TEST_WORKERS", "2"), "--dist", "loadfi
 # --nbval-lax: lessons are committed without outputs, so there is nothing stored to compare
 # against; every cell must still run without error (the plugin adds its own checks).
 LESSON_RUN = ["-p", "tests.lessons.rerun_plugin", "--nbval-lax", "--nbval-current-env"]
-SLOW = ["--ignore=tests/browser", "--ignore=tests/test_binder_parity.py"]
+SLOW = [
+    "--ignore=tests/browser",
+    "--ignore=tests/test_binder_parity.py",
+    "--ignore=tests/hub/test_class_on_hub.py",
+]
 # import-linter's `lint-imports` command, run by the environment's python (no PATH needed);
 # --no-cache: its cache folder would land in the repository.
 LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"
@@ -77,6 +81,8 @@ PHASES = [
           (*PYTEST, "tests/test_binder_parity.py"), alongside="unit"),
     Phase("agree", "each lesson's two runs, in two fresh kernels, print the same",
           ("-m", "tests.lessons.run_records"), after=("browser",)),
+    Phase("hub", "the README's class workflow: two learners, nbgitpuller, an update, on a real JupyterHub",
+          (*PYTEST, "tests/hub/test_class_on_hub.py"), alongside="lessons"),
 ]  # fmt: skip
 NAMES = [phase.name for phase in PHASES]
 
