@@ -53,7 +53,7 @@ lock: env  ## recompile requirements.lock (runtime), requirements-dev.lock and b
 new-lesson: env  ## start a lesson pair from the template: make new-lesson SLUG=13_my_topic
 	$(ENV_PY) tools/new_lesson.py $(SLUG)
 
-pair: env  ## write each notebooks/NN_slug.ipynb from its .py (refuses to drop edits made in the .ipynb)
+pair: env  ## write each notebooks/NN_slug.ipynb from its src/NN_slug.py (refuses to drop edits made in the .ipynb)
 	$(ENV_PY) tools/pair.py
 
 version: env  ## give the course a new version everywhere it is recorded: make version VERSION=0.2.0

@@ -25,14 +25,21 @@ class LessonFiles:
     ipynb: Path
 
 
+SOURCE_DIR = "src"
+"""Where a lesson's jupytext source sits, relative to its notebook (``formats:
+ipynb,src//py:percent``), so learners see one file per lesson."""
+
+
 def find_lessons(folder: Path) -> list[LessonFiles]:
-    """Every lesson in `folder`: any `NN_slug.py` or `NN_slug.ipynb`, sorted by name."""
-    slugs = {
-        path.stem
-        for path in Path(folder).iterdir()
-        if path.suffix in (".py", ".ipynb") and LESSON_NAME.match(path.stem)
-    }
-    return [LessonFiles(s, folder / f"{s}.py", folder / f"{s}.ipynb") for s in sorted(slugs)]
+    """Every lesson in `folder`: any `NN_slug.ipynb` in it or `NN_slug.py` in its `src/`,
+    sorted by name."""
+    folder = Path(folder)
+    found = [*folder.glob("*.ipynb"), *folder.glob(f"{SOURCE_DIR}/*.py")]
+    slugs = {path.stem for path in found if LESSON_NAME.match(path.stem)}
+    return [
+        LessonFiles(s, folder / SOURCE_DIR / f"{s}.py", folder / f"{s}.ipynb")
+        for s in sorted(slugs)
+    ]
 
 
 def read_cells(path: Path) -> list[tuple[str, str]]:
@@ -151,7 +158,7 @@ def run_lesson(path: Path, timeout: int = 300, env: dict[str, str] | None = None
     """Run a lesson from the top in a fresh kernel, measuring wall time and peak memory.
 
     Args:
-        path: the lesson's source (.py) or notebook.
+        path: the lesson's source (``src/NN_slug.py``) or notebook.
         timeout: seconds any one cell may take.
         env: extra environment variables for the kernel (e.g. ``HLCOURSE_SEED``).
     """
@@ -162,9 +169,11 @@ def run_lesson(path: Path, timeout: int = 300, env: dict[str, str] | None = None
     from nbclient import NotebookClient
 
     notebook = jupytext.read(path)
+    # A source in src/ runs in its notebook's folder, where learners and nbval run the lesson.
+    where = path.parent.parent if path.parent.name == SOURCE_DIR else path.parent
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(where)}},
     )  # fmt: skip
     start = time.perf_counter()
     with client.setup_kernel(env={**os.environ, **(env or {})}):

@@ -2,14 +2,20 @@
 and bringing that folder up to date without ever losing the learner's work.
 
 `update_lessons` follows nbgitpuller's rules for classes. A lesson is one unit, its
-``NN_slug.py`` / ``NN_slug.ipynb`` pair:
+``NN_slug.ipynb`` notebook and the jupytext source it is paired with, ``src/NN_slug.py``
+(the pair travels whole, so JupyterLab's jupytext keeps the two in sync in a learner's folder
+too):
 
 - a lesson the learner has not changed is refreshed with the installed version;
 - a lesson the learner changed is never overwritten: the installed version is written beside
-  it as ``NN_slug.vVERSION.ipynb`` and ``.py`` (VERSION: the one the new lesson says it was
-  written for; ``NN_slug.vVERSION-2...`` when that name is taken by other content), a pair of
-  its own, and the learner is told;
+  it as ``NN_slug.vVERSION.ipynb`` and ``src/NN_slug.vVERSION.py`` (VERSION: the one the new
+  lesson says it was written for; ``NN_slug.vVERSION-2...`` when that name is taken by other
+  content), a pair of its own, and the learner is told;
 - a lesson the learner deleted is restored, and a lesson new in the course is added.
+
+A folder copied when the sources sat beside the notebooks (``NN_slug.py`` next to
+``NN_slug.ipynb``) is brought to this layout: an unchanged lesson's old ``NN_slug.py`` is removed
+once the new pair is written; a changed one stays with its notebook, as the learner left it.
 
 A lesson the course renumbered follows its new number. A lesson of the course is a
 *renumbering* of an old lesson in the folder when its name after ``NN_`` is the same
@@ -60,6 +66,8 @@ MANIFEST_NAME = ".hlcourse-manifest.json"
 LESSON_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 SUFFIXES = (".ipynb", ".py")  # the order files of a pair are written in: jupytext wants the
 # text file at least as recent as the notebook, or it refuses to open a pair that differs
+SOURCE_DIR = "src"  # where a lesson's .py lives, relative to its notebook: the lessons' own
+# `formats: ipynb,src//py:percent` header says so to jupytext
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ class Action:
 
 
 def lesson_source() -> Path:
-    """The folder holding the installed lessons (``NN_slug.py`` and ``.ipynb`` pairs).
+    """The folder holding the installed lessons (``NN_slug.ipynb``, sources in ``src/``).
 
     Returns:
         ``hlcourse/notebooks`` inside an installed package (the wheel carries the lessons
@@ -127,7 +135,10 @@ def copy_lessons(
     dest = _check_dest(dest, source, must_exist=False)
     units = _units(source)
     taken = sorted(
-        path.name for slug in units for path in _paths(dest, slug, units[slug]) if path.exists()
+        _key(dest, path)
+        for slug in units
+        for path in _paths(dest, slug, units[slug])
+        if path.exists()
     )
     if taken:
         shown = ", ".join(taken[:4]) + (f" and {len(taken) - 4} more" if len(taken) > 4 else "")
@@ -136,7 +147,7 @@ def copy_lessons(
             f"Use `hlcourse update {dest}` to bring them up to date without losing your work."
         )
     dest.mkdir(parents=True, exist_ok=True)
-    _files.remove_stale_temporaries(dest)
+    _remove_stale_temporaries(dest)
     version = _course_version()
     manifest = _read_manifest(dest)
     actions = []
@@ -164,12 +175,12 @@ def update_lessons(
     """
     source = _check_source(source)
     dest = _check_dest(dest, source, must_exist=True)
-    _files.remove_stale_temporaries(dest)
+    _remove_stale_temporaries(dest)
     version = _course_version()
     manifest = _read_manifest(dest)
     recorded = manifest["lessons"]
     units = _units(source)
-    moves, left = _renumberings(units, _units(dest), recorded)
+    moves, left = _renumberings(units, _present(dest), recorded)
     actions = []
     for slug, suffixes in units.items():
         if slug in moves:
@@ -179,15 +190,25 @@ def update_lessons(
         shipped = _shipped_entry(source, slug, suffixes, version)
         paths = _paths(dest, slug, suffixes)
         before = recorded.get(slug, {}).get("files", {})
-        states = [_state(p, before.get(p.name), shipped["files"][p.name]) for p in paths]
-        if any(state == "changed" for state in states):
+        states = [
+            _state(p, before.get(_key(dest, p)), shipped["files"][_key(dest, p)]) for p in paths
+        ]
+        old = _legacy(dest, slug) if ".py" in suffixes else []
+        py = shipped["files"].get(_relative(slug, ".py"))
+        if any(_state(p, before.get(p.name), py) == "changed" for p in old) or "changed" in states:
             actions.append(_keep(source, dest, slug, suffixes, version))
             continue  # the manifest keeps what was shipped into the learner's files
-        if all(state == "current" for state in states):
+        if all(state == "current" for state in states) and not old:
             actions.append(Action(slug, "up to date"))
         else:
             written = _write_unit(source, dest, slug, suffixes, slug)
-            if all(state == "missing" for state in states) and slug not in recorded:
+            for path in old:  # unchanged: the source in src/ replaces it
+                path.unlink()
+            if old:
+                actions.append(
+                    Action(slug, "refreshed", written, f"its .py moved to {SOURCE_DIR}/")
+                )
+            elif all(state == "missing" for state in states) and slug not in recorded:
                 actions.append(Action(slug, "added", written, "new in this version"))
             elif "missing" in states:
                 actions.append(Action(slug, "restored", written, "it was missing"))
@@ -253,11 +274,12 @@ def _renumber(
     recorded = manifest["lessons"]
     entry = recorded.pop(old)
     before = entry.get("files", {}) if isinstance(entry.get("files"), dict) else {}
-    mine = [path for path in _paths(dest, old, SUFFIXES) if path.exists()]
+    mine = [path for path in [*_paths(dest, old, SUFFIXES), *_legacy(dest, old)] if path.exists()]
     changed = [
         path for path in mine
-        if not isinstance(before.get(path.name), dict) or "sha256" not in before[path.name]
-        or _state(path, None, before[path.name]) != "current"
+        if not isinstance(before.get(_key(dest, path)), dict)
+        or "sha256" not in before[_key(dest, path)]
+        or _state(path, None, before[_key(dest, path)]) != "current"
     ]  # fmt: skip
     if not changed:
         written = _write_unit(source, dest, new, suffixes, new)
@@ -266,7 +288,7 @@ def _renumber(
             path.unlink()
         note = f"was {old}; you had not changed it, so the new version replaces it"
         return Action(new, "renumbered", written, note, was=old)
-    moved = _move_unit(dest, old, new, tuple(path.suffix for path in mine))
+    moved = _move_unit(old, new, mine)
     # What was shipped moves too, so the moved files still count as the learner's changes.
     renamed = {name.replace(old, new, 1): record for name, record in before.items()}
     recorded[new] = dict(entry, files=renamed)
@@ -274,19 +296,20 @@ def _renumber(
     return Action(
         new, "moved", moved + written,
         f"was {old}; you changed it, so your files moved, as they are, to "
-        f"{' and '.join(p.name for p in moved)}, and the new version is beside them: "
-        f"{' and '.join(t.name for t in targets)}", was=old,
+        f"{' and '.join(_key(dest, p) for p in moved)}, and the new version is beside them: "
+        f"{' and '.join(_key(dest, t) for t in targets)}", was=old,
     )  # fmt: skip
 
 
-def _move_unit(dest: Path, old: str, new: str, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
-    """Rename the files of `old` to `new` without ever overwriting a file: every new name is
-    made (a hard link) before any old name is removed, so an interrupted move leaves both."""
+def _move_unit(old: str, new: str, paths: list[Path]) -> tuple[Path, ...]:
+    """Rename the files of `old` (`paths`) to `new`, each in its own folder, without ever
+    overwriting a file: every new name is made (a hard link) before any old name is removed,
+    so an interrupted move leaves both."""
     moved = []
-    for suffix in suffixes:
-        target = dest / f"{new}{suffix}"
+    for path in paths:
+        target = path.with_name(path.name.replace(old, new, 1))
         try:
-            os.link(dest / f"{old}{suffix}", target)  # FileExistsError rather than overwrite
+            os.link(path, target)  # FileExistsError rather than overwrite
         except FileExistsError:
             raise
         except OSError:  # a file system without hard links: check, then rename
@@ -294,10 +317,10 @@ def _move_unit(dest: Path, old: str, new: str, suffixes: tuple[str, ...]) -> tup
                 raise FileExistsError(
                     f"{target} appeared while moving {old} to it; nothing was overwritten"
                 ) from None
-            os.rename(dest / f"{old}{suffix}", target)
+            os.rename(path, target)
         moved.append(target)
-    for suffix in suffixes:
-        (dest / f"{old}{suffix}").unlink(missing_ok=True)
+    for path in paths:
+        path.unlink(missing_ok=True)
     return tuple(moved)
 
 
@@ -357,35 +380,69 @@ def _sha256(data: bytes) -> str:
 # --- lessons as files ---------------------------------------------------------------------
 
 
+def _relative(name: str, suffix: str) -> str:
+    """Where a lesson's file sits in its folder: ``NN_slug.ipynb`` or ``src/NN_slug.py``."""
+    return f"{SOURCE_DIR}/{name}{suffix}" if suffix == ".py" else f"{name}{suffix}"
+
+
+def _key(folder: Path, path: Path) -> str:
+    """A lesson file's name in the manifest and in messages: its path within `folder`."""
+    return path.relative_to(folder).as_posix()
+
+
 def _units(folder: Path) -> dict[str, tuple[str, ...]]:
     """slug -> the suffixes present in `folder`, for every ``NN_slug`` lesson, sorted."""
     found: dict[str, list[str]] = {}
-    for path in folder.iterdir():
-        if path.suffix in SUFFIXES and LESSON_NAME.match(path.stem) and path.is_file():
-            found.setdefault(path.stem, []).append(path.suffix)
+    for suffix in SUFFIXES:
+        where = (folder / _relative("x", suffix)).parent
+        for path in where.glob(f"*{suffix}") if where.is_dir() else ():
+            if LESSON_NAME.match(path.stem) and path.is_file():
+                found.setdefault(path.stem, []).append(suffix)
     return {slug: tuple(s for s in SUFFIXES if s in found[slug]) for slug in sorted(found)}
 
 
+def _legacy(folder: Path, name: str) -> list[Path]:
+    """A ``.py`` source beside its notebook, where an older course put it ([] when none)."""
+    path = folder / f"{name}.py"
+    return [path] if path.is_file() else []
+
+
+def _present(folder: Path) -> set[str]:
+    """The lessons in a learner's folder, sources beside their notebooks counted too."""
+    found = set(_units(folder))
+    return found | {p.stem for p in folder.glob("*.py") if LESSON_NAME.match(p.stem)}
+
+
 def _paths(folder: Path, name: str, suffixes: tuple[str, ...]) -> list[Path]:
-    return [folder / f"{name}{suffix}" for suffix in suffixes]
+    return [folder / _relative(name, suffix) for suffix in suffixes]
+
+
+def _remove_stale_temporaries(dest: Path) -> None:
+    for folder in (dest, dest / SOURCE_DIR):
+        if folder.is_dir():
+            _files.remove_stale_temporaries(folder)
 
 
 def _shipped_entry(source: Path, slug: str, suffixes: tuple[str, ...], version: str) -> dict:
     files = {}
     for path in _paths(source, slug, suffixes):
         data = path.read_bytes()
-        files[path.name] = {"sha256": _sha256(data), "cells": _cells_hash(path.suffix, data)}
+        files[_key(source, path)] = {
+            "sha256": _sha256(data),
+            "cells": _cells_hash(path.suffix, data),
+        }
     return {"version": version, "files": files}
 
 
 def _write_unit(
     source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], name: str
 ) -> tuple[Path, ...]:
-    """Write the pair `slug` of `source` into `dest` as `name` + suffix (.ipynb first)."""
+    """Write the pair `slug` of `source` into `dest` as `name` (.ipynb first, .py in src/)."""
     written = []
     for suffix in suffixes:
-        target = dest / f"{name}{suffix}"
-        _files.write_atomically(target, (source / f"{slug}{suffix}").read_bytes())
+        target = dest / _relative(name, suffix)
+        target.parent.mkdir(exist_ok=True)
+        _files.write_atomically(target, (source / _relative(slug, suffix)).read_bytes())
         written.append(target)
     return tuple(written)
 
@@ -393,7 +450,7 @@ def _write_unit(
 def _keep(source: Path, dest: Path, slug: str, suffixes: tuple[str, ...], version: str) -> Action:
     """The learner changed `slug`: put the installed version beside it under a free name."""
     written, targets, already = _beside(source, dest, slug, suffixes, version)
-    shown = " and ".join(target.name for target in targets)
+    shown = " and ".join(_key(dest, target) for target in targets)
     if already:
         return Action(
             slug, "kept", (), f"you changed it; the new version is already beside it: {shown}"
@@ -417,7 +474,7 @@ def _beside(
         targets = _paths(dest, name, suffixes)
         if all(
             not target.exists()
-            or target.read_bytes() == (source / f"{slug}{target.suffix}").read_bytes()
+            or target.read_bytes() == (source / _relative(slug, target.suffix)).read_bytes()
             for target in targets
         ):
             break
@@ -468,7 +525,11 @@ def _check_source(source: object) -> Path:
         return lesson_source()
     folder = v.check_folder("source", source).resolve()
     if not _units(folder):
-        v.fail("source", "a folder holding NN_slug.py / NN_slug.ipynb lessons", str(source))
+        v.fail(
+            "source",
+            f"a folder holding NN_slug.ipynb lessons (their sources in {SOURCE_DIR}/)",
+            str(source),
+        )
     return folder
 
 

@@ -63,8 +63,8 @@ def render_course(
     """Write a read-only HTML copy of every lesson in `source_dir`, with outputs, to `dest_dir`.
 
     Args:
-        source_dir: the folder holding the lessons (``NN_slug.ipynb``, or ``NN_slug.py``
-            jupytext sources where there is no notebook), e.g. the course's ``notebooks/``.
+        source_dir: the folder holding the lessons (``NN_slug.ipynb``, or the jupytext source
+            ``src/NN_slug.py`` where there is no notebook), e.g. the course's ``notebooks/``.
         dest_dir: where the pages go (created if missing; must not be a file). Existing
             pages of the same names are replaced.
         execute: run each lesson from the top in a fresh kernel first (a few minutes for the
@@ -95,7 +95,7 @@ def render_course(
     if not lessons:
         v.fail(
             "source_dir",
-            "a folder holding lessons named like 00_start_here.ipynb or 00_start_here.py",
+            "a folder holding lessons named like 00_start_here.ipynb or src/00_start_here.py",
             str(source_dir),
             "It holds none",
         )

@@ -41,8 +41,9 @@ class Lesson:
 
     @property
     def source(self) -> str:
-        """The jupytext percent file authors edit, e.g. ``"00_start_here.py"``."""
-        return f"{self.slug}.py"
+        """The jupytext percent file authors edit, beside the notebook's folder in ``src/``
+        (the lessons pair as ``ipynb,src//py:percent``), e.g. ``"src/00_start_here.py"``."""
+        return f"src/{self.slug}.py"
 
     @property
     def heading(self) -> str:

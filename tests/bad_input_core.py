@@ -158,7 +158,7 @@ CORE_ROWS = [
     ("hlcourse.course_files.copy_lessons", "source", "range", (_UNDER_A_FILE,),
      {"source": "/no/such/folder"}, ValueError, "source='/no/such/folder'"),
     ("hlcourse.course_files.copy_lessons", "source", "range", (_UNDER_A_FILE,),
-     {"source": _PACKAGE}, ValueError, "NN_slug.py / NN_slug.ipynb lessons"),
+     {"source": _PACKAGE}, ValueError, "NN_slug.ipynb lessons (their sources in src/)"),
     ("hlcourse.course_files.update_lessons", "dest", "type", (None,), {}, TypeError,
      "dest=None"),
     ("hlcourse.course_files.update_lessons", "dest", "range", ("",), {}, ValueError, "dest=''"),
@@ -169,7 +169,7 @@ CORE_ROWS = [
     ("hlcourse.course_files.update_lessons", "source", "range", (_UNDER_A_FILE,),
      {"source": "/no/such/folder"}, ValueError, "source='/no/such/folder'"),
     ("hlcourse.course_files.update_lessons", "source", "range", (_UNDER_A_FILE,),
-     {"source": _PACKAGE}, ValueError, "NN_slug.py / NN_slug.ipynb lessons"),
+     {"source": _PACKAGE}, ValueError, "NN_slug.ipynb lessons (their sources in src/)"),
     # hlcourse.data
     ("hlcourse.data.make_classification", "name", "type", (3,), {}, TypeError, "name=3"),
     ("hlcourse.data.make_classification", "name", "range", ("blobs",), {}, ValueError,

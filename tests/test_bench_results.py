@@ -204,6 +204,6 @@ def test_adding_sweep_backs_the_gated_cells_claims():
     claims = RESULTS.get("claims", {}).get("11_recurrent_layers", {}).get("claims", {})
     adding = [name for name in claims if name.startswith("adding problem")]
     assert bool(adding) == bool(held), (adding, held)
-    lesson = (NOTEBOOKS / "11_recurrent_layers.py").read_text()
+    lesson = (NOTEBOOKS / "src" / "11_recurrent_layers.py").read_text()
     for length in held:  # the lesson trains at a length the sweep backs
         assert f"make_adding_task(2000, length={length}" in lesson

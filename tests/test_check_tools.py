@@ -41,8 +41,8 @@ PACKAGE = {
     "tests/helpers.py": "from hlcourse import models\n",
     "tests/browser/test_in_browser.py": "import hlcourse.shapes\n",
     "tests/lessons/test_lesson_files.py": "",
-    "notebooks/00_start.py": 'import hlcourse as hlc\nhlc.check("00.1", 1)\n',
-    "notebooks/01_models.py": 'import hlcourse as hlc\nhlc.widgets.lab()\nhlc.check("01.1", 1)\n',
+    "notebooks/src/00_start.py": 'import hlcourse as hlc\nhlc.check("00.1", 1)\n',
+    "notebooks/src/01_models.py": 'import hlcourse as hlc\nhlc.widgets.lab()\nhlc.check("01.1", 1)\n',
     "README.md": "# course\n",
     "pyproject.toml": "",
 }
@@ -78,7 +78,7 @@ def test_a_module_touches_its_importers_through_the_chain(repo):
         "tests/test_shapes.py", "tests/test_slider.py",
     ]  # fmt: skip
     assert "tests/browser/test_in_browser.py" not in tests  # left to make test
-    assert lessons == ["notebooks/01_models.py"]  # through hlc.widgets.lab and its exercises
+    assert lessons == ["notebooks/src/01_models.py"]  # through hlc.widgets.lab and its exercises
 
 
 def test_a_widget_touches_what_uses_it_not_every_widget_user(repo):
@@ -87,7 +87,7 @@ def test_a_widget_touches_what_uses_it_not_every_widget_user(repo):
     assert lessons == []
     tests, lessons = touched(repo, "hlcourse/widgets/lab.py")
     assert "tests/test_lab.py" in tests and "tests/test_slider.py" not in tests
-    assert lessons == ["notebooks/01_models.py"]
+    assert lessons == ["notebooks/src/01_models.py"]
 
 
 def test_a_widget_package_passes_its_parts_changes_to_what_calls_it(tmp_path):
@@ -98,12 +98,12 @@ def test_a_widget_package_passes_its_parts_changes_to_what_calls_it(tmp_path):
         "hlcourse/widgets/board/__init__.py": "from hlcourse.widgets.board.ui import board\n",
         "hlcourse/widgets/board/ui.py": "from .pieces import piece\ndef board():\n    pass\n",
         "hlcourse/widgets/board/pieces.py": "def piece():\n    pass\n",
-        "notebooks/02_board.py": 'import hlcourse as hlc\nhlc.widgets.board()\nhlc.check("02.1", 1)\n',
+        "notebooks/src/02_board.py": 'import hlcourse as hlc\nhlc.widgets.board()\nhlc.check("02.1", 1)\n',
         "tests/widgets/test_pieces.py": "from hlcourse.widgets.board.pieces import piece\n",
     })  # fmt: skip
     for part in ("hlcourse/widgets/board/ui.py", "hlcourse/widgets/board/pieces.py"):
         tests, lessons = touched(root, part)
-        assert lessons == ["notebooks/02_board.py"], part
+        assert lessons == ["notebooks/src/02_board.py"], part
     tests, lessons = touched(root, "hlcourse/widgets/board/pieces.py")
     assert "tests/widgets/test_pieces.py" in tests and "tests/test_slider.py" not in tests
 
@@ -119,22 +119,30 @@ def test_a_lazily_loaded_family_touches_the_lessons_that_call_its_names(tmp_path
         ),
         "hlcourse/plots/plane.py": "def plot_map():\n    pass\n",
         "hlcourse/plots/curves.py": "def plot_history():\n    pass\n",
-        "notebooks/02_plots.py": 'import hlcourse as hlc\nhlc.plots.plot_map()\nhlc.check("02.1", 1)\n',
+        "notebooks/src/02_plots.py": 'import hlcourse as hlc\nhlc.plots.plot_map()\nhlc.check("02.1", 1)\n',
     })  # fmt: skip
-    assert touched(root, "hlcourse/plots/plane.py")[1] == ["notebooks/02_plots.py"]
+    assert touched(root, "hlcourse/plots/plane.py")[1] == ["notebooks/src/02_plots.py"]
     assert touched(root, "hlcourse/plots/curves.py")[1] == []
 
 
 def test_an_exercise_module_touches_its_own_lesson(repo):
     tests, lessons = touched(repo, "hlcourse/exercises/lesson00.py")
-    assert lessons == ["notebooks/00_start.py"]
+    assert lessons == ["notebooks/src/00_start.py"]
     assert "tests/lessons/test_lesson_files.py" in tests  # a lesson picked: its file checks too
 
 
 def test_a_lesson_touches_itself_and_the_lesson_file_checks(repo):
-    tests, lessons = touched(repo, "notebooks/01_models.py")
-    assert lessons == ["notebooks/01_models.py"]
+    tests, lessons = touched(repo, "notebooks/src/01_models.py")
+    assert lessons == ["notebooks/src/01_models.py"]
     assert tests == ["tests/lessons/test_lesson_files.py"]
+
+
+def test_a_touched_lesson_runs_as_its_paired_notebook():
+    """make check hands the lessons phase the notebook beside src/, not the source."""
+    assert changed.notebook_of("notebooks/src/01_models.py") == "notebooks/01_models.ipynb"
+    for not_a_source in ("notebooks/01_models.py", "notebooks/src/helper.py"):
+        with pytest.raises(ValueError, match="notebooks/src/NN_slug.py"):
+            changed.notebook_of(not_a_source)
 
 
 def test_files_no_code_imports_touch_nothing(repo):

@@ -119,7 +119,7 @@ def test_update_lists_every_action_and_tells_of_kept_lessons(tmp_path, monkeypat
 
 
 def test_update_says_which_lessons_took_a_new_number(tmp_path, monkeypatch, capsys):
-    from tests.test_course_files import edit_ipynb, write_pair
+    from tests.test_course_files import at, edit_ipynb, write_pair
 
     source = tmp_path / "course"
     write_pair(source, "00_intro", "x = 1")
@@ -130,7 +130,7 @@ def test_update_says_which_lessons_took_a_new_number(tmp_path, monkeypatch, caps
     edit_ipynb(tmp_path / "mine" / "01_layers.ipynb", source="y = 'mine'")
     for slug in ("01_layers", "02_depth"):
         for suffix in (".ipynb", ".py"):
-            (source / f"{slug}{suffix}").unlink()
+            at(source, slug, suffix).unlink()
     write_pair(source, "01_init", "w = 0")
     write_pair(source, "02_layers", "y = 2")
     write_pair(source, "03_depth", "z = 3")

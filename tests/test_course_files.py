@@ -25,12 +25,17 @@ REPO_LESSONS = ROOT / "notebooks"
 
 
 def write_pair(folder: Path, slug: str, code: str, title: str = "A lesson") -> None:
-    """A lesson pair as the course ships it: the .ipynb and its .py twin, same cells."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A lesson pair as the course ships it: the .ipynb and its .py twin in src/, same cells."""
+    (folder / "src").mkdir(parents=True, exist_ok=True)
     notebook = jupytext.reads(f"# %% [markdown]\n# # {title}\n\n# %%\n{code}\n", fmt="py:percent")
-    notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    notebook.metadata["jupytext"] = {"formats": "ipynb,src//py:percent"}
     (folder / f"{slug}.ipynb").write_text(jupytext.writes(notebook, fmt="ipynb"))
-    (folder / f"{slug}.py").write_text(jupytext.writes(notebook, fmt="py:percent"))
+    (folder / "src" / f"{slug}.py").write_text(jupytext.writes(notebook, fmt="py:percent"))
+
+
+def at(folder: Path, name: str, suffix: str) -> Path:
+    """Where a lesson's file sits: ``NN_slug.ipynb``, ``src/NN_slug.py``."""
+    return folder / ("src" if suffix == ".py" else "") / f"{name}{suffix}"
 
 
 @pytest.fixture
@@ -49,7 +54,19 @@ def kinds(actions) -> dict[str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+    """Every file in `folder` and its src/, by path within `folder`."""
+    files = sorted([*folder.glob("*"), *folder.glob("src/*")])
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+
+def inodes_of(folder: Path) -> dict[str, int]:
+    files = [*folder.glob("0*"), *folder.glob("src/0*")]
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in files}
+
+
+def snapshot_at(files: dict[str, bytes], name: str, suffix: str) -> bytes:
+    """The bytes `snapshot` recorded for lesson `name`'s file with `suffix`."""
+    return files[at(Path(), name, suffix).as_posix()]
 
 
 def edit_ipynb(path: Path, *, source: str | None = None, outputs: bool = False) -> None:
@@ -110,12 +127,17 @@ def test_the_wheel_carries_every_lesson_byte_for_byte_and_copy_yields_them(tmp_p
         f"package index, so this needs it reachable.\n{built.stderr[-2000:]}"
     )
     (wheel,) = tmp_path.glob("hlcourse-*.whl")
-    lessons = sorted(p for p in REPO_LESSONS.iterdir() if p.suffix in (".py", ".ipynb"))
-    assert len(lessons) >= 24
+    lessons = sorted(
+        p.relative_to(REPO_LESSONS).as_posix()
+        for p in [*REPO_LESSONS.glob("*.ipynb"), *REPO_LESSONS.glob("src/*.py")]
+    )
+    assert len(lessons) >= 24 and "src/00_start_here.py" in lessons
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         for lesson in lessons:
-            assert archive.read(f"hlcourse/notebooks/{lesson.name}") == lesson.read_bytes()
+            assert (
+                archive.read(f"hlcourse/notebooks/{lesson}") == (REPO_LESSONS / lesson).read_bytes()
+            )
         archive.extractall(tmp_path / "site")
     assert "hlcourse/cli.py" in names and not any(n.startswith("notebooks/") for n in names)
 
@@ -131,7 +153,7 @@ def test_the_wheel_carries_every_lesson_byte_for_byte_and_copy_yields_them(tmp_p
         capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
     )  # fmt: skip
     for lesson in lessons:
-        assert (learner / lesson.name).read_bytes() == lesson.read_bytes(), lesson.name
+        assert (learner / lesson).read_bytes() == (REPO_LESSONS / lesson).read_bytes(), lesson
 
 
 # --- copy -------------------------------------------------------------------------------------
@@ -149,7 +171,7 @@ def test_copy_puts_the_real_lessons_byte_for_byte_and_a_manifest(tmp_path):
             assert (learner / name).read_bytes() == (REPO_LESSONS / name).read_bytes()
     manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
     entry = manifest["lessons"]["00_start_here"]
-    assert set(entry["files"]) == {"00_start_here.py", "00_start_here.ipynb"}
+    assert set(entry["files"]) == {"src/00_start_here.py", "00_start_here.ipynb"}
     assert entry["version"] == manifest["version"]
     assert all(len(f["sha256"]) == 64 and len(f["cells"]) == 64 for f in entry["files"].values())
 
@@ -178,8 +200,8 @@ def test_copy_and_update_ignore_files_that_are_not_lessons(course, tmp_path):
     (source / "00_intro.new.ipynb").write_text("{}")  # not NN_slug: not a lesson
     other = tmp_path / "other"
     cf.copy_lessons(other, source=source)
-    assert sorted(p.name for p in other.iterdir()) == [
-        cf.MANIFEST_NAME, "00_intro.ipynb", "00_intro.py", "01_layers.ipynb", "01_layers.py",
+    assert sorted(snapshot(other)) == [
+        cf.MANIFEST_NAME, "00_intro.ipynb", "01_layers.ipynb", "src/00_intro.py", "src/01_layers.py",
     ]  # fmt: skip
 
 
@@ -189,14 +211,14 @@ def test_copy_and_update_ignore_files_that_are_not_lessons(course, tmp_path):
 def test_update_with_nothing_new_touches_nothing(course):
     source, learner = course
     edit_ipynb(learner / "01_layers.ipynb", outputs=True)  # ran it: outputs only
-    inodes = {p.name: p.stat().st_ino for p in learner.glob("0*")}
+    inodes = inodes_of(learner)
     before = snapshot(learner)
     assert kinds(cf.update_lessons(learner, source=source)) == {
         "00_intro": "up to date", "01_layers": "up to date",
     }  # fmt: skip
     after = snapshot(learner)
     assert {k: after[k] for k in inodes} == {k: before[k] for k in inodes}
-    assert {p.name: p.stat().st_ino for p in learner.glob("0*")} == inodes
+    assert inodes_of(learner) == inodes
 
 
 def test_an_unchanged_lesson_is_refreshed_to_the_new_version(course):
@@ -206,7 +228,7 @@ def test_an_unchanged_lesson_is_refreshed_to_the_new_version(course):
     assert kinds(actions) == {"00_intro": "refreshed", "01_layers": "up to date"}
     refreshed = next(a for a in actions if a.slug == "00_intro")
     assert [p.name for p in refreshed.written] == ["00_intro.ipynb", "00_intro.py"]  # .py last
-    for name in ("00_intro.ipynb", "00_intro.py"):
+    for name in ("00_intro.ipynb", "src/00_intro.py"):
         assert (learner / name).read_bytes() == (source / name).read_bytes()
 
 
@@ -230,7 +252,7 @@ def test_a_changed_notebook_is_kept_and_the_new_version_written_beside_it(course
     beside = [f"00_intro.v{version}.ipynb", f"00_intro.v{version}.py"]
     assert [p.name for p in kept.written] == beside
     assert "you changed it" in kept.note and beside[0] in kept.note
-    for name in ("00_intro.ipynb", "00_intro.py"):  # the pair is one unit: neither is touched
+    for name in ("00_intro.ipynb", "src/00_intro.py"):  # the pair is one unit: neither is touched
         assert (learner / name).read_bytes() == mine[name]
         assert (learner / name.replace("00_intro", f"00_intro.v{version}")).read_bytes() == (
             source / name
@@ -239,12 +261,12 @@ def test_a_changed_notebook_is_kept_and_the_new_version_written_beside_it(course
 
 def test_a_change_to_the_py_twin_alone_keeps_the_whole_pair(course):
     source, learner = course
-    py = learner / "00_intro.py"
+    py = learner / "src/00_intro.py"
     py.write_text(py.read_text().replace("x = 1", "x = 'edited in the .py'"))
     mine = snapshot(learner)
     write_pair(source, "00_intro", "x = 10")
     assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "kept"
-    for name in ("00_intro.ipynb", "00_intro.py"):
+    for name in ("00_intro.ipynb", "src/00_intro.py"):
         assert (learner / name).read_bytes() == mine[name]
 
 
@@ -264,14 +286,16 @@ def test_a_kept_lesson_is_not_copied_beside_it_twice(course, monkeypatch):
     assert [p.name for p in third.written] == [
         f"00_intro.v{version}-2.ipynb", f"00_intro.v{version}-2.py",
     ]  # fmt: skip
-    assert (learner / f"00_intro.v{version}.py").read_bytes() == files[f"00_intro.v{version}.py"]
+    assert (learner / f"src/00_intro.v{version}.py").read_bytes() == files[
+        f"src/00_intro.v{version}.py"
+    ]
 
 
 def test_a_deleted_lesson_is_restored(course):
     source, learner = course
     (learner / "00_intro.ipynb").unlink()
-    (learner / "00_intro.py").unlink()
-    (learner / "01_layers.py").unlink()  # half a pair
+    (learner / "src/00_intro.py").unlink()
+    (learner / "src/01_layers.py").unlink()  # half a pair
     assert kinds(cf.update_lessons(learner, source=source)) == {
         "00_intro": "restored", "01_layers": "restored",
     }  # fmt: skip
@@ -282,13 +306,13 @@ def test_a_new_lesson_is_added_and_a_dropped_one_left_alone(course):
     source, learner = course
     write_pair(source, "02_depth", "z = 3")
     for suffix in (".py", ".ipynb"):
-        (source / f"01_layers{suffix}").unlink()
+        at(source, "01_layers", suffix).unlink()
     before = snapshot(learner)
     actions = cf.update_lessons(learner, source=source)
     assert kinds(actions) == {"00_intro": "up to date", "01_layers": "not in course",
                               "02_depth": "added"}  # fmt: skip
     assert (learner / "02_depth.ipynb").read_bytes() == (source / "02_depth.ipynb").read_bytes()
-    assert (learner / "01_layers.py").read_bytes() == before["01_layers.py"]
+    assert (learner / "src/01_layers.py").read_bytes() == before["src/01_layers.py"]
 
 
 def test_without_a_manifest_the_installed_version_is_the_reference(course):
@@ -316,7 +340,7 @@ def test_a_learner_who_took_the_new_version_by_hand_is_up_to_date(course):
     source, learner = course
     write_pair(source, "00_intro", "x = 10")
     for suffix in (".ipynb", ".py"):
-        (learner / f"00_intro{suffix}").write_bytes((source / f"00_intro{suffix}").read_bytes())
+        at(learner, "00_intro", suffix).write_bytes(at(source, "00_intro", suffix).read_bytes())
     assert kinds(cf.update_lessons(learner, source=source))["00_intro"] == "up to date"
 
 
@@ -369,10 +393,10 @@ def test_written_files_get_the_usual_mode_and_keep_the_learners(course):
     umask = os.umask(0o022)
     os.umask(umask)
     assert (learner / "00_intro.ipynb").stat().st_mode & 0o777 == 0o666 & ~umask
-    (learner / "01_layers.py").chmod(0o600)
+    (learner / "src/01_layers.py").chmod(0o600)
     write_pair(source, "01_layers", "y = 20")
     assert kinds(cf.update_lessons(learner, source=source))["01_layers"] == "refreshed"
-    assert (learner / "01_layers.py").stat().st_mode & 0o777 == 0o600
+    assert (learner / "src/01_layers.py").stat().st_mode & 0o777 == 0o600
 
 
 # --- renumbered lessons -----------------------------------------------------------------------
@@ -391,7 +415,7 @@ def renumbered(tmp_path):
     cf.copy_lessons(learner, source=source)
     for slug in ("01_layers", "02_depth"):
         for suffix in (".ipynb", ".py"):
-            (source / f"{slug}{suffix}").unlink()
+            at(source, slug, suffix).unlink()
     write_pair(source, "01_init", "w = 0")
     write_pair(source, "02_layers", "y = 20  # the new version")
     write_pair(source, "03_depth", "z = 3")
@@ -399,13 +423,13 @@ def renumbered(tmp_path):
 
 
 def lesson_files(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir() if path.name[:2].isdigit())
+    return sorted(name for name in snapshot(folder) if name.split("/")[-1][:2].isdigit())
 
 
 def test_unchanged_renumbered_lessons_take_their_new_number(renumbered):
     source, learner = renumbered
     edit_ipynb(learner / "01_layers.ipynb", outputs=True)  # ran it: still unchanged
-    (learner / "02_depth.py").unlink()  # half a pair, the other half unchanged
+    (learner / "src/02_depth.py").unlink()  # half a pair, the other half unchanged
     actions = cf.update_lessons(learner, source=source)
     assert kinds(actions) == {"00_intro": "up to date", "01_init": "added",
                               "02_layers": "renumbered", "03_depth": "renumbered"}  # fmt: skip
@@ -415,13 +439,13 @@ def test_unchanged_renumbered_lessons_take_their_new_number(renumbered):
     assert snapshot(learner).items() >= snapshot(source).items()
     manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
     assert set(manifest["lessons"]) == {"00_intro", "01_init", "02_layers", "03_depth"}
-    assert set(manifest["lessons"]["02_layers"]["files"]) == {"02_layers.ipynb", "02_layers.py"}
+    assert set(manifest["lessons"]["02_layers"]["files"]) == {"02_layers.ipynb", "src/02_layers.py"}
 
 
 def test_a_changed_renumbered_lesson_moves_with_every_byte_and_the_new_one_beside(renumbered):
     source, learner = renumbered
     edit_ipynb(learner / "01_layers.ipynb", source="y = 'my answer'", outputs=True)
-    py = learner / "02_depth.py"
+    py = learner / "src/02_depth.py"
     py.write_text(py.read_text().replace("z = 3", "z = 'edited in the .py'"))
     mine = snapshot(learner)
     inode = (learner / "01_layers.ipynb").stat().st_ino
@@ -431,10 +455,10 @@ def test_a_changed_renumbered_lesson_moves_with_every_byte_and_the_new_one_besid
     version = cf._course_version()
     for old, new in (("01_layers", "02_layers"), ("02_depth", "03_depth")):
         for suffix in (".ipynb", ".py"):
-            assert (learner / f"{new}{suffix}").read_bytes() == mine[f"{old}{suffix}"]
-            assert not (learner / f"{old}{suffix}").exists()
-            beside = learner / f"{new}.v{version}{suffix}"
-            assert beside.read_bytes() == (source / f"{new}{suffix}").read_bytes()
+            assert at(learner, new, suffix).read_bytes() == snapshot_at(mine, old, suffix)
+            assert not at(learner, old, suffix).exists()
+            beside = at(learner, f"{new}.v{version}", suffix)
+            assert beside.read_bytes() == at(source, new, suffix).read_bytes()
     assert (learner / "02_layers.ipynb").stat().st_ino == inode  # renamed, not rewritten
     moved = next(a for a in actions if a.slug == "02_layers")
     beside = [f"02_layers.v{version}.ipynb", f"02_layers.v{version}.py"]
@@ -444,8 +468,8 @@ def test_a_changed_renumbered_lesson_moves_with_every_byte_and_the_new_one_besid
     # The record of what was shipped moved with the files: they still count as the learner's.
     manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
     assert "01_layers" not in manifest["lessons"]
-    assert manifest["lessons"]["02_layers"]["files"]["02_layers.py"]["sha256"] == cf._sha256(
-        mine["01_layers.py"]
+    assert manifest["lessons"]["02_layers"]["files"]["src/02_layers.py"]["sha256"] == cf._sha256(
+        mine["src/01_layers.py"]
     )
     files = snapshot(learner)
     again = cf.update_lessons(learner, source=source)  # a second update changes nothing
@@ -459,10 +483,10 @@ def test_renumbering_twice_is_a_no_op_the_second_time(renumbered):
     source, learner = renumbered
     cf.update_lessons(learner, source=source)
     files = snapshot(learner)
-    inodes = {p.name: p.stat().st_ino for p in learner.glob("0*")}
+    inodes = inodes_of(learner)
     assert {a.kind for a in cf.update_lessons(learner, source=source)} == {"up to date"}
     assert snapshot(learner) == files
-    assert {p.name: p.stat().st_ino for p in learner.glob("0*")} == inodes
+    assert inodes_of(learner) == inodes
 
 
 def test_a_renumbered_lesson_copied_by_hand_is_left_and_the_new_one_added(renumbered):
@@ -476,7 +500,7 @@ def test_a_renumbered_lesson_copied_by_hand_is_left_and_the_new_one_added(renumb
     }  # fmt: skip
     note = next(a.note for a in actions if a.slug == "01_layers")
     assert note == "the course renumbered it to 02_layers; your copy is left as is"
-    for name in ("01_layers.ipynb", "01_layers.py", "02_depth.ipynb", "02_depth.py"):
+    for name in ("01_layers.ipynb", "src/01_layers.py", "02_depth.ipynb", "src/02_depth.py"):
         assert (learner / name).read_bytes() == before[name]
     files = snapshot(learner)
     again = cf.update_lessons(learner, source=source)
@@ -486,7 +510,7 @@ def test_a_renumbered_lesson_copied_by_hand_is_left_and_the_new_one_added(renumb
 
 def test_a_renumbered_lesson_whose_new_name_is_taken_is_left_as_it_is(renumbered):
     source, learner = renumbered
-    (learner / "02_layers.py").write_text("# a file of the learner's own\n")
+    (learner / "src/02_layers.py").write_text("# a file of the learner's own\n")
     before = snapshot(learner)
     actions = cf.update_lessons(learner, source=source)
     found = kinds(actions)
@@ -494,7 +518,7 @@ def test_a_renumbered_lesson_whose_new_name_is_taken_is_left_as_it_is(renumbered
     assert "renumbered it to 02_layers, which is already here" in next(
         a.note for a in actions if a.slug == "01_layers"
     )
-    for name in ("01_layers.ipynb", "01_layers.py", "02_layers.py"):
+    for name in ("01_layers.ipynb", "src/01_layers.py", "src/02_layers.py"):
         assert (learner / name).read_bytes() == before[name]
     assert found["03_depth"] == "renumbered"  # the other renumbering goes ahead
 
@@ -502,7 +526,9 @@ def test_a_renumbered_lesson_whose_new_name_is_taken_is_left_as_it_is(renumbered
 def test_a_renumbering_with_two_candidates_is_left_as_it_is(renumbered):
     source, learner = renumbered
     write_pair(source, "05_layers", "y = 50")  # two lessons of the course by that name
-    (learner / "04_depth.py").write_bytes((learner / "02_depth.py").read_bytes())  # two old ones
+    (learner / "src/04_depth.py").write_bytes(
+        (learner / "src/02_depth.py").read_bytes()
+    )  # two old ones
     before = snapshot(learner)
     actions = cf.update_lessons(learner, source=source)
     found = kinds(actions)
@@ -557,5 +583,59 @@ def test_the_version_beside_a_kept_lesson_is_the_one_its_source_was_written_for(
     edit_ipynb(learner / "00_intro.ipynb", source="x = 'mine'")
     write_pair(source, "00_intro", 'seed = hlc.setup(written_for="7.1.0")')
     kept = next(a for a in cf.update_lessons(learner, source=source) if a.slug == "00_intro")
-    assert [p.name for p in kept.written] == ["00_intro.v7.1.0.ipynb", "00_intro.v7.1.0.py"]
+    assert [p.relative_to(learner).as_posix() for p in kept.written] == [
+        "00_intro.v7.1.0.ipynb", "src/00_intro.v7.1.0.py",
+    ]  # fmt: skip
     assert cf._course_version() != "7.1.0"
+
+
+# --- folders copied when the sources sat beside the notebooks ---------------------------------
+
+
+@pytest.fixture
+def flat_course(tmp_path):
+    """(source, learner folder): the learner's folder as `hlcourse copy` made it when each
+    lesson's .py sat beside its notebook (manifest keys ``NN_slug.py``); the course now has the
+    .py in src/ and a new version of 00_intro."""
+    source = tmp_path / "course"
+    write_pair(source, "00_intro", "x = 1")
+    write_pair(source, "01_layers", "y = 2")
+    learner = tmp_path / "learner"
+    cf.copy_lessons(learner, source=source)
+    manifest = json.loads((learner / cf.MANIFEST_NAME).read_text())
+    for slug, entry in manifest["lessons"].items():
+        (learner / "src" / f"{slug}.py").rename(learner / f"{slug}.py")
+        entry["files"][f"{slug}.py"] = entry["files"].pop(f"src/{slug}.py")
+    (learner / "src").rmdir()
+    (learner / cf.MANIFEST_NAME).write_text(json.dumps(manifest))
+    write_pair(source, "00_intro", "x = 10")
+    return source, learner
+
+
+def test_an_unchanged_lesson_of_a_flat_folder_moves_its_source_to_src(flat_course):
+    source, learner = flat_course
+    actions = {a.slug: a for a in cf.update_lessons(learner, source=source)}
+    assert {s: a.kind for s, a in actions.items()} == {
+        "00_intro": "refreshed", "01_layers": "refreshed",
+    }  # fmt: skip
+    assert "moved to src/" in actions["01_layers"].note
+    assert sorted(snapshot(learner)) == sorted([*snapshot(source), cf.MANIFEST_NAME])
+    assert snapshot(learner).items() >= snapshot(source).items()
+    again = cf.update_lessons(learner, source=source)
+    assert {a.kind for a in again} == {"up to date"}
+
+
+def test_a_changed_lesson_of_a_flat_folder_keeps_its_pair_as_it_is(flat_course):
+    source, learner = flat_course
+    py = learner / "00_intro.py"
+    py.write_text(py.read_text().replace("x = 1", "x = 'edited in the .py'"))
+    mine = snapshot(learner)
+    actions = {a.slug: a for a in cf.update_lessons(learner, source=source)}
+    assert actions["00_intro"].kind == "kept"
+    version = cf._course_version()
+    assert [p.relative_to(learner).as_posix() for p in actions["00_intro"].written] == [
+        f"00_intro.v{version}.ipynb", f"src/00_intro.v{version}.py",
+    ]  # fmt: skip
+    for name in ("00_intro.ipynb", "00_intro.py"):
+        assert (learner / name).read_bytes() == mine[name]
+    assert not (learner / "src" / "00_intro.py").exists()

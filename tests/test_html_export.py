@@ -96,7 +96,8 @@ def course(tmp_path):
     first.cells[3].outputs = [widget_output("never-saved")]
     first.metadata["widgets"] = {html_export.WIDGET_STATE: widget_state()}
     nbformat.write(first, source / "00_start_here.ipynb")
-    (source / "01_second_steps.py").write_text(
+    (source / "src").mkdir()
+    (source / "src" / "01_second_steps.py").write_text(
         "# %% [markdown]\n# # 01 · Second steps\n#\n# A second lesson about layers.\n\n"
         "# %%\ntotal = 6 * 7\n"
     )
@@ -206,7 +207,8 @@ def test_runs_each_lesson_in_a_kernel_in_the_lessons_folder(tmp_path):
     source = tmp_path / "lessons"
     source.mkdir()
     (source / "data.txt").write_text("read from the lesson's folder")
-    (source / "00_hello.py").write_text(
+    (source / "src").mkdir()
+    (source / "src" / "00_hello.py").write_text(
         "# %% [markdown]\n# # 00 · Hello\n\n"
         "# %%\nprint('hello from the kernel', 6 * 7)\n\n"
         "# %%\nprint(open('data.txt').read())\n\n"
@@ -221,7 +223,8 @@ def test_runs_each_lesson_in_a_kernel_in_the_lessons_folder(tmp_path):
 def test_a_failing_lesson_names_itself_and_its_cell(tmp_path):
     source = tmp_path / "lessons"
     source.mkdir()
-    (source / "00_broken.py").write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
+    (source / "src").mkdir()
+    (source / "src" / "00_broken.py").write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
     with pytest.raises(RuntimeError, match=r"00_broken.*cell 2 raised ZeroDivisionError"):
         render_course(source, tmp_path / "out")
     assert not (tmp_path / "out" / "00_broken.html").exists()

@@ -12,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,6 +189,27 @@ def test_new_lesson_never_overwrites(tmp_path, monkeypatch, capsys):
     assert new_lesson.main(["00_start_here"]) == 1
     assert "already exist" in capsys.readouterr().out
     assert new_lesson.main(["42_unknown"]) == 2
+
+
+def test_new_lesson_writes_a_pair_jupytext_finds(tmp_path, monkeypatch, capsys):
+    """The notebook in notebooks/, its source in notebooks/src/, each naming the other."""
+    from jupytext.paired_paths import paired_paths
+
+    from tools import new_lesson
+
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "lesson_template.py", tmp_path / "tools")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.setattr(new_lesson, "ROOT", tmp_path)
+    assert new_lesson.main(["03_activation_functions"]) == 0
+    assert "notebooks/src/03_activation_functions.py" in capsys.readouterr().out
+    ipynb = tmp_path / "notebooks" / "03_activation_functions.ipynb"
+    py = tmp_path / "notebooks" / "src" / "03_activation_functions.py"
+    formats = "ipynb,src//py:percent"
+    assert jupytext.read(ipynb).metadata["jupytext"]["formats"] == formats
+    assert jupytext.read(py).metadata["jupytext"]["formats"] == formats
+    assert [p for p, _ in paired_paths(str(ipynb), "ipynb", formats)] == [str(ipynb), str(py)]
 
 
 def test_under_ci_an_unexplained_skip_fails_the_run(tmp_path):

@@ -903,7 +903,7 @@ def test_the_safe_mode_scan_accepts_the_course_loader():
 def test_the_lessons_mention_unsafe_loading_only_as_text():
     """safe_mode=False may appear in a lesson's prose (lesson 05 explains safe mode), never
     in its code: the scan above reads code only, this shows where the words are."""
-    for path in sorted((ROOT / "notebooks").glob("*.py")):
+    for path in sorted((ROOT / "notebooks").glob("src/*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "safe_mode=False" in line or "enable_unsafe_deserialization" in line:
                 assert line.lstrip().startswith("#"), f"{path.name}:{number}: {line.strip()}"

@@ -43,7 +43,7 @@ from hlcourse._benchfile import (  # noqa: E402
     load_results,
     source_hash,
 )
-from hlcourse._notebooks import compare_runs, find_lessons, run_lesson  # noqa: E402
+from hlcourse._notebooks import SOURCE_DIR, compare_runs, find_lessons, run_lesson  # noqa: E402
 
 
 def machine() -> dict:
@@ -195,7 +195,10 @@ def browser_latencies(previous: dict, slugs: list[str] | None = None) -> dict:
         measured = json.loads(output.read_text())
     latencies = dict(previous)
     for slug, entry in measured.items():
-        latencies[slug] = {**entry, "source_sha256": source_hash(ROOT / "notebooks" / f"{slug}.py")}
+        latencies[slug] = {
+            **entry,
+            "source_sha256": source_hash(ROOT / "notebooks" / SOURCE_DIR / f"{slug}.py"),
+        }
         print(f"browser: {slug}: {entry['latency_s']:.2f} s from {entry['control']} to new picture")
     return latencies
 

@@ -40,9 +40,19 @@ SLOW_TESTS = ("tests/browser/", "tests/test_binder_parity.py")
 HARNESS_TEST = "test_harness_catches.py"
 """The lesson harness's own tests: touched through their imports (the plugin, run_records),
 not by a lesson's change."""
-LESSON = re.compile(r"^notebooks/\d\d_[a-z0-9_]+\.py$")
+LESSON = re.compile(r"^notebooks/src/(\d\d_[a-z0-9_]+)\.py$")
+"""A lesson's source; its notebook, what the lessons phase runs, is `notebook_of` it."""
 PACKAGE_ALIAS = re.compile(r"\b(?:hlc|hlcourse)\.((?:[a-z_][a-z0-9_]*)(?:\.[a-z_][a-z0-9_]*)*)")
 LAZY_NAME = re.compile(r'"([a-z_]+)": "hlcourse\.([a-z_.]+)"')
+
+
+def notebook_of(lesson: str) -> str:
+    """``notebooks/src/NN_slug.py`` -> ``notebooks/NN_slug.ipynb``, the notebook it is paired
+    with (``formats: ipynb,src//py:percent``)."""
+    match = LESSON.match(lesson)
+    if not match:
+        raise ValueError(f"Received {lesson!r}, not a lesson source (notebooks/src/NN_slug.py).")
+    return f"notebooks/{match.group(1)}.ipynb"
 
 
 def _git(*args: str, root: Path = ROOT) -> str:

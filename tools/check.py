@@ -208,7 +208,7 @@ def changed_run(runner: Runner) -> None:
         if phase.name in ("lint", "format", "imports"):
             runner.run(phase)
     selection = changed.select(changed.changed_files())
-    notebooks = [str(Path(lesson).with_suffix(".ipynb")) for lesson in selection.lessons]
+    notebooks = [changed.notebook_of(lesson) for lesson in selection.lessons]
     print(
         f"\nchanged since main: {len(selection.changed)} file(s); touched: "
         f"{len(selection.tests)} test file(s), {len(selection.lessons)} lesson(s)"

@@ -47,14 +47,18 @@ def main(argv: list[str]) -> int:
         print(f"{error}\nAdd the lesson to hlcourse/lessons.py first.")
         return 2
     py = ROOT / "notebooks" / lesson.source
-    ipynb = py.with_suffix(".ipynb")
-    existing = [p.name for p in (py, ipynb) if p.exists()]
+    ipynb = ROOT / "notebooks" / lesson.notebook
+    existing = [p.relative_to(ROOT).as_posix() for p in (py, ipynb) if p.exists()]
     if existing:
         print(f"{existing} already exist; nothing was written.")
         return 1
+    py.parent.mkdir(exist_ok=True)
     py.write_text(render(lesson.slug))
     write_ipynb(py, ipynb)
-    print(f"wrote notebooks/{py.name} and notebooks/{ipynb.name}; edit the .py, then `make pair`.")
+    print(
+        f"wrote notebooks/{lesson.source} and notebooks/{lesson.notebook}; edit the .py, then "
+        "`make pair`."
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`make pair`: write each notebooks/NN_slug.ipynb from its NN_slug.py (the source), without
+"""`make pair`: write each notebooks/NN_slug.ipynb from its src/NN_slug.py (the source), without
 outputs. A lesson whose .ipynb differs from its .py AND is newer (someone edited the notebook
 in Jupyter) is left alone, with a message: no edit is ever thrown away silently."""
 
@@ -28,7 +28,8 @@ def main() -> int:
     for files in find_lessons(ROOT / "notebooks"):
         if not files.py.exists():
             print(
-                f"{files.slug}: no .py source; create it with `jupytext --to py:percent {files.ipynb}`"
+                f"{files.slug}: no src/{files.slug}.py source; create it with "
+                f"`jupytext --set-formats ipynb,src//py:percent {files.ipynb}`"
             )
             refused.append(files.slug)
             continue
@@ -40,8 +41,9 @@ def main() -> int:
             if differs and files.ipynb.stat().st_mtime > files.py.stat().st_mtime:
                 print(
                     f"{files.slug}: the .ipynb is newer and differs ({differs[0]}); not "
-                    f"overwritten. Copy its edits into the .py, or run `jupytext --to "
-                    f"py:percent {files.ipynb.name}` if the .ipynb is the version to keep."
+                    f"overwritten. Copy its edits into the .py, or run `jupytext --sync "
+                    f"notebooks/{files.ipynb.name}` if the .ipynb is the version to keep (the "
+                    "newer side of a pair wins)."
                 )
                 refused.append(files.slug)
                 continue

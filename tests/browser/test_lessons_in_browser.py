@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-TEXT_LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
+TEXT_LESSONS = sorted(NOTEBOOKS_DIR.glob("src/[0-9][0-9]_*.py"))
 
 
 @pytest.mark.parametrize("notebook", LESSONS, ids=[path.stem for path in LESSONS])
@@ -46,7 +46,9 @@ def test_lesson_runs_and_its_main_widget_responds(
     print(f"{notebook.stem}: {result}")
     # the shipped run, for make test's comparison with the lessons phase's run with solutions
     record_run("shipped", notebook.stem, list(result.code_cells))
-    if "hlc.widgets.playground(" in notebook.with_suffix(".py").read_text(encoding="utf-8"):
+    if "hlc.widgets.playground(" in (notebook.parent / "src" / f"{notebook.stem}.py").read_text(
+        encoding="utf-8"
+    ):
         # the lesson shows the playground: its network view must have been hovered and edited
         assert result.network_view is not None and "neuron:" in result.network_view, result
 
@@ -56,8 +58,8 @@ def test_py_lesson_opens_as_a_notebook(
 ) -> None:
     """A lesson's `.py` source opens as a notebook (jupytext's viewer), not in the text editor."""
     if not TEXT_LESSONS:
-        pytest.skip("no notebooks/NN_*.py lesson yet")
-    source = TEXT_LESSONS[0].name
+        pytest.skip("no notebooks/src/NN_*.py lesson yet")
+    source = f"src/{TEXT_LESSONS[0].name}"
     screenshot = browser_report.screenshot_dir / f"{TEXT_LESSONS[0].stem}.py.png"
     code_cells = shows_as_notebook(page, lab_server, source, screenshot)
     assert code_cells > 0, f"{source} opened as a notebook without a single code cell"

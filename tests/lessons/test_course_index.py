@@ -12,10 +12,13 @@ from .conftest import LESSON_IDS, NOTEBOOKS, ROOT
 
 def test_every_notebook_file_is_a_lesson():
     stray = [
-        p.name for p in NOTEBOOKS.iterdir()
+        p.relative_to(NOTEBOOKS).as_posix()
+        for p in [*NOTEBOOKS.iterdir(), *(NOTEBOOKS / "src").iterdir()]
         if p.suffix in (".py", ".ipynb") and p.stem not in LESSON_IDS
-    ]  # fmt: skip
-    assert not stray, f"files in notebooks/ that are not NN_slug lessons: {stray}"
+    ]
+    assert not stray, (
+        f"files in notebooks/ and notebooks/src/ that are not NN_slug lessons: {stray}"
+    )
 
 
 def test_index_numbers_and_slugs_are_consistent():
@@ -43,7 +46,7 @@ EXERCISE_ID = re.compile(r"^\d\d\.\d+$")
 def lesson_sections(slug: str) -> list[tuple[str, str]]:
     """(heading, the markdown and code of that section) for each heading of a lesson, in order."""
     sections = []
-    for kind, text in read_cells(NOTEBOOKS / f"{slug}.py"):
+    for kind, text in read_cells(NOTEBOOKS / lessons.get_lesson(slug).source):
         for line in text.splitlines():
             if kind == "markdown" and line.startswith("#"):
                 sections.append((line.lstrip("#").strip(), ""))

@@ -50,7 +50,8 @@ hlc.check("00.1", answer)
 
 
 def write_lesson(folder: Path, source: str, slug: str = "98_broken") -> tuple[Path, Path]:
-    py = folder / f"{slug}.py"
+    py = folder / "src" / f"{slug}.py"  # where the course keeps its sources
+    py.parent.mkdir(exist_ok=True)
     py.write_text(source)
     ipynb = folder / f"{slug}.ipynb"
     jupytext.write(jupytext.read(py), ipynb)
@@ -184,7 +185,7 @@ def test_a_committed_output_is_caught(broken):
 def test_a_missing_twin_is_found(broken):
     py, ipynb = broken
     ipynb.unlink()
-    (lesson,) = find_lessons(py.parent)
+    (lesson,) = find_lessons(ipynb.parent)
     assert lesson.py.exists() and not lesson.ipynb.exists()
 
 
