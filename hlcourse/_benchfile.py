@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent.parent / "bench" / "results.json"
@@ -54,8 +55,42 @@ def budget_for(slug: str) -> dict[str, float]:
 
 
 def source_hash(path: Path) -> str:
-    """SHA-256 of a lesson's source file, with line endings normalized."""
-    return hashlib.sha256(Path(path).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    """SHA-256 of what the bench runs of a lesson: its code cells, from its percent source.
+
+    Left out, because they change nothing a bench entry records (time, memory, printed text,
+    claims): the jupytext header, the markdown cells, the Colab cell (it does nothing outside
+    Colab) and the version the lesson records (`hlc.setup`'s `written_for` only compares it);
+    so a new course version or an edited sentence does not call for hours of re-benching,
+    and any change to code that runs does.
+    """
+    return hashlib.sha256(
+        code_that_runs(Path(path).read_text(encoding="utf-8")).encode()
+    ).hexdigest()
+
+
+_HEADER = re.compile(r"\A# ---\n.*?^# ---\n", re.DOTALL | re.MULTILINE)
+_CELL = re.compile(r"^# %%.*$", re.MULTILINE)
+_WRITTEN_FOR_ARGUMENT = re.compile(r"""(,\s*)?written_for=["'][^"']*["'](\s*,\s*)?""")
+
+
+def code_that_runs(source: str) -> str:
+    """A percent-format lesson reduced to the code cells that run outside Colab, without the
+    version it records (see `source_hash`)."""
+    text = _HEADER.sub("", source.replace("\r\n", "\n"), count=1)
+    markers = [m.group(0) for m in _CELL.finditer(text)]
+    bodies = _CELL.split(text)[1:]
+    kept = [
+        body.strip("\n")
+        for marker, body in zip(markers, bodies, strict=True)
+        if "[markdown]" not in marker and 'if "google.colab" in sys.modules' not in body
+    ]
+    joined = "\n# %%\n".join(kept)
+    return _WRITTEN_FOR_ARGUMENT.sub(_drop_argument, joined)
+
+
+def _drop_argument(match: re.Match) -> str:
+    # `f(a, written_for="x", b)` -> `f(a, b)`; `f(written_for="x")` -> `f()`
+    return ", " if match.group(1) and match.group(2) else ""
 
 
 def load_results(path: Path = RESULTS) -> dict:

@@ -117,6 +117,64 @@ def test_a_stale_entry_is_caught(tmp_path):
     assert source_hash(lesson) != before
 
 
+LESSON_TEXT = """# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,src//py:percent
+# ---
+
+# %% [markdown]
+# # A lesson
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:
+    print("install")
+
+# %%
+seed = hlc.setup(written_for="0.1.0")
+
+# %%
+model.fit(x, y, epochs=5)
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("epochs=5", "epochs=6", "a code change"),
+        ("seed = hlc.setup(", "seed = hlc.setup(seed=3, ", "a code change in the setup cell"),
+        ("\n# %%\nmodel.fit", "\nmodel.fit", "two code cells merged into one"),
+    ],
+)
+def test_any_change_to_code_that_runs_makes_the_entry_stale(tmp_path, old, new, why):
+    lesson = tmp_path / "00_x.py"
+    lesson.write_text(LESSON_TEXT)
+    before = source_hash(lesson)
+    lesson.write_text(LESSON_TEXT.replace(old, new))
+    assert source_hash(lesson) != before, why
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("formats: ipynb,src//py:percent", "formats: ipynb,py:percent"),  # the pairing
+        ("# # A lesson", "# # A lesson, reworded"),  # prose
+        ('written_for="0.1.0"', 'written_for="0.2.0"'),  # a new course version
+        ('seed = hlc.setup(written_for="0.1.0")', "seed = hlc.setup()"),  # none recorded
+        ('print("install")', 'print("install @v0.2.0")'),  # the Colab-only cell
+        ("\n", "\r\n"),  # line endings
+    ],
+)
+def test_what_the_bench_does_not_run_leaves_the_entry_current(tmp_path, old, new):
+    lesson = tmp_path / "00_x.py"
+    lesson.write_text(LESSON_TEXT)
+    before = source_hash(lesson)
+    lesson.write_bytes(LESSON_TEXT.replace(old, new).encode())
+    assert source_hash(lesson) == before
+
+
 def test_lesson_budgets_name_real_lessons_and_are_recorded():
     slugs = {files.slug for files in LESSONS}
     assert set(LESSON_BUDGETS) <= slugs, set(LESSON_BUDGETS) - slugs
