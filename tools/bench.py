@@ -1,7 +1,9 @@
 """`make bench`: run each lesson in a fresh kernel and record its wall time and the kernel's
-peak resident memory in bench/results.json, keyed to a hash of the lesson's source. Each lesson
-runs twice, each time in a new kernel, and the two runs must print the same text (after the
-shared sanitizer, hlcourse._notebooks.sanitize); the slower run's time is the one recorded.
+peak resident memory in bench/results.json, keyed to a hash of the code it runs
+(`hlcourse._benchfile.source_hash`: prose, the Colab cell and the recorded version do not
+count). Each lesson runs twice, each time in a new kernel, and the two runs must print the same
+text (after the shared sanitizer, hlcourse._notebooks.sanitize); the slower run's time is the
+one recorded.
 
     python tools/bench.py                 # every lesson
     python tools/bench.py 00_start_here   # just these (and only their browser latencies)
