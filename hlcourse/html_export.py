@@ -50,6 +50,29 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 .hlc-widget-note { color: #555; font-size: 12px; margin: 4px 0 0; }
 .hlc-still-control { display: inline-block; margin: 2px 12px 2px 0; }
 </style>{% endblock extra_css %}
+{%- block html_head_css -%}<style type="text/css">
+/* JupyterLab's light-theme code colours, each darkened only as far as it takes to reach
+   WCAG's 4.5:1 contrast on the code cells' background (--jp-cell-editor-background, #f5f5f5);
+   the colours that already reach it are left as JupyterLab has them. This block comes after
+   the theme's, so these win. */
+:root {
+  --jp-mirror-editor-atom-color: #5555ff;
+  --jp-mirror-editor-number-color: #008000;
+  --jp-mirror-editor-variable-3-color: #007e4f;
+  --jp-mirror-editor-operator-color: #a515ff;
+  --jp-mirror-editor-comment-color: #3c7777;
+  --jp-mirror-editor-meta-color: #a515ff;
+  --jp-mirror-editor-bracket-color: #707054;
+  --jp-mirror-editor-quote-color: #008000;
+  --jp-mirror-editor-error-color: #e00000;
+  --jp-mirror-editor-hr-color: #6f6f6f;
+  /* A static page has no active cell, so every prompt is drawn as an inactive one: grey at
+     half opacity (#b0b0b0 on white, 2.2:1). Full opacity and a lighter grey keep them quieter
+     than the code and readable (4.6:1 on white). */
+  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-not-active-font-color: #757575;
+}
+</style>{%- endblock html_head_css -%}
 """
 
 
