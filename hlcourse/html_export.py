@@ -72,6 +72,8 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
   --jp-cell-prompt-not-active-opacity: 1;
   --jp-cell-prompt-not-active-font-color: #757575;
 }
+/* Links in the lessons' text differ from it by more than colour (WCAG 1.4.1). */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 </style>{%- endblock html_head_css -%}
 """
 
@@ -264,6 +266,7 @@ def _lesson_page(
 ) -> str:
     notebook = copy.deepcopy(notebook)
     _widgets_to_stills(notebook)
+    _darken_output_colours(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = _typeset_math(cell.source)
@@ -348,6 +351,54 @@ widgets, open the notebooks in JupyterLab (<code>hlcourse lab</code>).</p>
 </body>
 </html>
 """
+
+
+# --- colours in outputs -------------------------------------------------------------------
+
+_MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text smaller than 18.66 px bold
+_INLINE_COLOUR = re.compile(r"(?<![\w-])(color:\s*)#([0-9a-fA-F]{6})\b")
+
+
+def _darken_output_colours(notebook) -> None:
+    """Darken the text colours HTML outputs set inline, in place, until they are readable.
+
+    Keras' `model.summary()` prints through rich, which colours its table with terminal
+    colours (#00af00, #0087ff, #00d7ff: 2.1 to 3.4:1 on the white output area). Each becomes
+    the same hue, darkened to 4.5:1. Styles that set their own background are left alone.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if "text/html" in data:
+                text = data["text/html"]
+                text = "".join(text) if isinstance(text, list) else str(text)
+                data["text/html"] = re.sub(r'style="([^"]*)"', _darken_style, text)
+
+
+def _darken_style(match: re.Match) -> str:
+    style = match.group(1)
+    if "background" in style:
+        return match.group(0)
+    darker = _INLINE_COLOUR.sub(lambda m: m.group(1) + _readable_on_white(m.group(2)), style)
+    return f'style="{darker}"'
+
+
+def _readable_on_white(hex_digits: str) -> str:
+    """``#rrggbb``, scaled toward black (same hue) until it reaches 4.5:1 on white."""
+    rgb = [int(hex_digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    def luminance(channels) -> float:
+        linear = [
+            c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    shade = rgb
+    for step in range(101):
+        shade = [round(c * (1 - step / 100)) for c in rgb]
+        if 1.05 / (luminance(shade) + 0.05) >= _MIN_CONTRAST:
+            break
+    return "#" + "".join(f"{c:02x}" for c in shade)
 
 
 # --- formulas -----------------------------------------------------------------------------

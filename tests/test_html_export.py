@@ -358,3 +358,51 @@ def test_cell_prompts_reach_wcag_aa_contrast(course, tmp_path):
         opacity * c + (1 - opacity) * b for c, b in zip(colour, page_background, strict=True)
     )
     assert contrast(drawn, page_background) >= WCAG_AA_TEXT
+
+
+def test_coloured_html_outputs_are_darkened_until_readable(tmp_path):
+    """Keras' model.summary() colours its table with terminal colours (rich): 2.1 to 3.4:1."""
+    source = tmp_path / "lessons"
+    source.mkdir()
+    lesson = nbformat.v4.new_notebook()
+    lesson.cells = [nbformat.v4.new_code_cell("model.summary()")]
+    summary = (
+        '<pre style="white-space:pre"><span style="color: #00af00; text-decoration-color: '
+        '#00af00">12,345</span> <span style="font-weight: bold">Dense</span> '
+        '<span style="color: #0087ff">(None, 8)</span> '
+        '<span style="color: #00d7ff; background: #000000">kept</span></pre>'
+    )
+    lesson.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": summary, "text/plain": "x"})
+    ]
+    nbformat.write(lesson, source / "00_summary.ipynb")
+    page = read(render_course(source, tmp_path / "out", execute=False)[0])
+    white = rgb("#ffffff")
+    spans = dict(
+        (text, style) for style, text in re.findall(r'<span style="([^"]*)">([^<]*)</span>', page)
+    )
+    for text, old in (("12,345", "#00af00"), ("(None, 8)", "#0087ff")):
+        new = re.search(r"(?<![\w-])color:\s*(#[0-9a-f]{6})", spans[text]).group(1)
+        assert contrast(rgb(new), white) >= WCAG_AA_TEXT, (text, new)
+        assert contrast(rgb(old), white) < WCAG_AA_TEXT  # it needed darkening
+        (r0, g0, b0), (r1, g1, b1) = rgb(old), rgb(new)
+        assert max(r1, g1, b1) > 0 and [c > 0 for c in (r0, g0, b0)] == [
+            c > 0 for c in (r1, g1, b1)
+        ], "the same hue"
+    assert spans["Dense"] == "font-weight: bold"
+    assert "#00d7ff" in spans["kept"]  # a style with its own background is left as it is
+
+
+def test_links_in_the_text_are_underlined(course, tmp_path):
+    """Told apart from the text around them by more than colour (WCAG 1.4.1)."""
+    page = read(render_course(course, tmp_path / "out", execute=False)[0])
+    rules = re.findall(r"([^{}]*)\{([^}]*)\}", page)
+    underlined = [
+        selector
+        for selector, body in rules
+        if ".jp-RenderedHTMLCommon a:link" in selector and "underline" in body
+    ]
+    assert underlined
+    # it comes after JupyterLab's rule that removes the underline, so it wins
+    last = max(i for i, (s, _) in enumerate(rules) if ".jp-RenderedHTMLCommon a:link" in s)
+    assert "underline" in rules[last][1]
