@@ -10,6 +10,11 @@ widget renderer from a CDN, so this module leaves those scripts out and instead
 - replaces every widget with a still of its final state, built from the widget state the
   kernel recorded: its pictures, captions and the values of its controls, marked as a still.
 
+The pages pass axe-core's WCAG 2.1 A and AA rules (a browser test checks every page): the
+code colours are JupyterLab's, darkened where they fall short of 4.5:1 on the code background,
+inactive prompts are drawn readable, links in the text are underlined, and text colours that
+outputs set inline (Keras' model summary) are darkened to 4.5:1 on white.
+
 Links between lessons point at the HTML pages. Every file is written to a temporary name and
 then renamed, so an interrupted run leaves no half-written page.
 """
@@ -50,6 +55,31 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 .hlc-widget-note { color: #555; font-size: 12px; margin: 4px 0 0; }
 .hlc-still-control { display: inline-block; margin: 2px 12px 2px 0; }
 </style>{% endblock extra_css %}
+{%- block html_head_css -%}<style type="text/css">
+/* JupyterLab's light-theme code colours, each darkened only as far as it takes to reach
+   WCAG's 4.5:1 contrast on the code cells' background (--jp-cell-editor-background, #f5f5f5);
+   the colours that already reach it are left as JupyterLab has them. This block comes after
+   the theme's, so these win. */
+:root {
+  --jp-mirror-editor-atom-color: #5555ff;
+  --jp-mirror-editor-number-color: #008000;
+  --jp-mirror-editor-variable-3-color: #007e4f;
+  --jp-mirror-editor-operator-color: #a515ff;
+  --jp-mirror-editor-comment-color: #3c7777;
+  --jp-mirror-editor-meta-color: #a515ff;
+  --jp-mirror-editor-bracket-color: #707054;
+  --jp-mirror-editor-quote-color: #008000;
+  --jp-mirror-editor-error-color: #e00000;
+  --jp-mirror-editor-hr-color: #6f6f6f;
+  /* A static page has no active cell, so every prompt is drawn as an inactive one: grey at
+     half opacity (#b0b0b0 on white, 2.2:1). Full opacity and a lighter grey keep them quieter
+     than the code and readable (4.6:1 on white). */
+  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-not-active-font-color: #757575;
+}
+/* Links in the lessons' text differ from it by more than colour (WCAG 1.4.1). */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+</style>{%- endblock html_head_css -%}
 """
 
 
@@ -241,6 +271,7 @@ def _lesson_page(
 ) -> str:
     notebook = copy.deepcopy(notebook)
     _widgets_to_stills(notebook)
+    _darken_output_colours(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = _typeset_math(cell.source)
@@ -325,6 +356,54 @@ widgets, open the notebooks in JupyterLab (<code>hlcourse lab</code>).</p>
 </body>
 </html>
 """
+
+
+# --- colours in outputs -------------------------------------------------------------------
+
+_MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text smaller than 18.66 px bold
+_INLINE_COLOUR = re.compile(r"(?<![\w-])(color:\s*)#([0-9a-fA-F]{6})\b")
+
+
+def _darken_output_colours(notebook) -> None:
+    """Darken the text colours HTML outputs set inline, in place, until they are readable.
+
+    Keras' `model.summary()` prints through rich, which colours its table with terminal
+    colours (#00af00, #0087ff, #00d7ff: 2.1 to 3.4:1 on the white output area). Each becomes
+    the same hue, darkened to 4.5:1. Styles that set their own background are left alone.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if "text/html" in data:
+                text = data["text/html"]
+                text = "".join(text) if isinstance(text, list) else str(text)
+                data["text/html"] = re.sub(r'style="([^"]*)"', _darken_style, text)
+
+
+def _darken_style(match: re.Match) -> str:
+    style = match.group(1)
+    if "background" in style:
+        return match.group(0)
+    darker = _INLINE_COLOUR.sub(lambda m: m.group(1) + _readable_on_white(m.group(2)), style)
+    return f'style="{darker}"'
+
+
+def _readable_on_white(hex_digits: str) -> str:
+    """``#rrggbb``, scaled toward black (same hue) until it reaches 4.5:1 on white."""
+    rgb = [int(hex_digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    def luminance(channels) -> float:
+        linear = [
+            c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    shade = rgb
+    for step in range(101):
+        shade = [round(c * (1 - step / 100)) for c in rgb]
+        if 1.05 / (luminance(shade) + 0.05) >= _MIN_CONTRAST:
+            break
+    return "#" + "".join(f"{c:02x}" for c in shade)
 
 
 # --- formulas -----------------------------------------------------------------------------

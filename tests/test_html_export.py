@@ -281,3 +281,131 @@ def test_a_destination_under_home_is_expanded_as_copy_expands_it(course, tmp_pat
     written = render_course(course, "~/site", execute=False)
     assert all(path.parent == home / "site" for path in written)
     assert not (tmp_path / "~").exists()
+
+
+# --- colour contrast, from the CSS the pages carry -----------------------------------------
+
+WCAG_AA_TEXT = 4.5  # WCAG 2.1 success criterion 1.4.3, text smaller than 18.66 px bold
+
+
+def css_variables(page: str) -> dict[str, str]:
+    """Every custom property the page's CSS declares; for one declared twice, the later one.
+
+    The page's themes declare them all on `:root`, where the later declaration wins.
+    """
+    return dict(re.findall(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*;", page))
+
+
+def resolve(variables: dict[str, str], name: str) -> str:
+    value = variables[name]
+    while (reference := re.fullmatch(r"var\((--[\w-]+)\)", value)) is not None:
+        value = variables[reference.group(1)]
+    return value
+
+
+def rgb(colour: str) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    numbers = re.fullmatch(r"rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)", colour)
+    if numbers:
+        return tuple(int(n) / 255 for n in numbers.groups())
+    return to_rgb(colour)  # a hex code or a named colour; raises on anything else
+
+
+def contrast(foreground, background) -> float:
+    """WCAG 2.1's contrast ratio of two sRGB colours (1 to 21)."""
+
+    def luminance(colour) -> float:
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_ratio_matches_wcag_examples():
+    assert contrast(rgb("#000000"), rgb("white")) == pytest.approx(21)
+    assert contrast(rgb("#777777"), rgb("#ffffff")) == pytest.approx(4.48, abs=0.01)
+    assert contrast(rgb("rgb(0, 136, 0)"), rgb("#f5f5f5")) == pytest.approx(4.26, abs=0.01)
+
+
+def test_code_colours_reach_wcag_aa_contrast_on_the_cell_background(course, tmp_path):
+    page = read(render_course(course, tmp_path / "out", execute=False)[0])
+    variables = css_variables(page)
+    background = rgb(resolve(variables, "--jp-cell-editor-background"))
+    rules = re.findall(r"\.highlight[^{]*\{([^}]*)\}", page)
+    used = {
+        name for rule in rules for name in re.findall(r"(?<![\w-])color:\s*var\((--[\w-]+)\)", rule)
+    }
+    assert len(used) >= 6, f"the page's highlighting rules use only {used}"
+    assert not [rule for rule in rules if re.search(r"(?<![\w-])color:\s*#", rule)], (
+        "a highlighting rule names a colour outright; give it a variable this test checks"
+    )
+    too_faint = {
+        name: f"{resolve(variables, name)} at {ratio:.2f}:1"
+        for name in sorted(used)
+        if (ratio := contrast(rgb(resolve(variables, name)), background)) < WCAG_AA_TEXT
+    }
+    assert too_faint == {}, f"code colours below {WCAG_AA_TEXT}:1 on {background}"
+
+
+def test_cell_prompts_reach_wcag_aa_contrast(course, tmp_path):
+    """No cell of a static page is active, so every prompt is drawn in the inactive colour at
+    the inactive opacity, over the page's background."""
+    page = read(render_course(course, tmp_path / "out", execute=False)[0])
+    variables = css_variables(page)
+    page_background = rgb(resolve(variables, "--jp-layout-color0"))
+    opacity = float(resolve(variables, "--jp-cell-prompt-not-active-opacity"))
+    colour = rgb(resolve(variables, "--jp-cell-prompt-not-active-font-color"))
+    drawn = tuple(
+        opacity * c + (1 - opacity) * b for c, b in zip(colour, page_background, strict=True)
+    )
+    assert contrast(drawn, page_background) >= WCAG_AA_TEXT
+
+
+def test_coloured_html_outputs_are_darkened_until_readable(tmp_path):
+    """Keras' model.summary() colours its table with terminal colours (rich): 2.1 to 3.4:1."""
+    source = tmp_path / "lessons"
+    source.mkdir()
+    lesson = nbformat.v4.new_notebook()
+    lesson.cells = [nbformat.v4.new_code_cell("model.summary()")]
+    summary = (
+        '<pre style="white-space:pre"><span style="color: #00af00; text-decoration-color: '
+        '#00af00">12,345</span> <span style="font-weight: bold">Dense</span> '
+        '<span style="color: #0087ff">(None, 8)</span> '
+        '<span style="color: #00d7ff; background: #000000">kept</span></pre>'
+    )
+    lesson.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": summary, "text/plain": "x"})
+    ]
+    nbformat.write(lesson, source / "00_summary.ipynb")
+    page = read(render_course(source, tmp_path / "out", execute=False)[0])
+    white = rgb("#ffffff")
+    spans = dict(
+        (text, style) for style, text in re.findall(r'<span style="([^"]*)">([^<]*)</span>', page)
+    )
+    for text, old in (("12,345", "#00af00"), ("(None, 8)", "#0087ff")):
+        new = re.search(r"(?<![\w-])color:\s*(#[0-9a-f]{6})", spans[text]).group(1)
+        assert contrast(rgb(new), white) >= WCAG_AA_TEXT, (text, new)
+        assert contrast(rgb(old), white) < WCAG_AA_TEXT  # it needed darkening
+        (r0, g0, b0), (r1, g1, b1) = rgb(old), rgb(new)
+        assert max(r1, g1, b1) > 0 and [c > 0 for c in (r0, g0, b0)] == [
+            c > 0 for c in (r1, g1, b1)
+        ], "the same hue"
+    assert spans["Dense"] == "font-weight: bold"
+    assert "#00d7ff" in spans["kept"]  # a style with its own background is left as it is
+
+
+def test_links_in_the_text_are_underlined(course, tmp_path):
+    """Told apart from the text around them by more than colour (WCAG 1.4.1)."""
+    page = read(render_course(course, tmp_path / "out", execute=False)[0])
+    rules = re.findall(r"([^{}]*)\{([^}]*)\}", page)
+    underlined = [
+        selector
+        for selector, body in rules
+        if ".jp-RenderedHTMLCommon a:link" in selector and "underline" in body
+    ]
+    assert underlined
+    # it comes after JupyterLab's rule that removes the underline, so it wins
+    last = max(i for i, (s, _) in enumerate(rules) if ".jp-RenderedHTMLCommon a:link" in s)
+    assert "underline" in rules[last][1]
