@@ -2,7 +2,9 @@
 
 `setup()` makes a lesson repeatable and quiet: one seed for Python, NumPy and Keras, a fresh
 Keras session (so layer names restart at ``dense``), TensorFlow's C++ log lines silenced,
-readable plotting defaults, and a one-line summary of the environment.
+readable plotting defaults, a description attached to every figure shown (the read-only copy's
+alt text), and a one-line summary of the environment. Given the version a lesson was written
+for, it also warns when the installed package is another.
 """
 
 from __future__ import annotations
@@ -182,9 +184,61 @@ def setup(seed: int | None = None, *, summary: bool = True, written_for: str | N
             "font.size": 10,
         }
     )
+    _describe_shown_figures()
     if summary:
         print(environment_info().summary() + f" · seed {seed}")
     return seed
+
+
+def _describe_shown_figures() -> None:
+    """In a notebook kernel, give every figure shown inline its alternative text.
+
+    The PNG of a figure is made by the formatter matplotlib's inline backend registers with
+    IPython; it is wrapped here so the output also carries ``{"alt": describe_figure(fig)}``
+    as metadata, which `hlcourse html` writes as the picture's ``alt`` text. pyplot picks its
+    backend (and the inline backend registers its formatter) when it makes its first figure,
+    so one is made and closed first; and since ``%matplotlib inline`` registers it again,
+    every cell checks the wrapper is still there before it runs. Outside IPython, or where
+    figures are not shown as PNG, there is nothing to do.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    import matplotlib.pyplot as plt
+
+    plt.close(plt.figure())
+    _wrap_figure_formatter()
+    if _wrap_figure_formatter not in shell.events.callbacks["pre_run_cell"]:
+        shell.events.register("pre_run_cell", _wrap_figure_formatter)
+
+
+def _wrap_figure_formatter(_cell_info: object = None) -> None:
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    from hlcourse import render
+
+    formatter = get_ipython().display_formatter.formatters["image/png"]
+    try:
+        draw = formatter.lookup_by_type(Figure)
+    except KeyError:  # figures are not shown as PNG here
+        return
+    if getattr(draw, "describes_figures", False):
+        return
+
+    def drawn_and_described(figure):
+        drawn = draw(figure)
+        data, metadata = drawn if isinstance(drawn, tuple) else (drawn, None)
+        if data is None:  # an empty figure shows nothing
+            return None
+        return data, {**(metadata or {}), "alt": render.describe_figure(figure)}
+
+    drawn_and_described.describes_figures = True
+    formatter.for_type(Figure, drawn_and_described)
 
 
 def version_mismatch(written_for: str, installed: str | None = None) -> str | None:

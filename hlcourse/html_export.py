@@ -45,6 +45,16 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{#- A figure's description (`hlc.setup()` attaches it as the output's "alt" metadata) becomes
+    the picture's alt text; without one, nbconvert writes a placeholder. -#}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}
+{{ super() | replace('<img src=', '<img alt="' ~ (alt | escape_html) ~ '" src=', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock data_png %}
 {% block extra_css %}<style type="text/css">
 .hlc-nav { display: flex; justify-content: space-between; gap: 1em; padding: 0.6em 1em;
   border-bottom: 1px solid #ccc; font-family: var(--jp-ui-font-family); font-size: 14px; }

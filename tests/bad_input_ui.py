@@ -354,6 +354,7 @@ UI_ROWS = [
     ("hlcourse.render.new_figure", "width", "range", (0,), {}, ValueError, "width=0"),
     ("hlcourse.render.new_figure", "dpi", "type", (), {"dpi": 72.5}, TypeError, "dpi=72.5"),
     ("hlcourse.render.figure_to_png", "figure", "type", ("fig",), {}, TypeError, "matplotlib Figure"),
+    ("hlcourse.render.describe_figure", "figure", "type", ("fig",), {}, TypeError, "figure='fig'"),
     ("hlcourse.render.figure_to_png", "figure", "type", (None,), {}, TypeError, "figure=NoneType"),
     ("hlcourse.render.canvas_png", "figure", "type", ("fig",), {}, TypeError, "figure=str"),
     ("hlcourse.render.array_png", "image", "type", ([[0, 0, 0]],), {}, TypeError, "uint8 array"),
@@ -1015,6 +1016,9 @@ _AX = (
 )
 _TITLE = "any string is a title (an empty one shows none); None means the default title"
 UI_EXEMPT = {
+    ("hlcourse.render.describe_figure", "figure", "range"): (
+        "every Figure can be described, if only as having no title or axis labels"
+    ),
     ("hlcourse.render.image_png", "picture", "range"): (
         "every PIL image can be written as a PNG: only the type can be wrong"
     ),

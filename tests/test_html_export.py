@@ -409,3 +409,23 @@ def test_links_in_the_text_are_underlined(course, tmp_path):
     # it comes after JupyterLab's rule that removes the underline, so it wins
     last = max(i for i, (s, _) in enumerate(rules) if ".jp-RenderedHTMLCommon a:link" in s)
     assert "underline" in rules[last][1]
+
+
+def test_a_figure_a_lesson_shows_gets_its_description_as_alt_text(tmp_path):
+    # Through a real kernel: hlc.setup() attaches the description to the figure's output, the
+    # page writes it as the picture's alt text. A lesson without setup keeps nbconvert's
+    # placeholder, so the description is what setup adds.
+    source = tmp_path / "lessons"
+    (source / "src").mkdir(parents=True)
+    plot = (
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([0, 1])\n"
+        "ax.set_title('Loss by epoch')\nax.set_xlabel('epoch')\nplt.show()\n"
+    )
+    (source / "src" / "00_with_setup.py").write_text(
+        "# %%\nimport hlcourse as hlc\n\nseed = hlc.setup(summary=False)\n\n# %%\n" + plot
+    )
+    (source / "src" / "01_without.py").write_text("# %%\n" + plot)
+    with_setup, without = (read(page) for page in render_course(source, tmp_path / "out")[:2])
+    assert 'alt="Figure. Loss by epoch: x axis epoch."' in with_setup
+    assert "No description has been provided" not in with_setup
+    assert 'alt="No description has been provided for this image"' in without

@@ -48,8 +48,9 @@ if "google.colab" in sys.modules:
 #
 # Every lesson starts with the same cell. `hlc.setup()` seeds the random number generators of
 # Python, NumPy and Keras (so running a lesson again gives the same numbers), starts a fresh
-# Keras session, quiets TensorFlow's start-up messages, sets readable plot defaults and prints
-# one line about your environment. It returns the seed it used; lessons pass it on wherever
+# Keras session, quiets TensorFlow's start-up messages, sets readable plot defaults, gives every
+# figure a short description from its titles and axis labels (the read-only HTML copy of the
+# course hands it to screen readers) and prints one line about your environment. It returns the seed it used; lessons pass it on wherever
 # randomness enters. `written_for` names the version of the course package the lesson was
 # written for: if the one installed is different (a hub's image older than the lessons, say),
 # `setup` warns you and says how to bring them together.
