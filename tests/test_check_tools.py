@@ -191,13 +191,13 @@ class Recorder(check.Runner):
             self.events.append(f"join {name}")
 
 
-def test_make_test_runs_browser_and_binder_alongside_and_compares_the_runs_last(tmp_path):
+def test_make_test_runs_browser_binder_and_colab_alongside_and_compares_the_runs_last(tmp_path):
     runner = Recorder()
     check.full_run(runner, [], tmp_path)
     assert runner.events == [
         "run lint", "run format", "run imports",
-        "start browser", "start binder", "run unit", "run lessons",
-        "join browser", "run agree", "join binder",
+        "start browser", "start binder", "run unit", "start colab", "run lessons",
+        "join browser", "run agree", "join binder", "join colab",
     ]  # fmt: skip
 
 
