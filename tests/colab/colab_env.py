@@ -116,9 +116,11 @@ def locked(folder: Path):
 
 
 def requirements_key() -> str:
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes())
-    digest.update(PYTHON_VERSION.encode())
-    return digest.hexdigest()[:16]
+    """A hash of the pins and the Python version (not the comments: editing those keeps the
+    environment)."""
+    lines = (line.strip() for line in REQUIREMENTS.read_text().splitlines())
+    pins = sorted(line for line in lines if line and not line.startswith("#"))
+    return hashlib.sha256("\n".join([PYTHON_VERSION, *pins]).encode()).hexdigest()[:16]
 
 
 def colab_environment() -> tuple[Path, str]:
