@@ -199,13 +199,13 @@ class Recorder(check.Runner):
             self.events.append(f"join {name}")
 
 
-def test_make_test_runs_browser_and_binder_alongside_and_compares_the_runs_last(tmp_path):
+def test_make_test_runs_the_waiting_phases_alongside_and_compares_the_runs_last(tmp_path):
     runner = Recorder()
     check.full_run(runner, [], tmp_path)
     assert runner.events == [
         "run lint", "run format", "run imports",
-        "start browser", "start binder", "run unit", "start hub", "run lessons",
-        "join browser", "run agree", "join binder", "join hub",
+        "start browser", "start binder", "start colab", "run unit", "start hub", "run lessons",
+        "join browser", "run agree", "join binder", "join colab", "join hub",
     ]  # fmt: skip
 
 

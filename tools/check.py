@@ -79,6 +79,8 @@ PHASES = [
           (*PYTEST, "tests/browser", "--durations=10"), alongside="unit"),
     Phase("binder", "a fresh environment built from binder/ as repo2docker would, lesson 00 run in it",
           (*PYTEST, "tests/test_binder_parity.py"), alongside="unit"),
+    Phase("colab", "every lesson as shipped in a Colab-like environment (ipywidgets 7), installed by its first cell",
+          (*PYTEST, "tests/colab/check_colab.py", "--durations=15"), alongside="unit"),
     Phase("agree", "each lesson's two runs, in two fresh kernels, print the same",
           ("-m", "tests.lessons.run_records"), after=("browser",)),
     Phase("hub", "the README's class workflow: two learners, nbgitpuller, an update, on a real JupyterHub",

@@ -26,8 +26,9 @@
 # - Put the 'between input and output size' rule of thumb to a test.
 
 # %%
-# In Google Colab this installs the course's helper package (and nothing else: Colab already
-# has TensorFlow and Keras). Anywhere else it does nothing.
+# In Google Colab this installs the course's helper package, the version these lessons were
+# written for (and nothing else: Colab already has TensorFlow and Keras). Elsewhere it does
+# nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -35,7 +36,7 @@ if "google.colab" in sys.modules:
 
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course"],
+         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course@v0.1.0"],
         check=True,
     )  # fmt: skip
     from google.colab import output

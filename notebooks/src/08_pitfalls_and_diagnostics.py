@@ -27,8 +27,9 @@
 # - Read per-layer activation statistics and update-to-weight ratios.
 
 # %%
-# In Google Colab this installs the course's helper package (and nothing else: Colab already
-# has TensorFlow and Keras). Anywhere else it does nothing.
+# In Google Colab this installs the course's helper package, the version these lessons were
+# written for (and nothing else: Colab already has TensorFlow and Keras). Elsewhere it does
+# nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -36,7 +37,7 @@ if "google.colab" in sys.modules:
 
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course"],
+         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course@v0.1.0"],
         check=True,
     )  # fmt: skip
     from google.colab import output

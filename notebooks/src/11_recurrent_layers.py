@@ -31,8 +31,9 @@
 # - Measure how gradients fade through time, and train the cells on a long memory task.
 
 # %%
-# In Google Colab this installs the course's helper package (and nothing else: Colab already
-# has TensorFlow and Keras). Anywhere else it does nothing.
+# In Google Colab this installs the course's helper package, the version these lessons were
+# written for (and nothing else: Colab already has TensorFlow and Keras). Elsewhere it does
+# nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -40,7 +41,7 @@ if "google.colab" in sys.modules:
 
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course"],
+         "hlcourse @ git+https://github.com/hlcourse/hidden-layers-course@v0.1.0"],
         check=True,
     )  # fmt: skip
     from google.colab import output

@@ -95,6 +95,22 @@ OUTPUT_WIDTH = "260px"
 _WIDE = {"description_width": "initial"}
 
 
+def _with_tooltip(kind: type[widgets.Widget], **kwargs) -> widgets.Widget:
+    """`kind(**kwargs)`, its `tooltip` (the text shown on hover) set where ipywidgets has it.
+
+    ipywidgets 8 gives every control a `tooltip`; ipywidgets 7 (Google Colab's) gives it to
+    buttons only, and the other controls carry `description_tooltip` (and drop an unknown
+    `tooltip=` with a warning).
+    """
+    tooltip = kwargs.pop("tooltip")
+    control = kind(**kwargs)
+    if control.has_trait("tooltip"):
+        control.tooltip = tooltip
+    else:
+        control.description_tooltip = tooltip
+    return control
+
+
 class PlaygroundControls(widgets.VBox):
     """TensorFlow Playground's controls, laid out, showing a state; no behaviour of their own.
 
@@ -145,31 +161,31 @@ class PlaygroundControls(widgets.VBox):
         self.epoch_counter = widgets.HTML(epoch_text(0))
         self.epoch_counter.add_class("hlc-epoch-counter")
         self.epoch_counter.layout = widgets.Layout(margin="0 12px", min_width="130px")
-        self.learning_rate = widgets.Dropdown(
+        self.learning_rate = _with_tooltip(widgets.Dropdown,
             options=[(menu_number(x), x) for x in LEARNING_RATES], description="Learning rate",
             tooltip="Step size of plain SGD", style=_WIDE, layout=widgets.Layout(width="190px"),
         )  # fmt: skip
-        self.activation = widgets.Dropdown(
+        self.activation = _with_tooltip(widgets.Dropdown,
             options=[(ACTIVATION_LABELS[a], a) for a in ACTIVATIONS], description="Activation",
             tooltip="The hidden layers' activation function", style=_WIDE,
             layout=widgets.Layout(width="170px"),
         )  # fmt: skip
-        self.regularization = widgets.Dropdown(
+        self.regularization = _with_tooltip(widgets.Dropdown,
             options=[(REGULARIZATION_LABELS[r], r) for r in REGULARIZATIONS],
             description="Regularization", tooltip="Penalty on the hidden layers' weights",
             style=_WIDE, layout=widgets.Layout(width="180px"),
         )  # fmt: skip
-        self.regularization_rate = widgets.Dropdown(
+        self.regularization_rate = _with_tooltip(widgets.Dropdown,
             options=[(menu_number(x), x) for x in REGULARIZATION_RATES],
             description="Regularization rate", tooltip="Strength of the penalty",
             style=_WIDE, layout=widgets.Layout(width="210px"),
         )  # fmt: skip
-        self.problem = widgets.Dropdown(
+        self.problem = _with_tooltip(widgets.Dropdown,
             options=[(PROBLEM_LABELS[p], p) for p in PROBLEMS], description="Problem type",
             tooltip="Classification (two classes) or regression (a number per point)",
             style=_WIDE, layout=widgets.Layout(width="240px"),
         )  # fmt: skip
-        self.recipe = widgets.Dropdown(
+        self.recipe = _with_tooltip(widgets.Dropdown,
             options=[(RECIPE_LABELS[r], r) for r in RECIPE_LABELS], description="Recipe",
             tooltip=(
                 "TensorFlow Playground's recipe (tanh output, targets +1/-1, half squared "
@@ -178,7 +194,7 @@ class PlaygroundControls(widgets.VBox):
             ),
             style=_WIDE, layout=widgets.Layout(width="260px"),
         )  # fmt: skip
-        self.init = widgets.Dropdown(
+        self.init = _with_tooltip(widgets.Dropdown,
             options=[(INIT_LABELS[i], i) for i in INITS], description="Initialization",
             tooltip="Starting weights: the recipe's own, all zeros, or far too large",
             style=_WIDE, layout=widgets.Layout(width="240px"),
@@ -211,17 +227,17 @@ class PlaygroundControls(widgets.VBox):
             style={"button_width": BUTTON_WIDTH, "description_width": "initial"},
         )  # fmt: skip
         slider = {"continuous_update": False, "style": _WIDE}
-        self.noise = widgets.IntSlider(
+        self.noise = _with_tooltip(widgets.IntSlider,
             min=0, max=NOISE_SLIDER_MAX, step=NOISE_STEP, description="Noise (%)",
             tooltip="Noise in the data (TFP's 0-50 in steps of 5)",
             layout=widgets.Layout(width="270px"), **slider,
         )  # fmt: skip
-        self.train_share = widgets.IntSlider(
+        self.train_share = _with_tooltip(widgets.IntSlider,
             min=10, max=90, step=TRAIN_SHARE_STEP, description="Training data (%)",
             tooltip="Share of the points used for training; the rest are test points",
             layout=widgets.Layout(width="270px"), **slider,
         )  # fmt: skip
-        self.batch_size = widgets.IntSlider(
+        self.batch_size = _with_tooltip(widgets.IntSlider,
             min=1, max=30, description="Batch size",
             tooltip="Points per gradient step", layout=widgets.Layout(width="270px"),
             **slider,
@@ -323,11 +339,11 @@ class PlaygroundControls(widgets.VBox):
         )
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=OUTPUT_WIDTH))
         self.image.add_class("hlc-main-picture")
-        self.show_test_data = widgets.Checkbox(
+        self.show_test_data = _with_tooltip(widgets.Checkbox,
             description="Show test data", indent=False,
             tooltip="Draw the test points too (black rim)",
         )  # fmt: skip
-        self.discretize = widgets.Checkbox(
+        self.discretize = _with_tooltip(widgets.Checkbox,
             description="Discretize output", indent=False,
             tooltip="Colour the output by class only (its decision boundary)",
         )  # fmt: skip
@@ -341,7 +357,7 @@ class PlaygroundControls(widgets.VBox):
     def _build_bottom(self) -> None:
         self.diagnostics = widgets.HTML()
         self.status = widgets.HTML()
-        self.config = widgets.Textarea(
+        self.config = _with_tooltip(widgets.Textarea,
             description="Configuration", style=_WIDE, rows=3,
             tooltip=(
                 "The whole setup as TensorFlow Playground's URL hash: copy it to share, or "
