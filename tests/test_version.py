@@ -37,7 +37,7 @@ def test_every_lesson_records_the_package_version_in_its_setup_and_colab_cells()
     assert len(lessons) >= 2 * 13  # each lesson's source and notebook
     wrong = {name: v for name, v in recorded.items() if v != {hlcourse.__version__}}
     assert not wrong, f"not recording exactly {hlcourse.__version__}: {wrong}"
-    for name in lessons:
+    for name in [*lessons, str(set_version.TEMPLATE)]:
         text = (ROOT / name).read_text()
         assert _version.written_for(text) == hlcourse.__version__, name
         assert f"@v{hlcourse.__version__}" in text, f"{name}: the Colab cell installs no tag"

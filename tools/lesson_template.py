@@ -22,8 +22,9 @@
 {objectives}
 
 # %%
-# In Google Colab this installs the course's helper package (and nothing else: Colab already
-# has TensorFlow and Keras). Anywhere else it does nothing.
+# In Google Colab this installs the course's helper package, the version these lessons were
+# written for (and nothing else: Colab already has TensorFlow and Keras). Elsewhere it does
+# nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -31,7 +32,7 @@ if "google.colab" in sys.modules:
 
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "hlcourse @ git+{repository}"],
+         "hlcourse @ git+{repository}@v0.1.0"],
         check=True,
     )  # fmt: skip
     from google.colab import output

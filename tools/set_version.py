@@ -22,7 +22,7 @@ from hlcourse import _version  # noqa: E402  (standard library only)
 VERSION_FILE = Path("hlcourse/_version.py")
 TEMPLATE = Path("tools/lesson_template.py")
 DEFINITION = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
-TAG_PIN = re.compile(r"(git\+https?://[^\s\"'\\@]+)@v([0-9][^\s\"'\\]*)")
+TAG_PIN = re.compile(r"(git\+[^\s\"'\\@]+)@v([0-9][^\s\"'\\]*)")
 """The Colab cell's ``git+URL@vX.Y.Z`` (in a `.py`, or inside an `.ipynb`'s JSON strings)."""
 
 
