@@ -130,7 +130,9 @@ hlc.expect(isinstance(failure, AttributeError) and "has no defined input" in str
 #
 # The next cell checks each part of that on a copy of our model (so that `model` stays as it
 # is). If we call the copy once on a `keras.Input`, it does get an `.input`, and the recipe
-# still fails: that new input is not the one the layers' outputs were computed from.
+# still fails: that new input is not the one the layers' outputs were computed from. Keras 3.14
+# and later say so when the probe model is built; Keras 3.13 builds it, and it fails the first
+# time it is given data.
 
 # %%
 print("each layer's output:", [tuple(layer.output.shape) for layer in model.layers])
@@ -139,12 +141,13 @@ wired = keras.models.clone_model(model)
 wired(keras.Input(shape=(64,)))  # one symbolic call of the model itself
 print("after a symbolic call, the copy's .input:", tuple(wired.input.shape))
 try:
-    keras.Model(inputs=wired.input, outputs=[layer.output for layer in wired.layers[:-1]])
+    recipe = keras.Model(inputs=wired.input, outputs=[layer.output for layer in wired.layers[:-1]])
+    recipe.predict(digits.x_test[:5], verbose=0)
     detached = None
-except ValueError as error:
+except (ValueError, KeyError) as error:  # when built (Keras >= 3.14), or when used (3.13)
     detached = error
 print(f"the recipe on the copy: {type(detached).__name__}: {first_line(detached)}")
-hlc.expect(isinstance(detached, ValueError) and "not connected" in str(detached),
+hlc.expect(detached is not None,
            "the layers' outputs belong to the graph built with the model, not to a later "
            "symbolic call")  # fmt: skip
 

@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from hlcourse._notebooks import SOURCE_DIR
 from tests.colab import colab_env
 
 ROOT = colab_env.ROOT
@@ -94,17 +95,6 @@ print("COLAB-PROBE " + json.dumps({
 """
 
 
-# A lesson that stops at one check in Colab: (text of the error it stops with, why).
-KNOWN_FAILURES = {
-    "09_visualizing_hidden_layers": (
-        "the layers' outputs belong to the graph built with the model",
-        "Keras 3.13.2 (Colab's) accepts keras.Model(inputs=clone.input, outputs=[layer.output "
-        "...]) after one symbolic call of a cloned Sequential model; Keras 3.15.1 (the course's) "
-        "raises the ValueError 'not connected' that the lesson's check expects",
-    ),
-}
-
-
 def _missing(message: str):
     if IN_CI:
         pytest.fail(f"The Colab test cannot run under CI: {message}", pytrace=False)
@@ -168,7 +158,7 @@ def run_lesson(colab, lesson: Path, base: Path) -> SimpleNamespace:
 
 def widget_calls(lesson: Path) -> set[str]:
     """The classes of the widgets a lesson builds: `hlc.widgets.some_explorer(` -> SomeExplorer."""
-    source = lesson.with_suffix(".py").read_text()
+    source = (lesson.parent / SOURCE_DIR / f"{lesson.stem}.py").read_text()
     names = set(re.findall(r"^[^#\n]*\bhlc\.widgets\.([a-z_]+)\(", source, re.MULTILINE))
     return {"".join(part.title() for part in name.split("_")) for name in names}
 
@@ -194,11 +184,6 @@ def test_lesson_runs_in_colab(colab, lesson, tmp_path):
         for c in result.notebook.cells for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]  # fmt: skip
-    known = KNOWN_FAILURES.get(lesson.stem)
-    if known:
-        assert errors, f"{lesson.stem} now runs in Colab: remove it from KNOWN_FAILURES"
-        assert len(errors) == 1 and known[0] in errors[0], errors
-        pytest.xfail(known[1])
     assert not errors, errors
     probe = result.probe
 
