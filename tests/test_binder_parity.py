@@ -48,7 +48,6 @@ the same files, no downloads.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -61,6 +60,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from tests.folder_lock import locked
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -108,23 +109,6 @@ def run(command: list[str], cwd: Path, env: dict[str, str], what: str) -> str:
         f"{what} failed (exit {result.returncode}): {' '.join(command)}\n{output[-6000:]}"
     )
     return output
-
-
-@contextlib.contextmanager
-def locked(folder: Path):
-    """Hold a lock on `folder` so two test runs do not fill the wheel folder at once."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no concurrent runs to guard against in practice
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def fill_wheel_folder(python: Path, folder: Path, requirements: list[list[str]]) -> str:

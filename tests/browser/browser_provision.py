@@ -1,4 +1,5 @@
-"""Find, or install when missing, the tools the browser tests drive: Chromium and Playwright.
+"""Find, or install when missing, the tools the browser tests drive (Chromium, Playwright,
+the npm tools), and start Chromium the one way every browser test does.
 
 Chromium comes from Debian (`apt-get install chromium`, about 25 s); the Python `playwright`
 package drives it through `executable_path`. We never run `playwright install`: it downloads a
@@ -10,6 +11,7 @@ Every function here raises `ToolMissing` with what is missing and how to fix it;
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import importlib
 import os
@@ -17,7 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Where Debian's `chromium` package puts the browser."""
@@ -30,8 +34,54 @@ APT_TIMEOUT_S = 900
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # we run as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # this machine's network is closed: without these, Chromium's own connections fail by
+    # the dozen at every start
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
+]
+
+
 class ToolMissing(RuntimeError):
     """A tool the browser tests need is missing and could not be installed here."""
+
+
+def missing_tool(message: str, *, tests: str = "browser tests") -> NoReturn:
+    """Fail under CI, skip elsewhere: a tool `tests` need is missing and could not be
+    installed (a laptop without Chromium still runs the rest of `make test`)."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"The {tests} cannot run under CI: {message}", pytrace=False)
+    pytest.skip(f"{tests} skipped: {message}")
+
+
+@contextlib.contextmanager
+def launched_chromium(executable: Path) -> Iterator:
+    """One headless Chromium driven by Playwright, closed on exit.
+
+    Raises:
+        ToolMissing: Playwright could not start it (the message says why).
+    """
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+    except Exception as error:  # Playwright raises its own Error; anything here means "cannot"
+        playwright.stop()
+        raise ToolMissing(f"Playwright could not launch {executable}: {error}") from error
+    try:
+        yield browser
+    finally:
+        browser.close()
+        playwright.stop()
 
 
 def _apt_get(*args: str) -> subprocess.CompletedProcess[str]:

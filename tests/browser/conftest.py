@@ -15,12 +15,11 @@ Environment variables:
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -29,7 +28,13 @@ import pytest
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
 
-from browser_provision import ToolMissing, ensure_chromium, ensure_playwright
+from browser_provision import (
+    ToolMissing,
+    ensure_chromium,
+    ensure_playwright,
+    launched_chromium,
+    missing_tool,
+)
 from lab_server import LabServer
 from lesson_check import BrowserReport, output_dir, results_file
 
@@ -39,24 +44,7 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # we run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
-]
 VIEWPORT = {"width": 1400, "height": 1100}  # the Log Console takes the bottom 250 px
-
-
-def missing_tool(message: str) -> NoReturn:
-    """Fail under CI, skip elsewhere: a browser tool is missing and could not be installed."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"Browser tests cannot run under CI: {message}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {message}")
 
 
 REPORT_KEY = pytest.StashKey[BrowserReport]()
@@ -131,22 +119,13 @@ def lab_server(
 @pytest.fixture(scope="session")
 def browser(chromium: Path) -> Iterator[Browser]:
     """One headless Chromium for the session, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-    except Exception as error:  # Playwright raises its own Error; anything here means "cannot"
-        playwright.stop()
-        problem = f"Playwright could not launch {chromium}: {error}"
-    else:
-        try:
+        with launched_chromium(chromium) as browser:
             yield browser
-        finally:
-            browser.close()
-            playwright.stop()
-        return
-    missing_tool(problem)
+            return
+    except ToolMissing as error:
+        problem = str(error)
+    missing_tool(problem)  # outside `except`: the report shows the reason, not two tracebacks
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ not reachable from a test), so that the pictures appear on a Colab page is not t
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -27,11 +26,11 @@ from types import SimpleNamespace
 import pytest
 
 from hlcourse._notebooks import SOURCE_DIR
+from tests.browser.browser_provision import missing_tool
 from tests.colab import colab_env
 
 ROOT = colab_env.ROOT
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 PROBE_MARK = "COLAB-PROBE "
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -95,12 +94,6 @@ print("COLAB-PROBE " + json.dumps({
 """
 
 
-def _missing(message: str):
-    if IN_CI:
-        pytest.fail(f"The Colab test cannot run under CI: {message}", pytrace=False)
-    pytest.skip(f"Colab test skipped: {message}")
-
-
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
     """The cached Colab-like environment, the build backend's wheels and the local repository."""
@@ -114,7 +107,8 @@ def colab(tmp_path_factory):
     else:
         problem = None
     if problem:
-        _missing(problem)  # outside `except`: the report shows the reason, not two tracebacks
+        # outside `except`: the report shows the reason, not two tracebacks
+        missing_tool(problem, tests="Colab test")
     times[f"environment ({state})"] = time.perf_counter() - began
     began = time.perf_counter()
     wheels = colab_env.build_wheels(env_dir)

@@ -20,7 +20,6 @@ repository, for tests/colab/check_colab.py.
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import hashlib
 import os
@@ -30,6 +29,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from tests.folder_lock import locked
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -96,23 +97,6 @@ def _uv() -> list[str] | None:
     """The uv of the Python running the tests, if it has one (the dev environment does)."""
     found = subprocess.run([sys.executable, "-m", "uv", "--version"], capture_output=True)
     return [sys.executable, "-m", "uv"] if found.returncode == 0 else None
-
-
-@contextlib.contextmanager
-def locked(folder: Path):
-    """Hold a lock on `folder` so two test runs do not build the same environment at once."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no concurrent runs to guard against in practice
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def requirements_key() -> str:

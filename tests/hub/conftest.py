@@ -6,13 +6,11 @@ cannot be, the test is skipped on a laptop and fails under CI (`CI=true`).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -25,28 +23,12 @@ from browser_provision import (  # noqa: E402
     ensure_chromium,
     ensure_npm_tools,
     ensure_playwright,
+    launched_chromium,
+    missing_tool,
 )
 
 from tests.hub import class_settings  # noqa: E402
 from tests.hub.hub_server import HubServer  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # we run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def missing_tool(message: str) -> NoReturn:
-    """Fail under CI, skip elsewhere: a tool is missing and could not be installed."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"The JupyterHub class test cannot run under CI: {message}", pytrace=False)
-    pytest.skip(f"JupyterHub class test skipped: {message}")
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -68,7 +50,7 @@ def tools() -> tuple[Path, Path]:
         return proxy, ensure_chromium()
     except ToolMissing as error:
         problem = str(error)
-    missing_tool(problem)
+    missing_tool(problem, tests="JupyterHub class test")
 
 
 @pytest.fixture(scope="session")
@@ -96,19 +78,10 @@ def hub(tools: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="session")
 def browser(tools: tuple[Path, Path]):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(tools[1]), args=CHROMIUM_ARGS)
-    except Exception as error:  # Playwright raises its own Error; anything here means "cannot"
-        playwright.stop()
-        problem = f"Playwright could not launch {tools[1]}: {error}"
-    else:
-        try:
+        with launched_chromium(tools[1]) as browser:
             yield browser
-        finally:
-            browser.close()
-            playwright.stop()
-        return
-    missing_tool(problem)
+            return
+    except ToolMissing as error:
+        problem = str(error)
+    missing_tool(problem, tests="JupyterHub class test")
