@@ -407,10 +407,11 @@ def _legacy(folder: Path, name: str) -> list[Path]:
     return [path] if path.is_file() else []
 
 
-def _present(folder: Path) -> set[str]:
-    """The lessons in a learner's folder, sources beside their notebooks counted too."""
-    found = set(_units(folder))
-    return found | {p.stem for p in folder.glob("*.py") if LESSON_NAME.match(p.stem)}
+def _present(folder: Path) -> list[str]:
+    """The lessons in a learner's folder, sources beside their notebooks counted too, sorted
+    (what the learner is told names them in lesson order, the same on every run)."""
+    beside = {p.stem for p in folder.glob("*.py") if LESSON_NAME.match(p.stem)}
+    return sorted(set(_units(folder)) | beside)
 
 
 def _paths(folder: Path, name: str, suffixes: tuple[str, ...]) -> list[Path]:

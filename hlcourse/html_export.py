@@ -40,57 +40,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 # nbconvert's JupyterLab template without the scripts it would fetch from a CDN.
 _TEMPLATE_NAME = "hlcourse_offline.html.j2"
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{#- A figure's description (`hlc.setup()` attaches it as the output's "alt" metadata) becomes
-    the picture's alt text; without one, nbconvert writes a placeholder. -#}
-{% block data_png scoped %}
-{%- set alt = output | get_metadata('alt', 'image/png') -%}
-{%- if alt -%}
-{{ super() | replace('<img src=', '<img alt="' ~ (alt | escape_html) ~ '" src=', 1) }}
-{%- else -%}
-{{ super() }}
-{%- endif -%}
-{% endblock data_png %}
-{% block extra_css %}<style type="text/css">
-.hlc-nav { display: flex; justify-content: space-between; gap: 1em; padding: 0.6em 1em;
-  border-bottom: 1px solid #ccc; font-family: var(--jp-ui-font-family); font-size: 14px; }
-.hlc-readonly { margin: 0.6em 1em; color: #555; font-size: 13px;
-  font-family: var(--jp-ui-font-family); }
-.hlc-widget-still { border-left: 3px solid #0072B2; padding: 4px 10px; }
-.hlc-widget-still img { max-width: 100%; }
-.hlc-widget-note { color: #555; font-size: 12px; margin: 4px 0 0; }
-.hlc-still-control { display: inline-block; margin: 2px 12px 2px 0; }
-</style>{% endblock extra_css %}
-{%- block html_head_css -%}<style type="text/css">
-/* JupyterLab's light-theme code colours, each darkened only as far as it takes to reach
-   WCAG's 4.5:1 contrast on the code cells' background (--jp-cell-editor-background, #f5f5f5);
-   the colours that already reach it are left as JupyterLab has them. This block comes after
-   the theme's, so these win. */
-:root {
-  --jp-mirror-editor-atom-color: #5555ff;
-  --jp-mirror-editor-number-color: #008000;
-  --jp-mirror-editor-variable-3-color: #007e4f;
-  --jp-mirror-editor-operator-color: #a515ff;
-  --jp-mirror-editor-comment-color: #3c7777;
-  --jp-mirror-editor-meta-color: #a515ff;
-  --jp-mirror-editor-bracket-color: #707054;
-  --jp-mirror-editor-quote-color: #008000;
-  --jp-mirror-editor-error-color: #e00000;
-  --jp-mirror-editor-hr-color: #6f6f6f;
-  /* A static page has no active cell, so every prompt is drawn as an inactive one: grey at
-     half opacity (#b0b0b0 on white, 2.2:1). Full opacity and a lighter grey keep them quieter
-     than the code and readable (4.6:1 on white). */
-  --jp-cell-prompt-not-active-opacity: 1;
-  --jp-cell-prompt-not-active-font-color: #757575;
-}
-/* Links in the lessons' text differ from it by more than colour (WCAG 1.4.1). */
-.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
-</style>{%- endblock html_head_css -%}
-"""
+# The template lives beside this module as a file (package data: in the wheel too).
+_TEMPLATE = (Path(__file__).with_name("html_export.html.j2")).read_text(encoding="utf-8")
 
 
 def render_course(

@@ -134,6 +134,7 @@ def test_the_wheel_carries_every_lesson_byte_for_byte_and_copy_yields_them(tmp_p
     assert len(lessons) >= 24 and "src/00_start_here.py" in lessons
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+        assert "hlcourse/html_export.html.j2" in names  # `hlcourse html` reads it
         for lesson in lessons:
             assert (
                 archive.read(f"hlcourse/notebooks/{lesson}") == (REPO_LESSONS / lesson).read_bytes()
