@@ -231,7 +231,7 @@ def _name(slug: str) -> str:
 
 
 def _renumberings(
-    units: dict[str, tuple[str, ...]], present: dict[str, tuple[str, ...]], recorded: dict
+    units: dict[str, tuple[str, ...]], present: list[str], recorded: dict
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Which old lessons in the folder the course renumbered (module docstring's rules).
 
