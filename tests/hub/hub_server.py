@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lab_server import free_port  # tests/browser, on the path (tests/hub/conftest.py)
+
 from tests.hub import class_settings
 
 START_TIMEOUT_S = 60.0
@@ -27,14 +29,6 @@ USERS = ("learner1", "learner2")
 REPO_ROOT = class_settings.REPO_ROOT
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class HubServer:
     """JupyterHub, its proxy and the learners' servers; `start()`, then `stop()`."""
@@ -42,7 +36,7 @@ class HubServer:
     state_dir: Path
     proxy_command: Path
     password: str = field(default_factory=lambda: secrets.token_hex(16))
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -58,7 +52,7 @@ class HubServer:
 
     def config(self) -> str:
         """jupyterhub_config.py: where and how to run (ours), then the README's class settings."""
-        ports = {"hub": _free_port(), "api": _free_port()}
+        ports = {"hub": free_port(), "api": free_port()}
         environment = {
             "PYTHONPATH": str(REPO_ROOT),
             "JUPYTER_PREFER_ENV_PATH": "1",  # the environment's kernel spec, not a user-level one
